@@ -1,0 +1,108 @@
+"""The root `clever` group: global flags, lazy sub-commands, `help`, and the one error boundary."""
+
+from __future__ import annotations
+
+import importlib
+import os
+import sys
+
+import click
+
+from clever_notify import __version__
+from clever_notify.errors import EXIT_API, EXIT_INTERRUPTED, CleverNotifyError
+
+# name -> "module:attribute"; modules are imported only when their command is used or listed.
+COMMANDS: dict[str, str] = {
+    "webhooks": "clever_notify.cli.webhooks:webhooks",
+    "help": "clever_notify.cli:help_command",
+}
+
+CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+class LazyGroup(click.Group):
+    def list_commands(self, ctx):
+        return sorted(set(COMMANDS) | set(self.commands))
+
+    def get_command(self, ctx, name):
+        if name in self.commands:
+            return self.commands[name]
+        spec = COMMANDS.get(name)
+        if spec is None:
+            return None
+        module, attr = spec.split(":")
+        return getattr(importlib.import_module(module), attr)
+
+
+class RootGroup(LazyGroup):
+    """Turns every project exception into one line on stderr and its exit code."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.ClickException, click.Abort):
+            raise
+        except CleverNotifyError as exc:
+            if os.environ.get("CLEVER_DEBUG"):
+                raise
+            click.echo(f"Error: {exc}", err=True)
+            ctx.exit(exc.exit_code)
+        except KeyboardInterrupt:
+            if os.environ.get("CLEVER_DEBUG"):
+                raise
+            click.echo("", err=True)
+            ctx.exit(EXIT_INTERRUPTED)
+        except BrokenPipeError:
+            # The reader went away (`clever webhooks | head`): not an error worth a message.
+            sys.stderr.close()
+            ctx.exit(EXIT_API)
+        except Exception as exc:  # a bug of ours: still one line, the traceback on request
+            if os.environ.get("CLEVER_DEBUG"):
+                raise
+            click.echo(
+                f"Error: unexpected {type(exc).__name__}: {exc} (set CLEVER_DEBUG=1 for the traceback)", err=True
+            )
+            ctx.exit(EXIT_API)
+
+
+@click.group(cls=RootGroup, context_settings=CONTEXT_SETTINGS)
+@click.option("-v", "--verbose", is_flag=True, help="Log each API request (method, URL, status, time) to stderr.")
+@click.version_option(__version__, "-V", "--version", prog_name="clever-notify")
+@click.pass_context
+def cli(ctx, verbose):
+    """Manage Clever Cloud notifications: e-mail notifications and webhooks.
+
+    \b
+    Credentials come from CLEVER_TOKEN + CLEVER_SECRET, or from the clever-tools
+    config file written by `clever login`.
+
+    \b
+    Examples:
+      clever webhooks
+      clever webhooks add "deploys" https://example.org/hook --event META_DEPLOYMENT_RESULT
+      clever help webhooks add
+    """
+    from clever_notify.cli.runtime import Runtime
+
+    ctx.obj = Runtime(verbose=verbose)
+
+
+@click.command("help", context_settings=CONTEXT_SETTINGS)
+@click.argument("command", nargs=-1)
+@click.pass_context
+def help_command(ctx, command):
+    """Show help for a command: `clever help webhooks add` = `clever webhooks add --help`."""
+    root_ctx = ctx.find_root()
+    cmd: click.Command = root_ctx.command
+    cmd_ctx = root_ctx
+    for name in command:
+        sub = cmd.get_command(cmd_ctx, name) if isinstance(cmd, click.Group) else None
+        if sub is None:
+            raise click.UsageError(f"no such command: {' '.join(command)}", ctx=ctx)
+        cmd_ctx = click.Context(sub, info_name=name, parent=cmd_ctx)
+        cmd = sub
+    click.echo(cmd.get_help(cmd_ctx))
+
+
+def main(args=None, prog_name: str | None = None):
+    return cli.main(args=args, prog_name=prog_name)

@@ -1,0 +1,122 @@
+"""`clever webhooks`: list, add, remove."""
+
+from __future__ import annotations
+
+import click
+
+from clever_notify import catalog
+from clever_notify.cli import CONTEXT_SETTINGS
+from clever_notify.cli import params as p
+from clever_notify.cli.runtime import runtime
+from clever_notify.errors import InputError
+
+KIND = "webhooks"
+
+
+@click.group(invoke_without_command=True, context_settings=CONTEXT_SETTINGS)
+@p.org_option
+@click.option("--list-all", is_flag=True, help="List every webhook of the owner, ignoring the linked application.")
+@p.output_format_option
+@click.pass_context
+def webhooks(ctx, org, list_all, output):
+    """List webhooks, or manage them with a sub-command.
+
+    Without --org, the application linked in .clever.json chooses the owner and only
+    the webhooks that apply to it are listed; with no linked application, your own
+    account's webhooks are listed.
+
+    \b
+    Examples:
+      clever webhooks
+      clever webhooks --org Acme -F json
+      clever webhooks --list-all
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    from clever_notify import render
+
+    rt = runtime(ctx)
+    target = rt.target(org, use_linked_app=not list_all)
+    hooks = rt.client.list_hooks(KIND, target.owner_id)
+    summaries = [render.webhook_summary(h) for h in hooks if render.in_scope(h, target.app_id)]
+    if output == "json":
+        click.echo(render.to_json(summaries))
+        return
+    out = rt.out()
+    if not summaries:
+        out.line(f"No webhooks for {target.owner_id}.")
+        out.line('Add one with: clever webhooks add NAME URL --event META_DEPLOYMENT_RESULT')
+        return
+    out.blocks(render.webhook_block(s) for s in summaries)
+
+
+def _require_org_for_services(org, services):
+    if services and org is None:
+        raise InputError("--org is required when using --service")
+
+
+@webhooks.command("add", context_settings=CONTEXT_SETTINGS)
+@click.argument("name", type=p.NAME)
+@click.argument("urls", metavar="URL [URL…]", nargs=-1, required=True, type=p.URL)
+@click.option(
+    "--format", "fmt", type=p.FORMAT, default=catalog.DEFAULT_WEBHOOK_FORMAT, show_default=True,
+    help=f"Body format sent to the URLs: {', '.join(catalog.WEBHOOK_FORMATS)}.",
+)
+@p.event_option
+@p.service_option
+@p.org_option
+@click.option("--json", "as_json", is_flag=True, help="Print the created webhook as JSON instead of its id.")
+@click.pass_context
+def add(ctx, name, urls, fmt, events, services, org, as_json):
+    """Register a webhook called when events happen.
+
+    Without --org, the webhook is added to the owner of the application linked in
+    .clever.json and restricted to it (or to your own account when none is linked).
+    Prints the new webhook's id.
+
+    \b
+    Examples:
+      clever webhooks add "deployment results on Slack" https://hooks.slack.com/services/xxxxxx/yyyyyy/zzzzzzzzzzzzz --format slack --event META_DEPLOYMENT_RESULT
+      clever webhooks add "The application failed to deploy" https://hooks.slack.com/services/xxxxxx/ --format slack --event DEPLOYMENT_FAIL
+      clever webhooks add "credits added" https://hooks.slack.com/services/xxxxxx/yyyyyy/zzzzzzzzzzzzz --format raw --event META_CREDITS
+      clever webhooks add "prod deploys" https://example.org/hook --org Acme --service app_… --event META_DEPLOYMENT_RESULT
+    """
+    from clever_notify import render
+
+    events, services = p.flatten(events), p.flatten(services)
+    _require_org_for_services(org, services)
+    rt = runtime(ctx)
+    target = rt.target(org, use_linked_app=org is None)
+    body: dict = {"name": name, "urls": [{"format": fmt, "url": url} for url in urls]}
+    scope = services or ([target.app_id] if target.app_id else None)
+    if scope:
+        body["scope"] = scope
+    if events:
+        body["events"] = events
+    created = rt.client.create_hook(KIND, target.owner_id, body)
+    if as_json:
+        click.echo(render.to_json(created))
+        return
+    click.echo(f'The webhook "{name}" has been added to {target.owner_id}.', err=True)
+    click.echo(created.get("id", ""))
+
+
+@webhooks.command("remove", context_settings=CONTEXT_SETTINGS)
+@click.argument("hook_id", metavar="ID", type=p.HOOK_ID)
+@p.org_option
+@click.pass_context
+def remove(ctx, hook_id, org):
+    """Remove a webhook.
+
+    Without --org, the webhook is looked for at the owner of the linked application,
+    or in your own account when no application is linked.
+
+    \b
+    Examples:
+      clever webhooks remove 6e9f1a2c-…
+      clever webhooks remove 6e9f1a2c-… --org Acme
+    """
+    rt = runtime(ctx)
+    target = rt.target(org, use_linked_app=True)
+    rt.client.delete_hook(KIND, target.owner_id, hook_id)
+    click.echo(f"The webhook {hook_id} has been removed.")

@@ -1,0 +1,213 @@
+"""Credentials and settings, read the way clever-tools reads them, and the linked app (.clever.json)."""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Mapping
+
+from clever_notify.errors import ConfigError, NotAuthenticated, NOT_LOGGED_IN
+
+DEFAULT_API_HOST = "https://api.clever-cloud.com"
+# clever-tools' public consumer pair: published in its source and documented there as not secret.
+DEFAULT_CONSUMER_KEY = "T5nFjKeHH4AIlEveuGhB5S3xg8T19e"
+DEFAULT_CONSUMER_SECRET = "MgVMqTr6fWlf2M0tkC2MXOnhfqBWDT"
+DEFAULT_TIMEOUT = (5.0, 30.0)  # connect, read (seconds)
+APP_CONFIG_NAME = ".clever.json"
+
+
+@dataclass(frozen=True)
+class Credentials:
+    token: str
+    secret: str
+
+    def __repr__(self) -> str:  # never let a secret reach a log through repr()
+        return "Credentials(token=<hidden>, secret=<hidden>)"
+
+
+@dataclass(frozen=True)
+class Settings:
+    api_host: str
+    consumer_key: str
+    consumer_secret: str
+    credentials: Credentials | None
+    source: str  # where the credentials came from, for messages
+    timeout: tuple[float, float] = DEFAULT_TIMEOUT
+
+    def require_credentials(self) -> Credentials:
+        if self.credentials is None:
+            raise NotAuthenticated(NOT_LOGGED_IN)
+        return self.credentials
+
+    def secrets(self) -> list[str]:
+        """Every value that must never be printed."""
+        out = [self.consumer_secret]
+        if self.credentials:
+            out += [self.credentials.token, self.credentials.secret]
+        return [s for s in out if s]
+
+
+def config_file_path(env: Mapping[str, str]) -> Path:
+    if env.get("CONFIGURATION_FILE"):
+        return Path(env["CONFIGURATION_FILE"]).expanduser()
+    import platformdirs
+
+    base = platformdirs.user_config_dir("clever-cloud", appauthor=False, roaming=True)
+    return Path(base) / "clever-tools.json"
+
+
+def _read_json(path: Path, what: str):
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise ConfigError(f"cannot read {what} {path}: {exc.strerror or exc}") from None
+    try:
+        return json.loads(text)
+    except ValueError as exc:
+        raise ConfigError(f"{what} {path} is not valid JSON: {exc}") from None
+
+
+def _string(value, path: Path, field: str) -> str:
+    if not isinstance(value, str):
+        raise ConfigError(f"clever-tools config {path}: `{field}` must be a string")
+    return value
+
+
+def read_profile(path: Path) -> dict | None:
+    """The active (first) profile of the clever-tools config file, or None when there is none."""
+    data = _read_json(path, "clever-tools config")
+    if data is None:
+        return None
+    if not isinstance(data, dict):
+        raise ConfigError(f"clever-tools config {path}: expected a JSON object")
+    if "profiles" in data or data.get("version") is not None:
+        profiles = data.get("profiles", [])
+        if not isinstance(profiles, list):
+            raise ConfigError(f"clever-tools config {path}: `profiles` must be a list")
+        if not profiles:
+            return None
+        profile = profiles[0]
+        if not isinstance(profile, dict):
+            raise ConfigError(f"clever-tools config {path}: profiles[0] must be an object")
+        for field in ("token", "secret"):
+            if field not in profile:
+                raise ConfigError(f"clever-tools config {path}: profiles[0] has no `{field}`")
+            _string(profile[field], path, f"profiles[0].{field}")
+        overrides = profile.get("overrides") or {}
+        if not isinstance(overrides, dict):
+            raise ConfigError(f"clever-tools config {path}: profiles[0].overrides must be an object")
+        return {"token": profile["token"], "secret": profile["secret"], "overrides": overrides,
+                "alias": profile.get("alias", "default")}
+    # Legacy format: {"token", "secret", "expirationDate"?}
+    if "token" in data and "secret" in data:
+        return {"token": _string(data["token"], path, "token"),
+                "secret": _string(data["secret"], path, "secret"), "overrides": {}, "alias": "legacy"}
+    if not data:
+        return None
+    raise ConfigError(f"clever-tools config {path}: neither a `profiles` list nor a legacy token/secret pair")
+
+
+def _timeout(env: Mapping[str, str]) -> tuple[float, float]:
+    raw = env.get("CLEVER_TIMEOUT")
+    if not raw:
+        return DEFAULT_TIMEOUT
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ConfigError(f"CLEVER_TIMEOUT must be a number of seconds, got {raw!r}") from None
+    if not 0 < value <= 600:
+        raise ConfigError(f"CLEVER_TIMEOUT must be between 0 and 600 seconds, got {raw!r}")
+    return (min(value, DEFAULT_TIMEOUT[0]), value)
+
+
+def load_settings(env: Mapping[str, str] | None = None) -> Settings:
+    """Settings as clever-tools computes them: env > active profile overrides > defaults."""
+    env = os.environ if env is None else env
+    overrides: dict = {}
+    if env.get("CLEVER_TOKEN") and env.get("CLEVER_SECRET"):
+        credentials = Credentials(env["CLEVER_TOKEN"], env["CLEVER_SECRET"])
+        source = "CLEVER_TOKEN/CLEVER_SECRET"
+    else:
+        path = config_file_path(env)
+        profile = read_profile(path)
+        if profile is None:
+            credentials, source = None, "nowhere"
+        else:
+            credentials = Credentials(profile["token"], profile["secret"])
+            overrides = profile["overrides"]
+            source = f"{path} (profile {profile['alias']})"
+    api_host = env.get("API_HOST") or overrides.get("API_HOST") or DEFAULT_API_HOST
+    return Settings(
+        api_host=str(api_host).rstrip("/"),
+        consumer_key=env.get("OAUTH_CONSUMER_KEY") or overrides.get("OAUTH_CONSUMER_KEY") or DEFAULT_CONSUMER_KEY,
+        consumer_secret=env.get("OAUTH_CONSUMER_SECRET") or overrides.get("OAUTH_CONSUMER_SECRET")
+        or DEFAULT_CONSUMER_SECRET,
+        credentials=credentials,
+        source=source,
+        timeout=_timeout(env),
+    )
+
+
+# --- the linked application (.clever.json) ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LinkedApp:
+    app_id: str
+    org_id: str | None
+    alias: str | None
+    path: Path
+
+
+def find_app_config(cwd: Path | None = None, env: Mapping[str, str] | None = None) -> Path | None:
+    """The .clever.json clever-tools would use: APP_CONFIGURATION_FILE's folder, or cwd, then upwards."""
+    env = os.environ if env is None else env
+    if env.get("APP_CONFIGURATION_FILE"):
+        start_file = Path(env["APP_CONFIGURATION_FILE"]).expanduser().resolve()
+        name, folder = start_file.name, start_file.parent
+    else:
+        name, folder = APP_CONFIG_NAME, (cwd or Path.cwd()).resolve()
+    for candidate_dir in (folder, *folder.parents):
+        candidate = candidate_dir / name
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def load_linked_app(cwd: Path | None = None, env: Mapping[str, str] | None = None) -> LinkedApp | None:
+    path = find_app_config(cwd, env)
+    if path is None:
+        return None
+    data = _read_json(path, "linked-app file")
+    if not isinstance(data, dict):
+        raise ConfigError(f"linked-app file {path}: expected a JSON object with an `apps` list")
+    apps = data.get("apps", [])
+    if not isinstance(apps, list) or not all(isinstance(a, dict) for a in apps):
+        raise ConfigError(f"linked-app file {path}: `apps` must be a list of objects")
+    if not apps:
+        return None
+    default = data.get("default")
+    if default is not None:
+        chosen = [a for a in apps if a.get("app_id") == default]
+        if not chosen:
+            raise ConfigError(f"linked-app file {path}: the default application {default} is not in `apps`")
+        app = chosen[0]
+    elif len(apps) == 1:
+        app = apps[0]
+    else:
+        aliases = ", ".join(str(a.get("alias") or a.get("app_id")) for a in apps)
+        raise ConfigError(
+            f"several applications are linked in {path} and none is the default; "
+            f"pass --org, or set `default` there. Available aliases: {aliases}"
+        )
+    app_id = app.get("app_id")
+    if not isinstance(app_id, str) or not app_id:
+        raise ConfigError(f"linked-app file {path}: the linked application has no `app_id`")
+    org_id = app.get("org_id")
+    if org_id is not None and not isinstance(org_id, str):
+        raise ConfigError(f"linked-app file {path}: `org_id` must be a string")
+    return LinkedApp(app_id=app_id, org_id=org_id or None, alias=app.get("alias"), path=path)

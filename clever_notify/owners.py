@@ -1,0 +1,66 @@
+"""Which owner (user or organisation) a command acts on, resolved as clever-tools does."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Callable
+
+from clever_notify.api import ApiClient
+from clever_notify.config import LinkedApp
+from clever_notify.errors import ApiError, InputError, NotFound
+
+OWNER_ID_RE = re.compile(
+    r"^(user_|orga_)[0-9a-f]{8}-[0-9a-f]{4}-[1-5][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$", re.IGNORECASE
+)
+
+
+@dataclass(frozen=True)
+class Target:
+    owner_id: str
+    app_id: str | None = None  # set when a linked app chose the owner: lists filter on it, adds scope to it
+
+
+def is_owner_id(value: str) -> bool:
+    return bool(OWNER_ID_RE.match(value))
+
+
+def resolve_org(client: ApiClient, org: str) -> str:
+    """An organisation id as given, or the id of the one organisation with that name in /v2/summary."""
+    if is_owner_id(org):
+        return org
+    summary = client.get_summary()
+    organisations = summary.get("organisations")
+    if not isinstance(organisations, list):
+        raise ApiError("unexpected answer from the API for /v2/summary: no `organisations` list.")
+    found = [o for o in organisations if isinstance(o, dict) and o.get("name") == org]
+    if not found:
+        raise NotFound(f"organisation {org!r} not found among yours (pass its id, orga_…, or check the name)")
+    if len(found) > 1:
+        ids = ", ".join(str(o.get("id")) for o in found)
+        raise InputError(f"ambiguous organisation name {org!r}: several organisations have it ({ids}); pass the id")
+    return str(found[0]["id"])
+
+
+def self_id(client: ApiClient) -> str:
+    me = client.get_self()
+    if not isinstance(me.get("id"), str):
+        raise ApiError("unexpected answer from the API for /v2/self: no `id`.")
+    return me["id"]
+
+
+def resolve(
+    client: ApiClient,
+    org: str | None,
+    *,
+    use_linked_app: bool,
+    linked_app: Callable[[], LinkedApp | None],
+) -> Target:
+    """--org wins; else the linked app (when the command allows it); else the user's own account."""
+    if org is not None:
+        return Target(resolve_org(client, org))
+    if use_linked_app:
+        app = linked_app()
+        if app is not None:
+            return Target(app.org_id or self_id(client), app.app_id)
+    return Target(self_id(client))

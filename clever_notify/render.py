@@ -1,0 +1,135 @@
+"""Renderers: clever-tools' JSON shapes and human output (rich on a terminal, plain text when piped).
+
+Only writes to the stream it is given; rich is imported only when a terminal is on the other end.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from typing import IO, Any, Iterable
+
+_ABSENT = object()
+
+
+def to_json(value: Any) -> str:
+    """JSON as clever-tools prints it (JSON.stringify(value, null, 2))."""
+    return json.dumps(value, indent=2, ensure_ascii=False)
+
+
+def _js_get(hook: dict, key: str):
+    """JS drops `undefined` keys from JSON but keeps `null`: keep that difference."""
+    return hook.get(key, _ABSENT)
+
+
+def _compact(pairs: list[tuple[str, Any]]) -> dict:
+    return {k: v for k, v in pairs if v is not _ABSENT}
+
+
+def webhook_summary(hook: dict) -> dict:
+    """The object clever-tools 4.11 prints for each webhook with `-F json`."""
+    owner = hook.get("ownerId")
+    return _compact([
+        ("id", _js_get(hook, "id")),
+        ("name", _js_get(hook, "name")),
+        ("ownerId", _js_get(hook, "ownerId")),
+        ("services", hook["scope"] if hook.get("scope") is not None else [owner]),
+        ("events", hook["events"] if hook.get("events") is not None else ["ALL"]),
+        ("urls", _js_get(hook, "urls")),
+    ])
+
+
+def _target_label(entry: Any) -> Any:
+    if isinstance(entry, dict):
+        target = entry.get("target")
+        return target if target is not None else "whole team"
+    return "whole team"
+
+
+def emailhook_summary(hook: dict) -> dict:
+    """The object clever-tools 4.11 prints for each e-mail notification with `-F json`."""
+    owner = hook.get("ownerId")
+    notified = hook.get("notified")
+    return _compact([
+        ("id", _js_get(hook, "id")),
+        ("name", _js_get(hook, "name")),
+        ("ownerId", _js_get(hook, "ownerId")),
+        ("services", hook["scope"] if hook.get("scope") is not None else [owner]),
+        ("events", hook["events"] if hook.get("events") is not None else ["ALL"]),
+        ("notified", [_target_label(t) for t in notified] if isinstance(notified, list) else ["whole team"]),
+    ])
+
+
+def in_scope(hook: dict, app_id: str | None) -> bool:
+    """clever-tools' linked-app filter: hooks with no scope, or a scope naming the app."""
+    if app_id is None:
+        return True
+    scope = hook.get("scope")
+    return not scope or app_id in scope
+
+
+class Output:
+    """Where human output goes, and whether it may be styled."""
+
+    def __init__(self, stream: IO[str] | None = None):
+        self.stream = stream or sys.stdout
+
+    @property
+    def styled(self) -> bool:
+        if os.environ.get("NO_COLOR"):
+            return False
+        isatty = getattr(self.stream, "isatty", None)
+        return bool(isatty and isatty())
+
+    def blocks(self, blocks: Iterable[tuple[str, list[tuple[str, str | list[str]]]]]) -> None:
+        """Print titled blocks of `label: value` lines; a list value goes one item per line."""
+        lines: list[tuple[str, str]] = []  # (style, text)
+        for title, fields in blocks:
+            lines.append(("bold", title))
+            for label, value in fields:
+                if isinstance(value, list):
+                    if len(value) == 1:
+                        lines.append(("", f"  {label}: {value[0]}"))
+                    else:
+                        lines.append(("", f"  {label}:"))
+                        lines.extend(("", f"    {item}") for item in value)
+                else:
+                    lines.append(("", f"  {label}: {value}"))
+        if self.styled:
+            from rich.console import Console
+            from rich.text import Text
+
+            console = Console(file=self.stream, highlight=False, soft_wrap=True)
+            for style, text in lines:
+                console.print(Text(text, style=style or ""))
+        else:
+            self.stream.write("".join(text + "\n" for _, text in lines))
+
+    def line(self, text: str = "") -> None:
+        self.stream.write(text + "\n")
+
+
+def webhook_block(summary: dict) -> tuple[str, list]:
+    urls = summary.get("urls") or []
+    return (
+        str(summary.get("name") or summary.get("id")),
+        [
+            ("id", str(summary.get("id"))),
+            ("services", ", ".join(map(str, summary["services"]))),
+            ("events", ", ".join(map(str, summary["events"]))),
+            ("hooks", [f"{u.get('url')} ({u.get('format')})" for u in urls if isinstance(u, dict)] or ["(none)"]),
+        ],
+    )
+
+
+def emailhook_block(summary: dict) -> tuple[str, list]:
+    return (
+        str(summary.get("name") or summary.get("id")),
+        [
+            ("id", str(summary.get("id"))),
+            ("services", ", ".join(map(str, summary["services"]))),
+            ("events", ", ".join(map(str, summary["events"]))),
+            ("to", [str(t) for t in summary["notified"]] or ["(nobody)"]),
+        ],
+    )
