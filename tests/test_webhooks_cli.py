@@ -235,3 +235,25 @@ def test_remove_unknown_hook_is_exit_4(run, creds):
     result = run("webhooks", "remove", "nope", "--org", ORG_ID)
     assert result.exit_code == 4
     assert result.stderr == f"Error: webhook nope not found for {ORG_ID}\n"
+
+
+@responses.activate
+def test_notify_email_list_json_is_clever_tools_shape(run, creds, linked_app, auth_header):
+    url = f"{API}/v2/notifications/emailhooks/{ORG_ID}"
+    responses.get(url, json=[
+        {"id": "e1", "ownerId": ORG_ID, "name": "Default deployment result e-mails", "events": ["META_DEPLOYMENT_RESULT"]},
+        {"id": "e2", "ownerId": ORG_ID, "name": "ops", "scope": [APP_ID],
+         "notified": [{"type": "email", "target": "a@b.c"}, {"type": "organisation"}]},
+        {"id": "e3", "ownerId": ORG_ID, "name": "not mine", "scope": ["app_other"]},
+    ])
+    result = run("notify-email", "-F", "json")
+    assert result.exit_code == 0, result.stderr
+    assert_sent(responses.calls[0], "GET", url, auth_header)
+    assert json.loads(result.stdout) == [
+        {"id": "e1", "name": "Default deployment result e-mails", "ownerId": ORG_ID, "services": [ORG_ID],
+         "events": ["META_DEPLOYMENT_RESULT"], "notified": ["whole team"]},
+        {"id": "e2", "name": "ops", "ownerId": ORG_ID, "services": [APP_ID], "events": ["ALL"],
+         "notified": ["a@b.c", "whole team"]},
+    ]
+    human = run("notify-email")
+    assert "  to:\n    a@b.c\n    whole team\n" in human.stdout

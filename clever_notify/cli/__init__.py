@@ -14,6 +14,7 @@ from clever_notify.errors import EXIT_API, EXIT_INTERRUPTED, CleverNotifyError
 # name -> "module:attribute"; modules are imported only when their command is used or listed.
 COMMANDS: dict[str, str] = {
     "webhooks": "clever_notify.cli.webhooks:webhooks",
+    "notify-email": "clever_notify.cli.notify_email:notify_email",
     "help": "clever_notify.cli:help_command",
 }
 

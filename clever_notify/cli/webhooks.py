@@ -7,6 +7,7 @@ import click
 from clever_notify import catalog
 from clever_notify.cli import CONTEXT_SETTINGS
 from clever_notify.cli import params as p
+from clever_notify.cli.listing import list_hooks
 from clever_notify.cli.runtime import runtime
 from clever_notify.errors import InputError
 
@@ -35,19 +36,11 @@ def webhooks(ctx, org, list_all, output):
         return
     from clever_notify import render
 
-    rt = runtime(ctx)
-    target = rt.target(org, use_linked_app=not list_all)
-    hooks = rt.client.list_hooks(KIND, target.owner_id)
-    summaries = [render.webhook_summary(h) for h in hooks if render.in_scope(h, target.app_id)]
-    if output == "json":
-        click.echo(render.to_json(summaries))
-        return
-    out = rt.out()
-    if not summaries:
-        out.line(f"No webhooks for {target.owner_id}.")
-        out.line('Add one with: clever webhooks add NAME URL --event META_DEPLOYMENT_RESULT')
-        return
-    out.blocks(render.webhook_block(s) for s in summaries)
+    list_hooks(
+        runtime(ctx), KIND, org=org, list_all=list_all, output=output,
+        summarize=render.webhook_summary, block=render.webhook_block,
+        noun="webhooks", add_hint="clever webhooks add NAME URL --event META_DEPLOYMENT_RESULT",
+    )
 
 
 def _require_org_for_services(org, services):
