@@ -167,7 +167,7 @@ def test_add_org_by_id_no_scope_no_events(run, creds, auth_header):
     result = run("webhooks", "add", "n", "https://x.org/h", "--org", ORG_ID, "--json")
     assert result.exit_code == 0, result.stderr
     assert_sent(responses.calls[0], "POST", f"{HOOKS_URL}/{ORG_ID}", auth_header,
-                {"name": "n", "urls": [{"format": "raw", "url": "https://x.org/h"}]})
+                {"name": "n", "urls": [{"format": "raw", "url": "https://x.org/h"}], "scope": None, "events": None})
     assert json.loads(result.stdout) == {"id": "h1", "name": "n"}
 
 
@@ -178,7 +178,7 @@ def test_add_without_linked_app_goes_to_self_unscoped(run, creds, auth_header):
     result = run("webhooks", "add", "n", "https://x.org/h")
     assert result.exit_code == 0, result.stderr
     assert_sent(responses.calls[1], "POST", f"{HOOKS_URL}/{USER_ID}", auth_header,
-                {"name": "n", "urls": [{"format": "raw", "url": "https://x.org/h"}]})
+                {"name": "n", "urls": [{"format": "raw", "url": "https://x.org/h"}], "scope": None, "events": None})
 
 
 @responses.activate

@@ -80,12 +80,13 @@ def add(ctx, name, urls, fmt, events, services, org, as_json):
     _require_org_for_services(org, services)
     rt = runtime(ctx)
     target = rt.target(org, use_linked_app=org is None)
-    body: dict = {"name": name, "urls": [{"format": fmt, "url": url} for url in urls]}
-    scope = services or ([target.app_id] if target.app_id else None)
-    if scope:
-        body["scope"] = scope
-    if events:
-        body["events"] = events
+    # clever-tools 4.11 sends absent lists as explicit nulls (observed on the wire); keep that shape.
+    body = {
+        "name": name,
+        "urls": [{"format": fmt, "url": url} for url in urls],
+        "scope": services or ([target.app_id] if target.app_id else None),
+        "events": events or None,
+    }
     created = rt.client.create_hook(KIND, target.owner_id, body)
     if as_json:
         click.echo(render.to_json(created))

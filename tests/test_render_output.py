@@ -1,0 +1,47 @@
+"""Human output: styled on a terminal, plain when piped or with NO_COLOR."""
+
+from __future__ import annotations
+
+import io
+
+from clever_notify import render
+
+
+class Tty(io.StringIO):
+    def isatty(self):
+        return True
+
+
+BLOCK = ("deploys", [("id", "h1"), ("services", "orga_x"), ("events", "ALL"), ("hooks", ["https://a (raw)"])])
+
+
+def test_terminal_output_is_styled(monkeypatch):
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.setenv("TERM", "xterm-256color")
+    monkeypatch.delenv("TERM_PROGRAM", raising=False)
+    stream = Tty()
+    render.Output(stream).blocks([BLOCK])
+    text = stream.getvalue()
+    assert "\x1b[1m" in text  # bold title
+    assert "deploys" in text and "https://a (raw)" in text
+
+
+def test_no_color_gives_plain_text_even_on_a_terminal(monkeypatch):
+    monkeypatch.setenv("NO_COLOR", "1")
+    stream = Tty()
+    render.Output(stream).blocks([BLOCK])
+    assert stream.getvalue() == "deploys\n  id: h1\n  services: orga_x\n  events: ALL\n  hooks: https://a (raw)\n"
+
+
+def test_server_text_is_not_read_as_markup(monkeypatch):
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.setenv("TERM", "xterm-256color")
+    stream = Tty()
+    render.Output(stream).blocks([("[bold red]evil[/]", [("id", "[link=x]y[/link]")])])
+    assert "[bold red]evil[/]" in stream.getvalue() and "[link=x]y[/link]" in stream.getvalue()
+
+
+def test_webhook_summary_keeps_js_null_vs_absent():
+    assert render.webhook_summary({"id": "a", "name": None, "ownerId": "o", "urls": []})["name"] is None
+    assert "name" not in render.webhook_summary({"id": "a", "ownerId": "o"})
+    assert render.webhook_summary({"id": "a", "ownerId": "o", "scope": []})["services"] == []
