@@ -1,4 +1,4 @@
-"""`clever webhooks`: list, add, remove."""
+"""`clever webhooks`: list, add, remove (show, update and test are added at the end)."""
 
 from __future__ import annotations
 
@@ -113,3 +113,12 @@ def remove(ctx, hook_id, org):
     target = rt.target(org, use_linked_app=True)
     rt.client.delete_hook(KIND, target.owner_id, hook_id)
     click.echo(f"The webhook {hook_id} has been removed.")
+
+
+# show/update are shared with `clever notify-email` (cli/hook_edit.py); test lives in cli/sample_delivery.py.
+from clever_notify.cli.hook_edit import show_command, update_command  # noqa: E402
+from clever_notify.cli.sample_delivery import test_command  # noqa: E402
+
+webhooks.add_command(show_command(KIND))
+webhooks.add_command(update_command(KIND))
+webhooks.add_command(test_command)
