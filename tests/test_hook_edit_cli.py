@@ -381,6 +381,12 @@ def test_notify_email_update_nothing_to_change_and_vanished(run, creds, auth_hea
     assert nothing.exit_code == 0
     only_get(EMAILS_URL, auth_header)
     assert "Nothing to change: the e-mail notification e1" in nothing.stderr
+    assert nothing.stdout == ""
+    responses.calls.reset()
+    as_json = run("notify-email", "update", "e1", "-o", ORG_ID, "--name", "ops mails", "--json")
+    assert as_json.exit_code == 0
+    only_get(EMAILS_URL, auth_header)
+    assert json.loads(as_json.stdout) == EMAILHOOK
     responses.calls.reset()
     gone = run("notify-email", "update", "e9", "-o", ORG_ID, "--name", "x")
     assert gone.exit_code == 4

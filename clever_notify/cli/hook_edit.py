@@ -149,6 +149,8 @@ def update_command(kind: str) -> click.Command:
         old, new = writable_body(kind, hook), apply(kind, hook, changes)
         if old == new:
             click.echo(f"Nothing to change: the {noun(kind)} {hook_id} already has these settings.", err=True)
+            if as_json and not dry_run:  # scripts get the hook either way
+                click.echo(render.to_json(hook))
             return
         changed = diff(kind, old, new, owner)
         if dry_run:

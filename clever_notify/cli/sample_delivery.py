@@ -77,7 +77,7 @@ def _line(result) -> str:
 @p.org_option
 @click.option("--json", "as_json", is_flag=True, help="Print the sample event and each delivery's result as JSON.")
 @click.pass_context
-def test_command(ctx, hook_id, urls, fmt, event, org, as_json):
+def webhook_test_command(ctx, hook_id, urls, fmt, event, org, as_json):
     """Send a sample event to a webhook's URLs from this machine and report each answer.
 
     The sample is rendered in each URL's own format and POSTed from here, not by Clever

@@ -118,8 +118,8 @@ def remove(ctx, hook_id, org):
 
 # show/update are shared with `clever notify-email` (cli/hook_edit.py); test lives in cli/sample_delivery.py.
 from clever_notify.cli.hook_edit import show_command, update_command  # noqa: E402
-from clever_notify.cli.sample_delivery import test_command  # noqa: E402
+from clever_notify.cli.sample_delivery import webhook_test_command  # noqa: E402
 
 webhooks.add_command(show_command(KIND))
 webhooks.add_command(update_command(KIND))
-webhooks.add_command(test_command)
+webhooks.add_command(webhook_test_command)
