@@ -65,6 +65,9 @@ DEFAULT_WEBHOOK_FORMAT = "raw"
 DEFAULT_EMAIL_HOOK_NAME = "Default deployment result e-mails"
 DEFAULT_EMAIL_HOOK_EVENTS: tuple[str, ...] = ("META_DEPLOYMENT_RESULT",)
 
+# What `clever webhooks test` sends when no --event is given.
+DEFAULT_TEST_EVENT = "DEPLOYMENT_SUCCESS"
+
 
 def family_of(event: str) -> str:
     for family, events in EVENT_FAMILIES.items():

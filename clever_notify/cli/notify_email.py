@@ -38,3 +38,10 @@ def notify_email(ctx, org, list_all, output):
         summarize=render.emailhook_summary, block=render.emailhook_block,
         noun="e-mail notifications", add_hint="clever notify-email add --notify you@example.org NAME",
     )
+
+
+# show/update are shared with `clever webhooks` (cli/hook_edit.py).
+from clever_notify.cli.hook_edit import show_command, update_command  # noqa: E402
+
+notify_email.add_command(show_command(KIND))
+notify_email.add_command(update_command(KIND))

@@ -1,4 +1,4 @@
-"""`clever webhooks`: list, add, remove."""
+"""`clever webhooks`: list, add, remove (show, update and test are added at the end)."""
 
 from __future__ import annotations
 
@@ -73,6 +73,7 @@ def add(ctx, name, urls, fmt, events, services, org, as_json):
       clever webhooks add "The application failed to deploy" https://hooks.slack.com/services/xxxxxx/ --format slack --event DEPLOYMENT_FAIL
       clever webhooks add "credits added" https://hooks.slack.com/services/xxxxxx/yyyyyy/zzzzzzzzzzzzz --format raw --event META_CREDITS
       clever webhooks add "prod deploys" https://example.org/hook --org Acme --service app_… --event META_DEPLOYMENT_RESULT
+      clever webhooks add "two receivers" https://a.example.org/hook https://b.example.org/hook --format raw
     """
     from clever_notify import render
 
@@ -114,3 +115,12 @@ def remove(ctx, hook_id, org):
     target = rt.target(org, use_linked_app=True)
     rt.client.delete_hook(KIND, target.owner_id, hook_id)
     click.echo(f"The webhook {hook_id} has been removed.")
+
+
+# show/update are shared with `clever notify-email` (cli/hook_edit.py); test lives in cli/sample_delivery.py.
+from clever_notify.cli.hook_edit import show_command, update_command  # noqa: E402
+from clever_notify.cli.sample_delivery import webhook_test_command  # noqa: E402
+
+webhooks.add_command(show_command(KIND))
+webhooks.add_command(update_command(KIND))
+webhooks.add_command(webhook_test_command)

@@ -1,0 +1,195 @@
+"""`show` and `update`, written once for both kinds of hook (webhooks and e-mail notifications).
+
+The groups in cli/webhooks.py and cli/notify_email.py add the commands these factories build.
+"""
+
+from __future__ import annotations
+
+import click
+
+from clever_notify import catalog
+from clever_notify.cli import CONTEXT_SETTINGS
+from clever_notify.cli import params as p
+from clever_notify.cli.runtime import runtime
+from clever_notify.errors import NotFound
+from clever_notify.hook_details import WEBHOOKS, noun
+
+SHOW_HELP = {
+    "webhooks": """Show every field of a webhook, with its recent delivery failures.
+
+    Events are listed with the expansion of meta-events; -F json prints the webhook
+    exactly as the API gave it. Without --org, the webhook is looked for at the owner of
+    the linked application, or in your own account when no application is linked.
+
+    \b
+    Examples:
+      clever webhooks show 6e9f1a2c-…
+      clever webhooks show 6e9f1a2c-… --org Acme -F json
+    """,
+    "emailhooks": """Show every field of an e-mail notification, with who receives it.
+
+    Events are listed with the expansion of meta-events; -F json prints the notification
+    exactly as the API gave it. Without --org, it is looked for at the owner of the
+    linked application, or in your own account when no application is linked.
+
+    \b
+    Examples:
+      clever notify-email show 6e9f1a2c-…
+      clever notify-email show 6e9f1a2c-… --org Acme -F json
+    """,
+}
+
+UPDATE_HELP = {
+    "webhooks": """Change a webhook in place: only the fields named are changed.
+
+    Reads the webhook, applies the changes and sends it back whole; prints each changed
+    field as `field: old → new`. --url replaces the list of URLs (repeat it for several);
+    --format applies to every URL, kept ones too. --dry-run prints the request instead
+    of sending it. The owner is chosen as for `clever webhooks remove`.
+
+    \b
+    Examples:
+      clever webhooks update 6e9f1a2c-… --name "prod deploys"
+      clever webhooks update 6e9f1a2c-… --url https://example.org/a --url https://example.org/b
+      clever webhooks update 6e9f1a2c-… --format slack --event META_DEPLOYMENT_RESULT
+      clever webhooks update 6e9f1a2c-… --all-events --all-services --org Acme --dry-run
+    """,
+    "emailhooks": """Change an e-mail notification in place: only the fields named are changed.
+
+    Reads the notification, applies the changes and sends it back whole; prints each
+    changed field as `field: old → new`. --notify replaces the list of recipients.
+    --dry-run prints the request instead of sending it. The owner is chosen as for
+    `clever notify-email remove`.
+
+    \b
+    Examples:
+      clever notify-email update 6e9f1a2c-… --notify ops@example.org,user_…
+      clever notify-email update 6e9f1a2c-… --event META_DEPLOYMENT_RESULT --all-services
+      clever notify-email update 6e9f1a2c-… --name "deploys" --org Acme --dry-run
+    """,
+}
+
+
+def read_hook(rt, kind: str, hook_id: str, org: str | None):
+    """(target, hook): the API has no GET for one hook, so the owner's list is read and searched."""
+    from clever_notify.hook_changes import find_hook
+
+    target = rt.target(org, use_linked_app=True)
+    hook = find_hook(rt.client.list_hooks(kind, target.owner_id), kind, hook_id, target.owner_id)
+    return target, hook
+
+
+def show_command(kind: str) -> click.Command:
+    @click.command("show", help=SHOW_HELP[kind], context_settings=CONTEXT_SETTINGS)
+    @click.argument("hook_id", metavar="ID", type=p.HOOK_ID)
+    @p.org_option
+    @p.output_format_option
+    @click.pass_context
+    def show(ctx, hook_id, org, output):
+        from clever_notify import render
+        from clever_notify.hook_details import show_block
+
+        rt = runtime(ctx)
+        target, hook = read_hook(rt, kind, hook_id, org)
+        if output == "json":
+            click.echo(render.to_json(hook))
+            return
+        rt.out().blocks([show_block(kind, hook, target.owner_id)])
+
+    return show
+
+
+def _kind_options(kind: str):
+    """--url/--format for webhooks, --notify for e-mail notifications."""
+    if kind == WEBHOOKS:
+        return [
+            click.option("--url", "urls", type=p.URL, multiple=True, metavar="URL",
+                         help="Replace the URLs with these (repeat for several)."),
+            click.option("--format", "fmt", type=p.FORMAT, default=None,
+                         help=f"Body format for every URL: {', '.join(catalog.WEBHOOK_FORMATS)}."),
+        ]
+    return [
+        click.option("--notify", "notify", type=p.NOTIFY, multiple=True, metavar="TARGET[,TARGET…]",
+                     help="Replace the recipients: e-mail addresses, user ids (user_…) or `organisation`."),
+    ]
+
+
+def _changes(kind: str, name, events, all_events, services, all_services, extra: dict):
+    from clever_notify.hook_changes import ALL, Changes
+
+    if events and all_events:
+        raise click.UsageError("--event and --all-events cannot be used together")
+    if services and all_services:
+        raise click.UsageError("--service and --all-services cannot be used together")
+    changes = Changes(
+        name=name,
+        urls=p.flatten([[u] for u in extra.get("urls") or ()]) or None,
+        fmt=extra.get("fmt"),
+        notified=p.flatten(extra.get("notify")) or None,
+        events=ALL if all_events else (p.flatten(events) or None),
+        services=ALL if all_services else (p.flatten(services) or None),
+    )
+    if changes.empty():
+        fields = "--name, --url, --format" if kind == WEBHOOKS else "--name, --notify"
+        raise click.UsageError(
+            f"nothing to update: give at least one of {fields}, --event, --all-events, --service, --all-services"
+        )
+    return changes
+
+
+def update_command(kind: str) -> click.Command:
+    def update(ctx, hook_id, name, events, all_events, services, all_services, org, dry_run, as_json, **extra):
+        from clever_notify import render
+        from clever_notify.hook_changes import apply, diff, hook_path, writable_body
+
+        changes = _changes(kind, name, events, all_events, services, all_services, extra)
+        rt = runtime(ctx)
+        target, hook = read_hook(rt, kind, hook_id, org)
+        owner = target.owner_id
+        old, new = writable_body(kind, hook), apply(kind, hook, changes)
+        if old == new:
+            click.echo(f"Nothing to change: the {noun(kind)} {hook_id} already has these settings.", err=True)
+            if as_json and not dry_run:  # scripts get the hook either way
+                click.echo(render.to_json(hook))
+            return
+        changed = diff(kind, old, new, owner)
+        if dry_run:
+            click.echo(f"PUT {hook_path(kind, owner, hook_id)}")
+            click.echo(render.to_json(new))
+            for field, before, after in changed:
+                click.echo(f"would change {field}: {before} → {after}", err=True)
+            click.echo("Dry run: nothing was sent.", err=True)
+            return
+        try:
+            answer = rt.client.update_hook(kind, owner, hook_id, new)
+        except NotFound:
+            raise NotFound(
+                f"{noun(kind)} {hook_id} not found for {owner}: it was removed after it was read; nothing was changed"
+            ) from None
+        if as_json:
+            click.echo(render.to_json(answer or {**hook, **new}))
+        else:
+            for field, before, after in changed:
+                click.echo(f"{field}: {before} → {after}")
+        click.echo(f"The {noun(kind)} {hook_id} has been updated.", err=True)
+
+    decorators = [
+        click.command("update", help=UPDATE_HELP[kind], context_settings=CONTEXT_SETTINGS),
+        click.argument("hook_id", metavar="ID", type=p.HOOK_ID),
+        click.option("--name", type=p.NAME, default=None, help="New name."),
+        *_kind_options(kind),
+        click.option("--event", "events", type=p.EVENTS, multiple=True, metavar="EVENT[,EVENT…]",
+                     help="Only these events from now on (comma-separated, repeatable; see `clever events`)."),
+        click.option("--all-events", is_flag=True, help="Every event from now on (drops the event list)."),
+        click.option("--service", "services", type=p.SERVICES, multiple=True, metavar="ID[,ID…]",
+                     help="Only these applications/add-ons from now on (comma-separated, repeatable)."),
+        click.option("--all-services", is_flag=True, help="Every service of the owner from now on (drops the scope)."),
+        p.org_option,
+        click.option("--dry-run", is_flag=True, help="Print the request (method, path, JSON body); send nothing."),
+        click.option("--json", "as_json", is_flag=True, help=f"Print the updated {noun(kind)} as JSON."),
+        click.pass_context,
+    ]
+    command = update
+    for decorate in reversed(decorators):
+        command = decorate(command)
+    return command

@@ -1,0 +1,136 @@
+"""`clever webhooks test`: POST a sample event from this machine to a webhook's URLs, and report.
+
+The platform is never asked to send anything: with ID the only API call reads the hook; with
+--url there is no API call at all, so it works without credentials.
+"""
+
+from __future__ import annotations
+
+import click
+
+from clever_notify import catalog
+from clever_notify.cli import CONTEXT_SETTINGS
+from clever_notify.cli import params as p
+from clever_notify.cli.runtime import runtime
+from clever_notify.errors import CleverNotifyError
+
+# The sample's owner and application when no hook gives them (--url): obviously made up, well formed.
+SAMPLE_OWNER = "orga_00000000-0000-4000-8000-000000000000"
+SAMPLE_APP = "app_00000000-0000-4000-8000-000000000000"
+
+
+class ConcreteEvent(click.ParamType):
+    """One catalog event a platform could actually send; a meta-event is refused with its members."""
+
+    name = "event"
+
+    def convert(self, value, param, ctx):
+        from clever_notify.errors import InputError
+
+        try:
+            event = catalog.normalize_event(value)
+        except InputError as exc:
+            self.fail(str(exc), param, ctx)
+        members = catalog.META_EVENTS.get(event)
+        if members:
+            self.fail(f"{event} is a meta-event; test one of its events: {', '.join(members)}", param, ctx)
+        return event
+
+    def shell_complete(self, ctx, param, incomplete):
+        from click.shell_completion import CompletionItem
+
+        return [CompletionItem(e) for e in catalog.EVENTS if e.startswith(incomplete.upper())]
+
+
+def _deliver(targets: list[tuple[str, str]], event: dict) -> list:
+    from clever_notify import delivery
+
+    results = []
+    for url, fmt in targets:
+        if fmt not in catalog.WEBHOOK_FORMATS:
+            # A format the API knows and we do not: say so rather than send a guess.
+            results.append(delivery.Delivery(url, fmt, None, 0.0, error=f"unknown format {fmt!r}, not sent"))
+            continue
+        results.append(delivery.post(url, fmt, event))
+    return results
+
+
+def _line(result) -> str:
+    from clever_notify.hook_details import clean
+
+    where = f"{result.url} ({result.format})"
+    if result.status is None:
+        return f"FAILED {where}: network failure ({result.error}) after {result.latency_ms:.0f} ms"
+    verdict = "ok" if result.ok else "FAILED"
+    answer = clean(result.body_start, 120) or "(empty)"
+    return f"{verdict} {where}: HTTP {result.status} in {result.latency_ms:.0f} ms; answer: {answer}"
+
+
+@click.command("test", context_settings=CONTEXT_SETTINGS)
+@click.argument("hook_id", metavar="[ID]", required=False, type=p.HOOK_ID)
+@click.option("--url", "urls", type=p.URL, multiple=True, metavar="URL",
+              help="Test this URL instead of a webhook's (repeatable); needs no credentials.")
+@click.option("--format", "fmt", type=p.FORMAT, default=None,
+              help=f"Body format for --url: {', '.join(catalog.WEBHOOK_FORMATS)}. Default: raw.")
+@click.option("--event", type=ConcreteEvent(), default=catalog.DEFAULT_TEST_EVENT, show_default=True,
+              help="Event of the sample (a concrete event, not a meta-event; see `clever events`).")
+@p.org_option
+@click.option("--json", "as_json", is_flag=True, help="Print the sample event and each delivery's result as JSON.")
+@click.pass_context
+def webhook_test_command(ctx, hook_id, urls, fmt, event, org, as_json):
+    """Send a sample event to a webhook's URLs from this machine and report each answer.
+
+    The sample is rendered in each URL's own format and POSTed from here, not by Clever
+    Cloud: it checks the receiving end (URL, format, firewall) without waiting for a real
+    event. Prints the HTTP status, latency and start of the answer of every URL; exits
+    with 1 if any of them failed. With ID the API is only read; with --url it is not
+    called at all.
+
+    \b
+    Examples:
+      clever webhooks test 6e9f1a2c-…
+      clever webhooks test 6e9f1a2c-… --event DEPLOYMENT_FAIL --org Acme
+      clever webhooks test --url https://hooks.slack.com/services/xxxxxx/yyyyyy/zzzz --format slack
+      clever webhooks test --url http://127.0.0.1:8080/hook --json
+    """
+    from clever_notify import payloads, render
+
+    if hook_id and urls:
+        raise click.UsageError("give either a webhook ID or --url, not both")
+    if not hook_id and not urls:
+        raise click.UsageError("give a webhook ID, or --url URL to test an address directly")
+    if hook_id and fmt:
+        raise click.UsageError("--format only applies with --url: a webhook's URLs are tested in their own formats")
+    if urls and org:
+        raise click.UsageError("--org only applies with a webhook ID")
+
+    if hook_id:
+        from clever_notify.cli.hook_edit import read_hook
+
+        target, hook = read_hook(runtime(ctx), "webhooks", hook_id, org)
+        scope = hook.get("scope") or []
+        sample = payloads.make_event(event, owner_id=str(hook.get("ownerId") or target.owner_id),
+                                     service_id=str(scope[0]) if scope else None)
+        targets = [(u.get("url"), str(u.get("format") or catalog.DEFAULT_WEBHOOK_FORMAT).lower())
+                   for u in hook.get("urls") or [] if isinstance(u, dict) and u.get("url")]
+        if not targets:
+            raise CleverNotifyError(f"webhook {hook_id} has no URL to test")
+        if not catalog.matches(hook.get("events"), event):
+            click.echo(f"note: webhook {hook_id} does not subscribe to {event}; the platform would not send it.",
+                       err=True)
+        if hook.get("state") and hook.get("state") != "ENABLED":
+            click.echo(f"note: webhook {hook_id} is {hook['state']}; the platform does not call it now.", err=True)
+    else:
+        sample = payloads.make_event(event, owner_id=SAMPLE_OWNER, service_id=SAMPLE_APP, service_name="my-app")
+        targets = [(url, fmt or catalog.DEFAULT_WEBHOOK_FORMAT) for url in p.flatten([[u] for u in urls])]
+
+    results = _deliver(targets, sample)
+    if as_json:
+        click.echo(render.to_json({"event": sample, "deliveries": [r.to_dict() for r in results]}))
+    else:
+        for result in results:
+            click.echo(_line(result))
+    failed = sum(1 for r in results if not r.ok)
+    if failed:
+        raise CleverNotifyError(f"{failed} of {len(results)} URL(s) failed the {event} sample")
+    click.echo(f"All {len(results)} URL(s) accepted the {event} sample.", err=True)

@@ -1,0 +1,167 @@
+"""A hook's fields in words, for `show` and for the old → new lines of `update`.
+
+Pure functions over the API's hook objects; no click, no I/O. Server-supplied text is
+stripped of control characters so a hostile body cannot drive the terminal.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timezone
+from typing import Any
+
+from clever_notify import catalog
+
+WEBHOOKS = "webhooks"
+EMAILHOOKS = "emailhooks"
+
+MAX_FAILURES_SHOWN = 10
+BODY_PREVIEW = 80
+WHOLE_OWNER = "whole organisation/team"
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def noun(kind: str) -> str:
+    return "webhook" if kind == WEBHOOKS else "e-mail notification"
+
+
+def clean(value: Any, limit: int | None = None) -> str:
+    """Server text as one printable line, optionally cut to `limit` characters."""
+    text = " ".join(_CONTROL.sub(" ", str(value)).split())
+    if limit is not None and len(text) > limit:
+        text = text[: limit - 1] + "…"
+    return text
+
+
+def format_time(value: Any) -> str:
+    """createdAt as `YYYY-MM-DD HH:MM:SS UTC`: the API gives epoch milliseconds or an ISO string."""
+    if value is None or value == "":
+        return "unknown"
+    moment: datetime | None = None
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        try:
+            moment = datetime.fromtimestamp(value / 1000, tz=timezone.utc)
+        except (OverflowError, OSError, ValueError):
+            moment = None
+    elif isinstance(value, str):
+        text = value.strip()
+        if text.isdigit():
+            return format_time(int(text))
+        try:
+            # Python 3.10's fromisoformat does not accept a trailing Z, nor fractions other than 3 or 6 digits.
+            iso = re.sub(r"(\.\d+)", lambda m: (m.group(1) + "000000")[:7], text.replace("Z", "+00:00"), count=1)
+            moment = datetime.fromisoformat(iso)
+        except ValueError:
+            moment = None
+        if moment is not None and moment.tzinfo is None:
+            moment = moment.replace(tzinfo=timezone.utc)
+    if moment is None:
+        return clean(value, 40)
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")
+
+
+def _sort_key(value: Any) -> float:
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return float(value)
+    if isinstance(value, str):
+        shown = format_time(value)
+        try:
+            return datetime.strptime(shown, "%Y-%m-%d %H:%M:%S UTC").replace(tzinfo=timezone.utc).timestamp() * 1000
+        except ValueError:
+            return 0.0
+    return 0.0
+
+
+def describe_events(events: list | None) -> list[str]:
+    """One line per listed event; a meta-event carries its members."""
+    if not events:
+        return ["all events"]
+    out = []
+    for name in events:
+        members = catalog.META_EVENTS.get(name)
+        out.append(f"{name} ({', '.join(members)})" if members else str(name))
+    return out
+
+
+def describe_scope(scope: list | None, owner_id: str | None) -> list[str]:
+    if not scope:
+        return [f"all services of {owner_id}" if owner_id else "all services"]
+    return [str(s) for s in scope]
+
+
+def describe_urls(urls: list | None) -> list[str]:
+    shown = [f"{u.get('url')} ({u.get('format')})" for u in urls or [] if isinstance(u, dict)]
+    return shown or ["(none)"]
+
+
+def describe_target(entry: Any) -> list[str]:
+    """One `notified` entry as the people it reaches; an e-mail target may hold several addresses."""
+    if not isinstance(entry, dict):
+        return [clean(entry)]
+    kind = entry.get("type")
+    target = entry.get("target")
+    if kind == "organisation" or (target is None and kind is None):
+        return [WHOLE_OWNER]
+    if kind == "email" and isinstance(target, str):
+        return [a.strip() for a in target.split(",") if a.strip()] or ["(empty address)"]
+    if kind == "userid":
+        return [f"user {target}"]
+    return [clean(f"{kind}: {target}")]
+
+
+def describe_notified(notified: list | None) -> list[str]:
+    if notified is None:
+        return [f"{WHOLE_OWNER} (default)"]
+    out: list[str] = []
+    for entry in notified:
+        out.extend(describe_target(entry))
+    return out or ["(nobody)"]
+
+
+def describe_failure(failure: Any) -> str:
+    if not isinstance(failure, dict):
+        return clean(failure, 120)
+    when = format_time(failure.get("createdAt")) if failure.get("createdAt") is not None else "at an unknown time"
+    network = failure.get("networkFailure")
+    if network:
+        what = "network failure" + (f" ({clean(network, 60)})" if isinstance(network, str) else "")
+    elif failure.get("status") is not None:
+        what = f"HTTP {clean(failure.get('status'), 10)}"
+    else:
+        what = "failed"
+    line = f"{when}  {clean(failure.get('url', '?'), 200)}  {what}"
+    body = failure.get("partialBody")
+    if body:
+        line += f": {clean(body, BODY_PREVIEW)}"
+    return line
+
+
+def describe_failures(failures: list | None) -> list[str]:
+    """The most recent failures first, at most MAX_FAILURES_SHOWN, and how many older ones were left out."""
+    items = [f for f in failures or []]
+    if not items:
+        return ["(none)"]
+    items.sort(key=lambda f: _sort_key(f.get("createdAt")) if isinstance(f, dict) else 0.0, reverse=True)
+    lines = [describe_failure(f) for f in items[:MAX_FAILURES_SHOWN]]
+    if len(items) > MAX_FAILURES_SHOWN:
+        lines.append(f"… and {len(items) - MAX_FAILURES_SHOWN} older")
+    return lines
+
+
+def show_block(kind: str, hook: dict, owner_id: str) -> tuple[str, list]:
+    """The title and `label: value` fields of `show`, for render.Output.blocks."""
+    owner = str(hook.get("ownerId") or owner_id)
+    title = clean(hook.get("name")) if hook.get("name") else f"(unnamed {noun(kind)})"
+    fields: list[tuple[str, Any]] = [("id", clean(hook.get("id"))), ("owner", owner)]
+    if kind == WEBHOOKS:
+        fields.append(("state", clean(hook.get("state") or "unknown")))
+    fields.append(("created", format_time(hook.get("createdAt"))))
+    fields.append(("services", describe_scope(hook.get("scope"), owner)))
+    fields.append(("events", describe_events(hook.get("events"))))
+    if kind == WEBHOOKS:
+        fields.append(("urls", describe_urls(hook.get("urls"))))
+        fields.append(("recent failures", describe_failures(hook.get("failures"))))
+    else:
+        fields.append(("notified", describe_notified(hook.get("notified"))))
+    return title, fields
