@@ -82,8 +82,11 @@ class Outcome:
 
 
 def find(hooks: list[dict]) -> list[dict]:
-    """Every hook with the default's exact name; the API does not stop an owner from having several."""
-    return [h for h in hooks if h.get("name") == NAME]
+    """Every hook with the default's exact name; the API does not stop an owner from having several.
+
+    A hook without an id could be neither replaced nor deleted (its URL would be made up), so it is left out.
+    """
+    return [h for h in hooks if h.get("name") == NAME and isinstance(h.get("id"), str) and h["id"]]
 
 
 def restore_body() -> dict:

@@ -225,13 +225,13 @@ class StandIn:
         hook_id = request.url.rsplit("/", 1)[1]
         if self.fail_delete:
             return self.fail_delete, {}, json.dumps({"message": "delete refused"})
-        if not any(h["id"] == hook_id for h in self.hooks):
+        if not any(h.get("id") == hook_id for h in self.hooks):
             return 404, {}, json.dumps({"message": "Not Found"})
-        self.hooks = [h for h in self.hooks if h["id"] != hook_id]
+        self.hooks = [h for h in self.hooks if h.get("id") != hook_id]
         return 204, {}, ""
 
     def ids(self):
-        return [h["id"] for h in self.hooks]
+        return [h.get("id") for h in self.hooks]
 
 
 DEFAULT = {"id": "d1", "ownerId": ORG_ID, "name": DEFAULT_NAME, "events": ["META_DEPLOYMENT_RESULT"], "createdAt": 1}
@@ -462,6 +462,14 @@ def test_disable_deletes_every_default_hook_and_is_idempotent(run, creds, auth_h
     assert again.exit_code == 0, again.stderr
     assert len(changes()) == 2  # nothing more was sent
     assert again.stdout == f'No "{DEFAULT_NAME}" hook at {ORG_ID}: those e-mails are already off.\n'
+
+
+@responses.activate
+def test_disable_never_makes_up_an_id(run, creds):
+    StandIn(ORG_ID, [{k: v for k, v in DEFAULT.items() if k != "id"}, DEFAULT_TARGETED])
+    result = run("notify-email", "default", "--org", ORG_ID, "--disable")
+    assert result.exit_code == 0, result.stderr
+    assert changes() == [("DELETE", f"{HOOKS_URL}/{ORG_ID}/d2")]
 
 
 @responses.activate
