@@ -187,21 +187,23 @@ def restrict(client: ApiClient, owner_id: str, found: list[dict], services: list
         out.created.append(created)
         try:
             client.delete_hook(EMAILHOOKS, owner_id, old_id)
-        except NotFound:
-            out.lines.append(f"{old_id} was already gone.")
+        except NotFound:  # deleted meanwhile (another session?): the goal is reached all the same
+            then = f"{old_id} was already gone"
         except CleverNotifyError as exc:
             raise ChangeFailed(
                 f"created {new_id} (restricted to {_scope_text(services)}) but could not delete the hook it "
-                f"replaces, {old_id}: {_said(exc)} Both exist now, so {_scope_text(services)} get each e-mail "
-                f"twice; remove the old one with: {_remove_hint(old_id, owner_id)}{progress.tail(old_id)}",
+                f"replaces, {old_id}: {_said(exc)} Both exist now, so deployments of {_scope_text(services)} are "
+                f"e-mailed twice; remove the old one with: {_remove_hint(old_id, owner_id)}{progress.tail(old_id)}",
                 exc.exit_code,
             ) from None
-        out.deleted.append(old_id)
+        else:
+            out.deleted.append(old_id)
+            then = f"then deleted {old_id}"
         progress.finish(old_id, f"{old_id} replaced by {new_id}")
         if dry:
             out.lines.append(f"Would create a copy of {old_id} restricted to {_scope_text(services)}, then delete {old_id}.")
         else:
-            out.lines.append(f"Created {new_id} restricted to {_scope_text(services)}, then deleted {old_id}.")
+            out.lines.append(f"Created {new_id} restricted to {_scope_text(services)}, {then}.")
     return out
 
 

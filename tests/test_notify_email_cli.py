@@ -396,9 +396,22 @@ def test_only_delete_failure_after_create_names_both_hooks(run, creds):
     assert stand_in.ids() == ["d1", "new-1"]
     assert result.stderr == (
         "Error: created new-1 (restricted to app_a) but could not delete the hook it replaces, d1: "
-        "the API answered 500: delete refused. Both exist now, so app_a get each e-mail twice; "
+        "the API answered 500: delete refused. Both exist now, so deployments of app_a are e-mailed twice; "
         f"remove the old one with: clever notify-email remove d1 --org {ORG_ID}\n"
     )
+
+
+@responses.activate
+def test_only_old_hook_deleted_meanwhile_is_not_an_error(run, creds):
+    responses.get(f"{HOOKS_URL}/{ORG_ID}", json=[DEFAULT])
+    responses.post(f"{HOOKS_URL}/{ORG_ID}", json={"id": "new-1"})
+    responses.delete(f"{HOOKS_URL}/{ORG_ID}/d1", status=404, json={"message": "Not Found"})
+    result = run("notify-email", "default", "--org", ORG_ID, "--only", "app_a", "-F", "json")
+    assert result.exit_code == 0, result.stderr
+    assert changes() == [("POST", f"{HOOKS_URL}/{ORG_ID}"), ("DELETE", f"{HOOKS_URL}/{ORG_ID}/d1")]
+    assert json.loads(result.stdout)["deleted"] == []
+    human = run("notify-email", "default", "--org", ORG_ID, "--only", "app_a")
+    assert human.stdout == "Created new-1 restricted to app_a, d1 was already gone.\n"
 
 
 @responses.activate
