@@ -140,6 +140,10 @@ def _said(exc: Exception) -> str:
     return text if text.endswith((".", "!", "?")) else text + "."
 
 
+def _nothing_changed(exc: CleverNotifyError) -> ChangeFailed:
+    return ChangeFailed(f"could not create the {QUOTED} hook: {_said(exc)} Nothing was changed.", exc.exit_code)
+
+
 def _is_dry(client: ApiClient) -> bool:
     return isinstance(client, RecordingClient) and not client.send
 
@@ -158,7 +162,7 @@ def restrict(client: ApiClient, owner_id: str, found: list[dict], services: list
         try:
             created = client.create_hook(EMAILHOOKS, owner_id, body)
         except CleverNotifyError as exc:
-            raise ChangeFailed(f"could not create the {QUOTED} hook: {_said(exc)} Nothing was changed.", exc.exit_code) from None
+            raise _nothing_changed(exc) from None
         out.created.append(created)
         verb = "Would create" if dry else "Created"
         new = "" if dry else f" {_hook_id(created)}"
@@ -201,7 +205,9 @@ def restrict(client: ApiClient, owner_id: str, found: list[dict], services: list
             then = f"then deleted {old_id}"
         progress.finish(old_id, f"{old_id} replaced by {new_id}")
         if dry:
-            out.lines.append(f"Would create a copy of {old_id} restricted to {_scope_text(services)}, then delete {old_id}.")
+            out.lines.append(
+                f"Would create a copy of {old_id} restricted to {_scope_text(services)}, then delete {old_id}."
+            )
         else:
             out.lines.append(f"Created {new_id} restricted to {_scope_text(services)}, {then}.")
     return out
@@ -244,11 +250,13 @@ def restore(client: ApiClient, owner_id: str, found: list[dict]) -> Outcome:
     try:
         created = client.create_hook(EMAILHOOKS, owner_id, restore_body())
     except CleverNotifyError as exc:
-        raise ChangeFailed(f"could not create the {QUOTED} hook: {_said(exc)} Nothing was changed.", exc.exit_code) from None
+        raise _nothing_changed(exc) from None
     out.created.append(created)
     events = ", ".join(catalog.DEFAULT_EMAIL_HOOK_EVENTS)
     if dry:
         out.lines.append(f"Would create {QUOTED} for every service of {owner_id} ({events}, whole team).")
     else:
-        out.lines.append(f"Created {_hook_id(created)}: {QUOTED} for every service of {owner_id} ({events}, whole team).")
+        out.lines.append(
+            f"Created {_hook_id(created)}: {QUOTED} for every service of {owner_id} ({events}, whole team)."
+        )
     return out

@@ -27,7 +27,9 @@ KIND = "emailhooks"
 @p.event_option
 @p.service_option
 @p.org_option
-@click.option("--json", "as_json", is_flag=True, help="Print the created e-mail notification as JSON instead of its id.")
+@click.option(
+    "--json", "as_json", is_flag=True, help="Print the created e-mail notification as JSON instead of its id."
+)
 @click.pass_context
 def add(ctx, name, notify, events, services, org, as_json):
     """Add an e-mail notification.
