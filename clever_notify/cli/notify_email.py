@@ -6,13 +6,83 @@ import click
 
 from clever_notify.cli import CONTEXT_SETTINGS
 from clever_notify.cli import params as p
+from clever_notify.cli.adding import hook_scope, report_created, require_org_for_services
 from clever_notify.cli.listing import list_hooks
+from clever_notify.cli.notify_email_default import default
 from clever_notify.cli.runtime import runtime
 
 KIND = "emailhooks"
 
 
-@click.group("notify-email", invoke_without_command=True, context_settings=CONTEXT_SETTINGS)
+# add and remove are defined before the group and attached through `commands=` below, so that
+# sub-commands written as `@notify_email.command` can keep going at the end of this file.
+@click.command("add", context_settings=CONTEXT_SETTINGS)
+@click.argument("name", type=p.NAME)
+@click.option(
+    "--notify", "notify", type=p.NOTIFY, multiple=True, required=True,
+    metavar="EMAIL|USER_ID|organisation[,…]",
+    help="Who gets the e-mails: an e-mail address, a user id (user_…) or `organisation` for the whole "
+         "team (comma-separated, repeatable).",
+)
+@p.event_option
+@p.service_option
+@p.org_option
+@click.option(
+    "--json", "as_json", is_flag=True, help="Print the created e-mail notification as JSON instead of its id."
+)
+@click.pass_context
+def add(ctx, name, notify, events, services, org, as_json):
+    """Add an e-mail notification.
+
+    Without --org, the notification is added to the owner of the application linked
+    in .clever.json and restricted to it (or to your own account when none is linked).
+    Prints the new notification's id.
+
+    \b
+    Examples:
+      clever notify-email add "deploys" --notify ops@example.org --event META_DEPLOYMENT_RESULT
+      clever notify-email add "team" --notify organisation,user_… --event DEPLOYMENT_FAIL
+      clever notify-email add "prod" --notify a@example.org --notify b@example.org --org Acme --service app_…
+    """
+    notified, events, services = p.flatten(notify), p.flatten(events), p.flatten(services)
+    require_org_for_services(org, services)
+    rt = runtime(ctx)
+    target = rt.target(org, use_linked_app=org is None)
+    # Keys in clever-tools' order; absent lists go as explicit nulls, as clever-tools 4.11 sends them.
+    body = {
+        "name": name,
+        "notified": notified,
+        "scope": hook_scope(services, target.app_id),
+        "events": events or None,
+    }
+    created = rt.client.create_hook(KIND, target.owner_id, body)
+    report_created(created, as_json, f'The e-mail notification "{name}" has been added to {target.owner_id}.')
+
+
+@click.command("remove", context_settings=CONTEXT_SETTINGS)
+@click.argument("hook_id", metavar="ID", type=p.HOOK_ID)
+@p.org_option
+@click.pass_context
+def remove(ctx, hook_id, org):
+    """Remove an e-mail notification.
+
+    Without --org, the notification is looked for at the owner of the linked
+    application, or in your own account when no application is linked.
+
+    \b
+    Examples:
+      clever notify-email remove 0b5c7e2a-…
+      clever notify-email remove 0b5c7e2a-… --org Acme
+    """
+    rt = runtime(ctx)
+    target = rt.target(org, use_linked_app=True)
+    rt.client.delete_hook(KIND, target.owner_id, hook_id)
+    click.echo(f"The e-mail notification {hook_id} has been removed.")
+
+
+@click.group(
+    "notify-email", invoke_without_command=True, context_settings=CONTEXT_SETTINGS, commands=[add, remove, default]
+)
 @p.org_option
 @click.option("--list-all", is_flag=True, help="List every e-mail notification of the owner, ignoring the linked application.")
 @p.output_format_option

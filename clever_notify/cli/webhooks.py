@@ -7,9 +7,10 @@ import click
 from clever_notify import catalog
 from clever_notify.cli import CONTEXT_SETTINGS
 from clever_notify.cli import params as p
+from clever_notify.cli.adding import hook_scope, report_created
+from clever_notify.cli.adding import require_org_for_services as _require_org_for_services
 from clever_notify.cli.listing import list_hooks
 from clever_notify.cli.runtime import runtime
-from clever_notify.errors import InputError
 
 KIND = "webhooks"
 
@@ -43,11 +44,6 @@ def webhooks(ctx, org, list_all, output):
     )
 
 
-def _require_org_for_services(org, services):
-    if services and org is None:
-        raise InputError("--org is required when using --service")
-
-
 @webhooks.command("add", context_settings=CONTEXT_SETTINGS)
 @click.argument("name", type=p.NAME)
 @click.argument("urls", metavar="URL [URL…]", nargs=-1, required=True, type=p.URL)
@@ -75,8 +71,6 @@ def add(ctx, name, urls, fmt, events, services, org, as_json):
       clever webhooks add "prod deploys" https://example.org/hook --org Acme --service app_… --event META_DEPLOYMENT_RESULT
       clever webhooks add "two receivers" https://a.example.org/hook https://b.example.org/hook --format raw
     """
-    from clever_notify import render
-
     events, services = p.flatten(events), p.flatten(services)
     _require_org_for_services(org, services)
     rt = runtime(ctx)
@@ -85,15 +79,11 @@ def add(ctx, name, urls, fmt, events, services, org, as_json):
     body = {
         "name": name,
         "urls": [{"format": fmt, "url": url} for url in urls],
-        "scope": services or ([target.app_id] if target.app_id else None),
+        "scope": hook_scope(services, target.app_id),
         "events": events or None,
     }
     created = rt.client.create_hook(KIND, target.owner_id, body)
-    if as_json:
-        click.echo(render.to_json(created))
-        return
-    click.echo(f'The webhook "{name}" has been added to {target.owner_id}.', err=True)
-    click.echo(created.get("id", ""))
+    report_created(created, as_json, f'The webhook "{name}" has been added to {target.owner_id}.')
 
 
 @webhooks.command("remove", context_settings=CONTEXT_SETTINGS)

@@ -1,0 +1,126 @@
+"""`clever notify-email default`: show, restrict, disable or restore the "Default deployment result e-mails"."""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from clever_notify import catalog
+from clever_notify.cli import CONTEXT_SETTINGS
+from clever_notify.cli import params as p
+from clever_notify.cli.runtime import runtime
+from clever_notify.errors import InputError
+
+NAME = catalog.DEFAULT_EMAIL_HOOK_NAME
+_EVENTS = ", ".join(catalog.DEFAULT_EMAIL_HOOK_EVENTS)
+
+
+@click.command("default", context_settings=CONTEXT_SETTINGS)
+@p.org_option
+@click.option(
+    "--only", "only", type=p.SERVICES, multiple=True, metavar="ID[,ID…]",
+    help="Send those e-mails only for these applications/add-ons (comma-separated, repeatable). "
+         "A restricted copy is created first, then the old hook is deleted.",
+)
+@click.option("--disable", is_flag=True, help="Delete the hook: no more deployment result e-mails.")
+@click.option(
+    "--restore", is_flag=True,
+    help=f"Recreate the hook for every service ({_EVENTS}, whole team) if it is absent.",
+)
+@click.option("--dry-run", is_flag=True, help="Print the requests that would change something; send none of them.")
+@p.output_format_option
+@click.pass_context
+def default(ctx, org, only, disable, restore, dry_run, output):
+    """Show or change the default deployment result e-mails.
+
+    Each user and organisation starts with an e-mail notification named
+    "Default deployment result e-mails" that tells the whole team about every
+    deployment's success or failure. Without an option, show whether it exists,
+    and for which services, events and recipients.
+
+    Without --org, the owner is the linked application's, else your own account.
+    When several hooks have that name, every one of them is shown or changed.
+
+    \b
+    Examples:
+      clever notify-email default --org Acme
+      clever notify-email default --org Acme --only app_…,app_… --dry-run
+      clever notify-email default --org Acme --only app_…
+      clever notify-email default --disable
+      clever notify-email default --restore -F json
+    """
+    services = p.flatten(only)
+    modes = [flag for flag, on in (("--only", bool(services)), ("--disable", disable), ("--restore", restore)) if on]
+    if len(modes) > 1:
+        raise InputError(f"{' and '.join(modes)} cannot be used together: choose one")
+    from clever_notify import default_emails as de
+    from clever_notify.api import EMAILHOOKS
+
+    rt = runtime(ctx)
+    target = rt.target(org, use_linked_app=True)
+    client = de.RecordingClient(
+        rt.settings, send=not dry_run, session=rt.client.session, log=rt.log if rt.verbose else None
+    )
+    found = de.find(client.list_hooks(EMAILHOOKS, target.owner_id))
+    if len(found) > 1:
+        ids = ", ".join(str(h.get("id")) for h in found)
+        doing = "acting on" if modes else "showing"
+        click.echo(f'note: {len(found)} hooks are named "{NAME}" at {target.owner_id} ({ids}); {doing} all of them.',
+                   err=True)
+    if not modes:
+        if dry_run:
+            click.echo("note: --dry-run changes nothing without --only, --disable or --restore.", err=True)
+        _show(rt, target.owner_id, found, output, org)
+        return
+    if services:
+        outcome = de.restrict(client, target.owner_id, found, services)
+    elif disable:
+        outcome = de.disable(client, target.owner_id, found)
+    else:
+        outcome = de.restore(client, target.owner_id, found)
+    _report(outcome, client.changes, output)
+
+
+def _report(outcome, changes: list[dict], output: str) -> None:
+    from clever_notify import render
+
+    if output == "json":
+        click.echo(render.to_json(outcome.as_json(changes)))
+        return
+    for line in outcome.lines:
+        click.echo(line)
+    if outcome.dry_run:
+        if not changes:
+            click.echo("Dry run: no request would be sent.")
+            return
+        click.echo("Dry run: nothing was sent. The requests would be:")
+        for change in changes:
+            click.echo(f"  {change['method']} {change['path']}")
+            if "body" in change:
+                click.echo(f"    {json.dumps(change['body'], ensure_ascii=False)}")
+
+
+def _show(rt, owner_id: str, found: list[dict], output: str, org: str | None) -> None:
+    from clever_notify import render
+
+    if output == "json":
+        click.echo(render.to_json([render.emailhook_summary(h) for h in found]))
+        return
+    out = rt.out()
+    if not found:
+        where = f" --org {org}" if org is not None else ""
+        out.line(f'No "{NAME}" hook at {owner_id}: nobody gets deployment result e-mails from it.')
+        out.line(f"Restore it with: clever notify-email default --restore{where}")
+        return
+    out.blocks(_block(h, owner_id) for h in found)
+
+
+def _block(hook: dict, owner_id: str) -> tuple[str, list]:
+    from clever_notify import render
+
+    title, fields = render.emailhook_block(render.emailhook_summary(hook))
+    if not hook.get("scope"):
+        # clever-tools shows the owner id here; say what it means.
+        fields = [(label, f"all of {owner_id}" if label == "services" else value) for label, value in fields]
+    return title, fields

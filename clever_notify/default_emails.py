@@ -1,0 +1,262 @@
+"""The owner's "Default deployment result e-mails" hook: restrict it to some services, disable it, restore it.
+
+The documentation tells users to delete that hook and add a new one by hand; done in that order, a mistake in
+the second step leaves nobody told about failed deployments. Here a replacement is always created before the
+hook it replaces is deleted, and when a change stops half-way the error says exactly which hooks exist.
+
+No click here: cli/notify_email_default.py parses the options and prints what this module returns.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from clever_notify import catalog
+from clever_notify.api import EMAILHOOKS, ApiClient
+from clever_notify.errors import CleverNotifyError, NotFound
+
+NAME = catalog.DEFAULT_EMAIL_HOOK_NAME
+QUOTED = f'"{NAME}"'
+
+
+class ChangeFailed(CleverNotifyError):
+    """Raised when a step of a change fails; the message says which hooks exist now and what to do."""
+
+    def __init__(self, message: str, exit_code: int):
+        super().__init__(message)
+        self.exit_code = exit_code  # the failed request's own code: 1 for an API error, 3 for a 401…
+
+
+class RecordingClient(ApiClient):
+    """An ApiClient that records each change (POST/PUT/DELETE) and, in a dry run, does not send it.
+
+    Reads still go out in a dry run: the plan depends on which hooks exist. Running the same code with
+    sending off is what makes the dry run print exactly the requests a real run sends.
+    """
+
+    def __init__(self, settings, *, send: bool, session=None, log=None):
+        super().__init__(settings, session=session, log=log)
+        self.send = send
+        self.changes: list[dict] = []
+
+    def request(self, method: str, path: str, body: Any = None, *, not_found: str | None = None) -> Any:
+        if method == "GET":
+            return super().request(method, path, body, not_found=not_found)
+        entry: dict = {"method": method, "path": path}
+        if body is not None:
+            entry["body"] = body
+        if not self.send:
+            self.changes.append(entry)
+            # What a create would answer, minus the id the API would choose.
+            return dict(body) if isinstance(body, dict) else None
+        result = super().request(method, path, body, not_found=not_found)
+        self.changes.append(entry)
+        return result
+
+
+@dataclass
+class Outcome:
+    """What a change did (or, in a dry run, would do)."""
+
+    owner_id: str
+    action: str
+    dry_run: bool
+    found: list[dict]
+    created: list[dict] = field(default_factory=list)
+    deleted: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    lines: list[str] = field(default_factory=list)  # the human report, in the order things happened
+
+    def as_json(self, requests: list[dict]) -> dict:
+        return {
+            "ownerId": self.owner_id,
+            "action": self.action,
+            "dryRun": self.dry_run,
+            "found": [h.get("id") for h in self.found],
+            "created": self.created,
+            "deleted": self.deleted,
+            "unchanged": self.unchanged,
+            "requests": requests,
+        }
+
+
+def find(hooks: list[dict]) -> list[dict]:
+    """Every hook with the default's exact name; the API does not stop an owner from having several.
+
+    A hook without an id could be neither replaced nor deleted (its URL would be made up), so it is left out.
+    """
+    return [h for h in hooks if h.get("name") == NAME and isinstance(h.get("id"), str) and h["id"]]
+
+
+def restore_body() -> dict:
+    # No `notified`: the API then e-mails the whole team, as the hook every owner starts with does.
+    return {"name": NAME, "events": list(catalog.DEFAULT_EMAIL_HOOK_EVENTS)}
+
+
+def replacement_body(old: dict, services: list[str]) -> dict:
+    """Same name, recipients and events as `old`, restricted to `services`; keys in clever-tools' order."""
+    body: dict = {"name": NAME}
+    if old.get("notified") is not None:
+        body["notified"] = old["notified"]
+    body["scope"] = list(services)
+    if old.get("events") is not None:
+        body["events"] = old["events"]
+    return body
+
+
+def _hook_id(hook: dict) -> str:
+    return str(hook.get("id") or "(no id)")
+
+
+def _remove_hint(hook_id: str, owner_id: str) -> str:
+    return f"clever notify-email remove {hook_id} --org {owner_id}"
+
+
+class _Progress:
+    """Tells, when a step fails, what the earlier steps did and which hooks were not reached."""
+
+    def __init__(self, found: list[dict]):
+        self.pending = [_hook_id(h) for h in found]
+        self.done: list[str] = []
+
+    def finish(self, old_id: str, what: str) -> None:
+        self.pending.remove(old_id)
+        self.done.append(what)
+
+    def tail(self, current: str) -> str:
+        parts = []
+        if self.done:
+            parts.append("Already done: " + "; ".join(self.done) + ".")
+        untouched = [i for i in self.pending if i != current]
+        if untouched:
+            parts.append("Not touched: " + ", ".join(untouched) + ".")
+        return (" " + " ".join(parts)) if parts else ""
+
+
+def _said(exc: Exception) -> str:
+    """The failed request's message as a sentence, so more sentences can follow it."""
+    text = str(exc).rstrip()
+    return text if text.endswith((".", "!", "?")) else text + "."
+
+
+def _nothing_changed(exc: CleverNotifyError) -> ChangeFailed:
+    return ChangeFailed(f"could not create the {QUOTED} hook: {_said(exc)} Nothing was changed.", exc.exit_code)
+
+
+def _is_dry(client: ApiClient) -> bool:
+    return isinstance(client, RecordingClient) and not client.send
+
+
+def _scope_text(services: list[str]) -> str:
+    return ", ".join(services)
+
+
+def restrict(client: ApiClient, owner_id: str, found: list[dict], services: list[str]) -> Outcome:
+    """Replace each default hook by one restricted to `services`: create the replacement, then delete the old."""
+    dry = _is_dry(client)
+    out = Outcome(owner_id, "only", dry, found)
+    wanted = set(services)
+    if not found:
+        body = {"name": NAME, "scope": list(services), "events": list(catalog.DEFAULT_EMAIL_HOOK_EVENTS)}
+        try:
+            created = client.create_hook(EMAILHOOKS, owner_id, body)
+        except CleverNotifyError as exc:
+            raise _nothing_changed(exc) from None
+        out.created.append(created)
+        verb = "Would create" if dry else "Created"
+        new = "" if dry else f" {_hook_id(created)}"
+        out.lines.append(
+            f"No {QUOTED} hook existed at {owner_id}. {verb}{new} for {_scope_text(services)}, "
+            f"events {', '.join(body['events'])}, e-mailing the whole team."
+        )
+        return out
+    progress = _Progress(found)
+    for old in found:
+        old_id = _hook_id(old)
+        if old.get("scope") and set(old["scope"]) == wanted:
+            out.unchanged.append(old_id)
+            progress.finish(old_id, f"{old_id} already restricted")
+            out.lines.append(f"{old_id} is already restricted to {_scope_text(old['scope'])}: left as it is.")
+            continue
+        try:
+            created = client.create_hook(EMAILHOOKS, owner_id, replacement_body(old, services))
+        except CleverNotifyError as exc:
+            raise ChangeFailed(
+                f"could not create the replacement of {old_id}: {_said(exc)} {old_id} is unchanged and still sends "
+                f"the e-mails.{progress.tail(old_id)}",
+                exc.exit_code,
+            ) from None
+        new_id = _hook_id(created)
+        out.created.append(created)
+        try:
+            client.delete_hook(EMAILHOOKS, owner_id, old_id)
+        except NotFound:  # deleted meanwhile (another session?): the goal is reached all the same
+            then = f"{old_id} was already gone"
+        except CleverNotifyError as exc:
+            raise ChangeFailed(
+                f"created {new_id} (restricted to {_scope_text(services)}) but could not delete the hook it "
+                f"replaces, {old_id}: {_said(exc)} Both exist now, so deployments of {_scope_text(services)} are "
+                f"e-mailed twice; remove the old one with: {_remove_hint(old_id, owner_id)}{progress.tail(old_id)}",
+                exc.exit_code,
+            ) from None
+        else:
+            out.deleted.append(old_id)
+            then = f"then deleted {old_id}"
+        progress.finish(old_id, f"{old_id} replaced by {new_id}")
+        if dry:
+            out.lines.append(
+                f"Would create a copy of {old_id} restricted to {_scope_text(services)}, then delete {old_id}."
+            )
+        else:
+            out.lines.append(f"Created {new_id} restricted to {_scope_text(services)}, {then}.")
+    return out
+
+
+def disable(client: ApiClient, owner_id: str, found: list[dict]) -> Outcome:
+    """Delete every default hook."""
+    dry = _is_dry(client)
+    out = Outcome(owner_id, "disable", dry, found)
+    if not found:
+        out.lines.append(f"No {QUOTED} hook at {owner_id}: those e-mails are already off.")
+        return out
+    progress = _Progress(found)
+    for old in found:
+        old_id = _hook_id(old)
+        try:
+            client.delete_hook(EMAILHOOKS, owner_id, old_id)
+        except NotFound:
+            out.lines.append(f"{old_id} was already gone.")
+            progress.finish(old_id, f"{old_id} already gone")
+            continue
+        except CleverNotifyError as exc:
+            raise ChangeFailed(
+                f"could not delete {old_id}: {_said(exc)} It still exists.{progress.tail(old_id)}", exc.exit_code
+            ) from None
+        out.deleted.append(old_id)
+        progress.finish(old_id, f"{old_id} deleted")
+        out.lines.append(f"Would delete {old_id}." if dry else f"Deleted {old_id}.")
+    return out
+
+
+def restore(client: ApiClient, owner_id: str, found: list[dict]) -> Outcome:
+    """Recreate the default hook, unrestricted, when none exists."""
+    dry = _is_dry(client)
+    out = Outcome(owner_id, "restore", dry, found)
+    if found:
+        out.unchanged.extend(_hook_id(h) for h in found)
+        out.lines.append(f"{QUOTED} already exists at {owner_id} ({', '.join(out.unchanged)}): nothing to do.")
+        return out
+    try:
+        created = client.create_hook(EMAILHOOKS, owner_id, restore_body())
+    except CleverNotifyError as exc:
+        raise _nothing_changed(exc) from None
+    out.created.append(created)
+    events = ", ".join(catalog.DEFAULT_EMAIL_HOOK_EVENTS)
+    if dry:
+        out.lines.append(f"Would create {QUOTED} for every service of {owner_id} ({events}, whole team).")
+    else:
+        out.lines.append(
+            f"Created {_hook_id(created)}: {QUOTED} for every service of {owner_id} ({events}, whole team)."
+        )
+    return out
