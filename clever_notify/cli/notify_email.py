@@ -98,6 +98,9 @@ def notify_email(ctx, org, list_all, output):
     Examples:
       clever notify-email
       clever notify-email --org Acme -F json
+      clever notify-email add --notify ops@example.org,organisation "deploys" --event META_DEPLOYMENT_RESULT
+      clever notify-email default --org Acme --only app_…
+      clever notify-email default --org Acme --disable
     """
     if ctx.invoked_subcommand is not None:
         return
