@@ -15,6 +15,8 @@ from clever_notify.errors import EXIT_API, EXIT_INTERRUPTED, CleverNotifyError
 COMMANDS: dict[str, str] = {
     "webhooks": "clever_notify.cli.webhooks:webhooks",
     "notify-email": "clever_notify.cli.notify_email:notify_email",
+    "events": "clever_notify.cli.events:events",
+    "completion": "clever_notify.cli.completion:completion",
     "help": "clever_notify.cli:help_command",
 }
 
@@ -92,7 +94,17 @@ def cli(ctx, verbose):
 @click.argument("command", nargs=-1)
 @click.pass_context
 def help_command(ctx, command):
-    """Show help for a command: `clever help webhooks add` = `clever webhooks add --help`."""
+    """Show help for a command, as COMMAND --help does.
+
+    `clever help webhooks add` prints the same as `clever webhooks add --help`.
+
+    \b
+    Examples:
+      clever help
+      clever help webhooks
+      clever help webhooks add
+      clever help notify-email
+    """
     root_ctx = ctx.find_root()
     cmd: click.Command = root_ctx.command
     cmd_ctx = root_ctx
