@@ -127,6 +127,8 @@ def check_webhook_url(value: str) -> tuple[str, str | None]:
     scheme = parts.scheme.lower()
     if scheme not in ("http", "https"):
         # example.org/hook, or example.org:8080/hook (which urlsplit reads as scheme "example.org")
+        if url.startswith("//"):
+            raise InputError(f"webhook URL must be absolute: did you mean https:{url}?")
         if "://" not in url and (not scheme or "." in scheme or scheme == "localhost"):
             raise InputError(f"webhook URL must be absolute: did you mean https://{url}?")
         raise InputError(f"webhook URL must start with https:// (or http://), got {value!r}")
