@@ -6,7 +6,6 @@ This is the only module that spells event names. Validation, completion, help,
 
 from __future__ import annotations
 
-import difflib
 import re
 
 from clever_notify.errors import InputError
@@ -98,6 +97,8 @@ def _similarity(typed: str, cand: str) -> float:
     difflib alone ranks DEPLOYMENT_ACTION_END close to DEPLOYMENT_FAILED and misses abbreviations
     (APP_STOP, DEPLOY_FAIL) and fragments (FAIL); the bonuses put the intended name first.
     """
+    import difflib  # only on the error path: keeps every start free of it
+
     ratio = difflib.SequenceMatcher(None, typed, cand).ratio()
     typed_words, cand_words = typed.split("_"), cand.split("_")
     bonus = 0.0

@@ -129,3 +129,11 @@ def test_bash_script_really_completes_event_names(clever_exe, tmp_path):
                           capture_output=True, text=True, timeout=30)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.splitlines() == ["META_DEPLOYMENT_RESULT"]
+
+
+def test_help_completes_command_paths():
+    assert complete(["help"], "") == ["completion", "events", "help", "notify-email", "webhooks"]
+    assert complete(["help"], "w") == ["webhooks"]
+    assert complete(["help", "webhooks"], "") == ["add", "remove"]
+    assert complete(["help", "webhooks", "add"], "") == []
+    assert complete(["help", "nope"], "") == []

@@ -90,8 +90,23 @@ def cli(ctx, verbose):
     ctx.obj = Runtime(verbose=verbose)
 
 
+def _complete_help_words(ctx, param, incomplete):
+    """`clever help web<TAB>` → webhooks; `clever help webhooks <TAB>` → its sub-commands."""
+    from click.shell_completion import CompletionItem
+
+    cmd, cmd_ctx = ctx.find_root().command, ctx.find_root()
+    for name in ctx.params.get("command") or ():
+        cmd = cmd.get_command(cmd_ctx, name) if isinstance(cmd, click.Group) else None
+        if cmd is None:
+            return []
+        cmd_ctx = click.Context(cmd, info_name=name, parent=cmd_ctx)
+    if not isinstance(cmd, click.Group):
+        return []
+    return [CompletionItem(name) for name in cmd.list_commands(cmd_ctx) if name.startswith(incomplete)]
+
+
 @click.command("help", context_settings=CONTEXT_SETTINGS)
-@click.argument("command", nargs=-1)
+@click.argument("command", nargs=-1, shell_complete=_complete_help_words)
 @click.pass_context
 def help_command(ctx, command):
     """Show help for a command, as COMMAND --help does.
