@@ -55,8 +55,9 @@ def test_shells_complete_for_completion():
 
 
 def test_no_plain_http_warning_while_completing(capsys):
-    complete(["webhooks", "add", "n", "http://example.org/h", "--event"], "GIT")
-    assert "Warning" not in capsys.readouterr().err
+    # completing an option name makes click convert the URL already typed
+    assert complete(["webhooks", "add", "n", "http://example.org/h"], "--ev") == ["--event"]
+    assert capsys.readouterr().err == ""
 
 
 # --- the installed `clever`, driven by each shell's completion protocol ----------------------------

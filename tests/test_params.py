@@ -114,7 +114,7 @@ def test_url_accepted_silently(value, capsys):
 def test_plain_http_is_accepted_with_a_warning(value, capsys):
     assert p.URL.convert(value, None, None) == value
     err = capsys.readouterr().err
-    assert err == f"Warning: {value} is plain http: the payloads would travel unencrypted. Prefer https://.\n"
+    assert err == f"warning: {value} is plain http; payloads would travel unencrypted.\n"
 
 
 def test_no_warning_while_the_shell_completes(capsys):

@@ -97,7 +97,7 @@ def test_plain_http_is_sent_after_a_warning(run, creds, linked_app, auth_header)
     responses.post(f"{HOOKS_URL}/{ORG_ID}", json={"id": "h1"})
     result = run("webhooks", "add", "n", "http://example.org/hook")
     assert result.exit_code == 0, result.stderr
-    assert "Warning: http://example.org/hook is plain http: the payloads would travel unencrypted." in result.stderr
+    assert result.stderr.startswith("warning: http://example.org/hook is plain http; payloads would travel unencrypted.\n")
     assert result.stdout == "h1\n"
     assert len(responses.calls) == 1
     assert responses.calls[0].request.headers["Authorization"] == auth_header
@@ -109,6 +109,6 @@ def test_plain_http_on_loopback_has_no_warning(run, creds, linked_app):
     responses.post(f"{HOOKS_URL}/{ORG_ID}", json={"id": "h1"})
     result = run("webhooks", "add", "n", "http://127.0.0.1:8080/hook", "http://localhost:9/x")
     assert result.exit_code == 0, result.stderr
-    assert "Warning" not in result.stderr
+    assert "warning" not in result.stderr
     assert json.loads(responses.calls[0].request.body)["urls"] == [
         {"format": "raw", "url": "http://127.0.0.1:8080/hook"}, {"format": "raw", "url": "http://localhost:9/x"}]

@@ -145,7 +145,7 @@ def check_webhook_url(value: str) -> tuple[str, str | None]:
         raise InputError(f"webhook URL has an invalid port: {value!r}")
     warning = None
     if scheme == "http" and not is_loopback_host(host):
-        warning = f"Warning: {url} is plain http: the payloads would travel unencrypted. Prefer https://."
+        warning = f"warning: {url} is plain http; payloads would travel unencrypted."
     return url, warning
 
 
