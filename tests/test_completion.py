@@ -26,8 +26,10 @@ def complete(args, incomplete):
 
 
 def test_commands_complete():
-    assert complete([], "") == ["completion", "events", "help", "notify-email", "webhooks"]
-    assert complete(["webhooks"], "") == ["add", "remove"]
+    # subset checks: other branches add commands
+    assert {"completion", "events", "help", "notify-email", "webhooks"} <= set(complete([], ""))
+    assert complete([], "e") == ["events"]
+    assert {"add", "remove"} <= set(complete(["webhooks"], ""))
 
 
 def test_options_complete():
@@ -133,8 +135,9 @@ def test_bash_script_really_completes_event_names(clever_exe, tmp_path):
 
 
 def test_help_completes_command_paths():
-    assert complete(["help"], "") == ["completion", "events", "help", "notify-email", "webhooks"]
+    assert complete(["help"], "") == complete([], "")
     assert complete(["help"], "w") == ["webhooks"]
-    assert complete(["help", "webhooks"], "") == ["add", "remove"]
+    assert complete(["help", "webhooks"], "") == complete(["webhooks"], "")
+    assert complete(["help", "webhooks"], "a") == ["add"]
     assert complete(["help", "webhooks", "add"], "") == []
     assert complete(["help", "nope"], "") == []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+import re
 import shlex
 
 import click
@@ -82,8 +83,10 @@ def test_every_command_has_a_description_and_examples(path, cmd):
 def test_every_example_parses(path, cmd, capsys):
     for line in examples(cmd):
         words = shlex.split(line, comments=True)
-        if ">" in words:  # a redirection, not an argument
-            words = words[: words.index(">")]
+        for i, word in enumerate(words):  # stop at a redirection or a pipe: the rest is not arguments
+            if word in (">", ">>", "|", "&&", ";"):
+                words = words[:i]
+                break
         if not words or words[0] != "clever":
             continue  # e.g. eval "$(clever completion bash)"
         ctx = parse(words[1:])
@@ -117,8 +120,8 @@ def test_help_command_prints_the_same_as_dash_dash_help(run, words):
 def test_help_webhooks_lists_its_sub_commands(run):
     result = run("help", "webhooks")
     assert "List webhooks, or manage them with a sub-command." in result.stdout
-    assert "  add     Register a webhook called when events happen." in result.stdout
-    assert "  remove  Remove a webhook." in result.stdout
+    assert re.search(r"\n  add +Register a webhook called when events happen\.\n", result.stdout)
+    assert re.search(r"\n  remove +Remove a webhook\.\n", result.stdout)
 
 
 def test_help_notify_email(run):
