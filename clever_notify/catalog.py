@@ -6,7 +6,7 @@ This is the only module that spells event names. Validation, completion, help,
 
 from __future__ import annotations
 
-import difflib
+import re
 
 from clever_notify.errors import InputError
 
@@ -91,15 +91,47 @@ def matches(hook_events: list[str] | None, event: str) -> bool:
     return expanded is None or event in expanded
 
 
+_SEPARATORS = re.compile(r"[\s.-]+")
+
+
+def _similarity(typed: str, cand: str) -> float:
+    """How close a typed name is to a valid one: difflib's ratio plus a bonus for the usual typos.
+
+    difflib alone ranks DEPLOYMENT_ACTION_END close to DEPLOYMENT_FAILED and misses abbreviations
+    (APP_STOP, DEPLOY_FAIL) and fragments (FAIL); the bonuses put the intended name first.
+    """
+    import difflib  # only on the error path: keeps every start free of it
+
+    ratio = difflib.SequenceMatcher(None, typed, cand).ratio()
+    typed_words, cand_words = typed.split("_"), cand.split("_")
+    bonus = 0.0
+    if len(typed) >= 4 and (cand.startswith(typed) or typed.startswith(cand)):
+        bonus = 0.25  # a truncated or over-long name: DEPLOYMENT_SUCCES, DEPLOYMENT_FAILED
+    elif len(typed_words) == len(cand_words) and all(c.startswith(t) and t for t, c in zip(typed_words, cand_words)):
+        bonus = 0.2  # each word abbreviated: APP_STOP, DEPLOY_FAIL
+    elif len(typed) >= 4 and typed in cand_words:
+        bonus = 0.3  # one word of the name: FAIL, SUCCESS
+    elif len(typed) >= 4 and any(w.startswith(typed) for w in cand_words):
+        bonus = 0.2  # the start of one word: CREDIT
+    return ratio + bonus
+
+
 def suggest(name: str, candidates: tuple[str, ...] = ALL_EVENT_NAMES) -> list[str]:
-    """Closest valid names for a mistyped one, best first."""
-    upper = name.upper()
-    close = difflib.get_close_matches(upper, candidates, n=3, cutoff=0.6)
-    # A prefix typo (DEPLOY_FAIL, DEPLOYMENT) often scores low with difflib alone.
-    for cand in candidates:
-        if cand not in close and (cand.startswith(upper) or upper.startswith(cand)) and len(upper) >= 4:
-            close.append(cand)
-    return close[:3]
+    """Closest valid names for a mistyped one, best first; only those nearly as close as the best."""
+    typed = _SEPARATORS.sub("_", name.strip().upper()).strip("_")
+    if not typed:
+        return []
+    if typed in candidates:  # git-push, deployment.fail: only the separators were wrong
+        return [typed]
+    scored = sorted(((_similarity(typed, c), i, c) for i, c in enumerate(candidates)), key=lambda t: (-t[0], t[1]))
+    best = scored[0][0]
+    if best < 0.6:
+        return []
+    return [c for score, _, c in scored if score >= best - 0.1][:3]
+
+
+def _either(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"
 
 
 def normalize_event(name: str) -> str:
@@ -109,8 +141,10 @@ def normalize_event(name: str) -> str:
         return upper
     if not upper:
         raise InputError("empty event name; run `clever events` to list them")
+    if upper == "ALL":  # clever-tools prints ["ALL"] for hooks without events, so people try it
+        raise InputError("ALL is not an event name: leave --event out to be notified of every event")
     hints = suggest(upper)
-    tail = f"; did you mean {' or '.join(hints)}?" if hints else "; run `clever events` to list them"
+    tail = f"; did you mean {_either(hints)}?" if hints else "; run `clever events` to list them"
     raise InputError(f"unknown event {name.strip()}{tail}")
 
 
@@ -134,3 +168,28 @@ def normalize_format(name: str) -> str:
 def as_api_document() -> dict:
     """The catalog in the shape of the API's /v2/notifications/info/events."""
     return {"events": list(EVENTS), "meta_events": {k: list(v) for k, v in META_EVENTS.items()}}
+
+
+def differences(document: dict) -> list[str]:
+    """How an events document (the API's /v2/notifications/info/events) differs from this catalog.
+
+    One line per difference, in a stable order; empty when they agree. The order of a meta-event's
+    expansion is not significant, so only its contents are compared.
+    """
+    live_events = list(document.get("events") or [])
+    live_metas = {k: list(v or []) for k, v in (document.get("meta_events") or {}).items()}
+    out = [f"event {e} is on the API but not in this tool's catalog" for e in live_events if e not in EVENTS]
+    out += [f"event {e} is in this tool's catalog but not on the API" for e in EVENTS if e not in live_events]
+    for meta in sorted(set(live_metas) | set(META_EVENTS)):
+        if meta not in META_EVENTS:
+            out.append(f"meta-event {meta} is on the API but not in this tool's catalog")
+        elif meta not in live_metas:
+            out.append(f"meta-event {meta} is in this tool's catalog but not on the API")
+        else:
+            added = [e for e in live_metas[meta] if e not in META_EVENTS[meta]]
+            removed = [e for e in META_EVENTS[meta] if e not in live_metas[meta]]
+            if added:
+                out.append(f"meta-event {meta} also expands to {', '.join(added)} on the API")
+            if removed:
+                out.append(f"meta-event {meta} no longer expands to {', '.join(removed)} on the API")
+    return out

@@ -112,7 +112,7 @@ def test_add_json_prints_the_created_hook(run, creds):
     (["--notify", "ops@example.org,slack"], "invalid notification target 'slack'"),
     (["--notify", "a@b"], "invalid e-mail address 'a@b'"),
     (["--notify", "user_!"], "invalid user id 'user_!'"),
-    (["--notify", ""], "invalid notification target ''"),
+    (["--notify", ""], "empty notification target"),
     ([], "Missing option '--notify'"),
     (["--notify", "a@example.org", "--service", "app_a"], "--org is required when using --service"),
 ])

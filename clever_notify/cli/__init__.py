@@ -15,6 +15,8 @@ from clever_notify.errors import EXIT_API, EXIT_INTERRUPTED, CleverNotifyError
 COMMANDS: dict[str, str] = {
     "webhooks": "clever_notify.cli.webhooks:webhooks",
     "notify-email": "clever_notify.cli.notify_email:notify_email",
+    "events": "clever_notify.cli.events:events",
+    "completion": "clever_notify.cli.completion:completion",
     "help": "clever_notify.cli:help_command",
 }
 
@@ -88,11 +90,36 @@ def cli(ctx, verbose):
     ctx.obj = Runtime(verbose=verbose)
 
 
+def _complete_help_words(ctx, param, incomplete):
+    """`clever help web<TAB>` → webhooks; `clever help webhooks <TAB>` → its sub-commands."""
+    from click.shell_completion import CompletionItem
+
+    cmd, cmd_ctx = ctx.find_root().command, ctx.find_root()
+    for name in ctx.params.get("command") or ():
+        cmd = cmd.get_command(cmd_ctx, name) if isinstance(cmd, click.Group) else None
+        if cmd is None:
+            return []
+        cmd_ctx = click.Context(cmd, info_name=name, parent=cmd_ctx)
+    if not isinstance(cmd, click.Group):
+        return []
+    return [CompletionItem(name) for name in cmd.list_commands(cmd_ctx) if name.startswith(incomplete)]
+
+
 @click.command("help", context_settings=CONTEXT_SETTINGS)
-@click.argument("command", nargs=-1)
+@click.argument("command", nargs=-1, shell_complete=_complete_help_words)
 @click.pass_context
 def help_command(ctx, command):
-    """Show help for a command: `clever help webhooks add` = `clever webhooks add --help`."""
+    """Show help for a command, as COMMAND --help does.
+
+    `clever help webhooks add` prints the same as `clever webhooks add --help`.
+
+    \b
+    Examples:
+      clever help
+      clever help webhooks
+      clever help webhooks add
+      clever help notify-email
+    """
     root_ctx = ctx.find_root()
     cmd: click.Command = root_ctx.command
     cmd_ctx = root_ctx

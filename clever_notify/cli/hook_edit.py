@@ -63,7 +63,7 @@ UPDATE_HELP = {
 
     \b
     Examples:
-      clever notify-email update 6e9f1a2c-… --notify ops@example.org,user_…
+      clever notify-email update 6e9f1a2c-… --notify ops@example.org,user_8c0b3c7a-9d3c-4d5a-8f5e-2a1f2b3c4d5e
       clever notify-email update 6e9f1a2c-… --event META_DEPLOYMENT_RESULT --all-services
       clever notify-email update 6e9f1a2c-… --name "deploys" --org Acme --dry-run
     """,

@@ -45,12 +45,15 @@ class EventList(click.ParamType):
     def shell_complete(self, ctx, param, incomplete):
         from click.shell_completion import CompletionItem
 
+        # Complete the last name of a comma list (DEPLOYMENT_FAIL,GIT_ → DEPLOYMENT_FAIL,GIT_PUSH),
+        # case-insensitively, without offering a name that is already in the list.
         head, _, last = incomplete.rpartition(",")
         prefix = head + "," if head else ""
+        typed = {part.strip().upper() for part in head.split(",")} if head else set()
         return [
             CompletionItem(prefix + name)
             for name in catalog.ALL_EVENT_NAMES
-            if name.startswith(last.upper())
+            if name.startswith(last.strip().upper()) and name not in typed
         ]
 
 
@@ -87,7 +90,7 @@ class WebhookFormat(click.ParamType):
 
 
 def is_loopback_host(host: str) -> bool:
-    host = host.strip("[]").lower()
+    host = host.strip("[]").lower().rstrip(".")
     if host == "localhost" or host.endswith(".localhost"):
         return True
     try:
@@ -96,24 +99,53 @@ def is_loopback_host(host: str) -> bool:
         return False
 
 
+# One DNS label: letters (IDN included), digits, `_` and inner `-`.
+_LABEL_RE = re.compile(r"^(?!-)[\w-]{1,63}(?<!-)$")
+
+
+def _valid_host(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host)
+        return True
+    except ValueError:
+        pass
+    labels = host[:-1].split(".") if host.endswith(".") else host.split(".")
+    return all(_LABEL_RE.match(label) for label in labels)
+
+
 def check_webhook_url(value: str) -> tuple[str, str | None]:
     """(url, warning or None); InputError when it is not an absolute http(s) URL with a host."""
     url = value.strip()
-    try:
-        parts = urlsplit(url)
-        port = parts.port  # raises ValueError on a bad port
-    except ValueError:
-        raise InputError(f"invalid URL {value!r}") from None
-    del port
-    if parts.scheme.lower() not in ("http", "https"):
-        raise InputError(f"webhook URL must start with https:// (or http://), got {value!r}")
-    if not parts.hostname:
-        raise InputError(f"webhook URL has no host: {value!r}")
+    if not url:
+        raise InputError("empty webhook URL")
     if any(ch.isspace() for ch in url):
         raise InputError(f"webhook URL contains a space: {value!r}")
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # e.g. a bracketed host that is not an IPv6 address
+        raise InputError(f"invalid webhook URL {value!r}") from None
+    scheme = parts.scheme.lower()
+    if scheme not in ("http", "https"):
+        # example.org/hook, or example.org:8080/hook (which urlsplit reads as scheme "example.org")
+        if url.startswith("//"):
+            raise InputError(f"webhook URL must be absolute: did you mean https:{url}?")
+        if "://" not in url and (not scheme or "." in scheme or scheme == "localhost"):
+            raise InputError(f"webhook URL must be absolute: did you mean https://{url}?")
+        raise InputError(f"webhook URL must start with https:// (or http://), got {value!r}")
+    host = parts.hostname
+    if not host:
+        raise InputError(f"webhook URL has no host: {value!r}")
+    if not _valid_host(host):
+        raise InputError(f"webhook URL has an invalid host {host!r}: {value!r}")
+    try:
+        port = parts.port
+    except ValueError:
+        port = 0
+    if port == 0:
+        raise InputError(f"webhook URL has an invalid port: {value!r}")
     warning = None
-    if parts.scheme.lower() == "http" and not is_loopback_host(parts.hostname):
-        warning = f"warning: {url} is plain http; payloads will travel unencrypted."
+    if scheme == "http" and not is_loopback_host(host):
+        warning = f"warning: {url} is plain http; payloads would travel unencrypted."
     return url, warning
 
 
@@ -125,7 +157,8 @@ class WebhookUrl(click.ParamType):
             url, warning = check_webhook_url(value)
         except InputError as exc:
             self.fail(str(exc), param, ctx)
-        if warning:
+        # Shell completion parses the command line too: no warning in the middle of a prompt.
+        if warning and not (ctx is not None and ctx.resilient_parsing):
             click.echo(warning, err=True)
         return url
 
@@ -133,8 +166,12 @@ class WebhookUrl(click.ParamType):
 def parse_notify_target(value: str) -> dict:
     """One --notify value as the API's `notified` entry."""
     target = value.strip()
+    if not target:
+        raise InputError("empty notification target: use an e-mail address, a user id (user_…) or `organisation`")
     if target.lower() == "organisation":
         return {"type": "organisation"}
+    if target.lower() == "organization":  # the API only knows the British spelling
+        raise InputError(f"invalid notification target {target!r}; did you mean organisation?")
     if target.startswith("user_"):
         if not USER_ID_RE.match(target):
             raise InputError(f"invalid user id {target!r}")

@@ -1,0 +1,84 @@
+"""`clever events`: the event catalog (embedded, or the API's with --live)."""
+
+from __future__ import annotations
+
+import click
+
+from clever_notify import catalog
+from clever_notify.cli import CONTEXT_SETTINGS
+from clever_notify.cli import params as p
+from clever_notify.errors import ApiError
+
+
+def _checked_document(doc: dict) -> dict:
+    """The API's events document reduced to its two keys; ApiError when its shape is not the documented one."""
+    events, metas = doc.get("events"), doc.get("meta_events")
+    if not (isinstance(events, list) and all(isinstance(e, str) for e in events)):
+        raise ApiError("unexpected answer from the API for events info: `events` is not a list of names.")
+    if not (
+        isinstance(metas, dict)
+        and all(isinstance(v, list) and all(isinstance(e, str) for e in v) for v in metas.values())
+    ):
+        raise ApiError("unexpected answer from the API for events info: `meta_events` is not a map of name lists.")
+    return {"events": events, "meta_events": metas}
+
+
+def human_lines(doc: dict) -> list[str]:
+    """Events grouped by family in the catalog's order, then the meta-events with their expansions."""
+    groups: dict[str, list[str]] = {family: [] for family in catalog.EVENT_FAMILIES}
+    for event in doc["events"]:
+        family = catalog.family_of(event)
+        groups.setdefault(family if family in catalog.EVENT_FAMILIES else "Not in this tool's catalog", []).append(event)
+    lines = ["Events (for --event; case-insensitive):"]
+    for family, events in groups.items():
+        if events:
+            lines.append(f"  {family}:")
+            lines.extend(f"    {event}" for event in events)
+    lines.append("")
+    lines.append("Meta-events (each stands for several events):")
+    width = max((len(m) for m in doc["meta_events"]), default=0)
+    for meta, expansion in doc["meta_events"].items():
+        lines.append(f"  {meta.ljust(width)} = {', '.join(expansion)}")
+    return lines
+
+
+@click.command("events", context_settings=CONTEXT_SETTINGS)
+@p.output_format_option
+@click.option(
+    "--live", is_flag=True,
+    help="Read the catalog from the API (/v2/notifications/info/events) and report how it differs from this tool's.",
+)
+@click.pass_context
+def events(ctx, output, live):
+    """List the events and meta-events a hook can subscribe to.
+
+    Without --live, prints the catalog embedded in this tool, the one --event is
+    checked against (no request, no credentials needed). With --live, prints the
+    API's catalog instead and reports on stderr each difference with the embedded one.
+
+    \b
+    Examples:
+      clever events
+      clever events -F json
+      clever events --live
+    """
+    if live:
+        from clever_notify.cli.runtime import runtime
+
+        doc = _checked_document(runtime(ctx).client.get_events_info())
+    else:
+        doc = catalog.as_api_document()
+    if output == "json":
+        from clever_notify import render
+
+        click.echo(render.to_json(doc))
+    else:
+        click.echo("\n".join(human_lines(doc)))
+    if live:
+        diffs = catalog.differences(doc)
+        if not diffs:
+            click.echo("The API's catalog matches this tool's.", err=True)
+        else:
+            click.echo(f"The API's catalog differs from this tool's ({len(diffs)}):", err=True)
+            for line in diffs:
+                click.echo(f"  {line}", err=True)

@@ -1,0 +1,143 @@
+"""`clever completion` and the completions themselves: commands, options, event names, formats."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from click.shell_completion import BashComplete
+
+from clever_notify import catalog
+from clever_notify.cli import cli
+
+ADD = ["webhooks", "add", "n", "https://example.org/h"]
+META = ["META_SERVICE_LIFECYCLE", "META_DEPLOYMENT_RESULT", "META_SERVICE_MANAGEMENT", "META_CREDITS"]
+
+
+def complete(args, incomplete):
+    comp = BashComplete(cli, {}, "clever", "_CLEVER_COMPLETE")
+    return [item.value for item in comp.get_completions(args, incomplete)]
+
+
+# --- in process, through click's completion machinery ---------------------------------------------
+
+
+def test_commands_complete():
+    # subset checks: other branches add commands
+    assert {"completion", "events", "help", "notify-email", "webhooks"} <= set(complete([], ""))
+    assert complete([], "e") == ["events"]
+    assert {"add", "remove"} <= set(complete(["webhooks"], ""))
+
+
+def test_options_complete():
+    opts = complete(ADD, "--")
+    assert {"--event", "--format", "--service", "--org", "--json"} <= set(opts)
+
+
+def test_every_event_name_completes_for_event():
+    assert complete([*ADD, "--event"], "") == list(catalog.ALL_EVENT_NAMES)
+    assert complete([*ADD, "--event"], "meta") == META
+    assert complete([*ADD, "--event"], "DEPLOYMENT_F") == ["DEPLOYMENT_FAIL"]
+
+
+def test_event_completion_after_a_comma():
+    assert complete([*ADD, "--event"], "META_CREDITS,git") == ["META_CREDITS,GIT_PUSH"]
+
+
+def test_formats_complete_for_format_and_output_formats_for_F():
+    assert complete([*ADD, "--format"], "") == ["raw", "slack", "gitter", "flowdock"]
+    assert complete(["webhooks", "-F"], "") == ["human", "json"]
+
+
+def test_shells_complete_for_completion():
+    assert complete(["completion"], "") == ["bash", "zsh", "fish"]
+
+
+def test_no_plain_http_warning_while_completing(capsys):
+    # completing an option name makes click convert the URL already typed
+    assert complete(["webhooks", "add", "n", "http://example.org/h"], "--ev") == ["--event"]
+    assert capsys.readouterr().err == ""
+
+
+# --- the installed `clever`, driven by each shell's completion protocol ----------------------------
+
+
+def ask(clever_exe, protocol, words, cword):
+    env = {**os.environ, "_CLEVER_COMPLETE": f"{protocol}_complete", "COMP_WORDS": words, "COMP_CWORD": cword}
+    proc = subprocess.run([clever_exe], env=env, capture_output=True, text=True, timeout=30)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stderr == ""
+    return proc.stdout
+
+
+def test_bash_protocol_completes_event_names(clever_exe):
+    out = ask(clever_exe, "bash", "clever webhooks add n https://example.org/h --event DEPLOYMENT_FAIL,DEPLOYMENT_", "6")
+    assert out.splitlines() == [
+        "plain,DEPLOYMENT_FAIL,DEPLOYMENT_ACTION_BEGIN",
+        "plain,DEPLOYMENT_FAIL,DEPLOYMENT_ACTION_END",
+        "plain,DEPLOYMENT_FAIL,DEPLOYMENT_SUCCESS",
+    ]
+
+
+def test_zsh_protocol_completes_meta_events(clever_exe):
+    out = ask(clever_exe, "zsh", "clever webhooks add n https://example.org/h --event META_", "6")
+    assert out.splitlines() == [line for name in META for line in ("plain", name, "_")]
+
+
+def test_fish_protocol_completes_formats(clever_exe):
+    # fish passes the word being completed in COMP_CWORD
+    out = ask(clever_exe, "fish", "clever webhooks add n https://example.org/h --format ", "")
+    assert out.splitlines() == [line for fmt in catalog.WEBHOOK_FORMATS for line in ("plain", fmt, "_")]
+
+
+# --- the scripts ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("shell,needle", [
+    ("bash", "complete -o nosort -F _clever_completion clever"),
+    ("zsh", "compdef _clever_completion clever"),
+    ("fish", "complete --no-files --command clever --arguments \"(_clever_completion)\""),
+])
+def test_script_names_clever_and_its_variable(run, shell, needle):
+    result = run("completion", shell)
+    assert result.exit_code == 0, result.stderr
+    assert needle in result.stdout
+    assert f"_CLEVER_COMPLETE={shell}_complete" in result.stdout
+    assert result.stdout.endswith("\n")
+
+
+def test_unknown_shell_is_refused(run):
+    result = run("completion", "powershell")
+    assert result.exit_code == 2
+    assert "'powershell' is not one of 'bash', 'zsh', 'fish'" in result.stderr
+    assert result.stdout == ""
+
+
+@pytest.mark.skipif(shutil.which("bash") is None, reason="bash is not installed")
+def test_bash_script_really_completes_event_names(clever_exe, tmp_path):
+    """Source the printed script in bash and call its completion function as bash would on TAB."""
+    test_script = tmp_path / "complete.sh"
+    test_script.write_text(
+        'source <(clever completion bash)\n'
+        'COMP_WORDS=(clever webhooks add n https://example.org/h --event meta_d)\n'
+        'COMP_CWORD=6\n'
+        '_clever_completion clever\n'
+        'printf "%s\\n" "${COMPREPLY[@]}"\n'
+    )
+    env = {**os.environ, "PATH": f"{Path(clever_exe).parent}{os.pathsep}{os.environ.get('PATH', '')}"}
+    proc = subprocess.run(["bash", "--norc", "--noprofile", str(test_script)], env=env,
+                          capture_output=True, text=True, timeout=30)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.splitlines() == ["META_DEPLOYMENT_RESULT"]
+
+
+def test_help_completes_command_paths():
+    assert complete(["help"], "") == complete([], "")
+    assert complete(["help"], "w") == ["webhooks"]
+    assert complete(["help", "webhooks"], "") == complete(["webhooks"], "")
+    assert complete(["help", "webhooks"], "a") == ["add"]
+    assert complete(["help", "webhooks", "add"], "") == []
+    assert complete(["help", "nope"], "") == []
