@@ -279,3 +279,17 @@ def test_default_db_path(monkeypatch, tmp_path):
 def test_answers_are_json_documents(client, ids):
     r = client.get(hooks_path("webhooks", ids["org"]), headers=AUTH)
     assert r.headers["Content-Type"] == "application/json" and json.loads(r.data) == []
+
+
+def test_failures_are_bounded_and_kept_per_hook(store, client, ids):
+    from clever_notify.sandbox.store import MAX_FAILURES_SHOWN
+
+    a = client.post(hooks_path("webhooks", ids["org"]), headers=AUTH, json=WEBHOOK).json
+    b = client.post(hooks_path("webhooks", ids["org"]), headers=AUTH, json=WEBHOOK).json
+    store.record_outcomes([{"hook_id": a["id"], "url": f"https://x/{i}", "status": 500} for i in range(60)]
+                          + [{"hook_id": b["id"], "url": "https://y", "network_failure": True}], [])
+    listed = {h["id"]: h["failures"] for h in client.get(hooks_path("webhooks", ids["org"]), headers=AUTH).json}
+    assert [f["url"] for f in listed[a["id"]]] == [f"https://x/{i}" for i in range(60 - MAX_FAILURES_SHOWN, 60)]
+    assert [(f["url"], f["networkFailure"]) for f in listed[b["id"]]] == [("https://y", True)]
+    single = client.get(hooks_path("webhooks", ids["org"], a["id"]), headers=AUTH).json
+    assert single["failures"] == listed[a["id"]]

@@ -170,7 +170,8 @@ class Store:
         with self.read() as db:
             rows = db.execute(f"SELECT * FROM {table} WHERE owner_id = ? ORDER BY created_at, rowid",
                               (owner_id,)).fetchall()
-            return [_hook_doc(db, kind, r) for r in rows]
+            failures = _failures_of_owner(db, owner_id) if kind == "webhooks" else {}
+            return [_hook_doc(db, kind, r, failures.get(r["id"], [])) for r in rows]
 
     def get_hook(self, kind: str, owner_id: str, hook_id: str) -> dict | None:
         table = _table(kind)
@@ -262,7 +263,19 @@ def _dump(value) -> str:
     return json.dumps(value, separators=(",", ":"))
 
 
-def _hook_doc(db: sqlite3.Connection, kind: str, row: sqlite3.Row) -> dict:
+def _failures_of_owner(db: sqlite3.Connection, owner_id: str) -> dict[str, list[dict]]:
+    """The newest failures of every webhook of an owner, in one query (a list must not cost a query per hook)."""
+    rows = db.execute(
+        "SELECT * FROM (SELECT f.*, ROW_NUMBER() OVER (PARTITION BY f.hook_id ORDER BY f.id DESC) AS n "
+        "FROM failures f JOIN webhooks w ON w.id = f.hook_id WHERE w.owner_id = ?) WHERE n <= ? ORDER BY id",
+        (owner_id, MAX_FAILURES_SHOWN)).fetchall()
+    out: dict[str, list[dict]] = {}
+    for f in rows:
+        out.setdefault(f["hook_id"], []).append(_failure_doc(f))
+    return out
+
+
+def _hook_doc(db: sqlite3.Connection, kind: str, row: sqlite3.Row, failures: list[dict] | None = None) -> dict:
     body = json.loads(row["body"])
     doc: dict = {"id": row["id"], "ownerId": row["owner_id"]}
     fields = ("name", "urls", "events", "scope") if kind == "webhooks" else ("name", "notified", "events", "scope")
@@ -271,10 +284,12 @@ def _hook_doc(db: sqlite3.Connection, kind: str, row: sqlite3.Row) -> dict:
             doc[key] = body[key]
     doc["createdAt"] = row["created_at"]
     if kind == "webhooks":
-        rows = db.execute(
-            "SELECT * FROM (SELECT * FROM failures WHERE hook_id = ? ORDER BY id DESC LIMIT ?) ORDER BY id",
-            (row["id"], MAX_FAILURES_SHOWN)).fetchall()
-        doc["failures"] = [_failure_doc(f) for f in rows]
+        if failures is None:
+            rows = db.execute(
+                "SELECT * FROM (SELECT * FROM failures WHERE hook_id = ? ORDER BY id DESC LIMIT ?) ORDER BY id",
+                (row["id"], MAX_FAILURES_SHOWN)).fetchall()
+            failures = [_failure_doc(f) for f in rows]
+        doc["failures"] = failures
         doc["state"] = row["state"]
     return doc
 
