@@ -197,3 +197,27 @@ def test_help_has_examples(run):
     for cmd in (["sandbox"], ["sandbox", "serve"], ["sandbox", "emit"], ["sandbox", "outbox"], ["sandbox", "reset"]):
         result = run(*cmd, "--help")
         assert result.exit_code == 0 and "Examples:" in result.stdout
+
+
+def test_serve_port_in_use_is_one_line(run, store):
+    import socket
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen(1)
+        port = busy.getsockname()[1]
+        result = run("sandbox", "serve", "--port", str(port))
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"Error: cannot listen on 127.0.0.1:{port}: ") and result.stderr.count("\n") == 1
+    assert result.stdout == ""
+
+
+def test_unusable_database_is_one_line(run, tmp_path, monkeypatch):
+    bad = tmp_path / "not-a-db"
+    bad.write_bytes(b"this is not sqlite" * 100)
+    monkeypatch.setenv("CLEVER_SANDBOX_DB", str(bad))
+    for args in (["--sandbox", "webhooks", "--org", "Acme"], ["sandbox", "outbox"]):
+        result = run(*args)
+        assert result.exit_code == 2, result.stderr
+        assert result.stderr.startswith(f"Error: cannot use the sandbox database {bad}: ")
+        assert "CLEVER_SANDBOX_DB" in result.stderr and result.stderr.count("\n") == 1

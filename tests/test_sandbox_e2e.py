@@ -169,6 +169,7 @@ def test_in_process_mode_and_state_across_invocations(clever_exe, served):
                                  "json").stdout)) == 1
 
 
-def test_server_stops_cleanly_on_sigterm(served):
-    served.proc.send_signal(signal.SIGTERM)
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
+def test_server_stops_cleanly(served, sig):
+    served.proc.send_signal(sig)
     assert served.proc.wait(timeout=10) == 0

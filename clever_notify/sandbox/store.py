@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Iterator
 
 from clever_notify import catalog, files
+from clever_notify.errors import ConfigError
 
 KINDS = ("webhooks", "emailhooks")  # also the table names: the only strings ever put into SQL
 BUSY_TIMEOUT_MS = 10_000
@@ -71,16 +72,25 @@ def _uid(prefix: str = "") -> str:
 class Store:
     def __init__(self, path: Path | str | None = None):
         self.path = Path(path) if path is not None else default_db_path()
-        # Created 0600 in a 0700 folder before sqlite opens it, so it never exists with wider rights.
-        files.touch_private(self.path)
-        with self._connect() as db:
-            db.execute("PRAGMA journal_mode=WAL")
-            db.executescript(SCHEMA)
-        with self.write() as db:
-            if db.execute("SELECT 1 FROM meta WHERE key = 'seeded'").fetchone() is None:
-                _seed_owners(db)
-                _seed_hooks(db)
-                db.execute("INSERT INTO meta (key, value) VALUES ('seeded', ?)", (str(now_ms()),))
+        try:
+            # Created 0600 in a 0700 folder before sqlite opens it, so it never exists with wider rights.
+            files.touch_private(self.path)
+            db = self._connect()
+            try:
+                db.execute("PRAGMA journal_mode=WAL")
+                db.executescript(SCHEMA)
+            finally:
+                db.close()
+            with self.write() as db:
+                if db.execute("SELECT 1 FROM meta WHERE key = 'seeded'").fetchone() is None:
+                    _seed_owners(db)
+                    _seed_hooks(db)
+                    db.execute("INSERT INTO meta (key, value) VALUES ('seeded', ?)", (str(now_ms()),))
+        except (OSError, sqlite3.Error) as exc:
+            raise ConfigError(
+                f"cannot use the sandbox database {self.path}: {getattr(exc, 'strerror', None) or exc}; "
+                "set CLEVER_SANDBOX_DB to another file, or delete this one to start afresh."
+            ) from None
 
     def _connect(self) -> sqlite3.Connection:
         db = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
