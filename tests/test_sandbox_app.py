@@ -293,3 +293,24 @@ def test_failures_are_bounded_and_kept_per_hook(store, client, ids):
     assert [(f["url"], f["networkFailure"]) for f in listed[b["id"]]] == [("https://y", True)]
     single = client.get(hooks_path("webhooks", ids["org"], a["id"]), headers=AUTH).json
     assert single["failures"] == listed[a["id"]]
+
+
+def test_413_body_too_large(client, ids, store):
+    from clever_notify.sandbox.app import MAX_BODY
+
+    big = json.dumps({**WEBHOOK, "name": "x" * (MAX_BODY + 1)})
+    r = client.post(hooks_path("webhooks", ids["org"]), headers={**AUTH, "Content-Type": "application/json"},
+                    data=big)
+    assert r.status_code == 413 and r.json["type"] == "error"
+    assert store.list_hooks("webhooks", ids["org"]) == []
+
+
+def test_500_json_on_database_error(client, ids, store, monkeypatch):
+    import sqlite3 as sq
+
+    def broken(*a, **k):
+        raise sq.OperationalError("disk I/O error")
+
+    monkeypatch.setattr(store, "list_hooks", broken)
+    r = client.get(hooks_path("webhooks", ids["org"]), headers=AUTH)
+    assert r.status_code == 500 and r.json["message"] == "Sandbox database error: disk I/O error"

@@ -125,7 +125,7 @@ def test_emit_records_failures_and_exits_1(run, store):
     assert "2 of 2 deliveries failed" in result.stderr
     lines = result.stdout.splitlines()
     assert any(line.startswith("FAIL 500") and line.endswith(rx.url + "/500") for line in lines)
-    assert any(line.startswith("FAIL failed (connection failed)") and line.endswith(gone) for line in lines)
+    assert any(line.startswith("FAIL ---") and line.endswith(f"{gone}  (connection failed)") for line in lines)
     [f500] = store.get_hook("webhooks", org_id, hook["id"])["failures"]
     assert f500 == {"url": rx.url + "/500", "status": 500, "partialBody": "receiver exploded",
                     "createdAt": f500["createdAt"]}

@@ -148,9 +148,10 @@ def emit(event, org, service, output):
         if not report.deliveries:
             click.echo(f"{event}: no webhook matched.")
         for d in report.deliveries:
-            outcome = f"{d['status']}" if d["status"] is not None else f"failed ({d['error']})"
-            click.echo(f"{'ok  ' if d['ok'] else 'FAIL'} {outcome:<8} {d['latencyMs']:>7.1f} ms  "
-                       f"{d['format']:<8} {d['url']}")
+            status = str(d["status"]) if d["status"] is not None else "---"
+            tail = f"  ({d['error']})" if d["error"] else ""
+            click.echo(f"{'ok  ' if d['ok'] else 'FAIL'} {status} {d['latencyMs']:>8.1f} ms  "
+                       f"{d['format']:<8} {d['url']}{tail}")
         for m in report.emails:
             click.echo(f"mail {', '.join(m['to'])}: {m['subject']}")
     if not report.ok:
