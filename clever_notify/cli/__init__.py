@@ -90,6 +90,7 @@ def cli(ctx, verbose, sandbox):
       clever webhooks add "deploys" https://example.org/hook --event META_DEPLOYMENT_RESULT
       clever help webhooks add
       clever --sandbox webhooks --org Acme
+      clever --sandbox webhooks add "deploys" https://example.org/hook --event META_DEPLOYMENT_RESULT --org Acme
     """
     from clever_notify.cli.runtime import Runtime
 

@@ -22,7 +22,7 @@ def sandbox():
 
     \b
     Examples:
-      clever --sandbox webhooks add "deploys" https://example.org/hook --event META_DEPLOYMENT_RESULT --org Acme
+      clever sandbox reset
       clever sandbox serve --port 8765
       clever sandbox emit DEPLOYMENT_FAIL --org Acme --service web
       clever sandbox outbox
