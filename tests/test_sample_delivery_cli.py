@@ -136,7 +136,7 @@ def test_hook_id_absent_is_exit_4_and_nothing_posted(run, creds, receiver):
 
 @pytest.mark.parametrize("args,message", [
     (["--event", "META_DEPLOYMENT_RESULT"],
-     "META_DEPLOYMENT_RESULT is a meta-event; test one of its events: DEPLOYMENT_FAIL, DEPLOYMENT_SUCCESS"),
+     "META_DEPLOYMENT_RESULT is a meta-event; use one of the events it stands for: DEPLOYMENT_FAIL, DEPLOYMENT_SUCCESS"),
     (["--event", "DEPLOY"], "unknown event DEPLOY"),
     (["h1"], "give either a webhook ID or --url, not both"),
     (["--org", ORG_ID], "--org only applies with a webhook ID"),

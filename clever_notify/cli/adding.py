@@ -19,6 +19,29 @@ def hook_scope(services: list[str], app_id: str | None) -> list[str] | None:
     return services or ([app_id] if app_id else None)
 
 
+def add_hook(
+    ctx: click.Context,
+    kind: str,
+    *,
+    org: str | None,
+    services: list[str],
+    events: list[str],
+    fields: dict,
+    as_json: bool,
+    noun: str,
+) -> None:
+    """Resolve the owner, send clever-tools' body ({name, <fields>, scope, events}) and report the new hook."""
+    from clever_notify.cli.runtime import runtime
+
+    require_org_for_services(org, services)
+    rt = runtime(ctx)
+    target = rt.target(org, use_linked_app=org is None)
+    # Keys in clever-tools' order; absent lists go as explicit nulls, as clever-tools 4.11 sends them.
+    body = {**fields, "scope": hook_scope(services, target.app_id), "events": events or None}
+    created = rt.client.create_hook(kind, target.owner_id, body)
+    report_created(created, as_json, f'The {noun} "{fields["name"]}" has been added to {target.owner_id}.')
+
+
 def report_created(created: dict, as_json: bool, message: str) -> None:
     """The created hook as JSON, or the message on stderr and the bare id on stdout (for `$(…)` in scripts)."""
     if as_json:

@@ -6,7 +6,7 @@ import click
 
 from clever_notify.cli import CONTEXT_SETTINGS
 from clever_notify.cli import params as p
-from clever_notify.cli.adding import hook_scope, report_created, require_org_for_services
+from clever_notify.cli.adding import add_hook
 from clever_notify.cli.listing import list_hooks
 from clever_notify.cli.notify_email_default import default
 from clever_notify.cli.runtime import runtime
@@ -44,19 +44,10 @@ def add(ctx, name, notify, events, services, org, as_json):
       clever notify-email add "team" --notify organisation,user_8c0b3c7a-9d3c-4d5a-8f5e-2a1f2b3c4d5e --event DEPLOYMENT_FAIL
       clever notify-email add "prod" --notify a@example.org --notify b@example.org --org Acme --service app_…
     """
-    notified, events, services = p.flatten(notify), p.flatten(events), p.flatten(services)
-    require_org_for_services(org, services)
-    rt = runtime(ctx)
-    target = rt.target(org, use_linked_app=org is None)
-    # Keys in clever-tools' order; absent lists go as explicit nulls, as clever-tools 4.11 sends them.
-    body = {
-        "name": name,
-        "notified": notified,
-        "scope": hook_scope(services, target.app_id),
-        "events": events or None,
-    }
-    created = rt.client.create_hook(KIND, target.owner_id, body)
-    report_created(created, as_json, f'The e-mail notification "{name}" has been added to {target.owner_id}.')
+    add_hook(
+        ctx, KIND, org=org, services=p.flatten(services), events=p.flatten(events), as_json=as_json,
+        fields={"name": name, "notified": p.flatten(notify)}, noun="e-mail notification",
+    )
 
 
 @click.command("remove", context_settings=CONTEXT_SETTINGS)

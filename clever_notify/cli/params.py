@@ -57,6 +57,27 @@ class EventList(click.ParamType):
         ]
 
 
+class ConcreteEvent(click.ParamType):
+    """One catalog event the platform actually sends (tests, sandbox emits); a meta-event is refused with its members."""
+
+    name = "event"
+
+    def convert(self, value, param, ctx):
+        try:
+            event = catalog.normalize_event(value)
+        except InputError as exc:
+            self.fail(str(exc), param, ctx)
+        members = catalog.META_EVENTS.get(event)
+        if members:
+            self.fail(f"{event} is a meta-event; use one of the events it stands for: {', '.join(members)}", param, ctx)
+        return event
+
+    def shell_complete(self, ctx, param, incomplete):
+        from click.shell_completion import CompletionItem
+
+        return [CompletionItem(e) for e in catalog.EVENTS if e.startswith(incomplete.upper())]
+
+
 class ServiceList(click.ParamType):
     """ID[,ID…]: application or add-on ids; no empty id, no space inside one."""
 
@@ -219,6 +240,7 @@ class HookId(click.ParamType):
 
 
 EVENTS = EventList()
+CONCRETE_EVENT = ConcreteEvent()
 SERVICES = ServiceList()
 FORMAT = WebhookFormat()
 URL = WebhookUrl()

@@ -19,29 +19,6 @@ SAMPLE_OWNER = "orga_00000000-0000-4000-8000-000000000000"
 SAMPLE_APP = "app_00000000-0000-4000-8000-000000000000"
 
 
-class ConcreteEvent(click.ParamType):
-    """One catalog event a platform could actually send; a meta-event is refused with its members."""
-
-    name = "event"
-
-    def convert(self, value, param, ctx):
-        from clever_notify.errors import InputError
-
-        try:
-            event = catalog.normalize_event(value)
-        except InputError as exc:
-            self.fail(str(exc), param, ctx)
-        members = catalog.META_EVENTS.get(event)
-        if members:
-            self.fail(f"{event} is a meta-event; test one of its events: {', '.join(members)}", param, ctx)
-        return event
-
-    def shell_complete(self, ctx, param, incomplete):
-        from click.shell_completion import CompletionItem
-
-        return [CompletionItem(e) for e in catalog.EVENTS if e.startswith(incomplete.upper())]
-
-
 def _deliver(targets: list[tuple[str, str]], event: dict) -> list:
     from clever_notify import delivery
 
@@ -72,7 +49,7 @@ def _line(result) -> str:
               help="Test this URL instead of a webhook's (repeatable); needs no credentials.")
 @click.option("--format", "fmt", type=p.FORMAT, default=None,
               help=f"Body format for --url: {', '.join(catalog.WEBHOOK_FORMATS)}. Default: raw.")
-@click.option("--event", type=ConcreteEvent(), default=catalog.DEFAULT_TEST_EVENT, show_default=True,
+@click.option("--event", type=p.CONCRETE_EVENT, default=catalog.DEFAULT_TEST_EVENT, show_default=True,
               help="Event of the sample (a concrete event, not a meta-event; see `clever events`).")
 @p.org_option
 @click.option("--json", "as_json", is_flag=True, help="Print the sample event and each delivery's result as JSON.")

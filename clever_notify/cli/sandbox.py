@@ -105,24 +105,8 @@ def outbox(output):
         click.echo(mail["body"].rstrip())
 
 
-class ConcreteEvent(click.ParamType):
-    name = "event"
-
-    def convert(self, value, param, ctx):
-        from clever_notify import catalog
-
-        try:
-            event = catalog.normalize_event(value)
-        except InputError as exc:
-            self.fail(str(exc), param, ctx)
-        if event not in catalog.EVENTS:
-            self.fail(f"{event} is a meta-event; emit one of the events it stands for: "
-                      f"{', '.join(catalog.META_EVENTS[event])}", param, ctx)
-        return event
-
-
 @sandbox.command(context_settings=CONTEXT_SETTINGS)
-@click.argument("event", type=ConcreteEvent())
+@click.argument("event", type=p.CONCRETE_EVENT)
 @p.org_option
 @click.option("--service", metavar="ID|NAME", help="The application or add-on the event is about (id or name).")
 @p.output_format_option

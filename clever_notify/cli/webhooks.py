@@ -7,8 +7,7 @@ import click
 from clever_notify import catalog
 from clever_notify.cli import CONTEXT_SETTINGS
 from clever_notify.cli import params as p
-from clever_notify.cli.adding import hook_scope, report_created
-from clever_notify.cli.adding import require_org_for_services as _require_org_for_services
+from clever_notify.cli.adding import add_hook
 from clever_notify.cli.listing import list_hooks
 from clever_notify.cli.runtime import runtime
 
@@ -71,19 +70,10 @@ def add(ctx, name, urls, fmt, events, services, org, as_json):
       clever webhooks add "prod deploys" https://example.org/hook --org Acme --service app_… --event META_DEPLOYMENT_RESULT
       clever webhooks add "two receivers" https://a.example.org/hook https://b.example.org/hook --format raw
     """
-    events, services = p.flatten(events), p.flatten(services)
-    _require_org_for_services(org, services)
-    rt = runtime(ctx)
-    target = rt.target(org, use_linked_app=org is None)
-    # clever-tools 4.11 sends absent lists as explicit nulls (observed on the wire); keep that shape.
-    body = {
-        "name": name,
-        "urls": [{"format": fmt, "url": url} for url in urls],
-        "scope": hook_scope(services, target.app_id),
-        "events": events or None,
-    }
-    created = rt.client.create_hook(KIND, target.owner_id, body)
-    report_created(created, as_json, f'The webhook "{name}" has been added to {target.owner_id}.')
+    add_hook(
+        ctx, KIND, org=org, services=p.flatten(services), events=p.flatten(events), as_json=as_json,
+        fields={"name": name, "urls": [{"format": fmt, "url": url} for url in urls]}, noun="webhook",
+    )
 
 
 @webhooks.command("remove", context_settings=CONTEXT_SETTINGS)
