@@ -5,11 +5,14 @@ from __future__ import annotations
 import os
 import sys
 from functools import cached_property
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from clever_notify.config import LinkedApp, Settings, load_linked_app, load_settings
+if TYPE_CHECKING:  # config pulls json/dataclasses/pathlib: only commands that run need it, not --help
+    from pathlib import Path
+
+    from clever_notify.config import LinkedApp, Settings
 
 
 class Runtime:
@@ -22,6 +25,8 @@ class Runtime:
 
     @cached_property
     def settings(self) -> Settings:
+        from clever_notify.config import load_settings
+
         return load_settings(os.environ)
 
     @cached_property
@@ -32,6 +37,8 @@ class Runtime:
 
     @cached_property
     def _linked_app(self) -> LinkedApp | None:
+        from clever_notify.config import load_linked_app
+
         return load_linked_app(self.cwd, os.environ)
 
     def linked_app(self) -> LinkedApp | None:
