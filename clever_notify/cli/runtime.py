@@ -44,10 +44,27 @@ class Runtime:
     def linked_app(self) -> LinkedApp | None:
         return self._linked_app
 
+    @cached_property
+    def org_cache(self):
+        from clever_notify import org_cache
+
+        creds = self.settings.require_credentials()
+        return org_cache.OrgCache(org_cache.default_path(), org_cache.account_key(self.settings.api_host, creds.token))
+
     def target(self, org: str | None, *, use_linked_app: bool):
         from clever_notify import owners
 
-        return owners.resolve(self.client, org, use_linked_app=use_linked_app, linked_app=self.linked_app)
+        cache = None
+        if org is not None and not owners.is_owner_id(org):
+            cache = self.org_cache
+            self.org_name = org  # remembered so that a 404/403 on this owner drops the cached id
+        return owners.resolve(self.client, org, use_linked_app=use_linked_app, linked_app=self.linked_app, cache=cache)
+
+    def forget_cached_org(self) -> None:
+        """The owner a cached name pointed to was refused: next time, ask /v2/summary again."""
+        name = getattr(self, "org_name", None)
+        if name is not None:
+            self.org_cache.forget(name)
 
     def out(self):
         from clever_notify.render import Output
