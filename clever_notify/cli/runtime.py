@@ -16,15 +16,20 @@ if TYPE_CHECKING:  # config pulls json/dataclasses/pathlib: only commands that r
 
 
 class Runtime:
-    def __init__(self, verbose: bool = False, cwd: Path | None = None):
+    def __init__(self, verbose: bool = False, cwd: Path | None = None, sandbox: bool = False):
         self.verbose = verbose
         self.cwd = cwd
+        self.sandbox = sandbox  # `clever --sandbox`: the emulator in-process, no server, no credentials
 
     def log(self, line: str) -> None:
         click.echo(f"[api] {line}", err=True)
 
     @cached_property
     def settings(self) -> Settings:
+        if self.sandbox:
+            from clever_notify.sandbox.settings import sandbox_settings
+
+            return sandbox_settings()
         from clever_notify.config import load_settings
 
         return load_settings(os.environ)
@@ -33,7 +38,12 @@ class Runtime:
     def client(self):
         from clever_notify.api import ApiClient
 
-        return ApiClient(self.settings, log=self.log if self.verbose else None)
+        session = None
+        if self.sandbox:
+            from clever_notify.sandbox.transport import sandbox_session
+
+            session = sandbox_session()
+        return ApiClient(self.settings, session=session, log=self.log if self.verbose else None)
 
     @cached_property
     def _linked_app(self) -> LinkedApp | None:
