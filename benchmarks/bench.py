@@ -1,6 +1,6 @@
 """Benchmark clever-notify (and optionally clever-tools) against the sandbox API on loopback.
 
-    python benchmarks/bench.py                      # clever-notify alone, 5 runs per command
+    python benchmarks/bench.py                      # clever-notify alone, 7 runs per command
     python benchmarks/bench.py --runs 9 --clever-tools /path/to/node_modules/.bin/clever
 
 Two sandbox servers run on 127.0.0.1 (their own temp databases): a small one (organisation Acme with a few
@@ -153,7 +153,7 @@ def ms(seconds: float | None) -> str:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--runs", type=int, default=5, help="timed runs per command (median shown); default 5")
+    parser.add_argument("--runs", type=int, default=7, help="timed rounds per command (median shown); default 7")
     parser.add_argument("--hooks", type=int, default=5000, help="webhooks in the large list; default 5000")
     parser.add_argument("--clever", default=str(Path(sys.executable).parent / "clever"),
                         help="the clever-notify executable; default: the one next to this Python")
@@ -216,24 +216,29 @@ def run_all(args, clever, clever_tools, tmp, base, small, big, small_org, big_or
         "clever-tools": {**base, "HOME": str(tmp / "home-ct")},
     }
     tools = [("clever-notify", clever)] + ([("clever-tools", clever_tools)] if clever_tools else [])
-    results = []
-    for label, argv, server, compare, check in rows:
-        row = {"label": label}
+    # Warm up every (command, tool) pair once (fills caches, checks the output), then time them in rounds:
+    # each round runs every pair once, in alternating order, so load from elsewhere spreads evenly.
+    pairs = []  # (row index, tool, argv, env, server)
+    for n, (label, argv, server, compare, check) in enumerate(rows):
         for tool, exe in tools:
             if tool == "clever-tools" and not compare:
                 continue
             env = {**envs[tool], **(server.env if server else {})}
             full = [py, "-c", "import click"] if argv is None else [exe, *argv]
-            timed(full, env, tmp / "work", check)  # warm-up (fills caches), and checks the output
-            samples = [timed(full, env, tmp / "work") for _ in range(args.runs - 1)]
+            timed(full, env, tmp / "work", check)
+            pairs.append((n, tool, full, env, server))
+    results = [{"label": label} for label, *_ in rows]
+    samples: dict[tuple[int, str], list[float]] = {(n, tool): [] for n, tool, *_ in pairs}
+    for i in range(args.runs):
+        print(f"  round {i + 1}/{args.runs}", file=sys.stderr)
+        for n, tool, full, env, server in (pairs if i % 2 == 0 else pairs[::-1]):
             before = server.seen() if server else 0
-            samples.append(timed(full, env, tmp / "work"))  # the last run also counts its requests
-            if server:
+            samples[(n, tool)].append(timed(full, env, tmp / "work"))
+            if server and i == args.runs - 1:  # the last round also counts requests
                 time.sleep(0.2)  # let the server's log line for the last request arrive
-                row[f"{tool} requests"] = server.seen() - before
-            row[tool] = statistics.median(samples)
-            print(f"  {label} [{tool}]: {ms(row[tool])} ms", file=sys.stderr)
-        results.append(row)
+                results[n][f"{tool} requests"] = server.seen() - before
+    for (n, tool), values in samples.items():
+        results[n][tool] = statistics.median(values)
 
     inproc = render_times({**big.env}, big_org, args.runs)
     print_table(args, results, clever_tools is not None, inproc)
