@@ -157,4 +157,4 @@ def emit(event, org, service, output):
         failed = sum(not d["ok"] for d in report.deliveries)
         click.echo(f"Error: {failed} of {len(report.deliveries)} deliveries failed (recorded in the hooks' failures).",
                    err=True)
-        raise SystemExit(1)
+        click.get_current_context().exit(1)
