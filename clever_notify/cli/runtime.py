@@ -20,6 +20,7 @@ class Runtime:
         self.verbose = verbose
         self.cwd = cwd
         self.sandbox = sandbox  # `clever --sandbox`: the emulator in-process, no server, no credentials
+        self.org_name: str | None = None  # an --org name resolved through the cache, see forget_cached_org
 
     def log(self, line: str) -> None:
         click.echo(f"[api] {line}", err=True)
@@ -72,9 +73,8 @@ class Runtime:
 
     def forget_cached_org(self) -> None:
         """The owner a cached name pointed to was refused: next time, ask /v2/summary again."""
-        name = getattr(self, "org_name", None)
-        if name is not None:
-            self.org_cache.forget(name)
+        if self.org_name is not None:
+            self.org_cache.forget(self.org_name)
 
     def out(self):
         from clever_notify.render import Output
