@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from clever_notify.api import ApiClient
 from clever_notify.config import LinkedApp
 from clever_notify.errors import ApiError, InputError, NotFound
+
+if TYPE_CHECKING:
+    from clever_notify.org_cache import OrgCache
 
 OWNER_ID_RE = re.compile(
     r"^(user_|orga_)[0-9a-f]{8}-[0-9a-f]{4}-[1-5][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$", re.IGNORECASE
@@ -25,14 +28,24 @@ def is_owner_id(value: str) -> bool:
     return bool(OWNER_ID_RE.match(value))
 
 
-def resolve_org(client: ApiClient, org: str) -> str:
-    """An organisation id as given, or the id of the one organisation with that name in /v2/summary."""
+def resolve_org(client: ApiClient, org: str, cache: OrgCache | None = None) -> str:
+    """An organisation id as given, or the id of the one organisation with that name.
+
+    The name is looked up in the cache first; a miss (or a cached ambiguity, which may have been
+    resolved since) asks /v2/summary, whose answer refreshes the cache.
+    """
     if is_owner_id(org):
         return org
+    if cache is not None:
+        cached = cache.lookup(org)
+        if cached is not None and len(cached) == 1:
+            return cached[0]
     summary = client.get_summary()
     organisations = summary.get("organisations")
     if not isinstance(organisations, list):
         raise ApiError("unexpected answer from the API for /v2/summary: no `organisations` list.")
+    if cache is not None:
+        cache.store(organisations)
     found = [o for o in organisations if isinstance(o, dict) and o.get("name") == org]
     if not found:
         raise NotFound(f"organisation {org!r} not found among yours (pass its id, orga_…, or check the name)")
@@ -55,10 +68,11 @@ def resolve(
     *,
     use_linked_app: bool,
     linked_app: Callable[[], LinkedApp | None],
+    cache: OrgCache | None = None,
 ) -> Target:
     """--org wins; else the linked app (when the command allows it); else the user's own account."""
     if org is not None:
-        return Target(resolve_org(client, org))
+        return Target(resolve_org(client, org, cache))
     if use_linked_app:
         app = linked_app()
         if app is not None:

@@ -9,7 +9,7 @@ import sys
 import click
 
 from clever_notify import __version__
-from clever_notify.errors import EXIT_API, EXIT_INTERRUPTED, CleverNotifyError
+from clever_notify.errors import EXIT_API, EXIT_INTERRUPTED, CleverNotifyError, NotFound
 
 # name -> "module:attribute"; modules are imported only when their command is used or listed.
 COMMANDS: dict[str, str] = {
@@ -47,6 +47,10 @@ class RootGroup(LazyGroup):
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
         except CleverNotifyError as exc:
+            if isinstance(exc, NotFound) or getattr(exc, "status", None) == 403:
+                forget = getattr(ctx.obj, "forget_cached_org", None)
+                if forget is not None:
+                    forget()  # the organisation behind a cached name may be gone or renamed
             if os.environ.get("CLEVER_DEBUG"):
                 raise
             click.echo(f"Error: {exc}", err=True)

@@ -5,11 +5,14 @@ from __future__ import annotations
 import os
 import sys
 from functools import cached_property
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from clever_notify.config import LinkedApp, Settings, load_linked_app, load_settings
+if TYPE_CHECKING:  # config pulls json/dataclasses/pathlib: only commands that run need it, not --help
+    from pathlib import Path
+
+    from clever_notify.config import LinkedApp, Settings
 
 
 class Runtime:
@@ -17,6 +20,7 @@ class Runtime:
         self.verbose = verbose
         self.cwd = cwd
         self.sandbox = sandbox  # `clever --sandbox`: the emulator in-process, no server, no credentials
+        self.org_name: str | None = None  # an --org name resolved through the cache, see forget_cached_org
 
     def log(self, line: str) -> None:
         click.echo(f"[api] {line}", err=True)
@@ -27,6 +31,8 @@ class Runtime:
             from clever_notify.sandbox.settings import sandbox_settings
 
             return sandbox_settings()
+        from clever_notify.config import load_settings
+
         return load_settings(os.environ)
 
     @cached_property
@@ -42,15 +48,33 @@ class Runtime:
 
     @cached_property
     def _linked_app(self) -> LinkedApp | None:
+        from clever_notify.config import load_linked_app
+
         return load_linked_app(self.cwd, os.environ)
 
     def linked_app(self) -> LinkedApp | None:
         return self._linked_app
 
+    @cached_property
+    def org_cache(self):
+        from clever_notify import org_cache
+
+        creds = self.settings.require_credentials()
+        return org_cache.OrgCache(org_cache.default_path(), org_cache.account_key(self.settings.api_host, creds.token))
+
     def target(self, org: str | None, *, use_linked_app: bool):
         from clever_notify import owners
 
-        return owners.resolve(self.client, org, use_linked_app=use_linked_app, linked_app=self.linked_app)
+        cache = None
+        if org is not None and not owners.is_owner_id(org):
+            cache = self.org_cache
+            self.org_name = org  # remembered so that a 404/403 on this owner drops the cached id
+        return owners.resolve(self.client, org, use_linked_app=use_linked_app, linked_app=self.linked_app, cache=cache)
+
+    def forget_cached_org(self) -> None:
+        """The owner a cached name pointed to was refused: next time, ask /v2/summary again."""
+        if self.org_name is not None:
+            self.org_cache.forget(self.org_name)
 
     def out(self):
         from clever_notify.render import Output

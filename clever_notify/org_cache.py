@@ -1,0 +1,86 @@
+"""Organisation name → id cache, so `--org NAME` costs one /v2/summary per new name, not one per command.
+
+clever-tools keeps a similar ids cache. Ours lives in the user cache folder (0700), in one 0600 file,
+split per account (API host + token, stored only as a short one-way digest) so that two logins or a
+sandbox never see each other's names. The cache is an optimisation: an unreadable, corrupt or
+unwritable file is ignored (and rewritten on the next refresh), never an error.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import time
+from pathlib import Path
+from typing import Any, Mapping
+
+from clever_notify.files import write_private
+
+APP_NAME = "clever-notify"
+FILE_NAME = "organisations.json"
+VERSION = 1
+
+
+def default_path(env: Mapping[str, str] | None = None) -> Path:
+    env = os.environ if env is None else env
+    if env.get("CLEVER_NOTIFY_CACHE_DIR"):
+        return Path(env["CLEVER_NOTIFY_CACHE_DIR"]).expanduser() / FILE_NAME
+    import platformdirs  # only when a name has to be resolved
+
+    return Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False)) / FILE_NAME
+
+
+def account_key(api_host: str, token: str) -> str:
+    return hashlib.sha256(f"{api_host}\n{token}".encode("utf-8")).hexdigest()[:24]
+
+
+class OrgCache:
+    def __init__(self, path: Path, account: str):
+        self.path = path
+        self.account = account
+
+    def _load(self) -> dict[str, Any]:
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError, UnicodeDecodeError):
+            return {}
+        if not isinstance(data, dict) or data.get("version") != VERSION or not isinstance(data.get("accounts"), dict):
+            return {}
+        return data
+
+    def _names(self, data: dict[str, Any]) -> dict[str, Any]:
+        entry = data.get("accounts", {}).get(self.account)
+        names = entry.get("organisations") if isinstance(entry, dict) else None
+        return names if isinstance(names, dict) else {}
+
+    def lookup(self, name: str) -> list[str] | None:
+        """The ids cached for `name`, or None when the name is unknown (or the entry is damaged)."""
+        ids = self._names(self._load()).get(name)
+        if isinstance(ids, list) and ids and all(isinstance(i, str) and i for i in ids):
+            return ids
+        return None
+
+    def store(self, organisations: list) -> None:
+        """Replace this account's names with those of a fresh /v2/summary `organisations` list."""
+        names: dict[str, list[str]] = {}
+        for org in organisations:
+            if isinstance(org, dict) and isinstance(org.get("name"), str) and isinstance(org.get("id"), str):
+                names.setdefault(org["name"], []).append(org["id"])
+        data = self._load() or {"version": VERSION, "accounts": {}}
+        data["accounts"] = {k: v for k, v in data["accounts"].items() if isinstance(v, dict)}  # drop damage
+        data["accounts"][self.account] = {"updatedAt": int(time.time()), "organisations": names}
+        self._save(data)
+
+    def forget(self, name: str) -> None:
+        data = self._load()
+        names = self._names(data)
+        if name in names:
+            del names[name]
+            self._save(data)
+
+    def _save(self, data: dict[str, Any]) -> None:
+        try:
+            write_private(self.path, json.dumps(data, separators=(",", ":"), sort_keys=True).encode("utf-8"))
+        except OSError:
+            pass  # read-only home, full disk…: the next run asks /v2/summary again, nothing worse
