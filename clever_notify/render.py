@@ -7,10 +7,19 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 from typing import IO, Any, Iterable
 
 _ABSENT = object()
+
+# Names, URLs and targets come from the API: a control character in them (an ESC sequence, a newline
+# forging a line) must not reach the terminal as such.
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def printable(text: str) -> str:
+    return _UNPRINTABLE.sub("?", text)
 
 
 def to_json(value: Any) -> str:
@@ -96,6 +105,7 @@ class Output:
                         lines.extend(("", f"    {item}") for item in value)
                 else:
                     lines.append(("", f"  {label}: {value}"))
+        lines = [(style, printable(text)) for style, text in lines]
         if self.styled:
             from rich.console import Console
             from rich.text import Text
@@ -112,7 +122,7 @@ class Output:
             self.stream.write("".join(text + "\n" for _, text in lines))
 
     def line(self, text: str = "") -> None:
-        self.stream.write(text + "\n")
+        self.stream.write(printable(text) + "\n")
 
 
 def webhook_block(summary: dict) -> tuple[str, list]:

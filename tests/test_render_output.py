@@ -45,3 +45,14 @@ def test_webhook_summary_keeps_js_null_vs_absent():
     assert render.webhook_summary({"id": "a", "name": None, "ownerId": "o", "urls": []})["name"] is None
     assert "name" not in render.webhook_summary({"id": "a", "ownerId": "o"})
     assert render.webhook_summary({"id": "a", "ownerId": "o", "scope": []})["services"] == []
+
+
+def test_control_characters_from_the_api_never_reach_the_terminal(monkeypatch):
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    hostile = ("evil\x1b[31m\x1b]8;;http://x\x07", [("id", "a\nforged: line"), ("to", ["b\x9bc", "ok"])])
+    for stream in (io.StringIO(), Tty()):
+        render.Output(stream).blocks([hostile])
+        text = stream.getvalue()
+        assert "\x1b]8" not in text and "\x07" not in text and "\x9b" not in text
+        assert "\nforged: line" not in text and "a?forged: line" in text
+        assert "evil?[31m" in text
