@@ -127,7 +127,7 @@ def test_help_webhooks_lists_its_sub_commands(run):
 def test_help_notify_email(run):
     result = run("help", "notify-email")
     assert result.exit_code == 0
-    assert result.stdout.startswith("Usage: clever notify-email [OPTIONS] COMMAND [ARGS]...")
+    assert result.stdout.startswith("Usage: clever notify-email [OPTIONS] [COMMAND] [ARGS]...")
     assert "clever notify-email --org Acme -F json" in result.stdout
 
 

@@ -72,7 +72,9 @@ def remove(ctx, hook_id, org):
 
 
 @click.group(
-    "notify-email", invoke_without_command=True, context_settings=CONTEXT_SETTINGS, commands=[add, remove, default]
+    "notify-email", invoke_without_command=True, context_settings=CONTEXT_SETTINGS,
+    # Said explicitly: click 8.4 and 8.5 word the usage line differently, and docs/ must not depend on it.
+    subcommand_metavar="[COMMAND] [ARGS]...", commands=[add, remove, default],
 )
 @p.org_option
 @click.option("--list-all", is_flag=True, help="List every e-mail notification of the owner, ignoring the linked application.")

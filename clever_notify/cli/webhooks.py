@@ -14,7 +14,11 @@ from clever_notify.cli.runtime import runtime
 KIND = "webhooks"
 
 
-@click.group(invoke_without_command=True, context_settings=CONTEXT_SETTINGS)
+@click.group(
+    invoke_without_command=True, context_settings=CONTEXT_SETTINGS,
+    # Said explicitly: click 8.4 and 8.5 word the usage line differently, and docs/ must not depend on it.
+    subcommand_metavar="[COMMAND] [ARGS]...",
+)
 @p.org_option
 @click.option("--list-all", is_flag=True, help="List every webhook of the owner, ignoring the linked application.")
 @p.output_format_option
