@@ -16,6 +16,7 @@ COMMANDS: dict[str, str] = {
     "webhooks": "clever_notify.cli.webhooks:webhooks",
     "notify-email": "clever_notify.cli.notify_email:notify_email",
     "help": "clever_notify.cli:help_command",
+    "sandbox": "clever_notify.cli.sandbox:sandbox",
 }
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -68,9 +69,13 @@ class RootGroup(LazyGroup):
 
 @click.group(cls=RootGroup, context_settings=CONTEXT_SETTINGS)
 @click.option("-v", "--verbose", is_flag=True, help="Log each API request (method, URL, status, time) to stderr.")
+@click.option(
+    "--sandbox", is_flag=True, envvar="CLEVER_SANDBOX",
+    help="Run against the local sandbox of the API, in-process: no account, no server (env CLEVER_SANDBOX=1).",
+)
 @click.version_option(__version__, "-V", "--version", prog_name="clever-notify")
 @click.pass_context
-def cli(ctx, verbose):
+def cli(ctx, verbose, sandbox):
     """Manage Clever Cloud notifications: e-mail notifications and webhooks.
 
     \b
@@ -82,10 +87,11 @@ def cli(ctx, verbose):
       clever webhooks
       clever webhooks add "deploys" https://example.org/hook --event META_DEPLOYMENT_RESULT
       clever help webhooks add
+      clever --sandbox webhooks --org Acme
     """
     from clever_notify.cli.runtime import Runtime
 
-    ctx.obj = Runtime(verbose=verbose)
+    ctx.obj = Runtime(verbose=verbose, sandbox=sandbox)
 
 
 @click.command("help", context_settings=CONTEXT_SETTINGS)

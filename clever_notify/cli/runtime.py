@@ -13,22 +13,32 @@ from clever_notify.config import LinkedApp, Settings, load_linked_app, load_sett
 
 
 class Runtime:
-    def __init__(self, verbose: bool = False, cwd: Path | None = None):
+    def __init__(self, verbose: bool = False, cwd: Path | None = None, sandbox: bool = False):
         self.verbose = verbose
         self.cwd = cwd
+        self.sandbox = sandbox  # `clever --sandbox`: the emulator in-process, no server, no credentials
 
     def log(self, line: str) -> None:
         click.echo(f"[api] {line}", err=True)
 
     @cached_property
     def settings(self) -> Settings:
+        if self.sandbox:
+            from clever_notify.sandbox.settings import sandbox_settings
+
+            return sandbox_settings()
         return load_settings(os.environ)
 
     @cached_property
     def client(self):
         from clever_notify.api import ApiClient
 
-        return ApiClient(self.settings, log=self.log if self.verbose else None)
+        session = None
+        if self.sandbox:
+            from clever_notify.sandbox.transport import sandbox_session
+
+            session = sandbox_session()
+        return ApiClient(self.settings, session=session, log=self.log if self.verbose else None)
 
     @cached_property
     def _linked_app(self) -> LinkedApp | None:

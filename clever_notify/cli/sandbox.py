@@ -1,0 +1,160 @@
+"""`clever sandbox`: serve the local API emulator, emit events to real receivers, read the outbox, reset."""
+
+from __future__ import annotations
+
+import click
+
+from clever_notify.cli import CONTEXT_SETTINGS
+from clever_notify.cli import params as p
+from clever_notify.errors import InputError
+
+DEFAULT_PORT = 8765
+
+
+@click.group(context_settings=CONTEXT_SETTINGS)
+def sandbox():
+    """A local sandbox of the Clever Cloud API: try every command without an account.
+
+    State lives in a SQLite file (CLEVER_SANDBOX_DB, else the user data folder), seeded on
+    first use with an organisation "Acme" (applications web and worker, add-on db).
+    `clever --sandbox …` uses it in-process; `clever sandbox serve` puts it on HTTP for
+    any client, clever-tools included.
+
+    \b
+    Examples:
+      clever --sandbox webhooks add "deploys" https://example.org/hook --event META_DEPLOYMENT_RESULT --org Acme
+      clever sandbox serve --port 8765
+      clever sandbox emit DEPLOYMENT_FAIL --org Acme --service web
+      clever sandbox outbox
+    """
+
+
+def _store():
+    from clever_notify.sandbox.store import Store
+
+    return Store()
+
+
+@sandbox.command(context_settings=CONTEXT_SETTINGS)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
+@click.option("--port", default=DEFAULT_PORT, show_default=True, type=click.IntRange(0, 65535),
+              help="Port to listen on; 0 picks a free one.")
+@click.option("--allow-remote", is_flag=True,
+              help="Allow a non-loopback --host. The sandbox accepts any credentials: only on a trusted network.")
+@click.option("--log-requests", is_flag=True, help="Log each request to stderr.")
+def serve(host, port, allow_remote, log_requests):
+    """Serve the sandbox API over HTTP until Ctrl-C (or SIGTERM).
+
+    Prints the variables to export so that this tool, or clever-tools, talks to it.
+    The printed token and secret are fixed sandbox values, not credentials.
+
+    \b
+    Examples:
+      clever sandbox serve
+      clever sandbox serve --port 0
+      eval "$(clever sandbox serve --port 9000 &)"; clever webhooks --org Acme
+    """
+    if not p.is_loopback_host(host) and not allow_remote:
+        raise InputError(f"--host {host} is not a loopback address; the sandbox has no real authentication. "
+                         "Pass --allow-remote to listen there anyway.")
+    from clever_notify.sandbox.serve import serve_forever
+
+    serve_forever(_store(), host, port, log_requests=log_requests)
+
+
+@sandbox.command(context_settings=CONTEXT_SETTINGS)
+def reset():
+    """Restore the seed state: hooks, failures, events and outbox are emptied.
+
+    Owner and service ids are kept; the default deployment e-mail notifications come back.
+
+    \b
+    Examples:
+      clever sandbox reset
+    """
+    store = _store()
+    store.reset()
+    click.echo(f"Sandbox reset ({store.path}).", err=True)
+
+
+@sandbox.command(context_settings=CONTEXT_SETTINGS)
+@p.output_format_option
+def outbox(output):
+    """Show the e-mails the sandbox "sent" for e-mail notifications.
+
+    \b
+    Examples:
+      clever sandbox outbox
+      clever sandbox outbox -F json
+    """
+    from clever_notify import render
+
+    mails = _store().outbox()
+    if output == "json":
+        click.echo(render.to_json(mails))
+        return
+    if not mails:
+        click.echo("The outbox is empty. Emit an event: clever sandbox emit DEPLOYMENT_FAIL --org Acme")
+        return
+    for i, mail in enumerate(mails):
+        if i:
+            click.echo("")
+        click.echo(f"To: {', '.join(mail['to'])}")
+        click.echo(f"Subject: {mail['subject']}")
+        click.echo("")
+        click.echo(mail["body"].rstrip())
+
+
+class ConcreteEvent(click.ParamType):
+    name = "event"
+
+    def convert(self, value, param, ctx):
+        from clever_notify import catalog
+
+        try:
+            event = catalog.normalize_event(value)
+        except InputError as exc:
+            self.fail(str(exc), param, ctx)
+        if event not in catalog.EVENTS:
+            self.fail(f"{event} is a meta-event; emit one of the events it stands for: "
+                      f"{', '.join(catalog.META_EVENTS[event])}", param, ctx)
+        return event
+
+
+@sandbox.command(context_settings=CONTEXT_SETTINGS)
+@click.argument("event", type=ConcreteEvent())
+@p.org_option
+@click.option("--service", metavar="ID|NAME", help="The application or add-on the event is about (id or name).")
+@p.output_format_option
+def emit(event, org, service, output):
+    """Emit EVENT in the sandbox and deliver it like the platform would.
+
+    Every matching webhook of the owner (your sandbox account without --org) gets an
+    HTTP POST in its format; matching e-mail notifications go to the outbox. Prints
+    one line per URL with its status and latency; exits 1 if any delivery failed.
+
+    \b
+    Examples:
+      clever sandbox emit DEPLOYMENT_SUCCESS --org Acme --service web
+      clever sandbox emit DEPLOYMENT_FAIL --org Acme -F json
+    """
+    from clever_notify import render
+    from clever_notify.sandbox.deliver import emit as do_emit
+
+    report = do_emit(_store(), event, org=org, service=service)
+    if output == "json":
+        click.echo(render.to_json(report.to_dict()))
+    else:
+        if not report.deliveries:
+            click.echo(f"{event}: no webhook matched.")
+        for d in report.deliveries:
+            outcome = f"{d['status']}" if d["status"] is not None else f"failed ({d['error']})"
+            click.echo(f"{'ok  ' if d['ok'] else 'FAIL'} {outcome:<8} {d['latencyMs']:>7.1f} ms  "
+                       f"{d['format']:<8} {d['url']}")
+        for m in report.emails:
+            click.echo(f"mail {', '.join(m['to'])}: {m['subject']}")
+    if not report.ok:
+        failed = sum(not d["ok"] for d in report.deliveries)
+        click.echo(f"Error: {failed} of {len(report.deliveries)} deliveries failed (recorded in the hooks' failures).",
+                   err=True)
+        raise SystemExit(1)

@@ -1,0 +1,147 @@
+"""The sandbox API as a WSGI application (werkzeug routing and request parsing).
+
+Answers like the real API for the subset this tool uses; errors are JSON objects with a message.
+There is no real authentication: any OAuth header is accepted, anything else is a 401.
+"""
+
+from __future__ import annotations
+
+import json
+
+from werkzeug.exceptions import HTTPException
+from werkzeug.routing import Map, Rule
+from werkzeug.wrappers import Request, Response
+
+from clever_notify import catalog
+from clever_notify.sandbox.store import Store
+from clever_notify.sandbox.validate import BadBody, hook_body
+
+MAX_BODY = 1024 * 1024
+
+URLS = Map([
+    Rule("/v2/self", endpoint="self", methods=["GET"]),
+    Rule("/v2/summary", endpoint="summary", methods=["GET"]),
+    Rule("/v2/organisations/<owner_id>", endpoint="organisation", methods=["GET"]),
+    Rule("/v2/notifications/info/events", endpoint="events_info", methods=["GET"]),
+    Rule("/v2/notifications/info/webhookformats", endpoint="formats_info", methods=["GET"]),
+    Rule("/v2/notifications/<any(webhooks, emailhooks):kind>/<owner_id>", endpoint="hooks",
+         methods=["GET", "POST"]),
+    Rule("/v2/notifications/<any(webhooks, emailhooks):kind>/<owner_id>/<hook_id>", endpoint="hook",
+         methods=["GET", "PUT", "DELETE"]),
+], strict_slashes=False)
+
+
+class ApiProblem(Exception):
+    def __init__(self, status: int, message: str, code: int | None = None):
+        super().__init__(message)
+        self.status, self.message, self.code = status, message, code
+
+
+def json_response(value, status: int = 200) -> Response:
+    return Response(json.dumps(value), status=status, mimetype="application/json")
+
+
+def error_response(status: int, message: str, code: int | None = None) -> Response:
+    # The real API's error shape: {"id": <number>, "message": ..., "type": "error"}
+    return json_response({"id": code or status * 10, "message": message, "type": "error"}, status)
+
+
+def is_oauth_header(value: str | None) -> bool:
+    if not value or not value.startswith("OAuth "):
+        return False
+    return "oauth_token=" in value and "oauth_signature=" in value
+
+
+class SandboxApp:
+    def __init__(self, store: Store):
+        self.store = store
+
+    def __call__(self, environ, start_response):
+        request = Request(environ)
+        request.max_content_length = MAX_BODY
+        return self.dispatch(request)(environ, start_response)
+
+    def dispatch(self, request: Request) -> Response:
+        adapter = URLS.bind_to_environ(request.environ)
+        try:
+            endpoint, args = adapter.match()
+            if not is_oauth_header(request.headers.get("Authorization")):
+                return error_response(401, "Not authorized: send an OAuth Authorization header", 4010)
+            return getattr(self, f"on_{endpoint}")(request, **args)
+        except ApiProblem as exc:
+            return error_response(exc.status, exc.message, exc.code)
+        except HTTPException as exc:  # routing: 404 unknown path, 405 wrong method, 413 too large
+            return error_response(exc.code or 500, exc.description or exc.name)
+
+    # --- helpers ---------------------------------------------------------------------------------
+
+    def _owner(self, owner_id: str) -> dict:
+        owner = self.store.owner(owner_id)
+        if owner is None:
+            raise ApiProblem(404, f"Owner {owner_id} not found", 4040)
+        return owner
+
+    @staticmethod
+    def _body(request: Request):
+        if request.mimetype and request.mimetype != "application/json":
+            raise ApiProblem(415, f"Unsupported Content-Type {request.mimetype}: send application/json")
+        raw = request.get_data(cache=False)
+        try:
+            return json.loads(raw.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError) as exc:
+            raise ApiProblem(400, f"Malformed JSON body: {exc}", 4000) from None
+
+    def _valid(self, kind: str, request: Request) -> dict:
+        try:
+            return hook_body(kind, self._body(request))
+        except BadBody as exc:
+            raise ApiProblem(400, f"Invalid {kind[:-1]}: {exc}", 4001) from None
+
+    @staticmethod
+    def _hook_missing(kind: str, hook_id: str) -> ApiProblem:
+        noun = "Webhook" if kind == "webhooks" else "E-mail hook"
+        return ApiProblem(404, f"{noun} {hook_id} not found", 4041)
+
+    # --- endpoints -------------------------------------------------------------------------------
+
+    def on_self(self, request):
+        return json_response(self.store.user())
+
+    def on_summary(self, request):
+        return json_response(self.store.summary())
+
+    def on_organisation(self, request, owner_id):
+        org = self.store.organisation(owner_id)
+        if org is None:
+            raise ApiProblem(404, f"Organisation {owner_id} not found", 4040)
+        return json_response(org)
+
+    def on_events_info(self, request):
+        return json_response(catalog.as_api_document())
+
+    def on_formats_info(self, request):
+        return json_response(list(catalog.WEBHOOK_FORMATS))
+
+    def on_hooks(self, request, kind, owner_id):
+        self._owner(owner_id)
+        if request.method == "GET":
+            return json_response(self.store.list_hooks(kind, owner_id))
+        return json_response(self.store.create_hook(kind, owner_id, self._valid(kind, request)))
+
+    def on_hook(self, request, kind, owner_id, hook_id):
+        self._owner(owner_id)
+        if request.method == "GET":
+            hook = self.store.get_hook(kind, owner_id, hook_id)
+        elif request.method == "PUT":
+            hook = self.store.replace_hook(kind, owner_id, hook_id, self._valid(kind, request))
+        else:
+            if not self.store.delete_hook(kind, owner_id, hook_id):
+                raise self._hook_missing(kind, hook_id)
+            return Response(status=204)
+        if hook is None:
+            raise self._hook_missing(kind, hook_id)
+        return json_response(hook)
+
+
+def make_app(store: Store | None = None) -> SandboxApp:
+    return SandboxApp(store or Store())

@@ -1,0 +1,121 @@
+"""What the platform does when an event happens, done by the sandbox for real.
+
+Every enabled webhook of the owner whose events and scope match gets an HTTP POST of the event in its
+format (clever_notify.delivery); a non-2xx answer or a network failure is recorded in that hook's
+`failures`. Every matching e-mail hook puts a message in the outbox instead of sending mail.
+"""
+
+from __future__ import annotations
+
+import json
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+
+from clever_notify import catalog, delivery, payloads
+from clever_notify.errors import InputError, NotFound
+from clever_notify.sandbox.store import Store
+
+MAX_PARALLEL = 8  # receivers are contacted concurrently, bounded so a big owner does not open 100 sockets
+PARTIAL_BODY = 200
+
+
+@dataclass
+class EmitReport:
+    event: dict
+    deliveries: list[dict] = field(default_factory=list)  # {hookId, hookName, url, format, status, latencyMs, ok, error}
+    emails: list[dict] = field(default_factory=list)  # {hookId, to, subject}
+
+    @property
+    def ok(self) -> bool:
+        return all(d["ok"] for d in self.deliveries)
+
+    def to_dict(self) -> dict:
+        return {"event": self.event, "deliveries": self.deliveries, "emails": self.emails, "ok": self.ok}
+
+
+def resolve_owner(store: Store, org: str | None) -> dict:
+    """--org as an id or a name; the sandbox user without it."""
+    if org is None:
+        return store.owner(store.user()["id"])
+    found = store.find_owner(org)
+    if not found:
+        raise NotFound(f"organisation {org!r} not found in the sandbox (try `clever --sandbox webhooks --org Acme`)")
+    if len(found) > 1:
+        raise InputError(f"ambiguous organisation name {org!r} in the sandbox; pass its id")
+    return found[0]
+
+
+def resolve_service(store: Store, owner: dict, service: str | None) -> dict | None:
+    if service is None:
+        return None
+    for s in store.services(owner["id"]):
+        if service in (s["id"], s["name"]):
+            return s
+    raise NotFound(f"no application or add-on {service!r} in {owner['name']} ({owner['id']})")
+
+
+def _in_scope(hook: dict, service_id: str | None) -> bool:
+    scope = hook.get("scope")
+    if not scope:
+        return True
+    return service_id is not None and service_id in scope
+
+
+def _recipients(store: Store, owner: dict, hook: dict) -> list[str]:
+    members = [store.user()["email"]]  # the sandbox user is the one member of every organisation
+    out: list[str] = []
+    for entry in hook.get("notified") or [{"type": "organisation"}]:
+        if entry.get("type") == "email":
+            out += [a.strip() for a in entry["target"].split(",") if a.strip()]
+        elif entry.get("type") == "userid":
+            user = store.owner(entry["target"])
+            out.append(user["email"] if user and user.get("email") else entry["target"])
+        else:
+            out += members
+    return list(dict.fromkeys(out))
+
+
+def _mail(store: Store, owner: dict, hook: dict, event: dict) -> dict:
+    text = payloads.describe(event)
+    body = (
+        f"{text}.\n\nEvent: {event['type']}\nDate: {event['date']}\nOwner: {owner['name']} ({owner['id']})\n"
+        f"Notification: {hook.get('name') or hook['id']}\n\n{json.dumps(event, indent=2)}\n"
+    )
+    return {"event_id": event["id"], "hook_id": hook["id"], "owner_id": owner["id"],
+            "to": _recipients(store, owner, hook), "subject": f"[Clever Cloud] {text}", "body": body}
+
+
+def emit(store: Store, event_type: str, *, org: str | None = None, service: str | None = None,
+         timeout=delivery.DEFAULT_TIMEOUT) -> EmitReport:
+    if event_type not in catalog.EVENTS:
+        raise InputError(f"{event_type} is not a concrete event; emit one of: {', '.join(catalog.EVENTS)}")
+    owner = resolve_owner(store, org)
+    svc = resolve_service(store, owner, service)
+    event = payloads.make_event(event_type, owner_id=owner["id"], service_id=svc["id"] if svc else None,
+                                service_name=svc["name"] if svc else None, user_id=store.user()["id"])
+    store.record_event(event, owner["id"])
+    report = EmitReport(event)
+
+    def fires(hook):
+        return catalog.matches(hook.get("events"), event_type) and _in_scope(hook, event["data"].get("appId")
+                                                                              or event["data"].get("addonId"))
+
+    targets = [(hook, u) for hook in store.list_hooks("webhooks", owner["id"])
+               if hook.get("state", "ENABLED") == "ENABLED" and fires(hook) for u in hook["urls"]]
+    # Network I/O happens outside any database transaction; outcomes are stored afterwards in one.
+    with ThreadPoolExecutor(max_workers=MAX_PARALLEL) as pool:
+        results = list(pool.map(lambda t: delivery.post(t[1]["url"], t[1]["format"], event, timeout=timeout),
+                                targets))
+    failures = []
+    for (hook, _), d in zip(targets, results):
+        report.deliveries.append({"hookId": hook["id"], "hookName": hook.get("name"), "url": d.url,
+                                  "format": d.format, "status": d.status, "latencyMs": d.latency_ms, "ok": d.ok,
+                                  "error": d.error})
+        if not d.ok:
+            failures.append({"hook_id": hook["id"], "url": d.url, "status": d.status,
+                             "network_failure": d.status is None, "partial_body": d.body_start[:PARTIAL_BODY]})
+    mails = [_mail(store, owner, h, event) for h in store.list_hooks("emailhooks", owner["id"])
+             if fires(h)]
+    report.emails = [{"hookId": m["hook_id"], "to": m["to"], "subject": m["subject"]} for m in mails]
+    store.record_outcomes(failures, mails)
+    return report

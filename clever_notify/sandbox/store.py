@@ -1,0 +1,351 @@
+"""The sandbox's state in SQLite: owners, services, hooks, delivery failures, events and the e-mail outbox.
+
+One connection per operation (so per request and per thread), WAL so readers never wait for the writer,
+a busy timeout so concurrent writers queue instead of failing, and BEGIN IMMEDIATE for every write so two
+transactions never deadlock while upgrading a read lock.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import time
+import uuid
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+from clever_notify import catalog, files
+
+KINDS = ("webhooks", "emailhooks")  # also the table names: the only strings ever put into SQL
+BUSY_TIMEOUT_MS = 10_000
+MAX_FAILURES_SHOWN = 50  # per hook, newest kept: a broken receiver must not grow answers without bound
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS owners (
+    id TEXT PRIMARY KEY, kind TEXT NOT NULL CHECK (kind IN ('user', 'orga')),
+    name TEXT NOT NULL, email TEXT, created_at INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS services (
+    id TEXT PRIMARY KEY, owner_id TEXT NOT NULL REFERENCES owners(id),
+    kind TEXT NOT NULL CHECK (kind IN ('app', 'addon')), name TEXT NOT NULL, extra TEXT NOT NULL DEFAULT '{}');
+CREATE TABLE IF NOT EXISTS webhooks (
+    id TEXT PRIMARY KEY, owner_id TEXT NOT NULL REFERENCES owners(id), body TEXT NOT NULL,
+    state TEXT NOT NULL DEFAULT 'ENABLED', created_at INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS emailhooks (
+    id TEXT PRIMARY KEY, owner_id TEXT NOT NULL REFERENCES owners(id), body TEXT NOT NULL,
+    created_at INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS failures (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, hook_id TEXT NOT NULL REFERENCES webhooks(id) ON DELETE CASCADE,
+    url TEXT NOT NULL, status INTEGER, network_failure INTEGER NOT NULL DEFAULT 0, partial_body TEXT,
+    created_at INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS failures_hook ON failures(hook_id);
+CREATE TABLE IF NOT EXISTS events (
+    id TEXT PRIMARY KEY, owner_id TEXT NOT NULL, type TEXT NOT NULL, body TEXT NOT NULL, created_at INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS outbox (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, event_id TEXT, hook_id TEXT, owner_id TEXT NOT NULL,
+    recipients TEXT NOT NULL, subject TEXT NOT NULL, body TEXT NOT NULL, created_at INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS webhooks_owner ON webhooks(owner_id);
+CREATE INDEX IF NOT EXISTS emailhooks_owner ON emailhooks(owner_id);
+"""
+
+
+def now_ms() -> int:
+    return int(time.time() * 1000)
+
+
+def default_db_path(env=None) -> Path:
+    env = os.environ if env is None else env
+    if env.get("CLEVER_SANDBOX_DB"):
+        return Path(env["CLEVER_SANDBOX_DB"]).expanduser()
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("clever-notify", appauthor=False)) / "sandbox.db"
+
+
+def _uid(prefix: str = "") -> str:
+    return f"{prefix}{uuid.uuid4()}"
+
+
+class Store:
+    def __init__(self, path: Path | str | None = None):
+        self.path = Path(path) if path is not None else default_db_path()
+        # Created 0600 in a 0700 folder before sqlite opens it, so it never exists with wider rights.
+        files.touch_private(self.path)
+        with self._connect() as db:
+            db.execute("PRAGMA journal_mode=WAL")
+            db.executescript(SCHEMA)
+        with self.write() as db:
+            if db.execute("SELECT 1 FROM meta WHERE key = 'seeded'").fetchone() is None:
+                _seed_owners(db)
+                _seed_hooks(db)
+                db.execute("INSERT INTO meta (key, value) VALUES ('seeded', ?)", (str(now_ms()),))
+
+    def _connect(self) -> sqlite3.Connection:
+        db = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
+                             check_same_thread=False)
+        db.row_factory = sqlite3.Row
+        db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        db.execute("PRAGMA foreign_keys = ON")
+        db.execute("PRAGMA synchronous = NORMAL")
+        return db
+
+    @contextmanager
+    def read(self) -> Iterator[sqlite3.Connection]:
+        db = self._connect()
+        try:
+            db.execute("BEGIN")
+            yield db
+            db.execute("COMMIT")
+        finally:
+            if db.in_transaction:
+                db.execute("ROLLBACK")
+            db.close()
+
+    @contextmanager
+    def write(self) -> Iterator[sqlite3.Connection]:
+        db = self._connect()
+        try:
+            db.execute("BEGIN IMMEDIATE")
+            yield db
+            db.execute("COMMIT")
+        finally:
+            if db.in_transaction:
+                db.execute("ROLLBACK")
+            db.close()
+
+    # --- owners and services -------------------------------------------------------------------
+
+    def user(self) -> dict:
+        with self.read() as db:
+            row = db.execute("SELECT * FROM owners WHERE kind = 'user' ORDER BY created_at LIMIT 1").fetchone()
+        return _user_doc(row)
+
+    def owner(self, owner_id: str) -> dict | None:
+        with self.read() as db:
+            row = db.execute("SELECT * FROM owners WHERE id = ?", (owner_id,)).fetchone()
+        return dict(row) if row else None
+
+    def organisation(self, org_id: str) -> dict | None:
+        with self.read() as db:
+            row = db.execute("SELECT * FROM owners WHERE id = ? AND kind = 'orga'", (org_id,)).fetchone()
+            if row is None:
+                return None
+            return _orga_doc(row)
+
+    def find_owner(self, id_or_name: str) -> list[dict]:
+        """Owners whose id or name is `id_or_name` (several when a name is ambiguous)."""
+        with self.read() as db:
+            rows = db.execute("SELECT * FROM owners WHERE id = ? OR name = ? ORDER BY created_at",
+                              (id_or_name, id_or_name)).fetchall()
+        return [dict(r) for r in rows]
+
+    def services(self, owner_id: str) -> list[dict]:
+        with self.read() as db:
+            rows = db.execute("SELECT * FROM services WHERE owner_id = ? ORDER BY rowid", (owner_id,)).fetchall()
+        return [dict(r) for r in rows]
+
+    def summary(self) -> dict:
+        with self.read() as db:
+            owners = db.execute("SELECT * FROM owners ORDER BY created_at, rowid").fetchall()
+            services = db.execute("SELECT * FROM services ORDER BY rowid").fetchall()
+        by_owner: dict[str, list] = {}
+        for s in services:
+            by_owner.setdefault(s["owner_id"], []).append(s)
+        out: dict = {"user": None, "organisations": []}
+        for o in owners:
+            entry = {"id": o["id"], "name": o["name"], **_services_doc(by_owner.get(o["id"], [])),
+                     "consumers": []}
+            if o["kind"] == "user" and out["user"] is None:
+                out["user"] = {**entry, "email": o["email"]}
+            elif o["kind"] == "orga":
+                out["organisations"].append(entry)
+        return out
+
+    # --- hooks ---------------------------------------------------------------------------------
+
+    def list_hooks(self, kind: str, owner_id: str) -> list[dict]:
+        table = _table(kind)
+        with self.read() as db:
+            rows = db.execute(f"SELECT * FROM {table} WHERE owner_id = ? ORDER BY created_at, rowid",
+                              (owner_id,)).fetchall()
+            return [_hook_doc(db, kind, r) for r in rows]
+
+    def get_hook(self, kind: str, owner_id: str, hook_id: str) -> dict | None:
+        table = _table(kind)
+        with self.read() as db:
+            row = db.execute(f"SELECT * FROM {table} WHERE owner_id = ? AND id = ?", (owner_id, hook_id)).fetchone()
+            return _hook_doc(db, kind, row) if row else None
+
+    def create_hook(self, kind: str, owner_id: str, body: dict) -> dict:
+        table = _table(kind)
+        hook_id = _uid()
+        with self.write() as db:
+            if kind == "webhooks":
+                db.execute("INSERT INTO webhooks (id, owner_id, body, state, created_at) VALUES (?, ?, ?, ?, ?)",
+                           (hook_id, owner_id, _dump(body), body.get("state") or "ENABLED", now_ms()))
+            else:
+                db.execute(f"INSERT INTO {table} (id, owner_id, body, created_at) VALUES (?, ?, ?, ?)",
+                           (hook_id, owner_id, _dump(body), now_ms()))
+            row = db.execute(f"SELECT * FROM {table} WHERE id = ?", (hook_id,)).fetchone()
+            return _hook_doc(db, kind, row)
+
+    def replace_hook(self, kind: str, owner_id: str, hook_id: str, body: dict) -> dict | None:
+        """Full replace of the editable fields; id, owner, createdAt and failures stay."""
+        table = _table(kind)
+        with self.write() as db:
+            if kind == "webhooks":
+                cur = db.execute("UPDATE webhooks SET body = ?, state = COALESCE(?, state) WHERE owner_id = ? AND id = ?",
+                                 (_dump(body), body.get("state"), owner_id, hook_id))
+            else:
+                cur = db.execute(f"UPDATE {table} SET body = ? WHERE owner_id = ? AND id = ?",
+                                 (_dump(body), owner_id, hook_id))
+            if cur.rowcount == 0:
+                return None
+            row = db.execute(f"SELECT * FROM {table} WHERE id = ?", (hook_id,)).fetchone()
+            return _hook_doc(db, kind, row)
+
+    def delete_hook(self, kind: str, owner_id: str, hook_id: str) -> bool:
+        table = _table(kind)
+        with self.write() as db:
+            return db.execute(f"DELETE FROM {table} WHERE owner_id = ? AND id = ?", (owner_id, hook_id)).rowcount > 0
+
+    # --- deliveries ----------------------------------------------------------------------------
+
+    def record_event(self, event: dict, owner_id: str) -> None:
+        with self.write() as db:
+            db.execute("INSERT INTO events (id, owner_id, type, body, created_at) VALUES (?, ?, ?, ?, ?)",
+                       (event["id"], owner_id, event["type"], _dump(event), now_ms()))
+
+    def record_outcomes(self, failures: list[dict], mails: list[dict]) -> None:
+        """Delivery failures and outbox messages of one event, in one transaction."""
+        with self.write() as db:
+            for f in failures:
+                db.execute(
+                    "INSERT INTO failures (hook_id, url, status, network_failure, partial_body, created_at) "
+                    "SELECT ?, ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM webhooks WHERE id = ?)",
+                    (f["hook_id"], f["url"], f.get("status"), int(bool(f.get("network_failure"))),
+                     f.get("partial_body"), now_ms(), f["hook_id"]))
+            for m in mails:
+                db.execute("INSERT INTO outbox (event_id, hook_id, owner_id, recipients, subject, body, created_at) "
+                           "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                           (m["event_id"], m["hook_id"], m["owner_id"], _dump(m["to"]), m["subject"], m["body"],
+                            now_ms()))
+
+    def outbox(self) -> list[dict]:
+        with self.read() as db:
+            rows = db.execute("SELECT * FROM outbox ORDER BY id").fetchall()
+        return [{"id": r["id"], "eventId": r["event_id"], "hookId": r["hook_id"], "ownerId": r["owner_id"],
+                 "to": json.loads(r["recipients"]), "subject": r["subject"], "body": r["body"],
+                 "createdAt": r["created_at"]} for r in rows]
+
+    def reset(self) -> None:
+        """Back to the seed state: hooks, failures, events and outbox emptied, default hooks re-created.
+        Owner and service ids are kept, so scripts and .clever.json files that name them still work."""
+        with self.write() as db:
+            for table in ("failures", "outbox", "events", "webhooks", "emailhooks"):
+                db.execute(f"DELETE FROM {table}")
+            _seed_hooks(db)
+
+
+# --- documents -----------------------------------------------------------------------------------
+
+
+def _table(kind: str) -> str:
+    if kind not in KINDS:
+        raise ValueError(f"unknown hook kind {kind!r}")
+    return kind
+
+
+def _dump(value) -> str:
+    return json.dumps(value, separators=(",", ":"))
+
+
+def _hook_doc(db: sqlite3.Connection, kind: str, row: sqlite3.Row) -> dict:
+    body = json.loads(row["body"])
+    doc: dict = {"id": row["id"], "ownerId": row["owner_id"]}
+    fields = ("name", "urls", "events", "scope") if kind == "webhooks" else ("name", "notified", "events", "scope")
+    for key in fields:
+        if body.get(key) is not None:  # absent stays absent, as the API leaves out unset fields
+            doc[key] = body[key]
+    doc["createdAt"] = row["created_at"]
+    if kind == "webhooks":
+        rows = db.execute(
+            "SELECT * FROM (SELECT * FROM failures WHERE hook_id = ? ORDER BY id DESC LIMIT ?) ORDER BY id",
+            (row["id"], MAX_FAILURES_SHOWN)).fetchall()
+        doc["failures"] = [_failure_doc(f) for f in rows]
+        doc["state"] = row["state"]
+    return doc
+
+
+def _failure_doc(row: sqlite3.Row) -> dict:
+    doc: dict = {"url": row["url"]}
+    if row["network_failure"]:
+        doc["networkFailure"] = True
+    if row["status"] is not None:
+        doc["status"] = row["status"]
+    if row["partial_body"]:
+        doc["partialBody"] = row["partial_body"]
+    doc["createdAt"] = row["created_at"]
+    return doc
+
+
+def _user_doc(row: sqlite3.Row) -> dict:
+    return {"id": row["id"], "name": row["name"], "email": row["email"], "phone": None, "address": None,
+            "city": None, "zipcode": None, "country": "FRANCE", "avatar": None, "creationDate": row["created_at"],
+            "lang": "EN", "emailValidated": True, "oauthApps": [], "admin": False, "canPay": True,
+            "preferredMFA": "NONE", "hasPassword": True}
+
+
+def _orga_doc(row: sqlite3.Row) -> dict:
+    return {"id": row["id"], "name": row["name"], "description": f"{row['name']} (sandbox)",
+            "billingEmail": row["email"], "address": None, "city": None, "zipcode": None, "country": "FRANCE",
+            "company": row["name"], "VAT": None, "avatar": None, "vatState": "NOT_NEEDED", "customerFullName": None,
+            "canPay": True, "cleverEnterprise": False, "emergencyNumber": None, "canSEPA": False,
+            "isTrusted": False}
+
+
+def _services_doc(rows: list) -> dict:
+    apps, addons = [], []
+    for s in rows:
+        extra = json.loads(s["extra"])
+        if s["kind"] == "app":
+            apps.append({"id": s["id"], "name": s["name"], **extra})
+        else:
+            addons.append({"id": s["id"], "name": s["name"], **extra})
+    return {"applications": apps, "addons": addons}
+
+
+# --- seed ----------------------------------------------------------------------------------------
+
+SEED_USER = ("Sandbox User", "sandbox@example.org")
+SEED_ORG = ("Acme", "billing@acme.example.org")
+SEED_APPS = ("web", "worker")
+SEED_ADDON = "db"
+
+
+def _seed_owners(db: sqlite3.Connection) -> None:
+    created = now_ms()
+    user_id, org_id = _uid("user_"), _uid("orga_")
+    db.execute("INSERT INTO owners (id, kind, name, email, created_at) VALUES (?, 'user', ?, ?, ?)",
+               (user_id, *SEED_USER, created))
+    db.execute("INSERT INTO owners (id, kind, name, email, created_at) VALUES (?, 'orga', ?, ?, ?)",
+               (org_id, *SEED_ORG, created + 1))
+    for name in SEED_APPS:
+        extra = {"instanceType": "node", "state": "SHOULD_BE_UP", "zone": "par"}
+        db.execute("INSERT INTO services (id, owner_id, kind, name, extra) VALUES (?, ?, 'app', ?, ?)",
+                   (_uid("app_"), org_id, name, _dump(extra)))
+    addon_real = _uid("postgresql_").replace("-", "")
+    db.execute("INSERT INTO services (id, owner_id, kind, name, extra) VALUES (?, ?, 'addon', ?, ?)",
+               (_uid("addon_"), org_id, SEED_ADDON,
+                _dump({"realId": addon_real, "providerId": "postgresql-addon", "plan": "dev"})))
+
+
+def _seed_hooks(db: sqlite3.Connection) -> None:
+    # No `notified`: the whole team, as the platform's own default notification.
+    body = {"name": catalog.DEFAULT_EMAIL_HOOK_NAME,
+            "events": list(catalog.DEFAULT_EMAIL_HOOK_EVENTS)}
+    for (owner_id,) in db.execute("SELECT id FROM owners ORDER BY created_at").fetchall():
+        db.execute("INSERT INTO emailhooks (id, owner_id, body, created_at) VALUES (?, ?, ?, ?)",
+                   (_uid(), owner_id, _dump(body), now_ms()))
