@@ -231,13 +231,14 @@ class ApiClient:
 
     def request(self, method: str, path: str, body: Any = None, *, not_found: str | None = None) -> Any:
         """One API call. GET/DELETE are retried; POST/PUT raise AmbiguousOutcome when the outcome is unknown."""
-        check_api_host(self.settings.api_host)
+        url = self.settings.api_host + path
+        if not self._answered_in_process(url):
+            check_api_host(self.settings.api_host)
         headers = {"Authorization": authorization_header(self.settings)}
         data = None
         if body is not None:
             headers["Content-Type"] = "application/json"
             data = json.dumps(body).encode("utf-8")
-        url = self.settings.api_host + path
         repeatable = method in ("GET", "HEAD", "DELETE")
         waited = 0.0
         for attempt in range(1, MAX_TRIES + 1):
@@ -277,6 +278,15 @@ class ApiClient:
                 return None
             return self._handle(answer, not_found)
         raise AssertionError("unreachable")  # pragma: no cover
+
+    def _answered_in_process(self, url: str) -> bool:
+        """True when the session answers `url` without a socket (`clever --sandbox`): nothing can leak."""
+        import requests
+
+        try:
+            return not isinstance(self.session.get_adapter(url), requests.adapters.HTTPAdapter)
+        except requests.exceptions.InvalidSchema:
+            return False
 
     @staticmethod
     def _delay(attempt: int, retry_after: str | None, waited: float) -> float | None:
@@ -334,7 +344,7 @@ class ApiClient:
                 sent=True, retryable=False,
             ) from None
         finally:
-            if response is not None:
+            if response is not None and response.raw is not None:
                 response.close()
         elapsed = (time.monotonic() - started) * 1000
         self._say(f"{method} {url} -> {response.status_code} ({elapsed:.0f} ms)")
@@ -348,8 +358,12 @@ class ApiClient:
         declared = response.headers.get("Content-Length")
         if declared and declared.strip().isdigit() and int(declared) > MAX_BODY_BYTES:
             raise _Failure(too_big, sent=True, retryable=False)
+        if response.raw is None:  # built in-process (the --sandbox transport): already in memory
+            chunk_source = [response.content or b""]
+        else:
+            chunk_source = response.iter_content(64 * 1024)
         chunks, size = [], 0
-        for chunk in response.iter_content(64 * 1024):
+        for chunk in chunk_source:
             size += len(chunk)
             if size > MAX_BODY_BYTES:
                 raise _Failure(too_big, sent=True, retryable=False)
