@@ -7,12 +7,13 @@ requests is imported when the first client is built, so `--help` never pays for 
 from __future__ import annotations
 
 import json
+import re
 import sys
 import time
 from dataclasses import dataclass
 from time import sleep
 from typing import Any, Callable
-from urllib.parse import quote
+from urllib.parse import quote, quote_plus
 
 from clever_notify import __version__
 from clever_notify.config import Settings
@@ -35,15 +36,20 @@ def authorization_header(settings: Settings) -> str:
     )
 
 
+# An echoed Authorization header, however it was escaped: the value after oauth_token/oauth_signature.
+_OAUTH_VALUE = re.compile(r"(oauth_(?:token|signature)(?:=|%3D|\\u003d)\s*)[^\s,]+", re.IGNORECASE)
+
+
 def redact(text: str, secrets: list[str]) -> str:
-    """Replace each secret, also in its URL- and JSON-escaped spellings, by <hidden>."""
+    """Replace each secret, also in its URL- and JSON-escaped spellings, and any echoed OAuth value."""
     forms = set()
     for secret in secrets:
         if secret:
-            forms.update({secret, quote(secret, safe=""), json.dumps(secret)[1:-1]})
+            forms.update({secret, quote(secret, safe=""), quote(secret), quote_plus(secret),
+                          json.dumps(secret)[1:-1], json.dumps(secret, ensure_ascii=False)[1:-1]})
     for form in sorted(forms, key=len, reverse=True):
         text = text.replace(form, "<hidden>")
-    return text
+    return _OAUTH_VALUE.sub(r"\1<hidden>", text)
 
 
 def make_session():

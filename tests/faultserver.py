@@ -55,7 +55,16 @@ class FaultServer:
 
             do_GET = do_POST = do_PUT = do_DELETE = _any
 
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        class Server(ThreadingHTTPServer):
+            def handle_error(self, request, client_address):
+                # A dropped or cut-off connection is the point of most actions; never print from a thread
+                # (it would land in the stderr a CliRunner is capturing).
+                import sys
+
+                owner.errors.append(sys.exc_info()[1])
+
+        self.errors: list = []
+        self.httpd = Server(("127.0.0.1", 0), Handler)
         self.httpd.daemon_threads = True
         self.thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
         self.thread.start()
