@@ -45,8 +45,11 @@ def redact(text: str, secrets: list[str]) -> str:
     forms = set()
     for secret in secrets:
         if secret:
-            forms.update({secret, quote(secret, safe=""), quote(secret), quote_plus(secret),
-                          json.dumps(secret)[1:-1], json.dumps(secret, ensure_ascii=False)[1:-1]})
+            forms.update({secret, json.dumps(secret)[1:-1], json.dumps(secret, ensure_ascii=False)[1:-1]})
+            try:
+                forms.update({quote(secret, safe=""), quote(secret), quote_plus(secret)})
+            except UnicodeEncodeError:  # a lone surrogate (undecodable env bytes) has no URL spelling
+                pass
     for form in sorted(forms, key=len, reverse=True):
         text = text.replace(form, "<hidden>")
     return _OAUTH_VALUE.sub(r"\1<hidden>", text)
