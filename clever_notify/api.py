@@ -86,6 +86,10 @@ MAX_BODY_BYTES = 8 * 1024 * 1024  # answers are hook lists: a few KB; anything h
 class AmbiguousOutcome(NetworkError):
     """Raised when a POST/PUT failed in a way that does not say whether the API applied it."""
 
+    def __init__(self, reason: str, method: str):
+        super().__init__(f"{reason}; the API may or may not have applied the {method}.")
+        self.reason = reason  # what happened, without the conclusion
+
 
 @dataclass
 class _Answer:
@@ -258,9 +262,7 @@ class ApiClient:
                 if not failure.retryable:
                     raise failure.error from None
                 if failure.sent and not repeatable:
-                    raise AmbiguousOutcome(
-                        f"{failure.error} The API may or may not have applied the {method}."
-                    ) from None
+                    raise AmbiguousOutcome(str(failure.error).rstrip("."), method) from None
                 delay = None if last else self._delay(attempt, None, waited)
                 if delay is None:
                     raise failure.error from None
@@ -271,10 +273,8 @@ class ApiClient:
             status = answer.status_code
             if status in RETRY_STATUSES:
                 if not repeatable and status in AMBIGUOUS_STATUSES:
-                    raise AmbiguousOutcome(
-                        f"the API answered {status} ({_error_message(answer, self.settings.secrets())[:80]}); "
-                        f"it may or may not have applied the {method}.",
-                    )
+                    reason = _error_message(answer, self.settings.secrets())[:80]
+                    raise AmbiguousOutcome(f"the API answered {status} ({reason})", method)
                 delay = None if last else self._delay(attempt, answer.headers.get("Retry-After"), waited)
                 if delay is not None:
                     self._say(f"retrying {method} {url} in {delay:g} s (try {attempt + 1} of {MAX_TRIES})")
@@ -452,20 +452,21 @@ class ApiClient:
                 found = lookup(self.list_hooks(kind, owner_id))
             except CleverNotifyError as check_error:
                 raise NetworkError(
-                    f"{ambiguous} Checking whether the {noun} {name!r} was {done} failed too ({check_error}); "
-                    f"it may or may not be {done}: list the {noun}s before trying again."
+                    f"{ambiguous.reason}, and checking whether the {noun} {name!r} was {done} failed too "
+                    f"({str(check_error).rstrip('.')}): it may or may not be {done}; list the {noun}s before "
+                    "trying again."
                 ) from None
             if found is not None:
                 self._tell(
-                    f"Note: the API failed ambiguously ({ambiguous}); the listing shows the {noun} {name!r} "
+                    f"Note: {ambiguous.reason}, an ambiguous failure; the listing confirms the {noun} {name!r} "
                     f"was {done} (id {found.get('id')})."
                 )
                 return found
             if sends == 1:
                 self._tell(f"Note: the {noun} {name!r} was not {done} after an ambiguous failure; sending it once more.")
         raise NetworkError(
-            f"the {noun} {name!r} was not {done}: the API failed twice ({ambiguous}) and the listing does not show "
-            "it. Try again later."
+            f"the {noun} {name!r} was not {done}: two tries failed ambiguously (last: {ambiguous.reason}) and the "
+            "listing does not show it. Try again later."
         )
 
     @staticmethod

@@ -219,3 +219,53 @@ class HookStore:
             return action
         status, body = self._apply(req)
         return reply(status, body)
+
+
+class FaultyProxy:
+    """Forwards to a real API (the sandbox) and, for a seeded random share of requests, lies about it:
+    applies the request and then answers 502/504 or drops the connection (the ambiguous cases), or answers
+    503 without forwarding. Counts what it did, so a test can check the client's recovery was exact."""
+
+    def __init__(self, upstream: str, *, rate: float = 0.2, seed: int = 7):
+        import http.client
+        import random
+        from urllib.parse import urlsplit
+
+        self.rng = random.Random(seed)
+        self.lock = threading.Lock()
+        self.injected: dict[str, int] = {}
+        parts = urlsplit(upstream)
+
+        def forward(req: Recorded):
+            conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=20)
+            try:
+                headers = {k: v for k, v in req.headers.items() if k.lower() not in ("host", "connection")}
+                conn.request(req.method, req.path, body=req.body or None, headers=headers)
+                answer = conn.getresponse()
+                return answer.status, answer.read(), answer.getheader("Content-Type") or "application/json"
+            finally:
+                conn.close()
+
+        def handler(req: Recorded):
+            with self.lock:
+                roll = self.rng.random()
+                fault = None
+                if roll < rate:
+                    fault = self.rng.choice(["apply-502", "apply-504", "apply-drop", "refuse-503"])
+                    self.injected[fault] = self.injected.get(fault, 0) + 1
+            if fault == "refuse-503":
+                return reply(503, {"message": "try later"})
+            status, body, ctype = forward(req)
+            if fault == "apply-502":
+                return reply(502, raw=b"<html>Bad gateway</html>", content_type="text/html")
+            if fault == "apply-504":
+                return reply(504, raw=b"<html>Gateway timeout</html>", content_type="text/html")
+            if fault == "apply-drop":
+                return drop()
+            return reply(status, raw=body, content_type=ctype)
+
+        self.server = FaultServer(handler)
+        self.url = self.server.url
+
+    def stop(self) -> None:
+        self.server.stop()

@@ -157,7 +157,7 @@ def test_post_applied_then_ambiguous_failure_is_confirmed_not_repeated(run, faul
     result = run(*ADD)
     assert result.exit_code == 0, result.stderr
     assert result.stdout == "hook-1\n"
-    assert "failed ambiguously" in result.stderr and "was created (id hook-1)" in result.stderr
+    assert "an ambiguous failure; the listing confirms" in result.stderr and "was created (id hook-1)" in result.stderr
     assert [(r.method, r.path) for r in server.requests] == [("POST", HOOKS), ("GET", HOOKS)]
     assert server.requests[0].json() == SENT
     assert len(store.hooks) == 1
