@@ -148,13 +148,14 @@ def emit(event, org, service, output):
         if not report.deliveries:
             click.echo(f"{event}: no webhook matched.")
         for d in report.deliveries:
-            outcome = f"{d['status']}" if d["status"] is not None else f"failed ({d['error']})"
-            click.echo(f"{'ok  ' if d['ok'] else 'FAIL'} {outcome:<8} {d['latencyMs']:>7.1f} ms  "
-                       f"{d['format']:<8} {d['url']}")
+            status = str(d["status"]) if d["status"] is not None else "---"
+            tail = f"  ({d['error']})" if d["error"] else ""
+            click.echo(f"{'ok  ' if d['ok'] else 'FAIL'} {status} {d['latencyMs']:>8.1f} ms  "
+                       f"{d['format']:<8} {d['url']}{tail}")
         for m in report.emails:
             click.echo(f"mail {', '.join(m['to'])}: {m['subject']}")
     if not report.ok:
         failed = sum(not d["ok"] for d in report.deliveries)
         click.echo(f"Error: {failed} of {len(report.deliveries)} deliveries failed (recorded in the hooks' failures).",
                    err=True)
-        raise SystemExit(1)
+        click.get_current_context().exit(1)

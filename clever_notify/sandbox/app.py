@@ -7,6 +7,7 @@ There is no real authentication: any OAuth header is accepted, anything else is 
 from __future__ import annotations
 
 import json
+import sqlite3
 
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import Map, Rule
@@ -72,6 +73,8 @@ class SandboxApp:
             return error_response(exc.status, exc.message, exc.code)
         except HTTPException as exc:  # routing: 404 unknown path, 405 wrong method, 413 too large
             return error_response(exc.code or 500, exc.description or exc.name)
+        except sqlite3.Error as exc:  # disk full, file removed under us: still an API-like answer
+            return error_response(500, f"Sandbox database error: {exc}", 5000)
 
     # --- helpers ---------------------------------------------------------------------------------
 

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Iterator
 
 from clever_notify import catalog, files
+from clever_notify.errors import ConfigError
 
 KINDS = ("webhooks", "emailhooks")  # also the table names: the only strings ever put into SQL
 BUSY_TIMEOUT_MS = 10_000
@@ -71,16 +72,25 @@ def _uid(prefix: str = "") -> str:
 class Store:
     def __init__(self, path: Path | str | None = None):
         self.path = Path(path) if path is not None else default_db_path()
-        # Created 0600 in a 0700 folder before sqlite opens it, so it never exists with wider rights.
-        files.touch_private(self.path)
-        with self._connect() as db:
-            db.execute("PRAGMA journal_mode=WAL")
-            db.executescript(SCHEMA)
-        with self.write() as db:
-            if db.execute("SELECT 1 FROM meta WHERE key = 'seeded'").fetchone() is None:
-                _seed_owners(db)
-                _seed_hooks(db)
-                db.execute("INSERT INTO meta (key, value) VALUES ('seeded', ?)", (str(now_ms()),))
+        try:
+            # Created 0600 in a 0700 folder before sqlite opens it, so it never exists with wider rights.
+            files.touch_private(self.path)
+            db = self._connect()
+            try:
+                db.execute("PRAGMA journal_mode=WAL")
+                db.executescript(SCHEMA)
+            finally:
+                db.close()
+            with self.write() as db:
+                if db.execute("SELECT 1 FROM meta WHERE key = 'seeded'").fetchone() is None:
+                    _seed_owners(db)
+                    _seed_hooks(db)
+                    db.execute("INSERT INTO meta (key, value) VALUES ('seeded', ?)", (str(now_ms()),))
+        except (OSError, sqlite3.Error) as exc:
+            raise ConfigError(
+                f"cannot use the sandbox database {self.path}: {getattr(exc, 'strerror', None) or exc}; "
+                "set CLEVER_SANDBOX_DB to another file, or delete this one to start afresh."
+            ) from None
 
     def _connect(self) -> sqlite3.Connection:
         db = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
@@ -170,7 +180,8 @@ class Store:
         with self.read() as db:
             rows = db.execute(f"SELECT * FROM {table} WHERE owner_id = ? ORDER BY created_at, rowid",
                               (owner_id,)).fetchall()
-            return [_hook_doc(db, kind, r) for r in rows]
+            failures = _failures_of_owner(db, owner_id) if kind == "webhooks" else {}
+            return [_hook_doc(db, kind, r, failures.get(r["id"], [])) for r in rows]
 
     def get_hook(self, kind: str, owner_id: str, hook_id: str) -> dict | None:
         table = _table(kind)
@@ -262,7 +273,19 @@ def _dump(value) -> str:
     return json.dumps(value, separators=(",", ":"))
 
 
-def _hook_doc(db: sqlite3.Connection, kind: str, row: sqlite3.Row) -> dict:
+def _failures_of_owner(db: sqlite3.Connection, owner_id: str) -> dict[str, list[dict]]:
+    """The newest failures of every webhook of an owner, in one query (a list must not cost a query per hook)."""
+    rows = db.execute(
+        "SELECT * FROM (SELECT f.*, ROW_NUMBER() OVER (PARTITION BY f.hook_id ORDER BY f.id DESC) AS n "
+        "FROM failures f JOIN webhooks w ON w.id = f.hook_id WHERE w.owner_id = ?) WHERE n <= ? ORDER BY id",
+        (owner_id, MAX_FAILURES_SHOWN)).fetchall()
+    out: dict[str, list[dict]] = {}
+    for f in rows:
+        out.setdefault(f["hook_id"], []).append(_failure_doc(f))
+    return out
+
+
+def _hook_doc(db: sqlite3.Connection, kind: str, row: sqlite3.Row, failures: list[dict] | None = None) -> dict:
     body = json.loads(row["body"])
     doc: dict = {"id": row["id"], "ownerId": row["owner_id"]}
     fields = ("name", "urls", "events", "scope") if kind == "webhooks" else ("name", "notified", "events", "scope")
@@ -271,10 +294,12 @@ def _hook_doc(db: sqlite3.Connection, kind: str, row: sqlite3.Row) -> dict:
             doc[key] = body[key]
     doc["createdAt"] = row["created_at"]
     if kind == "webhooks":
-        rows = db.execute(
-            "SELECT * FROM (SELECT * FROM failures WHERE hook_id = ? ORDER BY id DESC LIMIT ?) ORDER BY id",
-            (row["id"], MAX_FAILURES_SHOWN)).fetchall()
-        doc["failures"] = [_failure_doc(f) for f in rows]
+        if failures is None:
+            rows = db.execute(
+                "SELECT * FROM (SELECT * FROM failures WHERE hook_id = ? ORDER BY id DESC LIMIT ?) ORDER BY id",
+                (row["id"], MAX_FAILURES_SHOWN)).fetchall()
+            failures = [_failure_doc(f) for f in rows]
+        doc["failures"] = failures
         doc["state"] = row["state"]
     return doc
 
