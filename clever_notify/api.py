@@ -338,6 +338,14 @@ class ApiClient:
                 "try again, or raise CLEVER_TIMEOUT."
             ), sent=not _nothing_sent(exc)) from None
         except requests.exceptions.ConnectionError as exc:
+            from urllib3.exceptions import ReadTimeoutError
+
+            if _in_chain(exc, (ReadTimeoutError,)):  # the body stalled: requests reports it as a connection error
+                self._say(f"{method} {url} -> timeout")
+                raise _Failure(NetworkError(
+                    f"the API at {self.settings.api_host} did not answer in time ({read_timeout:g} s); "
+                    "try again, or raise CLEVER_TIMEOUT."
+                ), sent=True) from None
             sent = not _nothing_sent(exc)
             lost = sent and _lost_after_sending(exc)
             self._say(f"{method} {url} -> {'connection lost' if lost else 'connection failure'}")

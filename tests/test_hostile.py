@@ -363,3 +363,21 @@ def test_profile_api_host_override_of_the_wrong_type_is_exit_2(run, isolated_env
         {"version": 1, "profiles": [{"token": "t", "secret": "s", "overrides": {"API_HOST": 42}}]}))
     result = run("webhooks", "--org", ORG_ID)
     assert result.exit_code == 2 and "API_HOST" in result.stderr
+
+
+def test_an_answer_that_stalls_mid_body_is_a_timeout(run, fault_server, point_at):
+    def stall(h):
+        h.send_response(200)
+        h.send_header("Content-Type", "application/json")
+        h.send_header("Content-Length", "100")
+        h.end_headers()
+        h.wfile.write(b"[")
+        h.wfile.flush()
+        h.server_owner_stopping.wait(3)
+
+    server = fault_server(script(stall))
+    point_at(server.url, timeout="0.3")
+    result = run("webhooks", "--org", ORG_ID)
+    assert result.exit_code == 1
+    assert "did not answer in time (0.3 s)" in result.stderr
+    assert server.methods() == ["GET"] * 3
