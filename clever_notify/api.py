@@ -64,6 +64,9 @@ def make_session():
     return session
 
 
+_NO_PROXY = {"http": None, "https": None, "all": None}  # None removes what the environment set
+
+
 def _keep_headers(prepared):
     """An explicit no-op auth: without one, requests would let a ~/.netrc entry replace the OAuth header."""
     return prepared
@@ -321,6 +324,8 @@ class ApiClient:
             response = self.session.request(
                 method, url, data=data, headers=headers, timeout=self.settings.timeout,
                 allow_redirects=False, stream=True, auth=_keep_headers,
+                # plain http is allowed only to this machine: never hand it to an http proxy on the way
+                proxies=_NO_PROXY if url.lower().startswith("http:") else None,
             )
             content = self._read_bounded(response, deadline)
         except _Failure:

@@ -9,6 +9,8 @@ import pytest
 
 from clever_notify import files
 
+pytestmark = pytest.mark.skipif(os.name != "posix", reason="POSIX file modes")
+
 
 def mode(path) -> int:
     return stat.S_IMODE(os.stat(path).st_mode)

@@ -10,7 +10,7 @@ import os
 import signal
 import socket
 import subprocess
-import threading
+import sys
 import time
 
 import pytest
@@ -109,6 +109,7 @@ def test_bad_clever_timeout_is_exit_2_before_any_request(run, creds, monkeypatch
     assert result.exit_code == 2 and "CLEVER_TIMEOUT" in result.stderr
 
 
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
 def test_ctrl_c_while_waiting_for_the_api_exits_130_quietly(clever_exe, tmp_path):
     listener = socket.socket()
     listener.bind(("127.0.0.1", 0))
@@ -381,3 +382,27 @@ def test_an_answer_that_stalls_mid_body_is_a_timeout(run, fault_server, point_at
     assert result.exit_code == 1
     assert "did not answer in time (0.3 s)" in result.stderr
     assert server.methods() == ["GET"] * 3
+
+
+def test_plain_http_to_loopback_never_goes_through_a_proxy(run, fault_server, point_at, monkeypatch):
+    proxy = fault_server(script(reply(200, ["from the proxy"])))
+    server = fault_server(script(reply(200, [])))
+    for var in ("HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"):
+        monkeypatch.setenv(var, proxy.url)
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    monkeypatch.delenv("no_proxy", raising=False)
+    point_at(server.url)
+    result = run("webhooks", "--org", ORG_ID, "-F", "json")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == "[]\n"
+    assert proxy.requests == [] and server.methods() == ["GET"]
+
+
+def test_a_netrc_entry_does_not_replace_the_oauth_header(run, fault_server, point_at, isolated_env):
+    server = fault_server(script(reply(200, [])))
+    netrc = isolated_env / "home" / ".netrc"
+    netrc.write_text("machine 127.0.0.1 login someone password other\n")
+    netrc.chmod(0o600)
+    point_at(server.url)
+    assert run("webhooks", "--org", ORG_ID).exit_code == 0
+    assert server.requests[0].headers["Authorization"].startswith('OAuth oauth_consumer_key="')
