@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping
 
@@ -31,7 +31,7 @@ class Credentials:
 class Settings:
     api_host: str
     consumer_key: str
-    consumer_secret: str
+    consumer_secret: str = field(repr=False)  # an OAUTH_CONSUMER_SECRET override is a secret
     credentials: Credentials | None
     source: str  # where the credentials came from, for messages
     timeout: tuple[float, float] = DEFAULT_TIMEOUT
@@ -65,10 +65,14 @@ def _read_json(path: Path, what: str):
         return None
     except OSError as exc:
         raise ConfigError(f"cannot read {what} {path}: {exc.strerror or exc}") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"{what} {path} is not UTF-8 text") from None
     try:
         return json.loads(text)
     except ValueError as exc:
         raise ConfigError(f"{what} {path} is not valid JSON: {exc}") from None
+    except RecursionError:
+        raise ConfigError(f"{what} {path} is nested too deeply to be a config file") from None
 
 
 def _string(value, path: Path, field: str) -> str:

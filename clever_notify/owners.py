@@ -25,7 +25,7 @@ class Target:
 
 
 def is_owner_id(value: str) -> bool:
-    return bool(OWNER_ID_RE.match(value))
+    return bool(OWNER_ID_RE.fullmatch(value))  # not .match: `$` lets a trailing newline through
 
 
 def resolve_org(client: ApiClient, org: str, cache: OrgCache | None = None) -> str:

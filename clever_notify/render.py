@@ -125,14 +125,19 @@ class Output:
         self.stream.write(printable(text) + "\n")
 
 
+def _joined(values: Any) -> str:
+    """A list from the API as one line; anything else (a malformed answer) as its text, never a crash."""
+    return ", ".join(map(str, values)) if isinstance(values, list) else str(values)
+
+
 def webhook_block(summary: dict) -> tuple[str, list]:
-    urls = summary.get("urls") or []
+    urls = summary.get("urls") if isinstance(summary.get("urls"), list) else []
     return (
         str(summary.get("name") or summary.get("id")),
         [
             ("id", str(summary.get("id"))),
-            ("services", ", ".join(map(str, summary["services"]))),
-            ("events", ", ".join(map(str, summary["events"]))),
+            ("services", _joined(summary["services"])),
+            ("events", _joined(summary["events"])),
             ("hooks", [f"{u.get('url')} ({u.get('format')})" for u in urls if isinstance(u, dict)] or ["(none)"]),
         ],
     )
@@ -143,8 +148,8 @@ def emailhook_block(summary: dict) -> tuple[str, list]:
         str(summary.get("name") or summary.get("id")),
         [
             ("id", str(summary.get("id"))),
-            ("services", ", ".join(map(str, summary["services"]))),
-            ("events", ", ".join(map(str, summary["events"]))),
+            ("services", _joined(summary["services"])),
+            ("events", _joined(summary["events"])),
             ("to", [str(t) for t in summary["notified"]] or ["(nobody)"]),
         ],
     )

@@ -88,3 +88,28 @@ def clever_exe():
     if not exe.exists():
         pytest.fail(f"`clever` is not installed next to {sys.executable}: run `pip install -e '.[test]'`")
     return str(exe)
+
+
+@pytest.fixture(autouse=True)
+def retry_waits(monkeypatch):
+    """The API client's retry back-off records its waits here instead of sleeping: tests never wait."""
+    waits: list[float] = []
+    monkeypatch.setattr("clever_notify.api.sleep", waits.append)
+    return waits
+
+
+@pytest.fixture
+def fault_server():
+    """Start loopback stand-in servers (tests/faultserver.py); all are stopped when the test ends."""
+    from faultserver import FaultServer
+
+    servers: list = []
+
+    def start(handler):
+        server = FaultServer(handler)
+        servers.append(server)
+        return server
+
+    yield start
+    for server in servers:
+        server.stop()

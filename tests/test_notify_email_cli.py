@@ -375,7 +375,7 @@ def test_only_create_failure_leaves_the_original_untouched(run, creds):
 @responses.activate
 def test_only_create_failure_on_second_hook_says_what_was_done(run, creds):
     responses.post(f"{HOOKS_URL}/{ORG_ID}", json={"id": "new-1"})
-    responses.post(f"{HOOKS_URL}/{ORG_ID}", status=503, json={"message": "busy"})
+    responses.post(f"{HOOKS_URL}/{ORG_ID}", status=500, json={"message": "busy"})
     responses.get(f"{HOOKS_URL}/{ORG_ID}", json=[DEFAULT, DEFAULT_TARGETED])
     responses.delete(f"{HOOKS_URL}/{ORG_ID}/d1", status=204)
     result = run("notify-email", "default", "--org", ORG_ID, "--only", "app_a")
@@ -500,12 +500,12 @@ def test_disable_dry_run_sends_nothing(run, creds):
 
 @responses.activate
 def test_disable_failure_says_what_remains(run, creds):
-    StandIn(ORG_ID, [DEFAULT, DEFAULT_TARGETED], fail_delete=502)
+    StandIn(ORG_ID, [DEFAULT, DEFAULT_TARGETED], fail_delete=500)
     result = run("notify-email", "default", "--org", ORG_ID, "--disable")
     assert result.exit_code == 1
     assert changes() == [("DELETE", f"{HOOKS_URL}/{ORG_ID}/d1")]
     assert result.stderr.endswith(
-        "\nError: could not delete d1: the API answered 502: delete refused. It still exists. Not touched: d2.\n"
+        "\nError: could not delete d1: the API answered 500: delete refused. It still exists. Not touched: d2.\n"
     )
 
 

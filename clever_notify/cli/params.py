@@ -193,14 +193,15 @@ def parse_notify_target(value: str) -> dict:
         return {"type": "organisation"}
     if target.lower() == "organization":  # the API only knows the British spelling
         raise InputError(f"invalid notification target {target!r}; did you mean organisation?")
-    if target.startswith("user_"):
-        if not USER_ID_RE.match(target):
-            raise InputError(f"invalid user id {target!r}")
-        return {"type": "userid", "target": target}
+    # `@` first, as clever-tools does: user_bob@example.org is an address, not a user id.
     if "@" in target:
-        if not EMAIL_RE.match(target):
+        if not EMAIL_RE.fullmatch(target):
             raise InputError(f"invalid e-mail address {target!r}")
         return {"type": "email", "target": target}
+    if target.startswith("user_"):
+        if not USER_ID_RE.fullmatch(target):
+            raise InputError(f"invalid user id {target!r}")
+        return {"type": "userid", "target": target}
     raise InputError(
         f"invalid notification target {value!r}: use an e-mail address, a user id (user_…) or `organisation`"
     )

@@ -1,0 +1,408 @@
+"""Bounded waits, Ctrl-C, plain-http refusal, secrets kept out of every output, hostile answers and files.
+
+Servers are fault-injecting stand-ins on 127.0.0.1 (tests/faultserver.py) with bounded lifetimes.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+
+import pytest
+import responses
+
+from conftest import ORG_ID, SECRET, TOKEN, USER_ID
+from faultserver import drop, hang, reply, script, stream
+from clever_notify import api
+from clever_notify.api import ApiClient
+from clever_notify.config import load_settings
+from clever_notify.errors import CleverNotifyError
+from clever_notify.transport import check_api_host, is_loopback_host
+
+HOOKS = f"/v2/notifications/webhooks/{ORG_ID}"
+CONSUMER_SECRET = "cs-SECRET-override-555"
+# Characters that URL- and JSON-escaping change: an echo may show the secret only in an escaped spelling.
+ODD_SECRET = 'sec-SECRET/"+&=%'
+OAUTH_PREFIX = len('OAuth oauth_consumer_key="T5nFjKeHH4AIlEveuGhB5S3xg8T19e", oauth_token="')
+SECRET_BITS = ("tok-SECRET", "sec-SECRET", "cs-SECRET", "MgVMqTr6fWlf2M0tkC2MXOnhfqBWDT")
+
+
+@pytest.fixture
+def point_at(monkeypatch):
+    def _point(url: str, timeout: str | None = None):
+        monkeypatch.setenv("CLEVER_TOKEN", TOKEN)
+        monkeypatch.setenv("CLEVER_SECRET", ODD_SECRET)
+        monkeypatch.setenv("OAUTH_CONSUMER_SECRET", CONSUMER_SECRET)
+        monkeypatch.setenv("API_HOST", url)
+        if timeout:
+            monkeypatch.setenv("CLEVER_TIMEOUT", timeout)
+
+    return _point
+
+
+def assert_no_secret(text: str) -> None:
+    for bit in SECRET_BITS:
+        assert bit not in text, f"{bit!r} leaked"
+
+
+# --- timeouts -----------------------------------------------------------------------------------------
+
+
+def test_a_server_that_never_answers_gives_up_within_the_timeout(run, fault_server, point_at):
+    server = fault_server(script(hang()))
+    point_at(server.url, timeout="0.3")
+    started = time.monotonic()
+    result = run("webhooks", "--org", ORG_ID)
+    elapsed = time.monotonic() - started
+    assert result.exit_code == 1
+    assert result.stderr == f"Error: the API at {server.url} did not answer in time (0.3 s); try again, or raise CLEVER_TIMEOUT.\n"
+    assert server.methods() == ["GET"] * 3  # each try bounded by the read timeout
+    assert elapsed < 5
+
+
+def test_a_server_dripping_its_answer_is_cut_off(fault_server):
+    server = fault_server(script(stream(10_000_000, chunk=1, delay=0.01)))
+    env = {"CLEVER_TOKEN": TOKEN, "CLEVER_SECRET": SECRET, "API_HOST": server.url, "CLEVER_TIMEOUT": "0.2"}
+    client = ApiClient(load_settings(env), sleep=lambda s: None)
+    started = time.monotonic()
+    with pytest.raises(CleverNotifyError, match="sending its answer too slowly"):
+        client.list_hooks("webhooks", ORG_ID)
+    assert time.monotonic() - started < 6
+    assert len(server.requests) == api.MAX_TRIES
+
+
+def test_every_request_carries_connect_and_read_timeouts(monkeypatch):
+    seen = []
+
+    class Spy:
+        headers: dict = {}
+
+        def request(self, *args, **kwargs):
+            seen.append(kwargs["timeout"])
+            raise KeyboardInterrupt  # stop here: only the arguments matter
+
+        def get_adapter(self, url):
+            import requests
+
+            return requests.adapters.HTTPAdapter()
+
+    env = {"CLEVER_TOKEN": TOKEN, "CLEVER_SECRET": SECRET, "API_HOST": "https://api.test", "CLEVER_TIMEOUT": "7"}
+    client = ApiClient(load_settings(env), session=Spy())
+    for call in (lambda: client.list_hooks("webhooks", ORG_ID), lambda: client.delete_hook("webhooks", ORG_ID, "h"),
+                 lambda: client.create_hook("webhooks", ORG_ID, {"name": "n"}), lambda: client.get_self()):
+        with pytest.raises(KeyboardInterrupt):
+            call()
+    assert seen == [(5.0, 7.0)] * 4
+
+
+@pytest.mark.parametrize("value", ["abc", "0", "-1", "nan", "inf", "1e9"])
+def test_bad_clever_timeout_is_exit_2_before_any_request(run, creds, monkeypatch, value):
+    monkeypatch.setenv("CLEVER_TIMEOUT", value)
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as mocked:
+        result = run("webhooks", "--org", ORG_ID)
+        assert len(mocked.calls) == 0
+    assert result.exit_code == 2 and "CLEVER_TIMEOUT" in result.stderr
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
+def test_ctrl_c_while_waiting_for_the_api_exits_130_quietly(clever_exe, tmp_path):
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(4)
+    listener.settimeout(20)
+    port = listener.getsockname()[1]
+    env = {**os.environ, "API_HOST": f"http://127.0.0.1:{port}", "CLEVER_TOKEN": TOKEN, "CLEVER_SECRET": SECRET,
+           "CLEVER_TIMEOUT": "60"}
+    proc = subprocess.Popen([clever_exe, "webhooks", "--org", ORG_ID], env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        conn, _ = listener.accept()  # the request is on its way: the client now waits for an answer
+        conn.settimeout(5)
+        assert conn.recv(4096).startswith(b"GET ")
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=20)
+        conn.close()
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate(timeout=10)
+        listener.close()
+    assert proc.returncode == 130
+    assert "Traceback" not in err and "KeyboardInterrupt" not in err
+    assert out == "" and err.strip() == ""
+
+
+def test_ctrl_c_during_a_retry_wait_is_also_130(run, fault_server, point_at, monkeypatch):
+    server = fault_server(script(reply(503)))
+    point_at(server.url)
+
+    def interrupted(seconds):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("clever_notify.api.sleep", interrupted)
+    result = run("webhooks", "--org", ORG_ID)
+    assert result.exit_code == 130 and "Traceback" not in result.output
+
+
+# --- credentials never over plain http to another machine ------------------------------------------------
+
+
+@pytest.mark.parametrize("host", ["http://api.example.org", "http://10.0.0.1:8080", "http://[2001:db8::1]",
+                                  "http://localhost.example.org", "http://127.0.0.1@example.org",
+                                  "http://127.0.0.1.nip.io"])
+def test_plain_http_to_another_host_is_refused_before_any_request(run, monkeypatch, host):
+    monkeypatch.setenv("CLEVER_TOKEN", TOKEN)
+    monkeypatch.setenv("CLEVER_SECRET", SECRET)
+    monkeypatch.setenv("API_HOST", host)
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as mocked:
+        for args in (("webhooks", "--org", ORG_ID), ("webhooks",), ("webhooks", "add", "n", "https://x.org/h"),
+                     ("webhooks", "remove", "h1", "--org", ORG_ID)):
+            result = run(*args)
+            assert result.exit_code == 2, (args, result.output)
+            assert "refusing to send your credentials over plain http" in result.stderr
+            assert "https://" in result.stderr
+        assert len(mocked.calls) == 0
+
+
+@pytest.mark.parametrize("host", ["ftp://api.test", "api.clever-cloud.com", "https://", "http://x:99999"])
+def test_api_host_that_is_not_an_http_url_is_exit_2(run, monkeypatch, host):
+    monkeypatch.setenv("CLEVER_TOKEN", TOKEN)
+    monkeypatch.setenv("CLEVER_SECRET", SECRET)
+    monkeypatch.setenv("API_HOST", host)
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as mocked:
+        result = run("webhooks", "--org", ORG_ID)
+        assert len(mocked.calls) == 0
+    assert result.exit_code == 2 and "API_HOST" in result.stderr
+
+
+@pytest.mark.parametrize("host,loopback", [
+    ("127.0.0.1", True), ("127.255.0.9", True), ("::1", True), ("[::1]", True), ("localhost", True),
+    ("LOCALHOST", True), ("sandbox.localhost", True), ("128.0.0.1", False), ("localhost.evil", False),
+    ("0.0.0.0", False), ("::ffff:10.0.0.1", False), ("example.org", False),
+])
+def test_loopback_hosts(host, loopback):
+    assert is_loopback_host(host) is loopback
+
+
+def test_plain_http_to_loopback_is_allowed(run, fault_server, point_at):
+    server = fault_server(script(reply(200, [])))
+    for host in ("127.0.0.1", "localhost"):
+        point_at(server.url.replace("127.0.0.1", host))
+        assert run("webhooks", "--org", ORG_ID).exit_code == 0
+    assert server.methods() == ["GET", "GET"]
+    check_api_host("https://api.clever-cloud.com")  # https anywhere is fine
+
+
+def test_in_process_sandbox_is_not_refused(run):
+    result = run("--sandbox", "webhooks", "--list-all", "-F", "json")
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout) == []
+
+
+def test_redirects_are_not_followed_so_credentials_stay(run, fault_server, point_at):
+    elsewhere = fault_server(script(reply(200, [])))
+    server = fault_server(script(reply(302, headers={"Location": elsewhere.url + HOOKS})))
+    point_at(server.url)
+    result = run("webhooks", "--org", ORG_ID)
+    assert result.exit_code == 1 and "redirect (302)" in result.stderr
+    assert elsewhere.requests == []
+
+
+# --- secrets never shown ----------------------------------------------------------------------------------
+
+
+def _echo(status, shape):
+    """An answer echoing the request's Authorization header back, in various disguises."""
+
+    def handler(req):
+        auth = req.headers["Authorization"]
+        bodies = {
+            "json": json.dumps({"message": f"bad header {auth}"}),
+            # cut by the 300-character limit in the middle of the token
+            "long": json.dumps({"message": "x" * (api.MAX_ERROR_TEXT - 13 - OAUTH_PREFIX) + auth}),
+            "text": f"denied: {auth}",
+            "quoted": f"denied: {__import__('urllib.parse').parse.quote(auth)}",
+            "escaped": json.dumps({"error": json.dumps(auth)}),
+            # the bare values, not header-shaped: only knowing the secrets can hide them
+            "bare-long": json.dumps({"message": "x" * (api.MAX_ERROR_TEXT - 13) + TOKEN}),
+            "bare-quoted": f"denied: {__import__('urllib.parse').parse.quote(ODD_SECRET)}",
+            "bare-escaped": json.dumps({"error": json.dumps({"s": ODD_SECRET})}),
+        }
+        return reply(status, raw=bodies[shape].encode(), content_type="text/plain" if shape == "text" else
+                     f"application/x-{auth[:60]}" if status == 200 else "application/json")
+
+    return handler
+
+
+@pytest.mark.parametrize("status", [400, 404, 409, 500, 502, 200])
+@pytest.mark.parametrize("shape", ["json", "long", "text", "quoted", "escaped", "bare-long", "bare-quoted",
+                                   "bare-escaped"])
+def test_servers_echoing_the_credentials_never_get_them_printed(run, fault_server, point_at, status, shape):
+    server = fault_server(_echo(status, shape))
+    point_at(server.url)
+    for args in (("--verbose", "webhooks", "--org", ORG_ID),
+                 ("--verbose", "webhooks", "add", "n", "https://x.org/h", "--org", ORG_ID),
+                 ("--verbose", "webhooks", "remove", "h1", "--org", ORG_ID), ("--verbose", "webhooks")):
+        result = run(*args)
+        assert result.exit_code != 0 or status == 200
+        assert_no_secret(result.output)
+    assert "oauth_token" in server.requests[0].headers["Authorization"]  # the server did get them to echo
+
+
+def test_exceptions_text_and_repr_hold_no_secret(fault_server):
+    server = fault_server(_echo(500, "long"))
+    env = {"CLEVER_TOKEN": TOKEN, "CLEVER_SECRET": SECRET, "OAUTH_CONSUMER_SECRET": CONSUMER_SECRET,
+           "API_HOST": server.url}
+    settings = load_settings(env)
+    client = ApiClient(settings, sleep=lambda s: None, log=lambda line: None)
+    with pytest.raises(CleverNotifyError) as info:
+        client.list_hooks("webhooks", ORG_ID)
+    for text in (str(info.value), repr(info.value), repr(client), repr(settings), repr(settings.credentials)):
+        assert_no_secret(text)
+
+
+# --- malformed answers ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("action,needle", [
+    (reply(200, raw=b"<html><body>Login</body></html>", content_type="text/html"), "not JSON (text/html)"),
+    (reply(200, raw=b"\xff\xfe\x00garbage"), "not JSON"),
+    (reply(200, raw=b"[" * 100_000 + b"]" * 100_000), "not JSON"),
+    (reply(200, {"hooks": []}), "expected a JSON list"),
+    (reply(200, "a string"), "expected a JSON list"),
+    (reply(500, raw=b"<html>" + b"x" * 5000 + b"</html>", content_type="text/html"), "answered 500: HTTP 500"),
+    (stream(api.MAX_BODY_BYTES + 1), "more than 8 MB"),
+    (stream(100 * 1024 * 1024, declare=True), "more than 8 MB"),
+])
+def test_malformed_answers_are_one_clear_line(run, fault_server, point_at, action, needle):
+    server = fault_server(script(action))
+    point_at(server.url)
+    result = run("webhooks", "--org", ORG_ID)
+    assert result.exit_code == 1, result.output
+    assert needle in result.stderr
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+
+
+def test_hooks_of_odd_shapes_are_listed_without_a_crash(run, fault_server, point_at):
+    hooks = [7, "x", None, {"id": "a", "ownerId": ORG_ID, "scope": 5, "events": "DEPLOYMENT_FAIL", "urls": "u"},
+             {"id": "b", "urls": [{"url": "https://x.org"}, 3], "name": None}, {}]
+    server = fault_server(script(reply(200, hooks)))
+    point_at(server.url)
+    human = run("webhooks", "--org", ORG_ID)
+    assert human.exit_code == 0, human.output
+    assert "services: 5" in human.stdout and "https://x.org (None)" in human.stdout
+    as_json = run("webhooks", "--org", ORG_ID, "-F", "json")
+    assert as_json.exit_code == 0 and len(json.loads(as_json.stdout)) == 3
+
+
+def test_post_answered_by_an_html_page_is_exit_1(run, fault_server, point_at):
+    server = fault_server(script(reply(200, raw=b"<html>ok</html>", content_type="text/html")))
+    point_at(server.url)
+    result = run("webhooks", "add", "n", "https://x.org/h", "--org", ORG_ID)
+    assert result.exit_code == 1 and "not JSON" in result.stderr and "Traceback" not in result.output
+    assert server.methods() == ["POST"]
+
+
+def test_self_without_an_id_is_exit_1(run, fault_server, point_at):
+    server = fault_server(script(reply(200, {"name": "no id"})))
+    point_at(server.url)
+    result = run("webhooks")
+    assert result.exit_code == 1 and "/v2/self" in result.stderr
+
+
+# --- malformed local files ------------------------------------------------------------------------------
+
+
+def _config_path(isolated_env):
+    path = isolated_env / "home" / ".config" / "clever-cloud" / "clever-tools.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+@pytest.mark.parametrize("content,needle", [
+    (b"\xff\xfe{\x00", "not UTF-8"),
+    (b"[" * 50_000 + b"]" * 50_000, "clever-tools.json"),
+    (b'{"version": 1, "profiles": [{"token": 1, "secret": "s"}]}', "must be a string"),
+    (b'{"version": 1, "profiles": [{"token": "t", "secret": "s", "overrides": "x"}]}', "overrides"),
+    (b'{"token": "t"}', "neither"),
+    (b"", "not valid JSON"),
+])
+def test_malformed_clever_tools_config_is_exit_2(run, isolated_env, monkeypatch, content, needle):
+    _config_path(isolated_env).write_bytes(content)
+    monkeypatch.setenv("API_HOST", "https://api.test")
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as mocked:
+        result = run("webhooks", "--org", ORG_ID)
+        assert len(mocked.calls) == 0
+    assert result.exit_code == 2, result.output
+    assert needle in result.stderr and "Traceback" not in result.output
+
+
+def test_config_path_that_is_a_folder_is_exit_2(run, isolated_env):
+    _config_path(isolated_env).mkdir()
+    result = run("webhooks", "--org", ORG_ID)
+    assert result.exit_code == 2 and "cannot read" in result.stderr
+
+
+@pytest.mark.parametrize("content", [b"\xff\xfe", b"[" * 50_000, b'{"apps": [{"app_id": 5}]}',
+                                     b'{"apps": [{"app_id": "a", "org_id": 3}]}', b"null"])
+def test_malformed_clever_json_is_exit_2(run, creds, isolated_env, content):
+    (isolated_env / "work" / ".clever.json").write_bytes(content)
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as mocked:
+        result = run("webhooks")
+        assert len(mocked.calls) == 0
+    assert result.exit_code == 2, result.output
+    assert ".clever.json" in result.stderr and "Traceback" not in result.output
+
+
+def test_profile_api_host_override_of_the_wrong_type_is_exit_2(run, isolated_env):
+    _config_path(isolated_env).write_text(json.dumps(
+        {"version": 1, "profiles": [{"token": "t", "secret": "s", "overrides": {"API_HOST": 42}}]}))
+    result = run("webhooks", "--org", ORG_ID)
+    assert result.exit_code == 2 and "API_HOST" in result.stderr
+
+
+def test_an_answer_that_stalls_mid_body_is_a_timeout(run, fault_server, point_at):
+    def stall(h):
+        h.send_response(200)
+        h.send_header("Content-Type", "application/json")
+        h.send_header("Content-Length", "100")
+        h.end_headers()
+        h.wfile.write(b"[")
+        h.wfile.flush()
+        h.server_owner_stopping.wait(3)
+
+    server = fault_server(script(stall))
+    point_at(server.url, timeout="0.3")
+    result = run("webhooks", "--org", ORG_ID)
+    assert result.exit_code == 1
+    assert "did not answer in time (0.3 s)" in result.stderr
+    assert server.methods() == ["GET"] * 3
+
+
+def test_plain_http_to_loopback_never_goes_through_a_proxy(run, fault_server, point_at, monkeypatch):
+    proxy = fault_server(script(reply(200, ["from the proxy"])))
+    server = fault_server(script(reply(200, [])))
+    for var in ("HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"):
+        monkeypatch.setenv(var, proxy.url)
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    monkeypatch.delenv("no_proxy", raising=False)
+    point_at(server.url)
+    result = run("webhooks", "--org", ORG_ID, "-F", "json")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == "[]\n"
+    assert proxy.requests == [] and server.methods() == ["GET"]
+
+
+def test_a_netrc_entry_does_not_replace_the_oauth_header(run, fault_server, point_at, isolated_env):
+    server = fault_server(script(reply(200, [])))
+    netrc = isolated_env / "home" / ".netrc"
+    netrc.write_text("machine 127.0.0.1 login someone password other\n")
+    netrc.chmod(0o600)
+    point_at(server.url)
+    assert run("webhooks", "--org", ORG_ID).exit_code == 0
+    assert server.requests[0].headers["Authorization"].startswith('OAuth oauth_consumer_key="')
