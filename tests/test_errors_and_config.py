@@ -198,3 +198,18 @@ def test_python_m_and_both_scripts(clever_exe):
                  [str(Path(clever_exe).with_name("clever-notify")), "--version"]):
         out = subprocess.run(argv, capture_output=True, text=True, timeout=30)
         assert out.returncode == 0 and "0.1.0" in out.stdout
+
+
+@responses.activate
+def test_unexpected_exception_is_one_line_and_hides_credentials(run, creds, monkeypatch):
+    from clever_notify import render
+
+    def boom(hook):
+        raise RuntimeError(f"bug while rendering with {TOKEN} and {SECRET}")
+
+    monkeypatch.setattr(render, "webhook_summary", boom)
+    responses.get(f"{HOOKS_URL}/{ORG_ID}", json=[{"id": "h"}])
+    result = run("webhooks", "--org", ORG_ID, "-F", "json")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error: unexpected RuntimeError: bug while rendering with <hidden> and <hidden>")
+    assert TOKEN not in result.output and SECRET not in result.output and "Traceback" not in result.output

@@ -38,6 +38,11 @@ class LazyGroup(click.Group):
         return getattr(importlib.import_module(module), attr)
 
 
+def _scrub(ctx, text: str) -> str:
+    scrub = getattr(ctx.obj, "scrub", None)
+    return scrub(text) if scrub is not None else text
+
+
 class RootGroup(LazyGroup):
     """Turns every project exception into one line on stderr and its exit code."""
 
@@ -53,7 +58,7 @@ class RootGroup(LazyGroup):
                     forget()  # the organisation behind a cached name may be gone or renamed
             if os.environ.get("CLEVER_DEBUG"):
                 raise
-            click.echo(f"Error: {exc}", err=True)
+            click.echo(f"Error: {_scrub(ctx, str(exc))}", err=True)
             ctx.exit(exc.exit_code)
         except KeyboardInterrupt:
             if os.environ.get("CLEVER_DEBUG"):
@@ -68,7 +73,8 @@ class RootGroup(LazyGroup):
             if os.environ.get("CLEVER_DEBUG"):
                 raise
             click.echo(
-                f"Error: unexpected {type(exc).__name__}: {exc} (set CLEVER_DEBUG=1 for the traceback)", err=True
+                f"Error: unexpected {type(exc).__name__}: {_scrub(ctx, str(exc))} (set CLEVER_DEBUG=1 for the traceback)",
+                err=True,
             )
             ctx.exit(EXIT_API)
 

@@ -76,6 +76,15 @@ class Runtime:
         if self.org_name is not None:
             self.org_cache.forget(self.org_name)
 
+    def scrub(self, text: str) -> str:
+        """`text` with the credentials hidden, when they were loaded (a last guard for the error boundary)."""
+        settings = self.__dict__.get("settings")
+        if settings is None:
+            return text
+        from clever_notify.api import redact
+
+        return redact(text, settings.secrets())
+
     def out(self):
         from clever_notify.render import Output
 
