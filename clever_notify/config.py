@@ -97,10 +97,10 @@ def read_profile(path: Path) -> dict | None:
         profile = profiles[0]
         if not isinstance(profile, dict):
             raise ConfigError(f"clever-tools config {path}: profiles[0] must be an object")
-        for field in ("token", "secret"):
-            if field not in profile:
-                raise ConfigError(f"clever-tools config {path}: profiles[0] has no `{field}`")
-            _string(profile[field], path, f"profiles[0].{field}")
+        for key in ("token", "secret"):
+            if key not in profile:
+                raise ConfigError(f"clever-tools config {path}: profiles[0] has no `{key}`")
+            _string(profile[key], path, f"profiles[0].{key}")
         overrides = profile.get("overrides") or {}
         if not isinstance(overrides, dict):
             raise ConfigError(f"clever-tools config {path}: profiles[0].overrides must be an object")

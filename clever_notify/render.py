@@ -36,17 +36,20 @@ def _compact(pairs: list[tuple[str, Any]]) -> dict:
     return {k: v for k, v in pairs if v is not _ABSENT}
 
 
-def webhook_summary(hook: dict) -> dict:
-    """The object clever-tools 4.11 prints for each webhook with `-F json`."""
-    owner = hook.get("ownerId")
-    return _compact([
+def _common_fields(hook: dict) -> list[tuple[str, Any]]:
+    """id, name, ownerId, services, events: what clever-tools prints for both kinds of hook."""
+    return [
         ("id", _js_get(hook, "id")),
         ("name", _js_get(hook, "name")),
         ("ownerId", _js_get(hook, "ownerId")),
-        ("services", hook["scope"] if hook.get("scope") is not None else [owner]),
+        ("services", hook["scope"] if hook.get("scope") is not None else [hook.get("ownerId")]),
         ("events", hook["events"] if hook.get("events") is not None else ["ALL"]),
-        ("urls", _js_get(hook, "urls")),
-    ])
+    ]
+
+
+def webhook_summary(hook: dict) -> dict:
+    """The object clever-tools 4.11 prints for each webhook with `-F json`."""
+    return _compact(_common_fields(hook) + [("urls", _js_get(hook, "urls"))])
 
 
 def _target_label(entry: Any) -> Any:
@@ -58,14 +61,8 @@ def _target_label(entry: Any) -> Any:
 
 def emailhook_summary(hook: dict) -> dict:
     """The object clever-tools 4.11 prints for each e-mail notification with `-F json`."""
-    owner = hook.get("ownerId")
     notified = hook.get("notified")
-    return _compact([
-        ("id", _js_get(hook, "id")),
-        ("name", _js_get(hook, "name")),
-        ("ownerId", _js_get(hook, "ownerId")),
-        ("services", hook["scope"] if hook.get("scope") is not None else [owner]),
-        ("events", hook["events"] if hook.get("events") is not None else ["ALL"]),
+    return _compact(_common_fields(hook) + [
         ("notified", [_target_label(t) for t in notified] if isinstance(notified, list) else ["whole team"]),
     ])
 

@@ -10,6 +10,7 @@ import click
 
 from clever_notify import catalog
 from clever_notify.errors import InputError
+from clever_notify.transport import is_loopback_host
 
 EMAIL_RE = re.compile(r"^[^@\s,]+@[^@\s,]+\.[^@\s,]+$")
 USER_ID_RE = re.compile(r"^user_[A-Za-z0-9-]+$")
@@ -108,16 +109,6 @@ class WebhookFormat(click.ParamType):
         from click.shell_completion import CompletionItem
 
         return [CompletionItem(f) for f in catalog.WEBHOOK_FORMATS if f.startswith(incomplete.lower())]
-
-
-def is_loopback_host(host: str) -> bool:
-    host = host.strip("[]").lower().rstrip(".")
-    if host == "localhost" or host.endswith(".localhost"):
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 # One DNS label: letters (IDN included), digits, `_` and inner `-`.

@@ -102,10 +102,10 @@ class Store:
         return db
 
     @contextmanager
-    def read(self) -> Iterator[sqlite3.Connection]:
+    def _transaction(self, begin: str) -> Iterator[sqlite3.Connection]:
         db = self._connect()
         try:
-            db.execute("BEGIN")
+            db.execute(begin)
             yield db
             db.execute("COMMIT")
         finally:
@@ -113,17 +113,12 @@ class Store:
                 db.execute("ROLLBACK")
             db.close()
 
-    @contextmanager
-    def write(self) -> Iterator[sqlite3.Connection]:
-        db = self._connect()
-        try:
-            db.execute("BEGIN IMMEDIATE")
-            yield db
-            db.execute("COMMIT")
-        finally:
-            if db.in_transaction:
-                db.execute("ROLLBACK")
-            db.close()
+    def read(self):
+        return self._transaction("BEGIN")
+
+    def write(self):
+        # IMMEDIATE takes the write lock up front: two writers never both read, then collide on upgrade.
+        return self._transaction("BEGIN IMMEDIATE")
 
     # --- owners and services -------------------------------------------------------------------
 
