@@ -16,8 +16,8 @@ import time
 import pytest
 import responses
 
-from conftest import ORG_ID, SECRET, TOKEN, USER_ID
-from faultserver import drop, hang, reply, script, stream
+from conftest import ORG_ID, SECRET, TOKEN
+from faultserver import hang, reply, script, stream
 from clever_notify import api
 from clever_notify.api import ApiClient
 from clever_notify.config import load_settings

@@ -9,7 +9,6 @@ import uuid
 from pathlib import Path
 
 import click
-import pytest
 from hypothesis import HealthCheck, assume, example, given, settings, strategies as st
 
 from clever_notify import api, catalog, hookmatch, render
