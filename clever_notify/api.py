@@ -18,12 +18,15 @@ from urllib.parse import quote, quote_plus
 from clever_notify import __version__
 from clever_notify.config import Settings
 from clever_notify.errors import (
-    ApiError, CleverNotifyError, NetworkError, NotAuthenticated, NotFound, NOT_LOGGED_IN,
+    ApiError, CleverNotifyError, NetworkError, NotAuthenticated, NotFound,
 )
 from clever_notify.hookmatch import find_sent, same_hook
 from clever_notify.transport import check_api_host
 
 MAX_ERROR_TEXT = 300
+
+
+CONFIRM_CLOCK_SKEW_MS = 10 * 60 * 1000  # how far the API's clock may lag ours when confirming a create
 
 
 def authorization_header(settings: Settings) -> str:
@@ -400,7 +403,10 @@ class ApiClient:
     def _handle(self, response, not_found: str | None) -> Any:
         status = response.status_code
         if status == 401:
-            raise NotAuthenticated(f"the API refused the credentials (401). {NOT_LOGGED_IN}")
+            raise NotAuthenticated(
+                "the API refused the credentials (401): they may be expired or revoked. Set valid CLEVER_TOKEN and "
+                f"CLEVER_SECRET, or run `clever login` from clever-tools (credentials from {self.settings.source})."
+            )
         if status == 404:
             raise NotFound(not_found or f"not found: {_error_message(response, self.settings.secrets())}")
         if 300 <= status < 400:
@@ -437,7 +443,11 @@ class ApiClient:
         path = f"/v2/notifications/{kind}/{_seg(owner_id)}"
         not_found = f"owner {owner_id} not found"
         send = lambda: self.request("POST", path, body, not_found=not_found)  # noqa: E731
-        result = self._confirm_or_resend(kind, owner_id, body, send, lambda hooks: find_sent(body, hooks), "created")
+        # A hook created long before this call cannot be the one it sent, however alike.
+        not_before_ms = time.time() * 1000 - CONFIRM_CLOCK_SKEW_MS
+        result = self._confirm_or_resend(
+            kind, owner_id, body, send, lambda hooks: find_sent(body, hooks, not_before_ms=not_before_ms), "created"
+        )
         return self._expect_hook(result, "POST " + path)
 
     def update_hook(self, kind: str, owner_id: str, hook_id: str, body: dict) -> dict:
@@ -449,6 +459,8 @@ class ApiClient:
             return current[0] if current and same_hook(body, current[0]) else None
 
         result = self._confirm_or_resend(kind, owner_id, body, send, updated, "updated")
+        if result is None:  # 204 or an empty 200: the change is applied, the API just says nothing more
+            return {}
         return self._expect_hook(result, "PUT " + path)
 
     def _confirm_or_resend(self, kind, owner_id, body, send, lookup, done: str):
@@ -497,9 +509,6 @@ class ApiClient:
 
     def get_events_info(self) -> dict:
         return self._expect(self.request("GET", "/v2/notifications/info/events"), dict, "events info")
-
-    def get_webhook_formats(self) -> list:
-        return self._expect(self.request("GET", "/v2/notifications/info/webhookformats"), list, "webhook formats")
 
     @staticmethod
     def _expect(value: Any, kind: type, what: str):

@@ -27,7 +27,7 @@ class Delivery:
 
     @property
     def ok(self) -> bool:
-        return self.status is not None and 200 <= self.status < 300
+        return self.status is not None and 200 <= self.status < 300 and self.error is None
 
     def to_dict(self) -> dict:
         return {**asdict(self), "ok": self.ok}
@@ -50,6 +50,12 @@ def post(url: str, fmt: str, event: dict, *, timeout=DEFAULT_TIMEOUT, session=No
         )
         try:
             raw = response.raw.read(MAX_BODY, decode_content=True) or b""
+        except Exception as exc:  # urllib3's own errors while reading: the status is known, the body is not
+            import urllib3
+
+            if not isinstance(exc, (urllib3.exceptions.HTTPError, OSError)):
+                raise
+            return Delivery(url, fmt, response.status_code, _ms(started), error="connection lost while reading the answer")
         finally:
             response.close()
     except requests.exceptions.Timeout:

@@ -11,6 +11,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from clever_notify import catalog
+from clever_notify.render import UNPRINTABLE
 
 WEBHOOKS = "webhooks"
 EMAILHOOKS = "emailhooks"
@@ -19,7 +20,6 @@ MAX_FAILURES_SHOWN = 10
 BODY_PREVIEW = 80
 WHOLE_OWNER = "whole organisation/team"
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 def noun(kind: str) -> str:
@@ -28,7 +28,7 @@ def noun(kind: str) -> str:
 
 def clean(value: Any, limit: int | None = None) -> str:
     """Server text as one printable line, optionally cut to `limit` characters."""
-    text = " ".join(_CONTROL.sub(" ", str(value)).split())
+    text = " ".join(UNPRINTABLE.sub(" ", str(value)).split())
     if limit is not None and len(text) > limit:
         text = text[: limit - 1] + "…"
     return text

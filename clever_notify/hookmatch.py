@@ -49,9 +49,31 @@ def same_hook(sent: dict, listed: dict) -> bool:
     return isinstance(listed, dict) and fingerprint(sent) == fingerprint(listed)
 
 
-def find_sent(sent: dict, hooks: list[dict]) -> dict | None:
-    """The listed hook matching what was sent; the newest one if several do (createdAt, then list order)."""
+def created_ms(hook: dict) -> float | None:
+    """createdAt in epoch milliseconds (the API gives a number or an ISO string); None if unreadable."""
+    value = hook.get("createdAt")
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return float(value)
+    if isinstance(value, str) and value:
+        from datetime import datetime, timezone
+
+        try:
+            moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            return None
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=timezone.utc)
+        return moment.timestamp() * 1000
+    return None
+
+
+def find_sent(sent: dict, hooks: list[dict], *, not_before_ms: float | None = None) -> dict | None:
+    """The listed hook matching what was sent; the newest one if several do (createdAt, then list order).
+
+    With `not_before_ms`, a match created earlier than that is an older twin, not the hook just sent."""
     matches = [h for h in hooks if same_hook(sent, h)]
+    if not_before_ms is not None:
+        matches = [h for h in matches if (created_ms(h) is None or created_ms(h) >= not_before_ms)]
     if not matches:
         return None
     return max(enumerate(matches), key=lambda ih: (str(ih[1].get("createdAt") or ""), ih[0]))[1]

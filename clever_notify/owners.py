@@ -48,11 +48,25 @@ def resolve_org(client: ApiClient, org: str, cache: OrgCache | None = None) -> s
         cache.store(organisations)
     found = [o for o in organisations if isinstance(o, dict) and o.get("name") == org]
     if not found:
-        raise NotFound(f"organisation {org!r} not found among yours (pass its id, orga_…, or check the name)")
+        names = sorted({str(o.get("name")) for o in organisations if isinstance(o, dict) and o.get("name")})
+        raise NotFound(f"organisation {org!r} not found among yours{_closest(org, names)}")
     if len(found) > 1:
         ids = ", ".join(str(o.get("id")) for o in found)
         raise InputError(f"ambiguous organisation name {org!r}: several organisations have it ({ids}); pass the id")
     return str(found[0]["id"])
+
+
+def _closest(name: str, names: list[str]) -> str:
+    """"; did you mean …?" for a near miss (names are matched exactly, as clever-tools does), else the list."""
+    import difflib
+
+    by_lower = {n.lower(): n for n in names}
+    close = difflib.get_close_matches(name.lower(), list(by_lower), n=3, cutoff=0.6)
+    if close:
+        return f"; did you mean {' or '.join(repr(by_lower[c]) for c in close)}? (names are case-sensitive)"
+    if names:
+        return f"; yours are: {', '.join(repr(n) for n in names[:10])}{' …' if len(names) > 10 else ''}"
+    return " (you belong to no organisation; pass an id, orga_…)"
 
 
 def self_id(client: ApiClient) -> str:

@@ -15,11 +15,11 @@ _ABSENT = object()
 
 # Names, URLs and targets come from the API: a control character in them (an ESC sequence, a newline
 # forging a line) must not reach the terminal as such.
-_UNPRINTABLE = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f]")  # tab stays
+UNPRINTABLE = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f]")  # tab stays
 
 
 def printable(text: str) -> str:
-    return _UNPRINTABLE.sub("?", text)
+    return UNPRINTABLE.sub("?", text)
 
 
 def to_json(value: Any) -> str:

@@ -197,7 +197,7 @@ class HookStore:
             if req.method == "POST":
                 self.counter += 1
                 hook = {"id": f"hook-{self.counter}", "ownerId": owner, **req.json(),
-                        "createdAt": 1700000000000 + self.counter}
+                        "createdAt": int(time.time() * 1000) + self.counter}
                 self.hooks.append(hook)
                 return 200, hook
             found = [h for h in self.hooks if h["id"] == hook_id and h["ownerId"] == owner]

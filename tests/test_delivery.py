@@ -70,3 +70,29 @@ def test_timeout_is_bounded(receiver):
     result = delivery.post(base + "/slow", "raw", payloads.make_event("GIT_PUSH", owner_id="o"), timeout=(1, 0.3))
     assert result.status is None and "timed out" in result.error
     assert result.latency_ms < 1500
+
+
+def test_answer_cut_short_is_a_failed_delivery_not_a_crash():
+    # Announces 1000 bytes, sends 5, hangs up: urllib3 raises its own error while reading.
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(1)
+    port = server.getsockname()[1]
+
+    def serve_once():
+        conn, _ = server.accept()
+        with conn:
+            conn.settimeout(5)
+            conn.recv(65536)
+            conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\nhello")
+
+    thread = threading.Thread(target=serve_once, daemon=True)
+    thread.start()
+    try:
+        result = delivery.post(f"http://127.0.0.1:{port}/h", "raw", payloads.make_event("GIT_PUSH", owner_id="o"),
+                               timeout=(2, 2))
+    finally:
+        thread.join(5)
+        server.close()
+    assert result.status == 200 and not result.ok
+    assert result.error == "connection lost while reading the answer"

@@ -113,8 +113,17 @@ def test_unknown_org_name(run, creds):
     responses.get(f"{API}/v2/summary", json={"user": {}, "organisations": [{"id": ORG_ID, "name": "Acme"}]})
     result = run("webhooks", "--org", "Nope")
     assert result.exit_code == 4
-    assert "organisation 'Nope' not found" in result.stderr
+    assert result.stderr == "Error: organisation 'Nope' not found among yours; yours are: 'Acme'\n"
     assert len(responses.calls) == 1
+
+
+@responses.activate
+def test_org_name_near_miss_is_suggested(run, creds):
+    responses.get(f"{API}/v2/summary", json={"user": {}, "organisations": [
+        {"id": ORG_ID, "name": "Acme"}, {"id": ORG2_ID, "name": "Other"}]})
+    result = run("webhooks", "--org", "acme")
+    assert result.exit_code == 4
+    assert "did you mean 'Acme'? (names are case-sensitive)" in result.stderr
 
 
 @responses.activate

@@ -143,7 +143,7 @@ def test_remove_org_by_id(run, creds, auth_header):
     assert result.exit_code == 0, result.stderr
     assert len(responses.calls) == 1
     assert_sent(responses.calls[0], "DELETE", f"{HOOKS_URL}/{ORG_ID}/e1", auth_header)
-    assert result.stdout == "The e-mail notification e1 has been removed.\n"
+    assert result.stdout == "" and result.stderr == "The e-mail notification e1 has been removed.\n"
 
 
 @responses.activate

@@ -121,7 +121,7 @@ def test_delete_404_on_a_retry_counts_as_done(run, fault_server, point_at):
     point_at(server.url)
     result = run("webhooks", "remove", "h1", "--org", ORG_ID)
     assert result.exit_code == 0, result.stderr
-    assert result.stdout == "The webhook h1 has been removed.\n"
+    assert result.stdout == "" and "The webhook h1 has been removed.\n" in result.stderr
     assert [(r.method, r.path) for r in server.requests] == [("DELETE", f"{HOOKS}/h1")] * 2
     assert store.hooks == []
 
@@ -305,3 +305,28 @@ def test_ambiguous_failure_of_a_bare_post_is_a_network_error(fault_server):
     with pytest.raises(NetworkError, match="may or may not have applied the POST"):
         client(server.url).request("POST", HOOKS, SENT)
     assert server.methods() == ["POST"]
+
+
+@pytest.mark.parametrize("old_created", [1_600_000_000_000, "2020-09-13T12:26:40Z"], ids=["epoch-ms", "iso"])
+def test_an_older_identical_hook_is_not_taken_for_the_one_just_sent(run, fault_server, point_at, old_created):
+    store = HookStore({"POST": [(False, reply(502))]})
+    store.hooks.append({"id": "old-twin", "ownerId": ORG_ID, **SENT, "createdAt": old_created})
+    server = fault_server(store)
+    point_at(server.url)
+    result = run(*ADD)
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == "hook-1\n"  # the resent one, not the twin created years ago
+    assert server.methods() == ["POST", "GET", "POST"]
+    assert [h["id"] for h in store.hooks] == ["old-twin", "hook-1"]
+
+
+def test_update_answered_204_is_a_success(run, fault_server, point_at):
+    store = HookStore({"PUT": [(True, reply(204))]})
+    store.hooks.append({"id": "h1", "ownerId": ORG_ID, **SENT, "createdAt": 1})
+    server = fault_server(store)
+    point_at(server.url)
+    result = run("webhooks", "update", "h1", "--name", "renamed", "--org", ORG_ID)
+    assert result.exit_code == 0, result.stderr
+    assert "renamed" in result.stdout + result.stderr
+    assert server.methods() == ["GET", "PUT"]
+    assert store.hooks[0]["name"] == "renamed"

@@ -208,7 +208,7 @@ def test_remove_with_org_name(run, creds, auth_header):
     result = run("webhooks", "remove", "h1", "--org", "Acme")
     assert result.exit_code == 0, result.stderr
     assert_sent(responses.calls[1], "DELETE", f"{HOOKS_URL}/{ORG_ID}/h1", auth_header)
-    assert "removed" in result.stdout
+    assert result.stdout == "" and "removed" in result.stderr
 
 
 @responses.activate
@@ -257,3 +257,38 @@ def test_notify_email_list_json_is_clever_tools_shape(run, creds, linked_app, au
     ]
     human = run("notify-email")
     assert "  to:\n    a@b.c\n    whole team\n" in human.stdout
+
+
+@responses.activate
+def test_org_given_to_the_group_is_honoured_by_the_sub_command(run, creds, auth_header):
+    responses.post(f"{HOOKS_URL}/{ORG_ID}", json={"id": "h1"})
+    result = run("webhooks", "--org", ORG_ID, "add", "n", "https://x.org/h")
+    assert result.exit_code == 0, result.stderr
+    assert_sent(responses.calls[0], "POST", f"{HOOKS_URL}/{ORG_ID}", auth_header,
+                {"name": "n", "urls": [{"format": "raw", "url": "https://x.org/h"}], "scope": None, "events": None})
+
+
+@pytest.mark.parametrize("flags", [["--list-all"], ["-F", "json"]])
+@responses.activate
+def test_listing_flags_before_a_sub_command_are_refused(run, creds, flags):
+    result = run("webhooks", *flags, "remove", "h1", "--org", ORG_ID)
+    assert result.exit_code == 2
+    assert "applies to the listing" in result.stderr
+    assert len(responses.calls) == 0
+
+
+@pytest.mark.parametrize("hook_id", [".", ".."])
+@responses.activate
+def test_dot_ids_are_refused_before_any_request(run, creds, hook_id):
+    result = run("webhooks", "remove", hook_id, "--org", ORG_ID)
+    assert result.exit_code == 2 and "invalid hook id" in result.stderr
+    assert len(responses.calls) == 0
+
+
+@responses.activate
+def test_not_found_without_org_says_where_it_looked(run, creds, linked_app):
+    responses.delete(f"{HOOKS_URL}/{ORG_ID}/nope", status=404, json={"message": "Not Found"})
+    result = run("webhooks", "remove", "nope")
+    assert result.exit_code == 4
+    assert result.stderr == (f"Error: webhook nope not found for {ORG_ID} (looked at the owner of the application "
+                             f"linked in {linked_app / '.clever.json'}; pass --org to look elsewhere)\n")

@@ -58,7 +58,11 @@ class RootGroup(LazyGroup):
                     forget()  # the organisation behind a cached name may be gone or renamed
             if os.environ.get("CLEVER_DEBUG"):
                 raise
-            click.echo(f"Error: {_scrub(ctx, str(exc))}", err=True)
+            message = str(exc)
+            hint = getattr(ctx.obj, "owner_hint", None)
+            if isinstance(exc, NotFound) and hint:
+                message += f" ({hint})"
+            click.echo(f"Error: {_scrub(ctx, message)}", err=True)
             ctx.exit(exc.exit_code)
         except KeyboardInterrupt:
             if os.environ.get("CLEVER_DEBUG"):

@@ -2,11 +2,23 @@
 
 from __future__ import annotations
 
+import shlex
 from typing import Callable
 
 import click
 
 from clever_notify.cli.runtime import Runtime
+
+
+def only_for_listing(ctx: click.Context, list_all: bool, output: str) -> None:
+    """--list-all and -F belong to the listing; before a sub-command they would be silently ignored."""
+    if list_all or output != "human":
+        flag = "--list-all" if list_all else "-F/--format"
+        raise click.UsageError(
+            f"{flag} applies to the listing (`{ctx.command_path} {flag.split('/')[0]} …`), "
+            f"not to `{ctx.invoked_subcommand}`; put the sub-command's own options after its name.",
+            ctx=ctx,
+        )
 
 
 def list_hooks(
@@ -31,7 +43,13 @@ def list_hooks(
         return
     out = rt.out()
     if not summaries:
-        out.line(f"No {noun} for {target.owner_id}.")
+        who = target.owner_id if org in (None, target.owner_id) else f"{org} ({target.owner_id})"
+        out.line(f"No {noun} for {who}.")
+        # The hint must work when pasted: same sandbox, same owner.
+        if rt.sandbox:
+            add_hint = add_hint.replace("clever ", "clever --sandbox ", 1)
+        if org is not None:
+            add_hint += f" --org {shlex.quote(org)}"
         out.line(f"Add one with: {add_hint}")
         return
     out.blocks(block(s) for s in summaries)

@@ -7,7 +7,7 @@ import click
 from clever_notify.cli import CONTEXT_SETTINGS
 from clever_notify.cli import params as p
 from clever_notify.cli.adding import add_hook
-from clever_notify.cli.listing import list_hooks
+from clever_notify.cli.listing import list_hooks, only_for_listing
 from clever_notify.cli.notify_email_default import default
 from clever_notify.cli.runtime import runtime
 
@@ -68,7 +68,7 @@ def remove(ctx, hook_id, org):
     rt = runtime(ctx)
     target = rt.target(org, use_linked_app=True)
     rt.client.delete_hook(KIND, target.owner_id, hook_id)
-    click.echo(f"The e-mail notification {hook_id} has been removed.")
+    click.echo(f"The e-mail notification {hook_id} has been removed.", err=True)
 
 
 @click.group(
@@ -96,6 +96,7 @@ def notify_email(ctx, org, list_all, output):
       clever notify-email default --org Acme --disable
     """
     if ctx.invoked_subcommand is not None:
+        only_for_listing(ctx, list_all, output)
         return
     from clever_notify import render
 

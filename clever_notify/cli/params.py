@@ -226,7 +226,8 @@ class HookId(click.ParamType):
 
     def convert(self, value, param, ctx):
         value = value.strip()
-        if not value or "/" in value or any(ch.isspace() for ch in value):
+        # `.` and `..` would be resolved as path segments and address another resource.
+        if not value or "/" in value or any(ch.isspace() for ch in value) or set(value) == {"."}:
             self.fail(f"invalid hook id {value!r}", param, ctx)
         return value
 
@@ -243,9 +244,17 @@ HOOK_ID = HookId()
 OUTPUT_FORMAT = click.Choice(["human", "json"], case_sensitive=False)
 
 
+def _org_from_group(ctx, param, value):
+    # `clever webhooks --org Acme add …` puts --org on the group: the sub-command must honour it, not
+    # silently act on another owner.
+    if value is None and ctx.parent is not None:
+        return ctx.parent.params.get("org")
+    return value
+
+
 def org_option(f):
     return click.option(
-        "-o", "--org", "--owner", "org", metavar="ORG",
+        "-o", "--org", "--owner", "org", metavar="ORG", callback=_org_from_group,
         help="Organisation to target, by id (orga_…) or name if unambiguous.",
     )(f)
 

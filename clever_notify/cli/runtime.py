@@ -21,6 +21,7 @@ class Runtime:
         self.cwd = cwd
         self.sandbox = sandbox  # `clever --sandbox`: the emulator in-process, no server, no credentials
         self.org_name: str | None = None  # an --org name resolved through the cache, see forget_cached_org
+        self.owner_hint: str | None = None  # how the owner was chosen without --org, for "not found" errors
 
     def log(self, line: str) -> None:
         click.echo(f"[api] {line}", err=True)
@@ -66,10 +67,20 @@ class Runtime:
         from clever_notify import owners
 
         cache = None
-        if org is not None and not owners.is_owner_id(org):
+        # In-process sandbox: names cost no round trip, and the cache key (host + token) could not tell
+        # one sandbox database from another.
+        if org is not None and not owners.is_owner_id(org) and not self.sandbox:
             cache = self.org_cache
             self.org_name = org  # remembered so that a 404/403 on this owner drops the cached id
-        return owners.resolve(self.client, org, use_linked_app=use_linked_app, linked_app=self.linked_app, cache=cache)
+        target = owners.resolve(self.client, org, use_linked_app=use_linked_app, linked_app=self.linked_app,
+                                cache=cache)
+        if org is None:
+            app = self.linked_app() if target.app_id else None
+            self.owner_hint = (
+                f"looked at the owner of the application linked in {app.path}; pass --org to look elsewhere"
+                if app else "looked in your own account; pass --org ORG for an organisation's"
+            )
+        return target
 
     def forget_cached_org(self) -> None:
         """The owner a cached name pointed to was refused: next time, ask /v2/summary again."""

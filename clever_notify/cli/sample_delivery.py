@@ -39,7 +39,7 @@ def _line(result) -> str:
     if result.status is None:
         return f"FAILED {where}: network failure ({result.error}) after {result.latency_ms:.0f} ms"
     verdict = "ok" if result.ok else "FAILED"
-    answer = clean(result.body_start, 120) or "(empty)"
+    answer = result.error if result.error else (clean(result.body_start, 120) or "(empty)")
     return f"{verdict} {where}: HTTP {result.status} in {result.latency_ms:.0f} ms; answer: {answer}"
 
 

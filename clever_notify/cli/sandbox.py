@@ -52,7 +52,8 @@ def serve(host, port, allow_remote, log_requests):
     Examples:
       clever sandbox serve
       clever sandbox serve --port 0
-      eval "$(clever sandbox serve --port 9000 &)"; clever webhooks --org Acme
+      clever sandbox serve --port 9000 > sandbox.env &
+      sleep 1; eval "$(head -n 1 sandbox.env)"; clever webhooks --org Acme
     """
     if not p.is_loopback_host(host) and not allow_remote:
         raise InputError(f"--host {host} is not a loopback address; the sandbox has no real authentication. "

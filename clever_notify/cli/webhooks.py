@@ -8,7 +8,7 @@ from clever_notify import catalog
 from clever_notify.cli import CONTEXT_SETTINGS
 from clever_notify.cli import params as p
 from clever_notify.cli.adding import add_hook
-from clever_notify.cli.listing import list_hooks
+from clever_notify.cli.listing import list_hooks, only_for_listing
 from clever_notify.cli.runtime import runtime
 
 KIND = "webhooks"
@@ -37,6 +37,7 @@ def webhooks(ctx, org, list_all, output):
       clever webhooks --list-all
     """
     if ctx.invoked_subcommand is not None:
+        only_for_listing(ctx, list_all, output)
         return
     from clever_notify import render
 
@@ -98,7 +99,7 @@ def remove(ctx, hook_id, org):
     rt = runtime(ctx)
     target = rt.target(org, use_linked_app=True)
     rt.client.delete_hook(KIND, target.owner_id, hook_id)
-    click.echo(f"The webhook {hook_id} has been removed.")
+    click.echo(f"The webhook {hook_id} has been removed.", err=True)
 
 
 # show/update are shared with `clever notify-email` (cli/hook_edit.py); test lives in cli/sample_delivery.py.
