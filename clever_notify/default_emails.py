@@ -246,8 +246,8 @@ def disable(client: ApiClient, owner_id: str, found: list[dict]) -> Outcome:
     return out
 
 
-def _narrowed(hook: dict, owner_id: str, names: dict[str, str] | None) -> str | None:
-    """How an existing default hook sends fewer or other e-mails than a restored one, with the fix; else None."""
+def _narrowed(hook: dict, owner_id: str, names: dict[str, str] | None) -> list[str]:
+    """How an existing default hook sends fewer or other e-mails than a restored one, then the fix; else []."""
     from clever_notify.services import describe
 
     hook_id = _hook_id(hook)
@@ -255,7 +255,7 @@ def _narrowed(hook: dict, owner_id: str, names: dict[str, str] | None) -> str | 
     events = hook.get("events") or None
     other_events = catalog.expand(events) != catalog.expand(list(catalog.DEFAULT_EMAIL_HOOK_EVENTS))
     if not scope and not other_events:
-        return None
+        return []
     parts, flags = [], []
     if scope:
         parts.append(f"restricted to {describe(scope, names)}")
@@ -264,10 +264,13 @@ def _narrowed(hook: dict, owner_id: str, names: dict[str, str] | None) -> str | 
         parts.append(f"sending {', '.join(map(str, events)) if events else 'every event'} instead of "
                      f"{', '.join(catalog.DEFAULT_EMAIL_HOOK_EVENTS)}")
         flags.append(f"--event {','.join(catalog.DEFAULT_EMAIL_HOOK_EVENTS)}")
-    return (
-        f"{QUOTED} exists at {owner_id} ({hook_id}) but is {' and '.join(parts)}; --restore changes nothing. "
-        f"To make it apply to every service: clever notify-email update {hook_id} {' '.join(flags)} --org {owner_id}"
-    )
+    goal = {1: "apply to every service", 2: f"send {', '.join(catalog.DEFAULT_EMAIL_HOOK_EVENTS)} again",
+            3: f"apply to every service with {', '.join(catalog.DEFAULT_EMAIL_HOOK_EVENTS)}"}
+    return [
+        f"{QUOTED} exists at {owner_id} ({hook_id}) but is {' and '.join(parts)}: --restore changes nothing.",
+        f"To make it {goal[bool(scope) + 2 * other_events]}: "
+        f"clever notify-email update {hook_id} {' '.join(flags)} --org {owner_id}",
+    ]
 
 
 def restore(client: ApiClient, owner_id: str, found: list[dict], names: dict[str, str] | None = None) -> Outcome:
@@ -281,10 +284,11 @@ def restore(client: ApiClient, owner_id: str, found: list[dict], names: dict[str
     if found:
         out.unchanged.extend(_hook_id(h) for h in found)
         hints = {_hook_id(h): _narrowed(h, owner_id, names) for h in found}
-        whole = [hook_id for hook_id, hint in hints.items() if hint is None]
+        whole = [hook_id for hook_id, hint in hints.items() if not hint]
         if whole:
             out.lines.append(f"{QUOTED} already exists at {owner_id} ({', '.join(whole)}): nothing to do.")
-        out.lines.extend(hint for hint in hints.values() if hint)
+        for hint in hints.values():
+            out.lines.extend(hint)
         return out
     try:
         created = client.create_hook(EMAILHOOKS, owner_id, restore_body())

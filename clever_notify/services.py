@@ -69,10 +69,10 @@ def owner_in(summary: dict, owner_id: str) -> Owner:
 
 def _listing(owner: Owner) -> str:
     if not owner.services:
-        return f"{owner.label} has no applications or add-ons"
+        return "it has no applications or add-ons"
     shown = [f"{s.name} ({s.id})" if s.name else s.id for s in owner.services[:_LISTED]]
     more = len(owner.services) - _LISTED
-    return f"those of {owner.label} are: " + ", ".join(shown) + (f" … and {more} more" if more > 0 else "")
+    return "its applications and add-ons: " + ", ".join(shown) + (f" … and {more} more" if more > 0 else "")
 
 
 def _by_id(owner: Owner, value: str) -> Service | None:
