@@ -431,7 +431,10 @@ class ApiClient:
         return self._expect(self.request("GET", "/v2/self"), dict, "/v2/self")
 
     def get_summary(self) -> dict:
-        return self._expect(self.request("GET", "/v2/summary"), dict, "/v2/summary")
+        # Read once per client (one command): an --org name and --service names share one read.
+        if getattr(self, "_summary", None) is None:
+            self._summary = self._expect(self.request("GET", "/v2/summary"), dict, "/v2/summary")
+        return self._summary
 
     def list_hooks(self, kind: str, owner_id: str) -> list[dict]:
         path = f"/v2/notifications/{kind}/{_seg(owner_id)}"

@@ -148,12 +148,19 @@ def _is_dry(client: ApiClient) -> bool:
     return isinstance(client, RecordingClient) and not client.send
 
 
-def _scope_text(services: list[str]) -> str:
-    return ", ".join(services)
+def restrict(
+    client: ApiClient, owner_id: str, found: list[dict], services: list[str], names: dict[str, str] | None = None
+) -> Outcome:
+    """Replace each default hook by one restricted to `services`: create the replacement, then delete the old.
 
+    `names` (service id → name) only changes the wording of the report.
+    """
 
-def restrict(client: ApiClient, owner_id: str, found: list[dict], services: list[str]) -> Outcome:
-    """Replace each default hook by one restricted to `services`: create the replacement, then delete the old."""
+    def _scope_text(ids: list[str]) -> str:
+        from clever_notify.services import describe
+
+        return describe(ids, names)
+
     dry = _is_dry(client)
     out = Outcome(owner_id, "only", dry, found)
     wanted = set(services)
@@ -239,13 +246,49 @@ def disable(client: ApiClient, owner_id: str, found: list[dict]) -> Outcome:
     return out
 
 
-def restore(client: ApiClient, owner_id: str, found: list[dict]) -> Outcome:
-    """Recreate the default hook, unrestricted, when none exists."""
+def _narrowed(hook: dict, owner_id: str, names: dict[str, str] | None) -> list[str]:
+    """How an existing default hook sends fewer or other e-mails than a restored one, then the fix; else []."""
+    from clever_notify.services import describe
+
+    hook_id = _hook_id(hook)
+    scope = [str(s) for s in hook.get("scope") or []]
+    events = hook.get("events") or None
+    other_events = catalog.expand(events) != catalog.expand(list(catalog.DEFAULT_EMAIL_HOOK_EVENTS))
+    if not scope and not other_events:
+        return []
+    parts, flags = [], []
+    if scope:
+        parts.append(f"restricted to {describe(scope, names)}")
+        flags.append("--all-services")
+    if other_events:
+        parts.append(f"sending {', '.join(map(str, events)) if events else 'every event'} instead of "
+                     f"{', '.join(catalog.DEFAULT_EMAIL_HOOK_EVENTS)}")
+        flags.append(f"--event {','.join(catalog.DEFAULT_EMAIL_HOOK_EVENTS)}")
+    goal = {1: "apply to every service", 2: f"send {', '.join(catalog.DEFAULT_EMAIL_HOOK_EVENTS)} again",
+            3: f"apply to every service with {', '.join(catalog.DEFAULT_EMAIL_HOOK_EVENTS)}"}
+    return [
+        f"{QUOTED} exists at {owner_id} ({hook_id}) but is {' and '.join(parts)}: --restore changes nothing.",
+        f"To make it {goal[bool(scope) + 2 * other_events]}: "
+        f"clever notify-email update {hook_id} {' '.join(flags)} --org {owner_id}",
+    ]
+
+
+def restore(client: ApiClient, owner_id: str, found: list[dict], names: dict[str, str] | None = None) -> Outcome:
+    """Recreate the default hook, unrestricted, when none exists.
+
+    One that exists is left alone, restricted or not (exit 0, as for an unrestricted one); a restricted one
+    is described (with service names from `names` when given) along with the command that widens it.
+    """
     dry = _is_dry(client)
     out = Outcome(owner_id, "restore", dry, found)
     if found:
         out.unchanged.extend(_hook_id(h) for h in found)
-        out.lines.append(f"{QUOTED} already exists at {owner_id} ({', '.join(out.unchanged)}): nothing to do.")
+        hints = {_hook_id(h): _narrowed(h, owner_id, names) for h in found}
+        whole = [hook_id for hook_id, hint in hints.items() if not hint]
+        if whole:
+            out.lines.append(f"{QUOTED} already exists at {owner_id} ({', '.join(whole)}): nothing to do.")
+        for hint in hints.values():
+            out.lines.extend(hint)
         return out
     try:
         created = client.create_hook(EMAILHOOKS, owner_id, restore_body())

@@ -318,7 +318,7 @@ def test_update_in_linked_app_folder_uses_app_owner(run, creds, linked_app, auth
     (["--event", "DEPLOY_FAILED"], "unknown event DEPLOY_FAILED"),
     (["--format", "teams"], "unknown webhook format"),
     (["--name", " "], "the name must not be empty"),
-    (["--service", "app a"], "contains a space"),
+    (["--service", "app_a,,app_b"], "empty service id"),
 ])
 @responses.activate
 def test_update_bad_usage_is_exit_2_before_any_request(run, creds, args, message):

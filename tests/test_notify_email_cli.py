@@ -14,7 +14,10 @@ HOOKS_URL = f"{API}/v2/notifications/emailhooks"
 SUMMARY = {
     "user": {"id": USER_ID, "name": "Me", "applications": [], "addons": [], "consumers": []},
     "organisations": [
-        {"id": ORG_ID, "name": "Acme", "applications": [], "addons": [], "consumers": []},
+        {"id": ORG_ID, "name": "Acme", "consumers": [],
+         "applications": [{"id": "app_a", "name": "web"}, {"id": "app_b", "name": "worker"},
+                          {"id": APP_ID, "name": "api"}],
+         "addons": [{"id": "addon_c", "realId": "postgresql_c", "name": "db"}]},
         {"id": ORG2_ID, "name": "Twin", "applications": [], "addons": [], "consumers": []},
     ],
 }
@@ -206,6 +209,7 @@ class StandIn:
         self.fail_delete = fail_delete
         self.created = 0
         base = f"{HOOKS_URL}/{owner}"
+        responses.get(f"{API}/v2/summary", json=SUMMARY)  # `default --only` checks its services there
         responses.add_callback(responses.GET, base, callback=self._list)
         responses.add_callback(responses.POST, base, callback=self._create)
         responses.add_callback(responses.DELETE, re.compile(re.escape(base) + r"/[^/]+$"), callback=self._delete)
@@ -323,7 +327,7 @@ def test_only_creates_the_replacement_then_deletes_the_old(run, creds, auth_head
     })
     assert_sent(delete, "DELETE", f"{HOOKS_URL}/{ORG_ID}/d2", auth_header)
     assert stand_in.ids() == ["o1", "new-1"]
-    assert result.stdout == "Created new-1 restricted to app_a, app_b, addon_c, then deleted d2.\n"
+    assert result.stdout == "Created new-1 restricted to web (app_a), worker (app_b), db (addon_c), then deleted d2.\n"
 
 
 @responses.activate
@@ -374,6 +378,7 @@ def test_only_create_failure_leaves_the_original_untouched(run, creds):
 
 @responses.activate
 def test_only_create_failure_on_second_hook_says_what_was_done(run, creds):
+    responses.get(f"{API}/v2/summary", json=SUMMARY)
     responses.post(f"{HOOKS_URL}/{ORG_ID}", json={"id": "new-1"})
     responses.post(f"{HOOKS_URL}/{ORG_ID}", status=500, json={"message": "busy"})
     responses.get(f"{HOOKS_URL}/{ORG_ID}", json=[DEFAULT, DEFAULT_TARGETED])
@@ -395,14 +400,15 @@ def test_only_delete_failure_after_create_names_both_hooks(run, creds):
     assert changes() == [("POST", f"{HOOKS_URL}/{ORG_ID}"), ("DELETE", f"{HOOKS_URL}/{ORG_ID}/d1")]
     assert stand_in.ids() == ["d1", "new-1"]
     assert result.stderr == (
-        "Error: created new-1 (restricted to app_a) but could not delete the hook it replaces, d1: "
-        "the API answered 500: delete refused. Both exist now, so deployments of app_a are e-mailed twice; "
+        "Error: created new-1 (restricted to web (app_a)) but could not delete the hook it replaces, d1: "
+        "the API answered 500: delete refused. Both exist now, so deployments of web (app_a) are e-mailed twice; "
         f"remove the old one with: clever notify-email remove d1 --org {ORG_ID}\n"
     )
 
 
 @responses.activate
 def test_only_old_hook_deleted_meanwhile_is_not_an_error(run, creds):
+    responses.get(f"{API}/v2/summary", json=SUMMARY)
     responses.get(f"{HOOKS_URL}/{ORG_ID}", json=[DEFAULT])
     responses.post(f"{HOOKS_URL}/{ORG_ID}", json={"id": "new-1"})
     responses.delete(f"{HOOKS_URL}/{ORG_ID}/d1", status=404, json={"message": "Not Found"})
@@ -411,7 +417,7 @@ def test_only_old_hook_deleted_meanwhile_is_not_an_error(run, creds):
     assert changes() == [("POST", f"{HOOKS_URL}/{ORG_ID}"), ("DELETE", f"{HOOKS_URL}/{ORG_ID}/d1")]
     assert json.loads(result.stdout)["deleted"] == []
     human = run("notify-email", "default", "--org", ORG_ID, "--only", "app_a")
-    assert human.stdout == "Created new-1 restricted to app_a, d1 was already gone.\n"
+    assert human.stdout == "Created new-1 restricted to web (app_a), d1 was already gone.\n"
 
 
 @responses.activate
@@ -429,7 +435,7 @@ def test_only_when_absent_creates_a_restricted_default(run, creds, auth_header):
     result = run("notify-email", "default", "--org", ORG_ID, "--only", "app_a")
     assert result.exit_code == 0, result.stderr
     assert changes() == [("POST", f"{HOOKS_URL}/{ORG_ID}")]
-    assert_sent(responses.calls[1], "POST", f"{HOOKS_URL}/{ORG_ID}", auth_header,
+    assert_sent(responses.calls[2], "POST", f"{HOOKS_URL}/{ORG_ID}", auth_header,
                 {"name": DEFAULT_NAME, "scope": ["app_a"], "events": ["META_DEPLOYMENT_RESULT"]})
     assert stand_in.ids() == ["o1", "new-1"]
 
@@ -440,7 +446,7 @@ def test_only_dry_run_sends_no_change_and_prints_the_requests(run, creds):
     result = run("notify-email", "default", "--org", ORG_ID, "--only", "app_a", "--dry-run")
     assert result.exit_code == 0, result.stderr
     assert changes() == []
-    assert [c.request.method for c in responses.calls] == ["GET"]
+    assert [c.request.url for c in responses.calls] == [f"{API}/v2/summary", f"{HOOKS_URL}/{ORG_ID}"]
     assert stand_in.ids() == ["d1", "d2"]
     body1 = json.dumps({"name": DEFAULT_NAME, "scope": ["app_a"], "events": ["META_DEPLOYMENT_RESULT"]})
     body2 = json.dumps({"name": DEFAULT_NAME, "notified": DEFAULT_TARGETED["notified"], "scope": ["app_a"],

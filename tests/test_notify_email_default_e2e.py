@@ -14,6 +14,9 @@ from conftest import ORG_ID
 
 NAME = "Default deployment result e-mails"
 BASE = f"/v2/notifications/emailhooks/{ORG_ID}"
+SUMMARY = {"user": {"id": "user_e2e", "name": "Me", "applications": [], "addons": []},
+           "organisations": [{"id": ORG_ID, "name": "Acme", "addons": [],
+                              "applications": [{"id": "app_a", "name": "web"}, {"id": "app_b", "name": "worker"}]}]}
 
 
 class _State:
@@ -48,6 +51,8 @@ def _handler(state: _State):
 
         def do_GET(self):
             self._record()
+            if self.path == "/v2/summary":
+                return self._answer(200, SUMMARY)
             if self.path != BASE:
                 return self._answer(404, {"message": "Not Found"})
             with state.lock:
@@ -101,11 +106,15 @@ def test_only_disable_restore_with_the_installed_clever(clever_exe, stand_in):
 
     dry = clever("--only", "app_a", "--dry-run")
     assert dry.returncode == 0, dry.stderr
-    assert [m for m, _ in state.log] == ["GET"]
+    assert state.log == [("GET", "/v2/summary"), ("GET", BASE)]  # --only is checked against the owner's services
 
-    only = clever("--only", "app_a,app_b")
+    bogus = clever("--only", "app_zzz")
+    assert bogus.returncode == 2 and "'app_zzz' is not an application or add-on of Acme" in bogus.stderr
+    assert [m for m, _ in state.log] == ["GET"] * 3
+
+    only = clever("--only", "web,app_b")  # a name and an id
     assert only.returncode == 0, only.stderr
-    assert state.log[1:] == [("GET", BASE), ("POST", BASE), ("DELETE", f"{BASE}/d1")]
+    assert state.log[3:] == [("GET", "/v2/summary"), ("GET", BASE), ("POST", BASE), ("DELETE", f"{BASE}/d1")]
     assert [h for h in state.hooks if h["name"] == NAME] == [
         {"id": "new-1", "ownerId": ORG_ID, "name": NAME, "scope": ["app_a", "app_b"],
          "events": ["META_DEPLOYMENT_RESULT"]},

@@ -61,12 +61,16 @@ def test_services_split_on_commas():
     assert p.SERVICES.convert("app_a, app_b,addon_c", None, None) == ["app_a", "app_b", "addon_c"]
 
 
+def test_services_may_be_names_with_spaces():
+    assert p.SERVICES.convert(" My App ,app_b", None, None) == ["My App", "app_b"]
+
+
 @pytest.mark.parametrize("value,message", [
     ("", "empty service id"),
     ("app_a,", "empty service id"),
     ("app_a,,app_b", "empty service id"),
-    ("app a", "service id 'app a' contains a space"),
-    ("app_a,app\tb", "contains a space"),
+    ("app_a,app\tb", "service 'app\\tb' contains a tab or line break"),
+    ("web\nworker", "contains a tab or line break"),
 ])
 def test_services_refused(value, message):
     with pytest.raises(click.BadParameter, match=re.escape(message)):

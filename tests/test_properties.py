@@ -125,7 +125,9 @@ def test_service_list_yields_clean_ids_or_a_usage_error(value):
         ids = params.ServiceList().convert(value, None, None)
     except click.BadParameter:
         return
-    assert ids and all(i and not any(c.isspace() for c in i) and "," not in i for i in ids)
+    # Inner plain spaces are allowed (application names); no other whitespace, none at either end.
+    assert ids and all(i and i == i.strip() and not any(c.isspace() and c != " " for c in i) and "," not in i
+                       for i in ids)
     assert ids == [part.strip() for part in value.split(",")]
 
 

@@ -36,6 +36,10 @@ def add_hook(
     require_org_for_services(org, services)
     rt = runtime(ctx)
     target = rt.target(org, use_linked_app=org is None)
+    if services:
+        from clever_notify.services import resolve
+
+        services = resolve(rt.client.get_summary, target.owner_id, services)
     # Keys in clever-tools' order; absent lists go as explicit nulls, as clever-tools 4.11 sends them.
     body = {**fields, "scope": hook_scope(services, target.app_id), "events": events or None}
     created = rt.client.create_hook(kind, target.owner_id, body)

@@ -146,6 +146,12 @@ def update_command(kind: str) -> click.Command:
         rt = runtime(ctx)
         target, hook = read_hook(rt, kind, hook_id, org)
         owner = target.owner_id
+        if isinstance(changes.services, list):
+            from dataclasses import replace
+
+            from clever_notify.services import resolve
+
+            changes = replace(changes, services=resolve(rt.client.get_summary, owner, changes.services))
         old, new = writable_body(kind, hook), apply(kind, hook, changes)
         if old == new:
             click.echo(f"Nothing to change: the {noun(kind)} {hook_id} already has these settings.", err=True)
@@ -181,8 +187,9 @@ def update_command(kind: str) -> click.Command:
         click.option("--event", "events", type=p.EVENTS, multiple=True, metavar="EVENT[,EVENT…]",
                      help="Only these events from now on (comma-separated, repeatable; see `clever events`)."),
         click.option("--all-events", is_flag=True, help="Every event from now on (drops the event list)."),
-        click.option("--service", "services", type=p.SERVICES, multiple=True, metavar="ID[,ID…]",
-                     help="Only these applications/add-ons from now on (comma-separated, repeatable)."),
+        click.option("--service", "services", type=p.SERVICES, multiple=True, metavar="SERVICE[,SERVICE…]",
+                     help="Only these applications/add-ons of the owner from now on, by id or name "
+                          "(comma-separated, repeatable)."),
         click.option("--all-services", is_flag=True, help="Every service of the owner from now on (drops the scope)."),
         p.org_option,
         click.option("--dry-run", is_flag=True, help="Print the request (method, path, JSON body); send nothing."),

@@ -19,14 +19,16 @@ _EVENTS = ", ".join(catalog.DEFAULT_EMAIL_HOOK_EVENTS)
 @click.command("default", context_settings=CONTEXT_SETTINGS)
 @p.org_option
 @click.option(
-    "--only", "only", type=p.SERVICES, multiple=True, metavar="ID[,ID…]",
-    help="Send those e-mails only for these applications/add-ons (comma-separated, repeatable). "
-         "A restricted copy is created first, then the old hook is deleted.",
+    "--only", "only", type=p.SERVICES, multiple=True, metavar="SERVICE[,SERVICE…]",
+    help="Send those e-mails only for these applications/add-ons of the owner, by id or name "
+         "(comma-separated, repeatable; each is checked first). A restricted copy is created first, "
+         "then the old hook is deleted.",
 )
 @click.option("--disable", is_flag=True, help="Delete the hook: no more deployment result e-mails.")
 @click.option(
     "--restore", is_flag=True,
-    help=f"Recreate the hook for every service ({_EVENTS}, whole team) if it is absent.",
+    help=f"Recreate the hook for every service ({_EVENTS}, whole team) if it is absent; "
+         "if it exists restricted, say how to widen it.",
 )
 @click.option("--dry-run", is_flag=True, help="Print the requests that would change something; send none of them.")
 @p.output_format_option
@@ -41,11 +43,13 @@ def default(ctx, org, only, disable, restore, dry_run, output):
 
     Without --org, the owner is the linked application's, else your own account.
     When several hooks have that name, every one of them is shown or changed.
+    --only takes ids or names of the owner's applications and add-ons; each is
+    checked against the owner's services before anything is changed.
 
     \b
     Examples:
       clever notify-email default --org Acme
-      clever notify-email default --org Acme --only app_…,app_… --dry-run
+      clever notify-email default --org Acme --only web,worker --dry-run
       clever notify-email default --org Acme --only app_…
       clever notify-email default --disable
       clever notify-email default --restore -F json
@@ -59,6 +63,14 @@ def default(ctx, org, only, disable, restore, dry_run, output):
 
     rt = runtime(ctx)
     target = rt.target(org, use_linked_app=True)
+    names = None
+    if services:
+        from clever_notify import services as svc
+
+        # Always checked, ids too: a scope that matches nothing would silently stop these e-mails.
+        summary = rt.client.get_summary()
+        services = svc.check(summary, target.owner_id, services)
+        names = svc.names(summary, target.owner_id)
     client = de.RecordingClient(
         rt.settings, send=not dry_run, session=rt.client.session, log=rt.log if rt.verbose else None
     )
@@ -74,12 +86,25 @@ def default(ctx, org, only, disable, restore, dry_run, output):
         _show(rt, target.owner_id, found, output, org)
         return
     if services:
-        outcome = de.restrict(client, target.owner_id, found, services)
+        outcome = de.restrict(client, target.owner_id, found, services, names)
     elif disable:
         outcome = de.disable(client, target.owner_id, found)
     else:
-        outcome = de.restore(client, target.owner_id, found)
+        outcome = de.restore(client, target.owner_id, found, _names_for_restore(rt, target.owner_id, found))
     _report(outcome, client.changes, output)
+
+
+def _names_for_restore(rt, owner_id: str, found: list[dict]) -> dict[str, str] | None:
+    """Service names for the message about a restricted default hook; ids alone when they cannot be read."""
+    if not any(h.get("scope") for h in found):
+        return None
+    from clever_notify import services as svc
+    from clever_notify.errors import ApiError, NetworkError, NotFound
+
+    try:
+        return svc.names(rt.client.get_summary(), owner_id)
+    except (ApiError, NetworkError, NotFound):  # only the wording depends on it
+        return None
 
 
 def _report(outcome, changes: list[dict], output: str) -> None:

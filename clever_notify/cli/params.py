@@ -80,7 +80,7 @@ class ConcreteEvent(click.ParamType):
 
 
 class ServiceList(click.ParamType):
-    """ID[,ID…]: application or add-on ids; no empty id, no space inside one."""
+    """SERVICE[,SERVICE…]: application or add-on ids or names (services.py resolves names); none empty."""
 
     name = "service"
 
@@ -91,8 +91,10 @@ class ServiceList(click.ParamType):
         for service_id in ids:
             if not service_id:
                 self.fail(f"empty service id in {value!r}", param, ctx)
-            if any(ch.isspace() for ch in service_id):
-                self.fail(f"service id {service_id!r} contains a space", param, ctx)
+            # A plain space is allowed: an application's name may have some ("My App"); services.py refuses
+            # any value that is neither id-looking nor one of the owner's names. Tabs and line breaks are typos.
+            if any(ch.isspace() and ch != " " for ch in service_id):
+                self.fail(f"service {service_id!r} contains a tab or line break", param, ctx)
         return ids
 
 
@@ -275,6 +277,7 @@ def event_option(f):
 
 def service_option(f):
     return click.option(
-        "--service", "services", type=SERVICES, multiple=True, metavar="ID[,ID…]",
-        help="Only these applications/add-ons (comma-separated, repeatable; requires --org).",
+        "--service", "services", type=SERVICES, multiple=True, metavar="SERVICE[,SERVICE…]",
+        help="Only these applications/add-ons of the --org owner, by id or name (comma-separated, repeatable; "
+             "requires --org).",
     )(f)

@@ -72,7 +72,7 @@ def add(ctx, name, urls, fmt, events, services, org, as_json):
       clever webhooks add "deployment results on Slack" https://hooks.slack.com/services/xxxxxx/yyyyyy/zzzzzzzzzzzzz --format slack --event META_DEPLOYMENT_RESULT
       clever webhooks add "The application failed to deploy" https://hooks.slack.com/services/xxxxxx/ --format slack --event DEPLOYMENT_FAIL
       clever webhooks add "credits added" https://hooks.slack.com/services/xxxxxx/yyyyyy/zzzzzzzzzzzzz --format raw --event META_CREDITS
-      clever webhooks add "prod deploys" https://example.org/hook --org Acme --service app_… --event META_DEPLOYMENT_RESULT
+      clever webhooks add "prod deploys" https://example.org/hook --org Acme --service web,app_… --event META_DEPLOYMENT_RESULT
       clever webhooks add "two receivers" https://a.example.org/hook https://b.example.org/hook --format raw
     """
     add_hook(
