@@ -3,26 +3,16 @@
 from __future__ import annotations
 
 import contextlib
-import json
 import socket
 import threading
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Callable
 
+from faultserver import Recorded
+
 # route(method, path, body bytes) -> (status, answer bytes)
 Route = Callable[[str, str, bytes], "tuple[int, bytes]"]
-
-
-@dataclass
-class Recorded:
-    method: str
-    path: str
-    headers: dict
-    body: bytes
-
-    def json(self):
-        return json.loads(self.body)
 
 
 @dataclass

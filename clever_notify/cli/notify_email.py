@@ -6,7 +6,7 @@ import click
 
 from clever_notify.cli import CONTEXT_SETTINGS
 from clever_notify.cli import params as p
-from clever_notify.cli.adding import add_hook
+from clever_notify.cli.hook_flows import add_hook, remove_hook
 from clever_notify.cli.listing import list_hooks, only_for_listing
 from clever_notify.cli.notify_email_default import default
 from clever_notify.cli.runtime import runtime
@@ -65,10 +65,7 @@ def remove(ctx, hook_id, org):
       clever notify-email remove 0b5c7e2a-…
       clever notify-email remove 0b5c7e2a-… --org Acme
     """
-    rt = runtime(ctx)
-    target = rt.target(org, use_linked_app=True)
-    rt.client.delete_hook(KIND, target.owner_id, hook_id)
-    click.echo(f"The e-mail notification {hook_id} has been removed.", err=True)
+    remove_hook(ctx, KIND, hook_id, org=org, noun="e-mail notification")
 
 
 @click.group(

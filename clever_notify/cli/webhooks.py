@@ -7,7 +7,7 @@ import click
 from clever_notify import catalog
 from clever_notify.cli import CONTEXT_SETTINGS
 from clever_notify.cli import params as p
-from clever_notify.cli.adding import add_hook
+from clever_notify.cli.hook_flows import add_hook, remove_hook
 from clever_notify.cli.listing import list_hooks, only_for_listing
 from clever_notify.cli.runtime import runtime
 
@@ -96,10 +96,7 @@ def remove(ctx, hook_id, org):
       clever webhooks remove 6e9f1a2c-…
       clever webhooks remove 6e9f1a2c-… --org Acme
     """
-    rt = runtime(ctx)
-    target = rt.target(org, use_linked_app=True)
-    rt.client.delete_hook(KIND, target.owner_id, hook_id)
-    click.echo(f"The webhook {hook_id} has been removed.", err=True)
+    remove_hook(ctx, KIND, hook_id, org=org, noun="webhook")
 
 
 # show/update are shared with `clever notify-email` (cli/hook_edit.py); test lives in cli/sample_delivery.py.

@@ -1,4 +1,4 @@
-"""Adding a hook, shared by `clever webhooks add` and `clever notify-email add`: same owner and scope rules."""
+"""Adding and removing a hook, shared by `clever webhooks` and `clever notify-email`: same owner and scope rules."""
 
 from __future__ import annotations
 
@@ -55,3 +55,13 @@ def report_created(created: dict, as_json: bool, message: str) -> None:
         return
     click.echo(message, err=True)
     click.echo(created.get("id", ""))
+
+
+def remove_hook(ctx: click.Context, kind: str, hook_id: str, *, org: str | None, noun: str) -> None:
+    """Delete at --org, else the linked application's owner, else the user's own account."""
+    from clever_notify.cli.runtime import runtime
+
+    rt = runtime(ctx)
+    target = rt.target(org, use_linked_app=True)
+    rt.client.delete_hook(kind, target.owner_id, hook_id)
+    click.echo(f"The {noun} {hook_id} has been removed.", err=True)
