@@ -10,16 +10,15 @@ import json
 import re
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from time import sleep
-from typing import Any, Callable
+from typing import Any
 from urllib.parse import quote, quote_plus
 
 from clever_notify import __version__
 from clever_notify.config import Settings
-from clever_notify.errors import (
-    ApiError, CleverNotifyError, NetworkError, NotAuthenticated, NotFound,
-)
+from clever_notify.errors import ApiError, CleverNotifyError, NetworkError, NotAuthenticated, NotFound
 from clever_notify.hookmatch import find_sent, same_hook
 from clever_notify.transport import check_api_host
 
@@ -423,7 +422,8 @@ class ApiClient:
             return response.json()
         except ValueError:
             ctype = self._redact(str(response.headers.get("Content-Type", "unknown type")))[:80]
-            raise ApiError(f"the API answered {status} with a body that is not JSON ({ctype}).", status=status) from None
+            raise ApiError(f"the API answered {status} with a body that is not JSON ({ctype}).",
+                           status=status) from None
 
     # --- endpoints -----------------------------------------------------------------------------------
 
@@ -491,7 +491,8 @@ class ApiClient:
                 )
                 return found
             if sends == 1:
-                self._tell(f"Note: the {noun} {name!r} was not {done} after an ambiguous failure; sending it once more.")
+                self._tell(f"Note: the {noun} {name!r} was not {done} after an ambiguous failure; "
+                           "sending it once more.")
         raise NetworkError(
             f"the {noun} {name!r} was not {done}: two tries failed ambiguously (last: {ambiguous.reason}) and the "
             "listing does not show it. Try again later."

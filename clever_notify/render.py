@@ -9,7 +9,8 @@ import json
 import os
 import re
 import sys
-from typing import IO, Any, Iterable
+from collections.abc import Iterable
+from typing import IO, Any
 
 _ABSENT = object()
 

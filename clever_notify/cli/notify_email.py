@@ -43,7 +43,7 @@ def add(ctx, name, notify, events, services, org, as_json):
       clever notify-email add "deploys" --notify ops@example.org --event META_DEPLOYMENT_RESULT
       clever notify-email add "team" --notify organisation,user_8c0b3c7a-9d3c-4d5a-8f5e-2a1f2b3c4d5e --event DEPLOYMENT_FAIL
       clever notify-email add "prod" --notify a@example.org --notify b@example.org --org Acme --service web
-    """
+    """  # noqa: E501 - examples are whole command lines
     add_hook(
         ctx, KIND, org=org, services=p.flatten(services), events=p.flatten(events), as_json=as_json,
         fields={"name": name, "notified": p.flatten(notify)}, noun="e-mail notification",
@@ -74,7 +74,8 @@ def remove(ctx, hook_id, org):
     subcommand_metavar="[COMMAND] [ARGS]...", commands=[add, remove, default],
 )
 @p.org_option
-@click.option("--list-all", is_flag=True, help="List every e-mail notification of the owner, ignoring the linked application.")
+@click.option("--list-all", is_flag=True,
+              help="List every e-mail notification of the owner, ignoring the linked application.")
 @p.output_format_option
 @click.pass_context
 def notify_email(ctx, org, list_all, output):
