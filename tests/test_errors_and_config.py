@@ -8,7 +8,7 @@ import pytest
 import requests
 import responses
 
-from conftest import API, ORG2_ID, ORG_ID, SECRET, TOKEN, USER_ID
+from helpers import API, ORG2_ID, ORG_ID, SECRET, TOKEN, USER_ID
 
 HOOKS_URL = f"{API}/v2/notifications/webhooks"
 
@@ -198,6 +198,7 @@ def test_help_command_matches_dash_dash_help(run):
     assert bad.exit_code == 2 and "no such command" in bad.stderr
 
 
+@pytest.mark.slow
 def test_python_m_and_both_scripts(clever_exe):
     import subprocess
     import sys

@@ -97,7 +97,8 @@ def test_apply_emailhook_replaces_notified():
 
 hooks = st.fixed_dictionaries(
     {"id": st.just("h"), "urls": st.lists(st.fixed_dictionaries(
-        {"format": st.sampled_from(catalog.WEBHOOK_FORMATS), "url": st.from_regex(r"https://[a-z]{1,8}", fullmatch=True)}),
+        {"format": st.sampled_from(catalog.WEBHOOK_FORMATS),
+         "url": st.from_regex(r"https://[a-z]{1,8}", fullmatch=True)}),
         max_size=3)},
     optional={"name": st.text(min_size=1, max_size=10), "scope": st.lists(st.sampled_from(["app_1", "app_2"])),
               "events": st.lists(st.sampled_from(catalog.ALL_EVENT_NAMES), max_size=3)},

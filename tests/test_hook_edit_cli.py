@@ -7,7 +7,7 @@ import json
 import pytest
 import responses
 
-from conftest import API, APP_ID, ORG_ID, USER_ID
+from helpers import API, APP_ID, ORG_ID, USER_ID
 from test_webhooks_cli import SUMMARY, assert_sent
 
 HOOKS_URL = f"{API}/v2/notifications/webhooks/{ORG_ID}"

@@ -8,7 +8,7 @@ import re
 import pytest
 import responses
 
-from conftest import API, APP_ID, ORG2_ID, ORG_ID, SECRET, TOKEN, USER_ID
+from helpers import API, APP_ID, ORG2_ID, ORG_ID, SECRET, TOKEN, USER_ID
 
 HOOKS_URL = f"{API}/v2/notifications/emailhooks"
 SUMMARY = {

@@ -9,7 +9,7 @@ import stat
 import pytest
 import responses
 
-from conftest import API, ORG2_ID, ORG_ID, TOKEN, USER_ID
+from helpers import API, ORG2_ID, ORG_ID, TOKEN, USER_ID
 
 SUMMARY_URL = f"{API}/v2/summary"
 HOOKS_URL = f"{API}/v2/notifications/webhooks"

@@ -9,7 +9,8 @@ import uuid
 from pathlib import Path
 
 import click
-from hypothesis import HealthCheck, assume, example, given, settings, strategies as st
+from hypothesis import HealthCheck, assume, example, given, settings
+from hypothesis import strategies as st
 
 from clever_notify import api, catalog, hookmatch, render
 from clever_notify.cli import params
@@ -27,7 +28,8 @@ json_values = st.recursive(
 )
 event_names = st.sampled_from(catalog.ALL_EVENT_NAMES)
 odd_case = st.builds(
-    lambda name, flips, pad: pad + "".join(c.lower() if f else c for c, f in zip(name, flips + [False] * 40)) + pad,
+    lambda name, flips, pad: pad + "".join(
+        c.lower() if f else c for c, f in zip(name, flips + [False] * 40, strict=False)) + pad,
     event_names, st.lists(st.booleans(), max_size=40), st.sampled_from(["", " ", "\t"]),
 )
 

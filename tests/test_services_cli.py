@@ -13,7 +13,7 @@ import pytest
 import responses
 
 from clever_notify.sandbox.store import Store
-from conftest import API, ORG2_ID, ORG_ID, USER_ID
+from helpers import API, ORG2_ID, ORG_ID, USER_ID
 from test_webhooks_cli import assert_sent
 
 WEB = "app_11111111-1111-4111-8111-111111111111"

@@ -7,7 +7,7 @@ import json
 import pytest
 import responses
 
-from conftest import API, APP_ID, ORG2_ID, ORG_ID, USER_ID
+from helpers import API, APP_ID, ORG2_ID, ORG_ID, USER_ID
 
 HOOKS_URL = f"{API}/v2/notifications/webhooks"
 SUMMARY = {
@@ -241,7 +241,8 @@ def test_remove_unknown_hook_is_exit_4(run, creds):
 def test_notify_email_list_json_is_clever_tools_shape(run, creds, linked_app, auth_header):
     url = f"{API}/v2/notifications/emailhooks/{ORG_ID}"
     responses.get(url, json=[
-        {"id": "e1", "ownerId": ORG_ID, "name": "Default deployment result e-mails", "events": ["META_DEPLOYMENT_RESULT"]},
+        {"id": "e1", "ownerId": ORG_ID, "name": "Default deployment result e-mails",
+         "events": ["META_DEPLOYMENT_RESULT"]},
         {"id": "e2", "ownerId": ORG_ID, "name": "ops", "scope": [APP_ID],
          "notified": [{"type": "email", "target": "a@b.c"}, {"type": "organisation"}]},
         {"id": "e3", "ownerId": ORG_ID, "name": "not mine", "scope": ["app_other"]},
