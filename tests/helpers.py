@@ -43,13 +43,25 @@ class Kind:
     command: str  # the command group: `clever <command> …`
     segment: str  # in API paths: /v2/notifications/<segment>/<owner>
     noun: str  # in messages: "webhook h1 not found"
+    add_args: tuple  # after `add NAME`: the kind's own required part
+    fields: dict  # what add_args put in the body, between "name" and "scope" (clever-tools' order)
 
     def __str__(self) -> str:  # the test id: test_x[webhooks]
         return self.command
 
+    def add(self, name: str = "n", *args: str) -> list[str]:
+        """`<command> add NAME <own part> ARGS…`"""
+        return [self.command, "add", name, *self.add_args, *args]
 
-WEBHOOKS = Kind("webhooks", "webhooks", "webhook")
-EMAILHOOKS = Kind("notify-email", "emailhooks", "e-mail notification")
+    def body(self, name: str = "n", scope: list | None = None, events: list | None = None) -> dict:
+        """The body `add` sends, in clever-tools' key order."""
+        return {"name": name, **self.fields, "scope": scope, "events": events}
+
+
+WEBHOOKS = Kind("webhooks", "webhooks", "webhook", ("https://x.org/h",),
+                {"urls": [{"format": "raw", "url": "https://x.org/h"}]})
+EMAILHOOKS = Kind("notify-email", "emailhooks", "e-mail notification", ("--notify", "organisation"),
+                  {"notified": [{"type": "organisation"}]})
 KINDS = [WEBHOOKS, EMAILHOOKS]
 
 
@@ -99,11 +111,13 @@ class _NoBody:
 NO_BODY = _NoBody()
 
 
-def assert_sent(call, method: str, path: str, body=NO_BODY, *, auth: str | None = AUTH_HEADER) -> None:
+def assert_sent(call, method: str, path: str, body=NO_BODY, *, auth: str | None = AUTH_HEADER,
+                ordered: bool | None = None) -> None:
     """`call` (a `responses` call, or a request a servers.py server recorded) is exactly this request.
 
-    `path` is a URL or a path under API. A JSON `body` must match in value and in key order (clever-tools'
-    order); without one, the request must have no body. `auth=None`: no Authorization header at all.
+    `path` is a URL or a path under API. A JSON `body` must match in value, and for a POST (unless `ordered`
+    says otherwise) in key order too: creations follow clever-tools' order. Without `body`, the request must
+    have none. `auth=None`: no Authorization header at all.
     """
     if hasattr(call, "request"):  # responses
         request = call.request
@@ -122,7 +136,7 @@ def assert_sent(call, method: str, path: str, body=NO_BODY, *, auth: str | None 
     else:
         sent = json.loads(raw)
         assert sent == body
-        if isinstance(body, dict):
+        if isinstance(body, dict) and (ordered if ordered is not None else method == "POST"):
             assert list(sent) == list(body)  # key order too
         assert headers["Content-Type"] == "application/json"
 

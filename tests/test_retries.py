@@ -20,6 +20,19 @@ from servers import HookStore, closed_port, drop, hang, reply, script
 HOOKS = hooks_path("webhooks")
 
 
+@pytest.fixture
+def stand_in(loopback, point_at):
+    """stand_in(faults, timeout=None): a HookStore served on loopback, the CLI pointed at it."""
+
+    def start(faults: dict | None = None, timeout: str | None = None):
+        store = HookStore(faults)
+        server = loopback(store)
+        point_at(server.url, timeout)
+        return store, server
+
+    return start
+
+
 def client(url: str, timeout: str = "2", notices: list | None = None) -> ApiClient:
     env = {"CLEVER_TOKEN": TOKEN, "CLEVER_SECRET": SECRET, "API_HOST": url, "CLEVER_TIMEOUT": timeout}
     return ApiClient(load_settings(env), sleep=lambda s: None,
@@ -102,11 +115,9 @@ def test_connection_refused_three_tries_then_a_sentence(run, point_at, retry_wai
 # --- DELETE -----------------------------------------------------------------------------------------
 
 
-def test_delete_404_on_a_retry_counts_as_done(run, loopback, point_at):
-    store = HookStore({"DELETE": [(True, drop())]})  # deleted, but the answer is lost
+def test_delete_404_on_a_retry_counts_as_done(run, stand_in):
+    store, server = stand_in({"DELETE": [(True, drop())]})  # deleted, but the answer is lost
     store.hooks.append({"id": "h1", "ownerId": ORG_ID, "name": "n", "urls": []})
-    server = loopback(store)
-    point_at(server.url)
     result = run("webhooks", "remove", "h1", "--org", ORG_ID)
     assert result.exit_code == 0, result.stderr
     assert result.stdout == "" and "The webhook h1 has been removed.\n" in result.stderr
@@ -122,11 +133,9 @@ def test_delete_404_on_the_first_try_is_not_found(run, loopback, point_at):
     assert server.methods() == ["DELETE"]
 
 
-def test_delete_retried_on_504(run, loopback, point_at, retry_waits):
-    store = HookStore({"DELETE": [(False, reply(504))]})
+def test_delete_retried_on_504(run, stand_in, retry_waits):
+    store, server = stand_in({"DELETE": [(False, reply(504))]})
     store.hooks.append({"id": "h1", "ownerId": ORG_ID, "name": "n", "urls": []})
-    server = loopback(store)
-    point_at(server.url)
     assert run("webhooks", "remove", "h1", "--org", ORG_ID).exit_code == 0
     assert server.methods() == ["DELETE", "DELETE"] and store.hooks == [] and retry_waits == [0.5]
 
@@ -139,10 +148,8 @@ SENT = {"name": "ci", "urls": [{"format": "raw", "url": "https://example.org/hoo
 
 
 @pytest.mark.parametrize("fault", [reply(502), reply(504), reply(503), drop()], ids=["502", "504", "503", "lost"])
-def test_post_applied_then_ambiguous_failure_is_confirmed_not_repeated(run, loopback, point_at, fault):
-    store = HookStore({"POST": [(True, fault)]})
-    server = loopback(store)
-    point_at(server.url)
+def test_post_applied_then_ambiguous_failure_is_confirmed_not_repeated(run, stand_in, fault):
+    store, server = stand_in({"POST": [(True, fault)]})
     result = run(*ADD)
     assert result.exit_code == 0, result.stderr
     assert result.stdout == "hook-1\n"
@@ -152,10 +159,8 @@ def test_post_applied_then_ambiguous_failure_is_confirmed_not_repeated(run, loop
     assert len(store.hooks) == 1
 
 
-def test_post_timed_out_after_applying_is_confirmed(run, loopback, point_at):
-    store = HookStore({"POST": [(True, hang(5))]})
-    server = loopback(store)
-    point_at(server.url, timeout="0.5")
+def test_post_timed_out_after_applying_is_confirmed(run, stand_in):
+    store, server = stand_in({"POST": [(True, hang(5))]}, timeout="0.5")
     result = run(*ADD)
     assert result.exit_code == 0, result.stderr
     assert result.stdout == "hook-1\n" and "did not answer in time" in result.stderr
@@ -163,10 +168,8 @@ def test_post_timed_out_after_applying_is_confirmed(run, loopback, point_at):
 
 
 @pytest.mark.parametrize("fault", [reply(502), reply(504), drop()], ids=["502", "504", "lost"])
-def test_post_not_applied_is_sent_exactly_once_more(run, loopback, point_at, fault):
-    store = HookStore({"POST": [(False, fault)]})
-    server = loopback(store)
-    point_at(server.url)
+def test_post_not_applied_is_sent_exactly_once_more(run, stand_in, fault):
+    store, server = stand_in({"POST": [(False, fault)]})
     result = run(*ADD)
     assert result.exit_code == 0, result.stderr
     assert result.stdout == "hook-1\n" and "sending it once more" in result.stderr
@@ -175,40 +178,32 @@ def test_post_not_applied_is_sent_exactly_once_more(run, loopback, point_at, fau
     assert len(store.hooks) == 1
 
 
-def test_post_failing_ambiguously_twice_tells_the_truth(run, loopback, point_at):
-    store = HookStore({"POST": [(False, reply(502)), (False, reply(502))]})
-    server = loopback(store)
-    point_at(server.url)
+def test_post_failing_ambiguously_twice_tells_the_truth(run, stand_in):
+    store, server = stand_in({"POST": [(False, reply(502)), (False, reply(502))]})
     result = run(*ADD)
     assert result.exit_code == 1
     assert "was not created" in result.stderr and "Traceback" not in result.output
     assert server.methods() == ["POST", "GET", "POST", "GET"] and store.hooks == []
 
 
-def test_post_second_ambiguous_failure_after_applying_is_confirmed(run, loopback, point_at):
-    store = HookStore({"POST": [(False, reply(504)), (True, drop())]})
-    server = loopback(store)
-    point_at(server.url)
+def test_post_second_ambiguous_failure_after_applying_is_confirmed(run, stand_in):
+    store, server = stand_in({"POST": [(False, reply(504)), (True, drop())]})
     result = run(*ADD)
     assert result.exit_code == 0 and result.stdout == "hook-1\n"
     assert server.methods() == ["POST", "GET", "POST", "GET"] and len(store.hooks) == 1
 
 
-def test_post_check_failing_says_it_may_or_may_not_exist(run, loopback, point_at):
-    store = HookStore({"POST": [(True, reply(502))], "GET": [(False, reply(500))]})
-    server = loopback(store)
-    point_at(server.url)
+def test_post_check_failing_says_it_may_or_may_not_exist(run, stand_in):
+    store, server = stand_in({"POST": [(True, reply(502))], "GET": [(False, reply(500))]})
     result = run(*ADD)
     assert result.exit_code == 1 and "may or may not be created" in result.stderr
     assert server.methods() == ["POST", "GET"]
 
 
-def test_post_other_hook_with_another_name_is_not_taken_for_ours(run, loopback, point_at):
-    store = HookStore({"POST": [(False, reply(502))]})
+def test_post_other_hook_with_another_name_is_not_taken_for_ours(run, stand_in):
+    store, server = stand_in({"POST": [(False, reply(502))]})
     store.hooks.append({"id": "old", "ownerId": ORG_ID, **SENT, "name": "other"})
     store.hooks.append({"id": "old2", "ownerId": ORG_ID, **SENT, "events": ["DEPLOYMENT_SUCCESS"]})
-    server = loopback(store)
-    point_at(server.url)
     result = run(*ADD)
     assert result.exit_code == 0 and result.stdout == "hook-1\n"
     assert server.methods() == ["POST", "GET", "POST"]
@@ -223,10 +218,8 @@ def test_post_definite_errors_are_not_retried(run, loopback, point_at, status):
     assert server.methods() == ["POST"]
 
 
-def test_post_429_was_refused_so_it_is_sent_again(run, loopback, point_at, retry_waits):
-    store = HookStore({"POST": [(False, reply(429, headers={"Retry-After": "1"}))]})
-    server = loopback(store)
-    point_at(server.url)
+def test_post_429_was_refused_so_it_is_sent_again(run, stand_in, retry_waits):
+    store, server = stand_in({"POST": [(False, reply(429, headers={"Retry-After": "1"}))]})
     assert run(*ADD).exit_code == 0
     assert server.methods() == ["POST", "POST"] and retry_waits == [1.0] and len(store.hooks) == 1
 
@@ -296,11 +289,9 @@ def test_ambiguous_failure_of_a_bare_post_is_a_network_error(loopback):
 
 
 @pytest.mark.parametrize("old_created", [1_600_000_000_000, "2020-09-13T12:26:40Z"], ids=["epoch-ms", "iso"])
-def test_an_older_identical_hook_is_not_taken_for_the_one_just_sent(run, loopback, point_at, old_created):
-    store = HookStore({"POST": [(False, reply(502))]})
+def test_an_older_identical_hook_is_not_taken_for_the_one_just_sent(run, stand_in, old_created):
+    store, server = stand_in({"POST": [(False, reply(502))]})
     store.hooks.append({"id": "old-twin", "ownerId": ORG_ID, **SENT, "createdAt": old_created})
-    server = loopback(store)
-    point_at(server.url)
     result = run(*ADD)
     assert result.exit_code == 0, result.stderr
     assert result.stdout == "hook-1\n"  # the resent one, not the twin created years ago
@@ -308,11 +299,9 @@ def test_an_older_identical_hook_is_not_taken_for_the_one_just_sent(run, loopbac
     assert [h["id"] for h in store.hooks] == ["old-twin", "hook-1"]
 
 
-def test_update_answered_204_is_a_success(run, loopback, point_at):
-    store = HookStore({"PUT": [(True, reply(204))]})
+def test_update_answered_204_is_a_success(run, stand_in):
+    store, server = stand_in({"PUT": [(True, reply(204))]})
     store.hooks.append({"id": "h1", "ownerId": ORG_ID, **SENT, "createdAt": 1})
-    server = loopback(store)
-    point_at(server.url)
     result = run("webhooks", "update", "h1", "--name", "renamed", "--org", ORG_ID)
     assert result.exit_code == 0, result.stderr
     assert "renamed" in result.stdout + result.stderr
