@@ -59,14 +59,6 @@ class ApiClient:
     def __repr__(self) -> str:
         return f"ApiClient(api_host={self.settings.api_host!r})"
 
-    @property
-    def session(self):
-        return self.transport.session
-
-    @property
-    def requests_sent(self) -> int:
-        return self.transport.requests_sent
-
     def recording(self, *, send: bool) -> ApiClient:
         """The same client over a RecordingTransport: its `.transport.changes` lists the changes sent (or,
         with send=False, the ones a real run would send)."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from clever_notify.errors import CleverNotifyError, NetworkError
-from clever_notify.hooks.fields import FIELDS
+from clever_notify.hooks import fields
 from clever_notify.hooks.kinds import HookKind
 
 CLOCK_SKEW_MS = 10 * 60 * 1000  # how far the API's clock may lag ours when confirming a create
@@ -20,7 +20,7 @@ CLOCK_SKEW_MS = 10 * 60 * 1000  # how far the API's clock may lag ours when conf
 def fingerprint(hook: dict) -> tuple:
     """What makes two hooks the same for the user: every compared field of the table (name, URLs or
     notified targets, events, scope)."""
-    return tuple(f.compare(hook.get(f.key)) for f in FIELDS if f.compare is not None)
+    return tuple(f.compare(hook.get(f.key)) for f in fields.FIELDS if f.compare is not None)
 
 
 def same_hook(sent: dict, listed: dict) -> bool:

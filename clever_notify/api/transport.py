@@ -403,14 +403,6 @@ class RecordingTransport:
     def settings(self) -> Settings:
         return self.inner.settings
 
-    @property
-    def session(self):
-        return self.inner.session
-
-    @property
-    def requests_sent(self) -> int:
-        return self.inner.requests_sent
-
     def say(self, line: str) -> None:
         self.inner.say(line)
 

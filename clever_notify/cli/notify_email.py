@@ -52,9 +52,7 @@ def add(ctx, name, notify, events, services, org, as_json):
     )
 
 
-notify_email = hook_group(
-    KIND,
-    help="""List e-mail notifications, or manage them with a sub-command.
+GROUP_HELP = """List e-mail notifications, or manage them with a sub-command.
 
     Without --org, the application linked in .clever.json chooses the owner and only
     the notifications that apply to it are listed; with no linked application, your
@@ -67,9 +65,9 @@ notify_email = hook_group(
       clever notify-email add --notify ops@example.org,organisation "deploys" --event META_DEPLOYMENT_RESULT
       clever notify-email default --org Acme --only app_…
       clever notify-email default --org Acme --disable
-    """,
-    list_all_help="List every e-mail notification of the owner, ignoring the linked application.",
-    commands=[add, remove_command(KIND, """Remove an e-mail notification.
+    """
+
+REMOVE_HELP = """Remove an e-mail notification.
 
     Without --org, the notification is looked for at the owner of the linked
     application, or in your own account when no application is linked.
@@ -78,6 +76,11 @@ notify_email = hook_group(
     Examples:
       clever notify-email remove 0b5c7e2a-…
       clever notify-email remove 0b5c7e2a-… --org Acme
-    """),
-              show_command(KIND), update_command(KIND), default],
+    """
+
+notify_email = hook_group(
+    KIND,
+    help=GROUP_HELP,
+    list_all_help="List every e-mail notification of the owner, ignoring the linked application.",
+    commands=[add, remove_command(KIND, REMOVE_HELP), show_command(KIND), update_command(KIND), default],
 )

@@ -52,9 +52,7 @@ def add(ctx, name, urls, fmt, events, services, org, as_json):
     )
 
 
-webhooks = hook_group(
-    KIND,
-    help="""List webhooks, or manage them with a sub-command.
+GROUP_HELP = """List webhooks, or manage them with a sub-command.
 
     Without --org, the application linked in .clever.json chooses the owner and only
     the webhooks that apply to it are listed; with no linked application, your own
@@ -65,9 +63,9 @@ webhooks = hook_group(
       clever webhooks
       clever webhooks --org Acme -F json
       clever webhooks --list-all
-    """,
-    list_all_help="List every webhook of the owner, ignoring the linked application.",
-    commands=[add, remove_command(KIND, """Remove a webhook.
+    """
+
+REMOVE_HELP = """Remove a webhook.
 
     Without --org, the webhook is looked for at the owner of the linked application,
     or in your own account when no application is linked.
@@ -76,6 +74,11 @@ webhooks = hook_group(
     Examples:
       clever webhooks remove 6e9f1a2c-…
       clever webhooks remove 6e9f1a2c-… --org Acme
-    """),
-              show_command(KIND), update_command(KIND), webhook_test_command],
+    """
+
+webhooks = hook_group(
+    KIND,
+    help=GROUP_HELP,
+    list_all_help="List every webhook of the owner, ignoring the linked application.",
+    commands=[add, remove_command(KIND, REMOVE_HELP), show_command(KIND), update_command(KIND), webhook_test_command],
 )

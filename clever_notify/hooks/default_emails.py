@@ -15,12 +15,23 @@ No click here: cli/notify_email_default.py parses the options and prints what th
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any, Protocol
 
 from clever_notify import catalog
-from clever_notify.api.client import ApiClient
 from clever_notify.errors import CleverNotifyError, NotFound
 from clever_notify.hooks.kinds import EMAILHOOKS
 from clever_notify.hooks.update import update_body
+
+
+class ApiClient(Protocol):
+    """What these operations need of the API client (api/client.py), which is handed in: this module sits
+    below the API layer and does not import it."""
+
+    transport: Any
+
+    def create_hook(self, kind: Any, owner_id: str, body: dict) -> dict: ...
+
+    def delete_hook(self, kind: Any, owner_id: str, hook_id: str) -> None: ...
 
 NAME = catalog.DEFAULT_EMAIL_HOOK_NAME
 QUOTED = f'"{NAME}"'

@@ -6,7 +6,8 @@
     WEBHOOKS.noun       "webhook"    (in messages: "The webhook h1 has been removed.")
     WEBHOOKS.command    "webhooks"   (the command group: `clever webhooks …`)
     WEBHOOKS.own_field  "urls"       (the field only this kind has; "notified" for e-mail hooks)
-    WEBHOOKS.fields     its rows of the field table (hooks/fields.py), in table order
+
+Its rows of the field table: hooks.fields.fields_of(WEBHOOKS).
 
 kind_of() accepts a HookKind or its path segment, for callers that hold the API's own spelling.
 """
@@ -27,12 +28,6 @@ class HookKind:
 
     def __str__(self) -> str:
         return self.path
-
-    @property
-    def fields(self) -> tuple:
-        from clever_notify.hooks.fields import fields_of
-
-        return fields_of(self)
 
 
 WEBHOOKS = HookKind(
