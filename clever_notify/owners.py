@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from clever_notify.api import ApiClient
+from clever_notify.api.client import ApiClient
 from clever_notify.config import LinkedApp
 from clever_notify.errors import ApiError, InputError, NotFound
 

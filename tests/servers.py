@@ -259,7 +259,7 @@ class HookStore:
     writable fields and keeps the read-only ones, as the API does.
     """
 
-    READ_ONLY = ("id", "ownerId", "createdAt", "failures", "state")
+    READ_ONLY = ("id", "ownerId", "createdAt", "failures")  # what an update cannot change
 
     def __init__(self, faults: dict | None = None, *, hooks: list[dict] | None = None, fixed: dict | None = None,
                  prefix: str = "hook-", stamp: bool = True):

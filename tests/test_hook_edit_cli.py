@@ -109,7 +109,8 @@ def test_notify_email_show_default_recipients(run, creds):
 
 # --- update: webhooks ------------------------------------------------------------------------------
 
-WRITABLE = {"name": "deploys", "urls": HOOK["urls"], "scope": [APP_ID], "events": HOOK["events"]}
+# state is sent back as read: a PUT must not flip a disabled webhook on (hooks/fields.py)
+WRITABLE = {"name": "deploys", "urls": HOOK["urls"], "scope": [APP_ID], "events": HOOK["events"], "state": "ENABLED"}
 
 
 def updated(run, *args, answer=None):
@@ -162,7 +163,7 @@ def test_update_hook_without_scope_or_events_stays_unrestricted(run, creds):
     result = run("webhooks", "update", "h2", "-o", ORG_ID, "--name", "named")
     assert result.exit_code == 0, result.stderr
     assert_sent(responses.calls[1], "PUT", f"{HOOKS_URL}/h2",
-                {"name": "named", "urls": OTHER["urls"]})
+                {"name": "named", "urls": OTHER["urls"], "state": "DISABLED"})
     assert result.stdout == "name: (none) → 'named'\n"
 
 

@@ -45,7 +45,8 @@ def test_update_then_show_then_test(clever_exe, api_and_receiver):
     get, put = api.received
     assert_sent(get, "GET", HOOKS_PATH)
     assert_sent(put, "PUT", HOOKS_PATH + "/h1",
-                {"name": "renamed", "urls": [{"format": "gitter", "url": hook_url}], "events": ["GIT_PUSH"]})
+                {"name": "renamed", "urls": [{"format": "gitter", "url": hook_url}], "events": ["GIT_PUSH"],
+                 "state": "ENABLED"})
 
     shown = clever(clever_exe, api.url, "webhooks", "show", "h1", "-o", ORG_ID)
     assert shown.returncode == 0, shown.stderr

@@ -17,11 +17,11 @@ import time
 import pytest
 import responses
 
-from clever_notify import api
-from clever_notify.api import ApiClient
+from clever_notify.api import transport as api
+from clever_notify.api.api_host import check_api_host, is_loopback_host
+from clever_notify.api.client import ApiClient
 from clever_notify.config import load_settings
 from clever_notify.errors import CleverNotifyError
-from clever_notify.transport import check_api_host, is_loopback_host
 from helpers import API, CONSUMER_KEY, ORG_ID, SECRET, TOKEN, hooks_path
 from helpers import CONSUMER_SECRET as CLEVER_TOOLS_CONSUMER_SECRET
 from servers import hang, partial, reply, script, stream
@@ -141,7 +141,7 @@ def test_ctrl_c_during_a_retry_wait_is_also_130(run, loopback, point_at, monkeyp
     def interrupted(seconds):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("clever_notify.api.sleep", interrupted)
+    monkeypatch.setattr("clever_notify.api.transport.sleep", interrupted)
     result = run("webhooks", "--org", ORG_ID)
     assert result.exit_code == 130 and "Traceback" not in result.output
 

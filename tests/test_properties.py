@@ -13,10 +13,14 @@ import pytest
 from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
-from clever_notify import api, catalog, hookmatch, render
+from clever_notify import catalog, render
+from clever_notify.api import confirm as hookmatch
+from clever_notify.api import transport as api
 from clever_notify.cli import params
 from clever_notify.config import LinkedApp, load_linked_app, load_settings, read_profile
 from clever_notify.errors import ConfigError, InputError
+from clever_notify.hooks import describe
+from clever_notify.hooks.kinds import EMAILHOOKS, WEBHOOKS
 from clever_notify.owners import is_owner_id
 
 # Modest: CI has two cores. No deadline: a loaded machine must not turn slowness into failures.
@@ -214,18 +218,18 @@ emailhooks = hooks({"notified": st.lists(st.one_of(
     st.just({"type": "organisation"}), json_values), max_size=3) | json_values})
 
 
-@pytest.mark.parametrize("kind", ["webhook", "emailhook"])
+@pytest.mark.parametrize("kind", [WEBHOOKS, EMAILHOOKS], ids=["webhook", "emailhook"])
 @PROP
 @given(data=st.data())
 def test_summary_never_crashes_and_round_trips(kind, data):
-    hook = data.draw(webhooks if kind == "webhook" else emailhooks)
-    summary = getattr(render, f"{kind}_summary")(hook)
+    hook = data.draw(webhooks if kind is WEBHOOKS else emailhooks)
+    summary = describe.summary(kind, hook)
     assert list(summary)[:1] in (["id"], ["name"], ["ownerId"], ["services"])
     assert summary["events"] == (hook["events"] if hook.get("events") is not None else ["ALL"])
-    if kind == "emailhook":
+    if kind is EMAILHOOKS:
         assert isinstance(summary["notified"], list)
     assert json.loads(render.to_json(summary)) == summary
-    getattr(render, f"{kind}_block")(summary)
+    describe.list_block(kind, summary)
 
 
 @PROP
@@ -250,7 +254,7 @@ def test_retry_after_and_backoff_stay_bounded(value):
     assert seconds is None or seconds >= 0
     waited = 0.0
     for attempt in range(1, api.MAX_TRIES):
-        delay = api.ApiClient._delay(attempt, value, waited)
+        delay = api.retry_delay(attempt, value, waited)
         assert delay is None or 0 < delay <= api.MAX_TOTAL_WAIT
         waited += delay or 0
     assert waited <= api.MAX_TOTAL_WAIT

@@ -10,8 +10,8 @@ import requests
 import responses
 from urllib3.exceptions import MaxRetryError, NewConnectionError
 
-from clever_notify import api
-from clever_notify.api import ApiClient
+from clever_notify.api import transport as api
+from clever_notify.api.client import ApiClient
 from clever_notify.config import load_settings
 from clever_notify.errors import NetworkError
 from helpers import API, ORG_ID, SECRET, TOKEN, hooks_path
@@ -88,7 +88,7 @@ def test_total_wait_is_bounded_even_when_every_answer_asks_for_more(loopback, re
     server = loopback(script(reply(503, headers={"Retry-After": "999"})))
     waits: list[float] = []
     c = client(server.url)
-    c._sleep = waits.append
+    c.transport._sleep = waits.append
     with pytest.raises(Exception, match="503"):
         c.list_hooks("webhooks", ORG_ID)
     assert len(server.received) == api.MAX_TRIES
