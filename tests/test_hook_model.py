@@ -8,8 +8,6 @@ import json
 import pytest
 import responses
 
-from conftest import API, ORG_ID, SECRET, TOKEN
-from test_webhooks_cli import assert_sent
 from clever_notify.api import confirm
 from clever_notify.api.client import ApiClient
 from clever_notify.api.transport import RecordingTransport
@@ -18,6 +16,8 @@ from clever_notify.errors import ExitCode, InputError, NetworkError, NotAuthenti
 from clever_notify.hooks import describe, fields
 from clever_notify.hooks.kinds import EMAILHOOKS, KINDS, WEBHOOKS, kind_of
 from clever_notify.hooks.update import ALL, diff, sent_back, update_body
+from conftest import API, ORG_ID, SECRET, TOKEN
+from test_webhooks_cli import assert_sent
 
 SETTINGS_ENV = {"CLEVER_TOKEN": TOKEN, "CLEVER_SECRET": SECRET, "API_HOST": API}
 

@@ -17,7 +17,8 @@ notices (a write confirmed after an ambiguous failure) go to the `notice` callba
 from __future__ import annotations
 
 import time
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 from urllib.parse import quote
 
 from clever_notify.api import confirm
@@ -98,7 +99,9 @@ class ApiClient:
             return response.json()
         except ValueError:
             ctype = self.transport.redact(str(response.headers.get("Content-Type", "unknown type")))[:80]
-            raise ApiError(f"the API answered {status} with a body that is not JSON ({ctype}).", status=status) from None
+            raise ApiError(
+                f"the API answered {status} with a body that is not JSON ({ctype}).", status=status
+            ) from None
 
     # --- endpoints -----------------------------------------------------------------------------------
 

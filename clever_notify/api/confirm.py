@@ -8,7 +8,8 @@ Notices for the user go through the `notice` callback the CLI supplies: nothing 
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from clever_notify.errors import CleverNotifyError, NetworkError
 from clever_notify.hooks import fields

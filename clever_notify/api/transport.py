@@ -15,15 +15,16 @@ from __future__ import annotations
 import json
 import re
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from time import sleep
-from typing import Any, Callable
+from typing import Any
 from urllib.parse import quote, quote_plus
 
 from clever_notify import __version__
+from clever_notify.api.api_host import check_api_host
 from clever_notify.config import Settings
 from clever_notify.errors import ApiError, CleverNotifyError, NetworkError
-from clever_notify.api.api_host import check_api_host
 
 MAX_ERROR_TEXT = 300
 

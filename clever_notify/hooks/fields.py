@@ -26,8 +26,9 @@ The sandbox (clever_notify/sandbox/) keeps its own field handling on purpose: it
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 from clever_notify import catalog
 from clever_notify.hooks import words
