@@ -177,6 +177,19 @@ def test_recording_real_run_sends_and_records():
                                        "body": {"name": "n"}}]
 
 
+@responses.activate
+def test_recording_real_run_lists_only_the_changes_the_api_accepted():
+    base = hooks_url("emailhooks")
+    responses.delete(f"{base}/gone", status=404, json={"message": "Not Found"})
+    responses.delete(f"{base}/e1", status=204)
+    live = client().recording(send=True)
+    with pytest.raises(NotFound):
+        live.delete_hook(EMAILHOOKS, ORG_ID, "gone")
+    live.delete_hook(EMAILHOOKS, ORG_ID, "e1")
+    assert [c.request.method for c in responses.calls] == ["DELETE", "DELETE"]
+    assert live.transport.changes == [{"method": "DELETE", "path": f"/v2/notifications/emailhooks/{ORG_ID}/e1"}]
+
+
 # --- notices go through the callback: nothing below the CLI prints ----------------------------------
 
 
@@ -217,3 +230,17 @@ def test_field_rows_are_frozen():
     with pytest.raises(dataclasses.FrozenInstanceError):
         fields.FIELDS[0].key = "x"  # type: ignore[misc]
     assert json.dumps([f.key for f in fields.FIELDS])
+
+
+@responses.activate
+def test_default_disable_json_reports_only_the_deletes_that_happened(run, creds):
+    base = hooks_url("emailhooks")
+    name = "Default deployment result e-mails"
+    responses.get(base, json=[{"id": "d1", "name": name}, {"id": "d2", "name": name}])
+    responses.delete(f"{base}/d1", status=404, json={"message": "Not Found"})  # removed meanwhile
+    responses.delete(f"{base}/d2", status=204)
+    result = run("notify-email", "default", "--org", ORG_ID, "--disable", "-F", "json")
+    assert result.exit_code == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert report["deleted"] == ["d2"]
+    assert report["requests"] == [{"method": "DELETE", "path": f"/v2/notifications/emailhooks/{ORG_ID}/d2"}]
