@@ -1,0 +1,1 @@
+"""What a hook is, independent of I/O."""
