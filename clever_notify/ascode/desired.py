@@ -87,6 +87,7 @@ def check(doc: Document, name: str) -> DesiredFile:
     problems: list[Problem] = []
     warnings: list[Problem] = []
     data = rules.check(rules.FILE, doc.data, (), doc, problems, warnings)
+    _unique(doc, problems)  # on the values as read: reported with the other problems, not after they are fixed
     if problems:
         raise FileInvalid(name, problems)
     owners = []
@@ -97,10 +98,7 @@ def check(doc: Document, name: str) -> DesiredFile:
             if word in section:
                 owner.hooks[kind] = [_wanted(kind, hook, path + (word, i), owner)
                                      for i, hook in enumerate(section[word])]
-                _unique(owner.hooks[kind], kind, doc, problems)
         owners.append(owner)
-    if problems:
-        raise FileInvalid(name, problems)
     return DesiredFile(name, doc, owners, warnings)
 
 
@@ -135,23 +133,33 @@ def _dedupe(items: list) -> list:
     return out
 
 
-def _unique(hooks: list[Wanted], kind: str, doc: Document, problems: list[Problem]) -> None:
-    """No id twice; no name twice, unless every hook with that name carries its id."""
-    first_id: dict[str, Path] = {}
-    named: dict[str, list[Wanted]] = {}
-    for w in hooks:
-        if w.id is not None:
-            if w.id in first_id:
-                problems.append(Problem(w.where + ("id",), doc.line(w.where + ("id",)),
-                                        f"id {w.id} also at {format_path(first_id[w.id])}"))
-            first_id.setdefault(w.id, w.where)
-        if w.name is not None:
-            named.setdefault(w.name, []).append(w)
-    noun = "webhook" if kind == WEBHOOKS else "e-mail notification"
-    for name, same in named.items():
-        if len(same) > 1 and any(w.id is None for w in same):
-            for w in same[1:]:
-                problems.append(Problem(w.where + ("name",), doc.line(w.where + ("name",)),
-                                        f"another {noun} of this owner is named {name!r} "
-                                        f"({format_path(same[0].where)}); names identify hooks: make them differ, "
-                                        "or give each its `id:`"))
+def _unique(doc: Document, problems: list[Problem]) -> None:
+    """No id twice for one owner and kind; no name twice, unless every hook with that name carries its id."""
+    owners = doc.data.get("owners") if isinstance(doc.data, dict) else None
+    for key, section in (owners or {}).items() if isinstance(owners, dict) else ():
+        for word, kind in SECTIONS.items():
+            hooks = section.get(word) if isinstance(section, dict) else None
+            if not isinstance(hooks, list):
+                continue
+            first_id: dict[str, Path] = {}
+            named: dict[str, list[tuple[Path, bool]]] = {}
+            for i, hook in enumerate(hooks):
+                if not isinstance(hook, dict):
+                    continue
+                where = ("owners", key, word, i)
+                hook_id, hook_name = hook.get("id"), hook.get("name")
+                if isinstance(hook_id, str):
+                    if hook_id.strip() in first_id:
+                        problems.append(Problem(where + ("id",), doc.line(where + ("id",)),
+                                                f"id {hook_id.strip()} also at {format_path(first_id[hook_id.strip()])}"))
+                    first_id.setdefault(hook_id.strip(), where)
+                if isinstance(hook_name, str) and hook_name.strip():
+                    named.setdefault(hook_name, []).append((where, isinstance(hook_id, str)))
+            noun = "webhook" if kind == WEBHOOKS else "e-mail notification"
+            for hook_name, same in named.items():
+                if len(same) > 1 and not all(has_id for _, has_id in same):
+                    for where, _ in same[1:]:
+                        problems.append(Problem(
+                            where + ("name",), doc.line(where + ("name",)),
+                            f"another {noun} of this owner is named {hook_name!r} ({format_path(same[0][0])}); "
+                            "names identify hooks: make them differ, or give each its `id:`"))

@@ -20,6 +20,8 @@ Path = tuple  # ("owners", "Acme", "webhooks", 1, "events", 0)
 
 _PLAIN_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
 _VARIABLE = re.compile(r"\$(\$|\{([^}]*)\})")
+_SEQ_TAG = "tag:yaml.org,2002:seq"
+_MAP_TAG = "tag:yaml.org,2002:map"
 _VARIABLE_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
@@ -152,6 +154,9 @@ class _Walker:
         self.doc.lines.setdefault(path, node.start_mark.line + 1)
         if isinstance(node, yaml.ScalarNode):
             return self.loader.construct_object(node, deep=True)
+        if node.tag not in (_SEQ_TAG, _MAP_TAG):  # !!python/… and friends: refused, as safe_load refuses them
+            raise yaml.constructor.ConstructorError(None, None, f"could not determine a constructor for the tag "
+                                                                f"{node.tag!r}", node.start_mark)
         if id(node) in self.stack:
             raise FileProblems([Problem(path, node.start_mark.line + 1, "a value contains itself (recursive alias)")])
         self.stack.add(id(node))
