@@ -108,13 +108,20 @@ def _print_problems(exc, output_json: bool) -> None:
         click.echo(render.to_json({"valid": False, "problems": exc.as_json()}))
 
 
+def _readers(rt) -> int:
+    """Concurrent list reads: the in-process sandbox answers without latency, so threads would only contend."""
+    from clever_notify.ascode.remote import MAX_READERS
+
+    return 1 if rt.sandbox else MAX_READERS
+
+
 def _plan(rt, file: str, prune: bool, output_json: bool):
     from clever_notify.ascode.source import Problem
     from clever_notify.hooks.plan import make_plan
 
     wanted, owner_inputs, desired_file = _load(rt, file, output_json)
     try:
-        inputs, resolved = owner_inputs(rt.client, wanted)
+        inputs, resolved = owner_inputs(rt.client, wanted, workers=_readers(rt))
         plan = make_plan(inputs, prune=prune)
         if plan.refusals:
             doc = wanted.document
@@ -316,7 +323,7 @@ def export_command(ctx, orgs, all_owners, output_file, url_placeholders, output,
     owners = _export_owners(rt, list(orgs), all_owners)
     from clever_notify.ascode.remote import read_hooks
 
-    state = read_hooks(rt.client, [o.owner_id for o in owners])
+    state = read_hooks(rt.client, [o.owner_id for o in owners], _readers(rt))
     for o in owners:
         o.hooks = state[o.owner_id]
     data, placeholders = export.document(owners, placeholders=url_placeholders)
