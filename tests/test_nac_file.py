@@ -12,6 +12,7 @@ from clever_notify import catalog
 from clever_notify.ascode import rules
 from clever_notify.ascode.desired import FileInvalid, read
 from clever_notify.ascode.source import format_path
+from clever_notify.hooks.kinds import EMAILHOOKS, WEBHOOKS
 
 GOOD = """\
 version: 1
@@ -48,12 +49,12 @@ def test_good_file_reads_into_api_fields(tmp_path):
     desired = read(write(tmp_path, GOOD), {})
     (acme,) = desired.owners
     assert acme.key == "Acme" and acme.line == 3
-    (hook,) = acme.hooks["webhooks"]
+    (hook,) = acme.hooks[WEBHOOKS]
     assert hook.fields == {"name": "deployment results on Slack",
                            "urls": [{"format": "slack", "url": "https://hooks.slack.com/services/a"}],
                            "events": ["META_DEPLOYMENT_RESULT"], "scope": None}
     assert list(acme.services.values()) == ["web", "worker"]
-    (mail,) = acme.hooks["emailhooks"]
+    (mail,) = acme.hooks[EMAILHOOKS]
     assert mail.fields["notified"] == [{"type": "organisation"}]
 
 
@@ -118,7 +119,7 @@ def test_formats_checked_and_case_folded(tmp_path):
          "unknown webhook format 'teams'; choose one of: raw, slack, gitter, flowdock"),
     ]
     good = read(write(tmp_path, text.replace("teams", "raw")), {})
-    assert good.owners[0].hooks["webhooks"][0].fields["urls"][0] == {"format": "slack", "url": "https://a.org"}
+    assert good.owners[0].hooks[WEBHOOKS][0].fields["urls"][0] == {"format": "slack", "url": "https://a.org"}
 
 
 def test_plain_http_is_a_warning_not_a_problem(tmp_path):
@@ -140,7 +141,7 @@ def test_notify_targets_checked(tmp_path, target, message):
 
 def test_notify_targets_become_api_entries(tmp_path):
     text = "version: 1\nowners:\n  A:\n    emails:\n      - name: x\n        notify: [a@x.org, Organisation, user_abc, a@x.org]\n"
-    (hook,) = read(write(tmp_path, text), {}).owners[0].hooks["emailhooks"]
+    (hook,) = read(write(tmp_path, text), {}).owners[0].hooks[EMAILHOOKS]
     assert hook.fields["notified"] == [{"type": "email", "target": "a@x.org"}, {"type": "organisation"},
                                        {"type": "userid", "target": "user_abc"}]
 
@@ -222,7 +223,7 @@ def test_every_problem_reported_at_once(tmp_path):
 def test_variables_expanded_and_remembered(tmp_path):
     text = "version: 1\nowners:\n  A:\n    webhooks:\n      - name: x\n        urls: [{url: '${HOOK_URL}/p?a=$$1'}]\n"
     desired = read(write(tmp_path, text), {"HOOK_URL": "https://a.org/T0KEN"})
-    assert desired.owners[0].hooks["webhooks"][0].fields["urls"][0]["url"] == "https://a.org/T0KEN/p?a=$1"
+    assert desired.owners[0].hooks[WEBHOOKS][0].fields["urls"][0]["url"] == "https://a.org/T0KEN/p?a=$1"
     assert desired.variables == {"HOOK_URL": "https://a.org/T0KEN"}
 
 
@@ -276,7 +277,7 @@ def test_merge_keys_work(tmp_path):
           - <<: *base
             name: b
     """
-    hooks = read(write(tmp_path, text), {}).owners[0].hooks["webhooks"]
+    hooks = read(write(tmp_path, text), {}).owners[0].hooks[WEBHOOKS]
     assert [(h.name, h.fields["events"]) for h in hooks] == [("a", ["GIT_PUSH"]), ("b", ["GIT_PUSH"])]
 
 

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from clever_notify import catalog, services
 from clever_notify.ascode import desired, export, remote
 from clever_notify.ascode.source import parse
+from clever_notify.hooks.kinds import EMAILHOOKS, WEBHOOKS
 from clever_notify.hooks.plan import OwnerInput, make_plan
 
 PROP = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -50,7 +51,7 @@ def states(draw):
             if value is not None:
                 hook[key] = value
         mails.append(hook)
-    return {"webhooks": webhooks, "emailhooks": mails}
+    return {WEBHOOKS: webhooks, EMAILHOOKS: mails}
 
 
 def exported(state) -> str:
@@ -69,7 +70,7 @@ def test_an_exported_state_plans_no_change(state):
     plan = make_plan(inputs, prune=True)
     assert plan.refusals == []
     assert plan.actions == []
-    assert plan.unchanged == len(state["webhooks"]) + len(state["emailhooks"])
+    assert plan.unchanged == len(state[WEBHOOKS]) + len(state[EMAILHOOKS])
 
 
 @PROP

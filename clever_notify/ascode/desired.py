@@ -18,7 +18,8 @@ from clever_notify.ascode.source import (
     parse,
 )
 from clever_notify.errors import InputError
-from clever_notify.hooks.plan import EMAILHOOKS, WEBHOOKS, Wanted
+from clever_notify.hooks.kinds import EMAILHOOKS, WEBHOOKS, HookKind
+from clever_notify.hooks.plan import Wanted
 
 SECTIONS = {"webhooks": WEBHOOKS, "emails": EMAILHOOKS}  # the file's words → the API's kinds
 SECTION_OF = {v: k for k, v in SECTIONS.items()}
@@ -29,7 +30,7 @@ class OwnerSection:
     key: str  # as the file writes it: a name, an id, or `self`
     path: Path
     line: int | None
-    hooks: dict[str, list[Wanted]]  # only the kinds the file has a section for
+    hooks: dict[HookKind, list[Wanted]]  # only the kinds the file has a section for
     services: dict[Path, str] = field(default_factory=dict)  # each service as written, by its path
 
 
@@ -102,7 +103,7 @@ def check(doc: Document, name: str) -> DesiredFile:
     return DesiredFile(name, doc, owners, warnings)
 
 
-def _wanted(kind: str, hook: dict, path: Path, owner: OwnerSection) -> Wanted:
+def _wanted(kind: HookKind, hook: dict, path: Path, owner: OwnerSection) -> Wanted:
     fields: dict = {"name": hook.get("name")}
     if kind == WEBHOOKS:
         fields["urls"] = _dedupe([{"format": u.get("format", catalog.DEFAULT_WEBHOOK_FORMAT), "url": u["url"]}
@@ -155,7 +156,7 @@ def _unique(doc: Document, problems: list[Problem]) -> None:
                     first_id.setdefault(hook_id.strip(), where)
                 if isinstance(hook_name, str) and hook_name.strip():
                     named.setdefault(hook_name, []).append((where, isinstance(hook_id, str)))
-            noun = "webhook" if kind == WEBHOOKS else "e-mail notification"
+            noun = kind.noun
             for hook_name, same in named.items():
                 if len(same) > 1 and not all(has_id for _, has_id in same):
                     for where, _ in same[1:]:

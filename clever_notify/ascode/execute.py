@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from clever_notify.ascode.render import Mask, step_words
-from clever_notify.errors import EXIT_API, CleverNotifyError, NotFound
+from clever_notify.errors import CleverNotifyError, ExitCode, NotFound
 from clever_notify.hooks.plan import Action, Plan
 
 
@@ -25,7 +25,7 @@ class Step:
 class ApplyFailed(CleverNotifyError):
     """Raised when a step of `apply` fails: the message says which steps were done and which were not."""
 
-    exit_code = EXIT_API
+    exit_code = ExitCode.API
 
     def __init__(self, message: str, steps: list[Step]):
         super().__init__(message)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from clever_notify import catalog
 from clever_notify.ascode.desired import SECTION_OF
-from clever_notify.hooks.plan import KINDS, WEBHOOKS
+from clever_notify.hooks.kinds import KINDS, WEBHOOKS, HookKind
 
 HEADER = ("# Clever Cloud notifications (clever-notify). `clever notifications plan FILE` compares this file\n"
           "# with the API, `clever notifications apply FILE` makes the API match it.\n")
@@ -23,7 +23,7 @@ HEADER = ("# Clever Cloud notifications (clever-notify). `clever notifications p
 class ExportOwner:
     key: str  # how the file names the owner: `self`, its name, or its id when the name is not unique
     owner_id: str
-    hooks: dict[str, list[dict]]
+    hooks: dict[HookKind, list[dict]]
     service_names: dict[str, str] = field(default_factory=dict)  # id → name, unique names only
 
 
@@ -74,7 +74,7 @@ def _literal(value) -> str:
     return str(value).replace("$", "$$")
 
 
-def _hook(kind: str, hook: dict, owner: ExportOwner, *, needs_id: bool, placeholders: list | None) -> dict:
+def _hook(kind: HookKind, hook: dict, owner: ExportOwner, *, needs_id: bool, placeholders: list | None) -> dict:
     out: dict = {}
     if needs_id:
         out["id"] = _literal(hook.get("id"))

@@ -14,7 +14,8 @@ from clever_notify import services
 from clever_notify.ascode.desired import DesiredFile, OwnerSection
 from clever_notify.ascode.source import Problem
 from clever_notify.errors import InputError, NotFound
-from clever_notify.hooks.plan import KINDS, OwnerInput, Wanted
+from clever_notify.hooks.kinds import KINDS, HookKind
+from clever_notify.hooks.plan import OwnerInput, Wanted
 
 MAX_READERS = 8  # concurrent list reads: enough to hide latency, few enough to stay polite with the API
 
@@ -74,9 +75,9 @@ def _in_summary(summary: dict, owner_id: str) -> bool:
     return any(isinstance(e, dict) and e.get("id") == owner_id for e in entries)
 
 
-def wanted_with_scope(resolved: Resolved, summary_of) -> dict[str, list[Wanted]]:
+def wanted_with_scope(resolved: Resolved, summary_of) -> dict[HookKind, list[Wanted]]:
     """The section's hooks with `services` turned into the scope's ids (names were checked by resolve)."""
-    out: dict[str, list[Wanted]] = {}
+    out: dict[HookKind, list[Wanted]] = {}
     section = resolved.section
     for kind, hooks in section.hooks.items():
         out[kind] = []
@@ -87,12 +88,12 @@ def wanted_with_scope(resolved: Resolved, summary_of) -> dict[str, list[Wanted]]
     return out
 
 
-def read_hooks(client, owner_ids_: list[str], workers: int = MAX_READERS) -> dict[str, dict[str, list[dict]]]:
+def read_hooks(client, owner_ids_: list[str], workers: int = MAX_READERS) -> dict[str, dict[HookKind, list[dict]]]:
     """owner id → kind → hooks, both lists of every owner, at most `workers` requests at a time."""
     jobs = [(o, k) for o in owner_ids_ for k in KINDS]
     if not jobs:
         return {}
-    out: dict[str, dict[str, list[dict]]] = {o: {} for o in owner_ids_}
+    out: dict[str, dict[HookKind, list[dict]]] = {o: {} for o in owner_ids_}
     with ThreadPoolExecutor(max_workers=max(1, min(workers, len(jobs)))) as pool:
         futures = [(o, k, pool.submit(client.list_hooks, k, o)) for o, k in jobs]
         for o, k, future in futures:

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import quote
 
-from clever_notify.hooks.plan import KINDS, WEBHOOKS, Action, Plan
+from clever_notify.api.client import hooks_path
+from clever_notify.ascode.desired import SECTION_OF
+from clever_notify.hooks.fields import fields_of
+from clever_notify.hooks.kinds import KINDS, HookKind
+from clever_notify.hooks.plan import Action, Plan
 from clever_notify.render import printable
 
-# The file's words for the API's fields and kinds: plans speak the language of the file being reviewed.
-FIELD_WORDS = {"name": "name", "urls": "urls", "notified": "notify", "events": "events", "scope": "services"}
-NOUNS = {"webhooks": ("webhook", "webhooks"), "emailhooks": ("e-mail notification", "e-mail notifications")}
-SECTION_WORDS = {"webhooks": "webhooks", "emailhooks": "emails"}
 SHORT_VALUE = 4  # a variable's value shorter than this is masked only where it is the whole value
 
 
@@ -40,13 +39,12 @@ class Mask:
         return value
 
 
-def noun(kind: str, count: int = 1) -> str:
-    return NOUNS[kind][0 if count == 1 else 1]
+def noun(kind: HookKind, count: int = 1) -> str:
+    return kind.noun if count == 1 else kind.nouns
 
 
 def request_path(action: Action) -> str:
-    base = f"/v2/notifications/{action.kind}/{quote(action.owner_id, safe='')}"
-    return base if action.op == "create" else f"{base}/{quote(str(action.hook_id), safe='')}"
+    return hooks_path(action.kind, action.owner_id, None if action.op == "create" else str(action.hook_id))
 
 
 def request_method(action: Action) -> str:
@@ -56,26 +54,20 @@ def request_method(action: Action) -> str:
 # --- words ---------------------------------------------------------------------------------------
 
 
-def describe(key: str, value: Any, service_names: dict[str, str]) -> str:
-    if key == "name":
-        return "(none)" if value is None else f'"{value}"'
-    if key == "urls":
-        return ", ".join(f"{u.get('url')} ({u.get('format') or 'raw'})" for u in value or [] if isinstance(u, dict)) \
-            or "(none)"
-    if key == "notified":
-        if value is None:
-            return "whole team"
-        return ", ".join(
-            "organisation" if str(t.get("type")).lower() == "organisation" else str(t.get("target"))
-            for t in value if isinstance(t, dict)
-        ) or "nobody"
+def _field(kind: HookKind, key: str):
+    return next(f for f in fields_of(kind) if f.key == key)
+
+
+def label(kind: HookKind, key: str) -> str:
+    return _field(kind, key).label
+
+
+def describe(kind: HookKind, key: str, value: Any, owner_id: str, service_names: dict[str, str]) -> str:
+    """A field's value in the words `update` uses (the field table's); services also by name where known."""
+    shown = _field(kind, key).change(value, owner_id)
     if key == "scope":
-        if not value:
-            return "all services"
-        return ", ".join(f"{service_names[s]} ({s})" if s in service_names else str(s) for s in value)
-    if key == "events":
-        return ", ".join(str(e) for e in value) if value else "all events"
-    return str(value)
+        shown = [f"{service_names[s]} ({s})" if s in service_names else s for s in shown]
+    return ", ".join(shown)
 
 
 def title(action: Action, mask: Mask) -> str:
@@ -100,12 +92,12 @@ def human(plan: Plan, mask: Mask, service_names: dict[str, dict[str, str]], *, p
         for a in actions:
             lines.append(f"  {marks[a.op]} {a.op} {title(a, mask)}")
             for change in a.changes:
-                word = FIELD_WORDS.get(change.field, change.field)
-                new = mask.text(describe(change.field, change.new, names))
+                word = label(a.kind, change.field)
+                new = mask.text(describe(a.kind, change.field, change.new, a.owner_id, names))
                 if a.op == "create":
                     lines.append(printable(f"      {word}: {new}"))
                 else:
-                    old = mask.text(describe(change.field, change.old, names))
+                    old = mask.text(describe(a.kind, change.field, change.old, a.owner_id, names))
                     lines.append(printable(f"      {word}: {old} → {new}"))
         counts = []
         unchanged = sum(owner.unchanged.values())
@@ -118,7 +110,7 @@ def human(plan: Plan, mask: Mask, service_names: dict[str, dict[str, str]], *, p
             if kind in owner.managed:
                 counts.append(f"{n} {noun(kind, n)} not in the file (kept; --prune deletes them)")
             else:
-                counts.append(f"{n} {noun(kind, n)} not managed (no `{SECTION_WORDS[kind]}:` section)")
+                counts.append(f"{n} {noun(kind, n)} not managed (no `{SECTION_OF[kind]}:` section)")
         if not actions and not counts:
             counts.append("no hooks")
         if counts:
@@ -141,9 +133,9 @@ def summary(plan: Plan) -> str:
 
 def action_json(action: Action, mask: Mask) -> dict:
     out: dict = {
-        "action": action.op, "kind": action.kind, "owner": action.owner, "ownerId": action.owner_id,
+        "action": action.op, "kind": action.kind.path, "owner": action.owner, "ownerId": action.owner_id,
         "name": action.name, "id": action.hook_id,
-        "changes": [{"field": FIELD_WORDS.get(c.field, c.field), "old": c.old, "new": c.new} for c in action.changes],
+        "changes": [{"field": c.field, "old": c.old, "new": c.new} for c in action.changes],
         "request": {"method": request_method(action), "path": request_path(action)},
     }
     if action.body is not None:
@@ -157,10 +149,8 @@ def plan_json(plan: Plan, mask: Mask) -> dict:
         "create": plan.count("create"), "update": plan.count("update"), "delete": plan.count("delete"),
         "unchanged": plan.unchanged, "unmanaged": plan.unmanaged,
         "actions": [action_json(a, mask) for a in plan.actions],
-        "owners": [{"owner": o.owner, "ownerId": o.owner_id, "managed": list(o.managed),
-                    "unchanged": o.unchanged, "unmanaged": o.unmanaged} for o in plan.owners],
+        "owners": [{"owner": o.owner, "ownerId": o.owner_id, "managed": [k.path for k in o.managed],
+                    "unchanged": {k.path: n for k, n in o.unchanged.items()},
+                    "unmanaged": {k.path: n for k, n in o.unmanaged.items()}} for o in plan.owners],
     }
 
-
-def is_webhook(action: Action) -> bool:
-    return action.kind == WEBHOOKS

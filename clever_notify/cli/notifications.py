@@ -10,7 +10,7 @@ import click
 from clever_notify.cli import CONTEXT_SETTINGS
 from clever_notify.cli import params as p
 from clever_notify.cli.runtime import runtime
-from clever_notify.errors import EXIT_API, CleverNotifyError, InputError
+from clever_notify.errors import CleverNotifyError, ExitCode, InputError
 
 
 def _format_options(f):
@@ -79,7 +79,7 @@ class _DetailedExitCommand(click.Command):
             return super().parse_args(ctx, args)
         except click.UsageError as exc:
             if detailed:
-                exc.exit_code = EXIT_API
+                exc.exit_code = ExitCode.API
             raise
 
 
@@ -166,7 +166,7 @@ def plan_command(ctx, file, prune, detailed_exitcode, output, as_json):
         wanted, plan, names = _plan(rt, file, prune, output_json)
     except CleverNotifyError as exc:
         if detailed_exitcode:
-            exc.exit_code = EXIT_API  # 2 means "changes" here: every error is 1
+            exc.exit_code = ExitCode.API  # 2 means "changes" here: every error is 1
         raise
     mask = words.Mask(wanted.variables)
     if output_json:
@@ -242,13 +242,9 @@ def apply_command(ctx, file, prune, dry_run, yes, output, as_json):
             )
         if not click.confirm(f"Delete {deletes} hook{'s' if deletes != 1 else ''} as shown above?", err=True):
             click.echo("Nothing was changed.", err=True)
-            ctx.exit(EXIT_API)
-    client = rt.client
-    if dry_run:
-        from clever_notify.default_emails import RecordingClient
-
-        client = RecordingClient(rt.settings, send=False, session=rt.client.session,
-                                 log=rt.log if rt.verbose else None)
+            ctx.exit(ExitCode.API)
+    # One recording transport serves every --dry-run: the same code runs, its changes are recorded, not sent.
+    client = rt.recording_client(dry_run=True) if dry_run else rt.client
 
     def report(n, total, step):
         if dry_run:
@@ -266,7 +262,7 @@ def apply_command(ctx, file, prune, dry_run, yes, output, as_json):
     if output_json:
         click.echo(render.to_json(_apply_json(plan, steps, mask, dry_run)))
     elif dry_run:
-        for request in client.changes:
+        for request in client.transport.changes:
             click.echo(f"\n{request['method']} {request['path']}")
             if "body" in request:
                 click.echo(render.to_json(mask.value(request["body"])))

@@ -10,19 +10,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from clever_notify import catalog
-
-WEBHOOKS = "webhooks"
-EMAILHOOKS = "emailhooks"
-KINDS = (WEBHOOKS, EMAILHOOKS)
-READ_ONLY = ("id", "ownerId", "createdAt", "failures")  # never sent back in a PUT
+from clever_notify.hooks.fields import NOT_SENT, Field, fields_of
+from clever_notify.hooks.kinds import KINDS, HookKind
+from clever_notify.hooks.update import update_body
 
 
 @dataclass(frozen=True)
 class Wanted:
     """One hook of the file, its fields in the API's words (`scope` holds service ids)."""
 
-    kind: str
+    kind: HookKind
     name: str | None
     id: str | None
     fields: dict  # name, urls | notified, events, scope; None = "all" (or, for notified, the whole team)
@@ -39,7 +36,7 @@ class Change:
 @dataclass
 class Action:
     op: str  # "create" | "update" | "delete"
-    kind: str
+    kind: HookKind
     owner: str  # the owner as the file names it
     owner_id: str
     name: str | None
@@ -53,17 +50,17 @@ class Action:
 class OwnerInput:
     owner: str
     owner_id: str
-    wanted: dict[str, list[Wanted]]  # only the kinds the file has a section for
-    actual: dict[str, list[dict]]  # both kinds, as listed by the API
+    wanted: dict[HookKind, list[Wanted]]  # only the kinds the file has a section for
+    actual: dict[HookKind, list[dict]]  # both kinds, as listed by the API
 
 
 @dataclass
 class OwnerCounts:
     owner: str
     owner_id: str
-    unchanged: dict[str, int]
-    unmanaged: dict[str, int]  # at the API, not in the file, not deleted
-    managed: tuple[str, ...]  # kinds with a section in the file (the only ones --prune touches)
+    unchanged: dict[HookKind, int]
+    unmanaged: dict[HookKind, int]  # at the API, not in the file, not deleted
+    managed: tuple[HookKind, ...]  # kinds with a section in the file (the only ones --prune touches)
 
 
 @dataclass
@@ -88,68 +85,42 @@ class Plan:
         return sum(sum(o.unmanaged.values()) for o in self.owners)
 
 
-# --- the fields compared ---------------------------------------------------------------------------
+# --- the fields compared: the field table's, those a hook's owner edits ----------------------------------
 
 
-def _split_notified(entries: Any) -> frozenset | None:
-    """One element per recipient: the API may hold several addresses in one `email` entry ("a@x,b@x")."""
-    if entries is None:
-        return None
-    out = set()
-    for entry in entries if isinstance(entries, list) else []:
-        if not isinstance(entry, dict):
-            continue
-        kind = str(entry.get("type", "")).lower()
-        target = entry.get("target")
-        if kind == "email" and isinstance(target, str):
-            out.update(("email", a.strip()) for a in target.split(",") if a.strip())
-        else:
-            out.add((kind, target if kind != "organisation" else None))
-    return frozenset(out)
+def managed_fields(kind: HookKind) -> tuple[Field, ...]:
+    """The fields a file sets (name, urls | notified, scope, events), in the order a body sends them."""
+    return tuple(sorted((f for f in fields_of(kind) if f.sent_at is not None), key=lambda f: f.sent_at))
 
 
-def comparable(key: str, value: Any) -> Any:
-    """A field's value as compared: lists are sets, an empty list or null means "all"."""
-    if key == "urls":
-        return frozenset(
-            (u.get("url"), str(u.get("format") or catalog.DEFAULT_WEBHOOK_FORMAT).lower())
-            for u in value or [] if isinstance(u, dict)
-        )
-    if key == "notified":
-        return _split_notified(value)
-    if key in ("events", "scope"):
-        return frozenset(value) if value else None
-    return value if value not in ("", None) else None
+def comparable(field: Field, value: Any) -> Any:
+    """A value as the table compares it, once normalised as it would be sent (a URL's missing format is raw)."""
+    sent = field.normalise(value)
+    sent = None if sent is NOT_SENT else sent
+    return field.compare(sent) if field.compare else sent
 
 
 def field_changes(wanted: Wanted, hook: dict) -> list[Change]:
     return [
-        Change(key, hook.get(key), value)
-        for key, value in wanted.fields.items()
-        if comparable(key, value) != comparable(key, hook.get(key))
+        Change(f.key, hook.get(f.key), wanted.fields[f.key])
+        for f in managed_fields(wanted.kind)
+        if f.key in wanted.fields and comparable(f, wanted.fields[f.key]) != comparable(f, hook.get(f.key))
     ]
 
 
 def create_body(wanted: Wanted) -> dict:
-    """The POST body, keys in clever-tools' order; an absent scope/events goes as null, as clever-tools sends it."""
-    own = "urls" if wanted.kind == WEBHOOKS else "notified"
-    body: dict = {"name": wanted.fields.get("name")}
-    if wanted.fields.get(own) is not None:
-        body[own] = wanted.fields[own]
-    body["scope"] = wanted.fields.get("scope") or None
-    body["events"] = wanted.fields.get("events") or None
+    """The POST body: the file's fields as the table sends them (an "all" scope/events is left out)."""
+    body: dict = {}
+    for f in managed_fields(wanted.kind):
+        value = f.normalise(wanted.fields.get(f.key))
+        if value is not NOT_SENT:
+            body[f.key] = value
     return body
 
 
-def put_body(hook: dict, changes: list[Change]) -> dict:
-    """The hook as read, minus its read-only fields, with the changed fields replaced (an "all" is left out)."""
-    body = {k: v for k, v in hook.items() if k not in READ_ONLY}
-    for change in changes:
-        if change.new is None:
-            body.pop(change.field, None)
-        else:
-            body[change.field] = change.new
-    return body
+def put_body(kind: HookKind, hook: dict, changes: list[Change]) -> dict:
+    """The hook as read (unknown fields kept, read-only ones dropped) with only the changed fields replaced."""
+    return update_body(kind, hook, {c.field: c.new for c in changes})
 
 
 # --- matching --------------------------------------------------------------------------------------
@@ -178,7 +149,7 @@ def make_plan(owners: list[OwnerInput], *, prune: bool) -> Plan:
                 changes = field_changes(wanted, hook)
                 if changes:
                     updates.append(Action("update", kind, owner.owner, owner.owner_id, hook.get("name"),
-                                          hook.get("id"), put_body(hook, changes), changes, wanted.where))
+                                          hook.get("id"), put_body(kind, hook, changes), changes, wanted.where))
                 else:
                     unchanged[kind] += 1
             for i, hook in enumerate(actual):
@@ -197,11 +168,11 @@ def _creation(wanted: Wanted) -> list[Change]:
     return [Change(k, None, v) for k, v in wanted.fields.items() if v is not None and k != "name"]
 
 
-def _match(owner: OwnerInput, kind: str, wanted: list[Wanted], actual: list[dict], claimed: set[int],
+def _match(owner: OwnerInput, kind: HookKind, wanted: list[Wanted], actual: list[dict], claimed: set[int],
            refusals: list) -> list[tuple[Wanted, dict | None]]:
     """Each wanted hook with the listed hook it stands for (None: to create). Ids are matched first, so a
     renamed hook is not also taken by its new name; a name held by several listed hooks is refused."""
-    noun = "webhook" if kind == WEBHOOKS else "e-mail notification"
+    noun = kind.noun
     by_id = {h.get("id"): i for i, h in enumerate(actual) if h.get("id") is not None}
     out: list[tuple[Wanted, dict | None]] = []
     pending: list[Wanted] = []
@@ -218,7 +189,7 @@ def _match(owner: OwnerInput, kind: str, wanted: list[Wanted], actual: list[dict
         same = [i for i, h in enumerate(actual) if i not in claimed and h.get("name") == w.name]
         if len(same) > 1:
             ids = ", ".join(str(actual[i].get("id")) for i in same)
-            why = f"{len(same)} {noun}s named {w.name!r} at {owner.owner}: {ids}; add `id:` to say which one this is"
+            why = f"{len(same)} {kind.nouns} named {w.name!r} at {owner.owner}: {ids}; add `id:` to say which one this is"
             refusals.append((w.where, why))
             claimed.update(same)  # neither is unmanaged: the file names them, it just cannot say which
             continue
