@@ -9,6 +9,7 @@ import textwrap
 import pytest
 import responses
 from conftest import API, APP_ID, ORG2_ID, ORG_ID, USER_ID
+from test_nac_file import write
 
 WORKER_ID = "app_11111111-2222-4333-8444-555555555555"
 SUMMARY = {
@@ -115,12 +116,7 @@ STRAY = {"id": "w-stray", "ownerId": ORG_ID, "name": "stray", "urls": [{"format"
 def notifications_file(tmp_path, monkeypatch):
     monkeypatch.setenv("SLACK_URL", SECRET_URL)
 
-    def write(text=FILE, name="notifications.yml"):
-        path = tmp_path / name
-        path.write_text(textwrap.dedent(text))
-        return str(path)
-
-    return write
+    return lambda text=FILE, name="notifications.yml": write(tmp_path, text, name)
 
 
 def state():

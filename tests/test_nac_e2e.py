@@ -1,81 +1,36 @@
 """End to end: the installed `clever` runs export → edit → plan → apply → plan, against `clever sandbox serve`
-on a loopback port (requests counted from the server's own log) and against the in-process `--sandbox`."""
+on a loopback port and against the in-process `--sandbox`; the requests each command sends are read from its
+own `-v` log."""
 
 from __future__ import annotations
 
 import json
 import os
 import re
-import signal
 import subprocess
-import time
 
 import pytest
-from test_sandbox_e2e import _read_export_line
+from test_sandbox_e2e import served  # noqa: F401 - the fixture: `clever sandbox serve` on a loopback port
 
 pytestmark = pytest.mark.slow
 
 RUN_TIMEOUT = 60
 HOOK_URL = "https://hooks.example.org/services/T0/s3cr3t-in-the-url"
-REQUEST = re.compile(r'"(?:\x1b\[[0-9;]*m)*(GET|POST|PUT|DELETE) (\S+) HTTP/')  # werkzeug colours some lines
-
-
-class Server:
-    def __init__(self, proc, env, log_path):
-        self.proc, self.env, self.log_path = proc, env, log_path
-        self.seen = 0
-
-    def _logged(self) -> list[tuple[str, str]]:
-        with open(self.log_path, encoding="utf-8", errors="replace") as log:
-            return REQUEST.findall(log.read())
-
-    def requests(self) -> list[tuple[str, str]]:
-        """The requests logged since the last call, once the log has been quiet for a moment (bounded wait)."""
-        deadline = time.monotonic() + 5
-        count, quiet_since = -1, time.monotonic()
-        while time.monotonic() < deadline:
-            now = len(self._logged())
-            if now != count:
-                count, quiet_since = now, time.monotonic()
-            elif time.monotonic() - quiet_since > 0.3:
-                break
-            time.sleep(0.05)
-        found = self._logged()
-        new, self.seen = found[self.seen:], len(found)
-        return new
-
-
-@pytest.fixture
-def server(clever_exe, tmp_path):
-    env = dict(os.environ)
-    log_path = tmp_path / "server.log"
-    with open(log_path, "wb") as err:
-        proc = subprocess.Popen([clever_exe, "sandbox", "serve", "--port", "0", "--log-requests"],
-                                stdout=subprocess.PIPE, stderr=err, env=env)
-    try:
-        line = _read_export_line(proc)
-        m = re.fullmatch(r"export API_HOST=(http://127\.0\.0\.1:\d+) CLEVER_TOKEN=(\S+) CLEVER_SECRET=(\S+)", line)
-        assert m, line
-        env.update(API_HOST=m[1], CLEVER_TOKEN=m[2], CLEVER_SECRET=m[3])
-        yield Server(proc, env, log_path)
-    finally:
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGTERM)
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(timeout=10)
-        proc.stdout.close()
+SENT = re.compile(r"^\[api\] (GET|POST|PUT|DELETE) (\S+) -> ", re.MULTILINE)  # what `clever -v` logs per request
 
 
 def clever(exe, env, *args, expect=0, cwd=None):
-    result = subprocess.run([exe, *args], check=False, env={**env, "HOOK_URL": HOOK_URL}, capture_output=True, text=True,
-                            timeout=RUN_TIMEOUT, cwd=cwd)
+    result = subprocess.run([exe, *args], env={**env, "HOOK_URL": HOOK_URL}, capture_output=True, text=True,
+                            timeout=RUN_TIMEOUT, cwd=cwd, check=False)
     assert result.returncode == expect, (args, result.stdout, result.stderr)
     if "notifications" in args:
         assert HOOK_URL not in result.stdout + result.stderr  # shown as ${HOOK_URL}, never expanded
     return result
+
+
+def sent(result) -> list[str]:
+    """The methods of the requests the command sent, in order (from its -v log on stderr)."""
+    return [method for method, _ in SENT.findall(result.stderr)]
 
 
 EDITED_WEBHOOKS = """\
@@ -101,21 +56,12 @@ def edit(path):
     path.write_text(text)
 
 
-def scenario(exe, env, tmp_path, *, sandbox: list[str], requests):
-    """`requests()` answers the requests sent since its last call (None when they cannot be seen)."""
-
+def scenario(exe, env, tmp_path, *, sandbox: list[str]):
     def run(*args, **kw):
-        return clever(exe, env, *sandbox, *args, cwd=tmp_path, **kw)
+        return clever(exe, env, "-v", *sandbox, *args, cwd=tmp_path, **kw)
 
-    def methods():
-        seen = requests()
-        return None if seen is None else [m for m, _ in seen]
-
-    def reads(n):
-        return None if requests() is None else ["GET"] * n
-
-    run("notifications", "export", "--org", "Acme", "-o", "n.yml")
-    assert methods() == reads(3)  # summary, then the owner's two lists
+    exported = run("notifications", "export", "--org", "Acme", "-o", "n.yml")
+    assert sent(exported) == ["GET"] * 3  # the summary, then the owner's two lists
     path = tmp_path / "n.yml"
     edit(path)
 
@@ -123,36 +69,36 @@ def scenario(exe, env, tmp_path, *, sandbox: list[str], requests):
     assert '  + create webhook "deploys"\n      urls: ${HOOK_URL} (slack)\n' in planned.stdout
     assert "      notified: whole organisation/team (default) → whole organisation/team\n" in planned.stdout
     assert planned.stdout.endswith("Plan: 1 to create, 1 to update, 0 to delete (0 unchanged, 0 not in the file).\n")
-    assert methods() == reads(3)
+    assert sent(planned) == ["GET"] * 3
 
     applied = run("notifications", "apply", "n.yml")
     assert applied.stderr.splitlines()[-1] == "Applied: 1 created, 1 updated, 0 deleted."
-    assert methods() in (None, ["GET", "GET", "GET", "POST", "PUT"])
+    assert sent(applied) == ["GET", "GET", "GET", "POST", "PUT"]
 
-    run("notifications", "plan", "n.yml", "--detailed-exitcode", expect=0)
+    assert sent(run("notifications", "plan", "n.yml", "--detailed-exitcode", expect=0)) == ["GET"] * 3
     again = run("notifications", "apply", "n.yml")
     assert "No changes: the API matches the file (2 unchanged, 0 not in the file)." in again.stdout
-    assert methods() == reads(6)  # the plan, then the second apply: reads only
+    assert sent(again) == ["GET"] * 3  # a second apply: reads only
 
     listed = json.loads(run("webhooks", "--org", "Acme", "-F", "json").stdout)
     assert [(h["name"], h["urls"], h["events"]) for h in listed] == [
         ("deploys", [{"format": "slack", "url": HOOK_URL}], ["META_DEPLOYMENT_RESULT"])]
-    requests()
 
     # the webhook leaves the file: --prune deletes it, and only with --yes when there is no terminal
     path.write_text(path.read_text().replace(EDITED_WEBHOOKS, "    webhooks: []\n"))
     refused = run("notifications", "apply", "n.yml", "--prune", expect=2)
     assert "pass --yes to confirm" in refused.stderr
-    assert methods() == reads(3)
-    run("notifications", "apply", "n.yml", "--prune", "--yes")
-    assert methods() in (None, ["GET", "GET", "GET", "DELETE"])
+    assert sent(refused) == ["GET"] * 3
+    pruned = run("notifications", "apply", "n.yml", "--prune", "--yes")
+    assert sent(pruned) == ["GET", "GET", "GET", "DELETE"]
     assert json.loads(run("webhooks", "--org", "Acme", "-F", "json").stdout) == []
 
 
-def test_export_edit_plan_apply_plan_against_the_server(clever_exe, server, tmp_path):
-    scenario(clever_exe, server.env, tmp_path, sandbox=[], requests=server.requests)
+def test_export_edit_plan_apply_plan_against_the_server(clever_exe, served, tmp_path):  # noqa: F811
+    assert served.env["API_HOST"].startswith("http://127.0.0.1:")
+    scenario(clever_exe, served.env, tmp_path, sandbox=[])
 
 
 def test_export_edit_plan_apply_plan_in_process(clever_exe, tmp_path):
     env = {k: v for k, v in os.environ.items() if k not in ("API_HOST", "CLEVER_TOKEN", "CLEVER_SECRET")}
-    scenario(clever_exe, env, tmp_path, sandbox=["--sandbox"], requests=lambda: None)
+    scenario(clever_exe, env, tmp_path, sandbox=["--sandbox"])
