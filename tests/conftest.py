@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from helpers import API, APP_ID, AUTH_HEADER, ORG_ID, SECRET, TOKEN
-from servers import LoopbackServer, installed_clever
+from servers import LoopbackServer, SandboxServer, installed_clever
 
 
 @pytest.fixture(autouse=True)
@@ -95,6 +95,16 @@ def clever_exe():
         return installed_clever()
     except RuntimeError as exc:
         pytest.fail(str(exc))
+
+
+@pytest.fixture
+def served(clever_exe):
+    """`clever sandbox serve` of the installed `clever` on a free loopback port, with the test's database."""
+    server = SandboxServer(exe=clever_exe)
+    try:
+        yield server
+    finally:
+        server.stop()
 
 
 @pytest.fixture(autouse=True)

@@ -11,21 +11,11 @@ import subprocess
 
 import pytest
 
-from servers import LoopbackServer, SandboxServer, webhook_receiver
+from servers import LoopbackServer, webhook_receiver
 
 pytestmark = pytest.mark.slow
 
 RUN_TIMEOUT = 30
-
-
-@pytest.fixture
-def served(clever_exe):
-    """`clever sandbox serve` on a free loopback port, with the test's database; always stopped."""
-    server = SandboxServer(exe=clever_exe)
-    try:
-        yield server
-    finally:
-        server.stop()
 
 
 def clever(exe, env, *args, expect=0):
