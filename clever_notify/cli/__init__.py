@@ -19,6 +19,7 @@ COMMANDS: dict[str, str] = {
     "completion": "clever_notify.cli.completion:completion",
     "help": "clever_notify.cli:help_command",
     "sandbox": "clever_notify.cli.sandbox:sandbox",
+    "notifications": "clever_notify.cli.notifications:notifications",
 }
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -77,7 +78,8 @@ class RootGroup(LazyGroup):
             if os.environ.get("CLEVER_DEBUG"):
                 raise
             click.echo(
-                f"Error: unexpected {type(exc).__name__}: {_scrub(ctx, str(exc))} (set CLEVER_DEBUG=1 for the traceback)",
+                f"Error: unexpected {type(exc).__name__}: {_scrub(ctx, str(exc))} "
+                "(set CLEVER_DEBUG=1 for the traceback)",
                 err=True,
             )
             ctx.exit(ExitCode.API)
