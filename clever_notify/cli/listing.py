@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shlex
 from typing import Callable
 
 import click
@@ -31,7 +30,7 @@ def list_hooks(
     summarize: Callable[[dict], dict],
     block: Callable[[dict], tuple],
     noun: str,
-    add_hint: str,
+    add_hint: tuple[str, ...],
 ) -> None:
     from clever_notify import render
 
@@ -41,15 +40,10 @@ def list_hooks(
     if output == "json":
         click.echo(render.to_json(summaries))
         return
-    out = rt.out()
     if not summaries:
+        # A message, not data: `OUT=$(clever webhooks)` captures nothing when there is nothing.
         who = target.owner_id if org in (None, target.owner_id) else f"{org} ({target.owner_id})"
-        out.line(f"No {noun} for {who}.")
-        # The hint must work when pasted: same sandbox, same owner.
-        if rt.sandbox:
-            add_hint = add_hint.replace("clever ", "clever --sandbox ", 1)
-        if org is not None:
-            add_hint += f" --org {shlex.quote(org)}"
-        out.line(f"Add one with: {add_hint}")
+        click.echo(render.printable(f"No {noun} for {who}."), err=True)
+        click.echo(render.printable(f"Add one with: {rt.command_line(*add_hint, owner=True)}"), err=True)
         return
-    out.blocks(block(s) for s in summaries)
+    rt.out().blocks(block(s) for s in summaries)

@@ -100,7 +100,7 @@ def notify_email(ctx, org, list_all, output):
     list_hooks(
         runtime(ctx), KIND, org=org, list_all=list_all, output=output,
         summarize=render.emailhook_summary, block=render.emailhook_block,
-        noun="e-mail notifications", add_hint="clever notify-email add --notify you@example.org NAME",
+        noun="e-mail notifications", add_hint=("notify-email", "add", "--notify", "you@example.org", "NAME"),
     )
 
 

@@ -83,14 +83,15 @@ def default(ctx, org, only, disable, restore, dry_run, output):
     if not modes:
         if dry_run:
             click.echo("note: --dry-run changes nothing without --only, --disable or --restore.", err=True)
-        _show(rt, target.owner_id, found, output, org)
+        _show(rt, target.owner_id, found, output)
         return
     if services:
-        outcome = de.restrict(client, target.owner_id, found, services, names)
+        outcome = de.restrict(client, target.owner_id, found, services, names, command_line=rt.command_line)
     elif disable:
         outcome = de.disable(client, target.owner_id, found)
     else:
-        outcome = de.restore(client, target.owner_id, found, _names_for_restore(rt, target.owner_id, found))
+        outcome = de.restore(client, target.owner_id, found, _names_for_restore(rt, target.owner_id, found),
+                             command_line=rt.command_line)
     _report(outcome, client.changes, output)
 
 
@@ -108,37 +109,40 @@ def _names_for_restore(rt, owner_id: str, found: list[dict]) -> dict[str, str] |
 
 
 def _report(outcome, changes: list[dict], output: str) -> None:
+    """Data on stdout (the ids created, or the requests a dry run would send), the story on stderr."""
     from clever_notify import render
 
     if output == "json":
         click.echo(render.to_json(outcome.as_json(changes)))
         return
     for line in outcome.lines:
-        click.echo(line)
+        click.echo(render.printable(line), err=True)
     if outcome.dry_run:
         if not changes:
-            click.echo("Dry run: no request would be sent.")
+            click.echo("Dry run: no request would be sent.", err=True)
             return
-        click.echo("Dry run: nothing was sent. The requests would be:")
+        click.echo("Dry run: nothing was sent. The requests would be:", err=True)
         for change in changes:
-            click.echo(f"  {change['method']} {change['path']}")
+            click.echo(f"{change['method']} {change['path']}")
             if "body" in change:
-                click.echo(f"    {json.dumps(change['body'], ensure_ascii=False)}")
+                click.echo(f"  {json.dumps(change['body'], ensure_ascii=False)}")
+        return
+    for created in outcome.created:  # like `add`: the new ids, for `NEW=$(clever notify-email default …)`
+        click.echo(str(created.get("id", "")))
 
 
-def _show(rt, owner_id: str, found: list[dict], output: str, org: str | None) -> None:
+def _show(rt, owner_id: str, found: list[dict], output: str) -> None:
     from clever_notify import render
 
     if output == "json":
         click.echo(render.to_json([render.emailhook_summary(h) for h in found]))
         return
-    out = rt.out()
     if not found:
-        where = f" --org {org}" if org is not None else ""
-        out.line(f'No "{NAME}" hook at {owner_id}: nobody gets deployment result e-mails from it.')
-        out.line(f"Restore it with: clever notify-email default --restore{where}")
+        click.echo(f'No "{NAME}" hook at {owner_id}: nobody gets deployment result e-mails from it.', err=True)
+        hint = rt.command_line("notify-email", "default", "--restore", owner=True)
+        click.echo(render.printable(f"Restore it with: {hint}"), err=True)
         return
-    out.blocks(_block(h, owner_id) for h in found)
+    rt.out().blocks(_block(h, owner_id) for h in found)
 
 
 def _block(hook: dict, owner_id: str) -> tuple[str, list]:

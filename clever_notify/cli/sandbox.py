@@ -6,6 +6,7 @@ import click
 
 from clever_notify.cli import CONTEXT_SETTINGS
 from clever_notify.cli import params as p
+from clever_notify.cli.runtime import runtime
 from clever_notify.errors import InputError
 
 DEFAULT_PORT = 8765
@@ -95,7 +96,8 @@ def outbox(output):
         click.echo(render.to_json(mails))
         return
     if not mails:
-        click.echo("The outbox is empty. Emit an event: clever sandbox emit DEPLOYMENT_FAIL --org Acme")
+        hint = runtime().command_line("sandbox", "emit", "DEPLOYMENT_FAIL", "--org", "Acme")
+        click.echo(f"The outbox is empty. Emit an event: {hint}", err=True)
         return
     for i, mail in enumerate(mails):
         if i:
@@ -111,7 +113,8 @@ def outbox(output):
 @p.org_option
 @click.option("--service", metavar="ID|NAME", help="The application or add-on the event is about (id or name).")
 @p.output_format_option
-def emit(event, org, service, output):
+@click.pass_context
+def emit(ctx, event, org, service, output):
     """Emit EVENT in the sandbox and deliver it like the platform would.
 
     Every matching webhook of the owner (your sandbox account without --org) gets an
@@ -126,12 +129,22 @@ def emit(event, org, service, output):
     from clever_notify import render
     from clever_notify.sandbox.deliver import emit as do_emit
 
-    report = do_emit(_store(), event, org=org, service=service)
+    # The owner and the service are found as every other command finds them (through the API, here the
+    # in-process sandbox), so a wrong name fails with the same exit code and message as `webhooks add`.
+    rt = runtime(ctx)
+    rt.sandbox = True
+    owner_id = rt.target(org, use_linked_app=False).owner_id
+    service_id = None
+    if service is not None:
+        from clever_notify import services
+
+        [service_id] = services.check(rt.client.get_summary(), owner_id, [service])
+    report = do_emit(_store(), event, org=owner_id, service=service_id)
     if output == "json":
         click.echo(render.to_json(report.to_dict()))
     else:
         if not report.deliveries:
-            click.echo(f"{event}: no webhook matched.")
+            click.echo(f"{event}: no webhook matched.", err=True)
         for d in report.deliveries:
             status = str(d["status"]) if d["status"] is not None else "---"
             tail = f"  ({d['error']})" if d["error"] else ""

@@ -44,7 +44,7 @@ def webhooks(ctx, org, list_all, output):
     list_hooks(
         runtime(ctx), KIND, org=org, list_all=list_all, output=output,
         summarize=render.webhook_summary, block=render.webhook_block,
-        noun="webhooks", add_hint="clever webhooks add NAME URL --event META_DEPLOYMENT_RESULT",
+        noun="webhooks", add_hint=("webhooks", "add", "NAME", "URL", "--event", "META_DEPLOYMENT_RESULT"),
     )
 
 
