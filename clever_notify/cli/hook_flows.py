@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import click
 
-from clever_notify.errors import InputError
 
 
 def require_org_for_services(org: str | None, services: list[str]) -> None:
     # clever-tools refuses this too: without --org the owner would come from a guess (linked app or self),
     # and a scope naming another owner's services would be silently meaningless.
     if services and org is None:
-        raise InputError("--org is required when using --service")
+        raise click.UsageError("--org is required when using --service")
 
 
 def hook_scope(services: list[str], app_id: str | None) -> list[str] | None:
@@ -57,11 +56,29 @@ def report_created(created: dict, as_json: bool, message: str) -> None:
     click.echo(created.get("id", ""))
 
 
-def remove_hook(ctx: click.Context, kind: str, hook_id: str, *, org: str | None, noun: str) -> None:
-    """Delete at --org, else the linked application's owner, else the user's own account."""
+def remove_hook(
+    ctx: click.Context, kind: str, hook_id: str, *, org: str | None, noun: str, dry_run: bool = False,
+    as_json: bool = False,
+) -> None:
+    """Delete at --org, else the linked application's owner, else the user's own account.
+
+    A dry run reads the owner's list (so a wrong id fails as the real run would, exit 4) and sends nothing.
+    """
+    from clever_notify import render
     from clever_notify.cli.runtime import runtime
+    from clever_notify.hook_changes import find_hook, hook_path
 
     rt = runtime(ctx)
     target = rt.target(org, use_linked_app=True)
-    rt.client.delete_hook(kind, target.owner_id, hook_id)
-    click.echo(f"The {noun} {hook_id} has been removed.", err=True)
+    request = {"method": "DELETE", "path": hook_path(kind, target.owner_id, hook_id)}
+    if dry_run:
+        hook = find_hook(rt.client.list_hooks(kind, target.owner_id), kind, hook_id, target.owner_id)
+        name = f' "{hook["name"]}"' if hook.get("name") else ""
+        click.echo(render.printable(f"Would remove the {noun} {hook_id}{name}. Dry run: nothing was sent."), err=True)
+    else:
+        rt.client.delete_hook(kind, target.owner_id, hook_id)
+        click.echo(f"The {noun} {hook_id} has been removed.", err=True)
+    if as_json:
+        click.echo(render.to_json({"id": hook_id, "ownerId": target.owner_id, "dryRun": dry_run, "requests": [request]}))
+    elif dry_run:
+        click.echo(f"{request['method']} {request['path']}")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from clever_notify.cli import CONTEXT_SETTINGS
+from clever_notify.cli import CONTEXT_SETTINGS, Group
 from clever_notify.cli import params as p
 from clever_notify.cli.hook_flows import add_hook, remove_hook
 from clever_notify.cli.listing import list_hooks, only_for_listing
@@ -53,8 +53,10 @@ def add(ctx, name, notify, events, services, org, as_json):
 @click.command("remove", context_settings=CONTEXT_SETTINGS)
 @click.argument("hook_id", metavar="ID", type=p.HOOK_ID)
 @p.org_option
+@click.option("--dry-run", is_flag=True, help="Check that it exists and print the request; send nothing.")
+@p.json_option
 @click.pass_context
-def remove(ctx, hook_id, org):
+def remove(ctx, hook_id, org, dry_run, as_json):
     """Remove an e-mail notification.
 
     Without --org, the notification is looked for at the owner of the linked
@@ -64,17 +66,22 @@ def remove(ctx, hook_id, org):
     Examples:
       clever notify-email remove 0b5c7e2a-…
       clever notify-email remove 0b5c7e2a-… --org Acme
+      clever notify-email remove 0b5c7e2a-… --org Acme --dry-run
     """
-    remove_hook(ctx, KIND, hook_id, org=org, noun="e-mail notification")
+    remove_hook(ctx, KIND, hook_id, org=org, noun="e-mail notification", dry_run=dry_run, as_json=as_json)
 
 
 @click.group(
-    "notify-email", invoke_without_command=True, context_settings=CONTEXT_SETTINGS,
+    "notify-email", cls=Group, invoke_without_command=True, context_settings=CONTEXT_SETTINGS,
     # Said explicitly: click 8.4 and 8.5 word the usage line differently, and docs/ must not depend on it.
     subcommand_metavar="[COMMAND] [ARGS]...", commands=[add, remove, default],
 )
 @p.org_option
-@click.option("--list-all", is_flag=True, help="List every e-mail notification of the owner, ignoring the linked application.")
+@click.option(
+    "--list-all", is_flag=True,
+    help="Ignore the linked application: list every e-mail notification of --org, or of your own account "
+         "without --org.",
+)
 @p.output_format_option
 @click.pass_context
 def notify_email(ctx, org, list_all, output):

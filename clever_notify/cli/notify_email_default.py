@@ -10,7 +10,6 @@ from clever_notify import catalog
 from clever_notify.cli import CONTEXT_SETTINGS
 from clever_notify.cli import params as p
 from clever_notify.cli.runtime import runtime
-from clever_notify.errors import InputError
 
 NAME = catalog.DEFAULT_EMAIL_HOOK_NAME
 _EVENTS = ", ".join(catalog.DEFAULT_EMAIL_HOOK_EVENTS)
@@ -57,7 +56,7 @@ def default(ctx, org, only, disable, restore, dry_run, output):
     services = p.flatten(only)
     modes = [flag for flag, on in (("--only", bool(services)), ("--disable", disable), ("--restore", restore)) if on]
     if len(modes) > 1:
-        raise InputError(f"{' and '.join(modes)} cannot be used together: choose one")
+        raise click.UsageError(f"{' and '.join(modes)} cannot be used together: choose one")
     from clever_notify import default_emails as de
     from clever_notify.api import EMAILHOOKS
 

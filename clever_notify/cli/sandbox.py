@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import click
 
-from clever_notify.cli import CONTEXT_SETTINGS
+from clever_notify.cli import CONTEXT_SETTINGS, Group
 from clever_notify.cli import params as p
 from clever_notify.cli.runtime import runtime
-from clever_notify.errors import InputError
 
 DEFAULT_PORT = 8765
 
 
-@click.group(context_settings=CONTEXT_SETTINGS)
+@click.group(cls=Group, context_settings=CONTEXT_SETTINGS)
 def sandbox():
     """A local sandbox of the Clever Cloud API: try every command without an account.
 
@@ -57,7 +56,7 @@ def serve(host, port, allow_remote, log_requests):
       sleep 1; eval "$(head -n 1 sandbox.env)"; clever webhooks --org Acme
     """
     if not p.is_loopback_host(host) and not allow_remote:
-        raise InputError(f"--host {host} is not a loopback address; the sandbox has no real authentication. "
+        raise click.UsageError(f"--host {host} is not a loopback address; the sandbox has no real authentication. "
                          "Pass --allow-remote to listen there anyway.")
     from clever_notify.sandbox.serve import serve_forever
 

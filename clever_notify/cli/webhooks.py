@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from clever_notify import catalog
-from clever_notify.cli import CONTEXT_SETTINGS
+from clever_notify.cli import CONTEXT_SETTINGS, Group
 from clever_notify.cli import params as p
 from clever_notify.cli.hook_flows import add_hook, remove_hook
 from clever_notify.cli.listing import list_hooks, only_for_listing
@@ -15,12 +15,15 @@ KIND = "webhooks"
 
 
 @click.group(
-    invoke_without_command=True, context_settings=CONTEXT_SETTINGS,
+    cls=Group, invoke_without_command=True, context_settings=CONTEXT_SETTINGS,
     # Said explicitly: click 8.4 and 8.5 word the usage line differently, and docs/ must not depend on it.
     subcommand_metavar="[COMMAND] [ARGS]...",
 )
 @p.org_option
-@click.option("--list-all", is_flag=True, help="List every webhook of the owner, ignoring the linked application.")
+@click.option(
+    "--list-all", is_flag=True,
+    help="Ignore the linked application: list every webhook of --org, or of your own account without --org.",
+)
 @p.output_format_option
 @click.pass_context
 def webhooks(ctx, org, list_all, output):
@@ -84,8 +87,10 @@ def add(ctx, name, urls, fmt, events, services, org, as_json):
 @webhooks.command("remove", context_settings=CONTEXT_SETTINGS)
 @click.argument("hook_id", metavar="ID", type=p.HOOK_ID)
 @p.org_option
+@click.option("--dry-run", is_flag=True, help="Check that it exists and print the request; send nothing.")
+@p.json_option
 @click.pass_context
-def remove(ctx, hook_id, org):
+def remove(ctx, hook_id, org, dry_run, as_json):
     """Remove a webhook.
 
     Without --org, the webhook is looked for at the owner of the linked application,
@@ -95,8 +100,9 @@ def remove(ctx, hook_id, org):
     Examples:
       clever webhooks remove 6e9f1a2c-…
       clever webhooks remove 6e9f1a2c-… --org Acme
+      clever webhooks remove 6e9f1a2c-… --org Acme --dry-run
     """
-    remove_hook(ctx, KIND, hook_id, org=org, noun="webhook")
+    remove_hook(ctx, KIND, hook_id, org=org, noun="webhook", dry_run=dry_run, as_json=as_json)
 
 
 # show/update are shared with `clever notify-email` (cli/hook_edit.py); test lives in cli/sample_delivery.py.
