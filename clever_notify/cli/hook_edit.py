@@ -5,6 +5,8 @@ The groups in cli/webhooks.py and cli/notify_email.py add the commands these fac
 
 from __future__ import annotations
 
+import functools
+
 import click
 
 from clever_notify import catalog
@@ -138,8 +140,10 @@ def _changes(kind: str, name, events, all_events, services, all_services, extra:
 
 
 def update_command(kind: str) -> click.Command:
-    def update(ctx, hook_id, name, events, all_events, services, all_services, org, dry_run, as_json, **extra):
+    def update(ctx, hook_id, name, events, all_events, services, all_services, org, dry_run, **extra):
         from clever_notify import render
+
+        as_json = extra.pop("as_json", False) or extra.pop("output", "human") == "json"
         from clever_notify.hook_changes import apply, diff, hook_path, writable_body
 
         changes = _changes(kind, name, events, all_events, services, all_services, extra)
@@ -160,8 +164,12 @@ def update_command(kind: str) -> click.Command:
             return
         changed = diff(kind, old, new, owner)
         if dry_run:
-            click.echo(f"PUT {hook_path(kind, owner, hook_id)}")
-            click.echo(render.to_json(new))
+            request = {"method": "PUT", "path": hook_path(kind, owner, hook_id), "body": new}
+            if as_json:  # one shape for every dry run: remove's and default's too
+                click.echo(render.to_json({"id": hook_id, "ownerId": owner, "dryRun": True, "requests": [request]}))
+            else:
+                click.echo(f"{request['method']} {request['path']}")
+                click.echo(render.to_json(new))
             for field, before, after in changed:
                 click.echo(f"would change {field}: {before} → {after}", err=True)
             click.echo("Dry run: nothing was sent.", err=True)
@@ -193,7 +201,9 @@ def update_command(kind: str) -> click.Command:
         click.option("--all-services", is_flag=True, help="Every service of the owner from now on (drops the scope)."),
         p.org_option,
         click.option("--dry-run", is_flag=True, help="Print the request (method, path, JSON body); send nothing."),
-        click.option("--json", "as_json", is_flag=True, help=f"Print the updated {noun(kind)} as JSON."),
+        # -F is the output format wherever --format is not the body format (webhooks' --format is).
+        (functools.partial(p.json_option, help=f"Print the updated {noun(kind)} as JSON.") if kind == WEBHOOKS
+         else p.output_format_option),
         click.pass_context,
     ]
     command = update

@@ -27,11 +27,9 @@ KIND = "emailhooks"
 @p.event_option
 @p.service_option
 @p.org_option
-@click.option(
-    "--json", "as_json", is_flag=True, help="Print the created e-mail notification as JSON instead of its id."
-)
+@p.output_format_option
 @click.pass_context
-def add(ctx, name, notify, events, services, org, as_json):
+def add(ctx, name, notify, events, services, org, output):
     """Add an e-mail notification.
 
     Without --org, the notification is added to the owner of the application linked
@@ -45,7 +43,7 @@ def add(ctx, name, notify, events, services, org, as_json):
       clever notify-email add "prod" --notify a@example.org --notify b@example.org --org Acme --service web
     """
     add_hook(
-        ctx, KIND, org=org, services=p.flatten(services), events=p.flatten(events), as_json=as_json,
+        ctx, KIND, org=org, services=p.flatten(services), events=p.flatten(events), as_json=output == "json",
         fields={"name": name, "notified": p.flatten(notify)}, noun="e-mail notification",
     )
 
@@ -54,9 +52,9 @@ def add(ctx, name, notify, events, services, org, as_json):
 @click.argument("hook_id", metavar="ID", type=p.HOOK_ID)
 @p.org_option
 @click.option("--dry-run", is_flag=True, help="Check that it exists and print the request; send nothing.")
-@p.json_option
+@p.output_format_option
 @click.pass_context
-def remove(ctx, hook_id, org, dry_run, as_json):
+def remove(ctx, hook_id, org, dry_run, output):
     """Remove an e-mail notification.
 
     Without --org, the notification is looked for at the owner of the linked
@@ -68,7 +66,7 @@ def remove(ctx, hook_id, org, dry_run, as_json):
       clever notify-email remove 0b5c7e2a-… --org Acme
       clever notify-email remove 0b5c7e2a-… --org Acme --dry-run
     """
-    remove_hook(ctx, KIND, hook_id, org=org, noun="e-mail notification", dry_run=dry_run, as_json=as_json)
+    remove_hook(ctx, KIND, hook_id, org=org, noun="e-mail notification", dry_run=dry_run, as_json=output == "json")
 
 
 @click.group(

@@ -82,8 +82,8 @@ def reset():
 @sandbox.command(context_settings=CONTEXT_SETTINGS, hidden=True)
 @click.option("--orgs", "count", required=True, type=click.IntRange(0, 10_000),
               help='How many organisations "Org 001" … "Org NNN" the sandbox should hold.')
-@click.option("--json", "as_json", is_flag=True, help="Print the organisations added as JSON.")
-def seed(count, as_json):
+@p.output_format_option
+def seed(count, output):
     """Add organisations "Org 001" … "Org NNN" (applications web and worker, the default
     deployment e-mails), for benchmarks over many owners. Those already there are kept, so
     re-running adds nothing. Prints the id and name of each organisation added.
@@ -97,7 +97,7 @@ def seed(count, as_json):
 
     store = _store()
     added = store.seed_organisations(count)
-    if as_json:
+    if output == "json":
         click.echo(render.to_json(added))
     else:
         for org in added:

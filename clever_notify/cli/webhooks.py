@@ -88,9 +88,9 @@ def add(ctx, name, urls, fmt, events, services, org, as_json):
 @click.argument("hook_id", metavar="ID", type=p.HOOK_ID)
 @p.org_option
 @click.option("--dry-run", is_flag=True, help="Check that it exists and print the request; send nothing.")
-@p.json_option
+@p.output_format_option
 @click.pass_context
-def remove(ctx, hook_id, org, dry_run, as_json):
+def remove(ctx, hook_id, org, dry_run, output):
     """Remove a webhook.
 
     Without --org, the webhook is looked for at the owner of the linked application,
@@ -102,7 +102,7 @@ def remove(ctx, hook_id, org, dry_run, as_json):
       clever webhooks remove 6e9f1a2c-… --org Acme
       clever webhooks remove 6e9f1a2c-… --org Acme --dry-run
     """
-    remove_hook(ctx, KIND, hook_id, org=org, noun="webhook", dry_run=dry_run, as_json=as_json)
+    remove_hook(ctx, KIND, hook_id, org=org, noun="webhook", dry_run=dry_run, as_json=output == "json")
 
 
 # show/update are shared with `clever notify-email` (cli/hook_edit.py); test lives in cli/sample_delivery.py.
