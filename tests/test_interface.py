@@ -20,7 +20,7 @@ from click.testing import CliRunner
 from clever_notify.cli import cli
 from clever_notify.cli import params as p
 from clever_notify.sandbox.store import Store
-from receivers import Receiver
+from servers import LoopbackServer, webhook_receiver
 
 PACKAGE = Path(__file__).resolve().parent.parent / "clever_notify"
 
@@ -186,7 +186,7 @@ def test_every_data_command_has_a_sample():
 def seeded(tmp_path):
     """The sandbox with one webhook (pointing at a local receiver) and one e-mail hook at Acme, exported."""
     store = Store()  # CLEVER_SANDBOX_DB points into tmp_path (conftest)
-    with Receiver() as receiver:
+    with LoopbackServer(webhook_receiver()) as receiver:
         url = f"{receiver.url}/hook"
         webhook = invoke("--sandbox", "webhooks", "add", "w", url, "--org", "Acme").stdout.strip()
         emailhook = invoke("--sandbox", "notify-email", "add", "e", "--notify", "b@example.org",

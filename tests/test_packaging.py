@@ -9,6 +9,8 @@ import tarfile
 from importlib import metadata
 from pathlib import Path
 
+import pytest
+
 import clever_notify
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -23,6 +25,7 @@ def test_the_version_lives_in_one_place():
     assert metadata.version("clever-notify") == clever_notify.__version__, "reinstall: pip install -e '.[test]'"
 
 
+@pytest.mark.slow
 def test_every_way_to_call_it_prints_that_version(clever_exe):
     expected = f"clever-notify, version {clever_notify.__version__}\n"
     for argv in ([sys.executable, "-m", "clever_notify", "--version"], [clever_exe, "--version"],
@@ -31,6 +34,7 @@ def test_every_way_to_call_it_prints_that_version(clever_exe):
         assert (out.returncode, out.stdout) == (0, expected), argv
 
 
+@pytest.mark.slow
 def test_the_sdist_has_every_module_the_tests_and_the_docs(tmp_path):
     # setuptools alone builds an sdist (a wheel would need the `wheel` package on older setuptools), offline.
     code = f"from setuptools import build_meta; print(build_meta.build_sdist({str(tmp_path)!r}))"

@@ -12,7 +12,6 @@ from clever_notify.cli import params as p
 from clever_notify.cli.runtime import runtime
 from clever_notify.errors import CleverNotifyError, ExitCode, InputError
 
-
 _format_options = p.output_format_option  # -F human|json and --json, given as `output`
 
 

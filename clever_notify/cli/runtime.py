@@ -32,7 +32,7 @@ class Runtime:
         """
         import shlex
 
-        parts = [self.prog] + (["--sandbox"] if self.sandbox else []) + [w if w == "…" else shlex.quote(w) for w in words]
+        parts = [self.prog] + (["--sandbox"] if self.sandbox else []) + [shlex.quote(w) for w in words]
         if owner and self.org_typed is not None:
             parts += ["--org", shlex.quote(self.org_typed)]
         return " ".join(parts)

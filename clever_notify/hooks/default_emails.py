@@ -14,8 +14,9 @@ No click here: cli/notify_email_default.py parses the options and prints what th
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable, Protocol
+from typing import Any, Protocol
 
 from clever_notify import catalog
 from clever_notify.errors import CleverNotifyError, NotFound

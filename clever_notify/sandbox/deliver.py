@@ -107,7 +107,7 @@ def emit(store: Store, event_type: str, *, org: str | None = None, service: str 
         results = list(pool.map(lambda t: delivery.post(t[1]["url"], t[1]["format"], event, timeout=timeout),
                                 targets))
     failures = []
-    for (hook, _), d in zip(targets, results):
+    for (hook, _), d in zip(targets, results, strict=True):
         report.deliveries.append({"hookId": hook["id"], "hookName": hook.get("name"), **d.to_dict()})
         if not d.ok:
             failures.append({"hook_id": hook["id"], "url": d.url, "status": d.status,
