@@ -385,6 +385,20 @@ def test_an_unknown_service_is_the_same_error_everywhere(seeded):
     assert "its applications and add-ons: web (app_" in message and message.count("\n") == 1
 
 
+def test_an_unknown_organisation_is_the_same_error_everywhere(seeded):
+    runs = {
+        "webhooks": ["webhooks", "--org", "Acm"],
+        "notify-email add": ["notify-email", "add", "n", "--notify", "a@example.org", "--org", "Acm"],
+        "webhooks show": ["webhooks", "show", seeded["webhook"], "--org", "Acm"],
+        "default": ["notify-email", "default", "--org", "Acm", "--disable"],
+        "sandbox emit": ["sandbox", "emit", "GIT_PUSH", "--org", "Acm"],
+    }
+    results = {name: invoke("--sandbox", *args) for name, args in runs.items()}
+    assert {name: r.exit_code for name, r in results.items()} == dict.fromkeys(runs, 4)
+    assert {r.stderr for r in results.values()} == {
+        "Error: organisation 'Acm' not found among yours; did you mean 'Acme'? (names are case-sensitive)\n"}
+
+
 # Mistakes in the command line itself: click's usage line and the --help pointer, exit 2.
 COMMAND_LINE_MISTAKES = [
     ["webhooks", "add", "n", "https://example.org/h", "--service", "web"],  # --service needs --org

@@ -15,7 +15,7 @@ from clever_notify.render import UNPRINTABLE
 
 MAX_FAILURES_SHOWN = 10
 BODY_PREVIEW = 80
-WHOLE_OWNER = "whole organisation/team"
+WHOLE_OWNER = "whole team"  # the one wording, as in clever-tools' JSON and --notify organisation's help
 
 
 def clean(value: Any, limit: int | None = None) -> str:
