@@ -363,6 +363,38 @@ def test_hints_without_org_let_the_pasted_command_choose_the_same_owner():
     assert "--org" not in command and command[:3] == ["clever", "--sandbox", "webhooks"]
 
 
+# --- one wording per concept ------------------------------------------------------------------------
+
+
+def test_a_hook_reads_the_same_in_the_listing_show_and_default():
+    """The default e-mail hook (no scope, no recipients list) through the three commands that describe it."""
+    store = Store()
+    [org] = store.find_owner("Acme")
+    [hook] = store.list_hooks("emailhooks", org["id"])
+    assert not hook.get("scope") and hook.get("notified") is None
+    outputs = {
+        "listing": invoke("--sandbox", "notify-email", "--org", "Acme").stdout,
+        "show": invoke("--sandbox", "notify-email", "show", hook["id"], "--org", "Acme").stdout,
+        "default": invoke("--sandbox", "notify-email", "default", "--org", "Acme").stdout,
+    }
+    for name, text in outputs.items():
+        assert f"services: all services of {org['id']}\n" in text, name
+        assert "whole team (default)\n" in text, name
+        assert "organisation/team" not in text and f"services: {org['id']}" not in text, name
+
+
+def test_a_restricted_hook_names_its_services_the_same_way(seeded):
+    store = seeded["store"]
+    [org] = store.find_owner("Acme")
+    web = next(s["id"] for s in store.services(org["id"]) if s["name"] == "web")
+    assert invoke("--sandbox", "notify-email", "update", seeded["emailhook"], "--org", "Acme",
+                  "--service", "web").exit_code == 0
+    listing = invoke("--sandbox", "notify-email", "--org", "Acme").stdout
+    shown = invoke("--sandbox", "notify-email", "show", seeded["emailhook"], "--org", "Acme").stdout
+    assert f"services: {web}\n" in listing and f"services: {web}\n" in shown
+    assert "  to: b@example.org\n" in listing and "  notified: b@example.org\n" in shown
+
+
 # --- same error, same code, same shape --------------------------------------------------------------
 
 

@@ -69,6 +69,8 @@ def describe_events(events: list | None) -> list[str]:
     """One line per listed event; a meta-event carries its members."""
     if not events:
         return ["all events"]
+    if not isinstance(events, list):  # a malformed answer: shown as it is, never a crash
+        return [clean(events)]
     out = []
     for name in events:
         members = catalog.META_EVENTS.get(name)
@@ -79,6 +81,8 @@ def describe_events(events: list | None) -> list[str]:
 def describe_scope(scope: list | None, owner_id: str | None) -> list[str]:
     if not scope:
         return [f"all services of {owner_id}" if owner_id else "all services"]
+    if not isinstance(scope, list):  # a malformed answer: shown as it is, never a crash
+        return [clean(scope)]
     return [str(s) for s in scope]
 
 
