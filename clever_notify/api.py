@@ -21,7 +21,7 @@ from clever_notify.errors import (
     ApiError, CleverNotifyError, NetworkError, NotAuthenticated, NotFound,
 )
 from clever_notify.hookmatch import find_sent, same_hook
-from clever_notify.transport import check_api_host
+from clever_notify.transport import check_api_host, parse_api_host
 
 MAX_ERROR_TEXT = 300
 
@@ -250,9 +250,7 @@ class ApiClient:
 
     def request(self, method: str, path: str, body: Any = None, *, not_found: str | None = None) -> Any:
         """One API call. GET/DELETE are retried; POST/PUT raise AmbiguousOutcome when the outcome is unknown."""
-        url = self.settings.api_host + path
-        if not self._answered_in_process(url):
-            check_api_host(self.settings.api_host)
+        url = self._base_url() + path
         headers = {"Authorization": authorization_header(self.settings)}
         data = None
         if body is not None:
@@ -293,6 +291,15 @@ class ApiClient:
                 return None
             return self._handle(answer, not_found)
         raise AssertionError("unreachable")  # pragma: no cover
+
+    def _base_url(self) -> str:
+        """API_HOST parsed once and checked; requests gets the URL rebuilt from the parse, not the typed text."""
+        if getattr(self, "_checked_base", None) is None:
+            parsed = parse_api_host(self.settings.api_host)
+            if not self._answered_in_process(parsed.origin + "/"):
+                parsed = check_api_host(self.settings.api_host, plain_http_ok=self.settings.is_sandbox_login())
+            self._checked_base = parsed.origin + parsed.rest
+        return self._checked_base
 
     def _answered_in_process(self, url: str) -> bool:
         """True when the session answers `url` without a socket (`clever --sandbox`): nothing can leak."""

@@ -41,6 +41,13 @@ class Settings:
             raise NotAuthenticated(NOT_LOGGED_IN)
         return self.credentials
 
+    def is_sandbox_login(self) -> bool:
+        """The sandbox's fixed, published credentials: nothing secret travels, whatever the host."""
+        from clever_notify.sandbox import SANDBOX_SECRET, SANDBOX_TOKEN
+
+        return (self.credentials == Credentials(SANDBOX_TOKEN, SANDBOX_SECRET)
+                and self.consumer_secret == DEFAULT_CONSUMER_SECRET)
+
     def secrets(self) -> list[str]:
         """Every value that must never be printed."""
         out = [self.consumer_secret]

@@ -106,7 +106,6 @@ def test_format_completion():
     "https://[2001:db8::1]/h",
     "http://127.0.0.1:8080/h",
     "http://localhost/h",
-    "http://api.localhost./h",
     "http://[::1]:9000/h",
 ])
 def test_url_accepted_silently(value, capsys):
@@ -114,7 +113,8 @@ def test_url_accepted_silently(value, capsys):
     assert capsys.readouterr().err == ""
 
 
-@pytest.mark.parametrize("value", ["http://example.org/h", "http://10.0.0.1/h", "http://0.0.0.0:80/h"])
+@pytest.mark.parametrize("value", ["http://example.org/h", "http://10.0.0.1/h", "http://0.0.0.0:80/h",
+                                   "http://api.localhost./h"])
 def test_plain_http_is_accepted_with_a_warning(value, capsys):
     assert p.URL.convert(value, None, None) == value
     err = capsys.readouterr().err
