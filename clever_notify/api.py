@@ -109,9 +109,11 @@ class _Answer:
         return self.content.decode("utf-8", errors="replace")
 
     def json(self) -> Any:
-        try:
-            return json.loads(self.content.decode("utf-8"))
-        except (UnicodeDecodeError, RecursionError):
+        from clever_notify.sanitise import strict_loads
+
+        try:  # NaN, Infinity and 1e999 are refused: they are not JSON, and not a hook's value
+            return strict_loads(self.content.decode("utf-8"))
+        except UnicodeDecodeError:
             raise ValueError("undecodable JSON") from None
 
 

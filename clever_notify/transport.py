@@ -59,29 +59,29 @@ def _is_ascii_visible(text: str) -> bool:
 def _parse_host(host: str) -> str:
     if host.startswith("["):
         if not host.endswith("]"):
-            raise BadUrl("an IPv6 address must be written in brackets, [::1]")
+            raise BadUrl("has an IPv6 address without its closing bracket")
         inner = host[1:-1]
         if "%" in inner:
-            raise BadUrl("an IPv6 zone id (%…) is not accepted")
+            raise BadUrl("has an IPv6 zone id (%…), which is not accepted")
         try:
             return ipaddress.IPv6Address(inner).compressed
         except ValueError:
-            raise BadUrl(f"{host} is not an IPv6 address") from None
+            raise BadUrl(f"has an invalid host {host!r} (not an IPv6 address)") from None
     if not host:
-        raise BadUrl("it has no host")
+        raise BadUrl("has no host")
     if "%" in host:
-        raise BadUrl("percent-escapes are not accepted in a host name")
+        raise BadUrl("has a percent-escape in its host, which is not accepted")
     if not host.isascii():
         host = _idn_to_ascii(host)
     labels = (host[:-1] if host.endswith(".") else host).split(".")  # `example.org.` is fully qualified
     if not all(_LABEL.fullmatch(label) for label in labels):
-        raise BadUrl(f"invalid host {host!r} (letters, digits, `-` and dots only)")
+        raise BadUrl(f"has an invalid host {host!r} (letters, digits, `-` and dots only)")
     # A name whose last label is numeric (127.1, 2130706433, 0x7f.1, 0177.0.0.1) is read as an IPv4
     # address by browsers and by inet_aton, in ways that differ: only the canonical dotted quad is accepted.
     last = labels[-1].lower()
     if last.isdigit() or re.fullmatch(r"0x[0-9a-f]*", last):
         if len(labels) != 4 or not all(lbl.isdigit() and str(int(lbl)) == lbl and int(lbl) < 256 for lbl in labels):
-            raise BadUrl(f"{host!r} is not a dotted-quad IPv4 address (write it as four decimal numbers, 127.0.0.1)")
+            raise BadUrl(f"has an invalid host {host!r}: write an IPv4 address as four decimal numbers, e.g. 127.0.0.1")
     return host.lower()
 
 
@@ -90,7 +90,7 @@ def _idn_to_ascii(host: str) -> str:
     requests uses) agree on it; names they map differently (ß, ς, fullwidth dots, joiners) are refused."""
     import idna
 
-    refused = BadUrl(f"{host!r} is an international name that URL parsers may read differently; "
+    refused = BadUrl(f"has an international host name {host!r} that URL parsers may read differently; "
                      "write it in its xn-- form")
     import unicodedata
 
@@ -110,26 +110,26 @@ def _idn_to_ascii(host: str) -> str:
 def parse_url(text: str, *, rest_allowed: bool) -> ParsedUrl:
     """`scheme://host[:port]` followed by a path (a base path when not `rest_allowed`); BadUrl otherwise."""
     if not isinstance(text, str) or not text:
-        raise BadUrl("empty URL")
+        raise BadUrl("is empty")
     scheme, sep, after = text.partition("://")
     scheme = scheme.lower()
     if not sep or scheme not in _DEFAULT_PORTS:
-        raise BadUrl("it must start with https:// (or http://)")
+        raise BadUrl("must start with https:// (or http://)")
     match = _AUTHORITY_END.search(after)
     authority, rest = (after[:match.start()], after[match.start():]) if match else (after, "")
     if "\\" in text:
-        raise BadUrl("a backslash is not accepted in a URL")
+        raise BadUrl("contains a backslash, which URL parsers read differently")
     if not (_is_ascii_visible(authority) or (rest_allowed and all(ch.isprintable() for ch in authority))):
-        raise BadUrl("its host part contains a space, a control or a non-ASCII character")
+        raise BadUrl("has a space, a control or a non-ASCII character in its host part")
     if "@" in authority:
         # A receiver may take a user and password (user:pw@host). Never for API_HOST (credentials go in the
         # Authorization header), and only one `@` with RFC 3986 userinfo characters: parsers split
         # `a@b@c` at different `@`s.
         userinfo, _, authority = authority.partition("@")
         if not rest_allowed or "@" in authority or not _USERINFO.fullmatch(userinfo):
-            raise BadUrl("a user name or password in the URL (user@host) is not accepted here")
+            raise BadUrl("has a user name or password (user@host), which is not accepted here")
     if any(ch.isspace() or not ch.isprintable() for ch in rest):
-        raise BadUrl("it contains a space or a control character")
+        raise BadUrl("contains a space or a control character")
     if authority.startswith("["):
         end = authority.find("]")
         host, port_text = (authority, "") if end < 0 else (authority[:end + 1], authority[end + 1:])
@@ -139,12 +139,12 @@ def parse_url(text: str, *, rest_allowed: bool) -> ParsedUrl:
     else:
         host, port_text = authority, ""
     if port_text and not port_text.startswith(":"):
-        raise BadUrl(f"unexpected {port_text!r} after the host")
+        raise BadUrl(f"has an invalid port: unexpected {port_text!r} after the host")
     port = None
     if port_text:
         digits = port_text[1:]
         if not _PORT.fullmatch(digits) or not 0 < int(digits) < 65536:
-            raise BadUrl(f"invalid port {digits!r}")
+            raise BadUrl(f"has an invalid port {digits!r}")
         port = int(digits)
         if port == _DEFAULT_PORTS[scheme]:
             port = None
@@ -152,7 +152,7 @@ def parse_url(text: str, *, rest_allowed: bool) -> ParsedUrl:
     if not rest_allowed:
         base = rest.rstrip("/")
         if not _BASE_PATH.fullmatch(base) or any(seg in (".", "..") for seg in base.split("/")):
-            raise BadUrl("only a plain path may follow the host (no query, fragment, escapes or dot segments)")
+            raise BadUrl("may only have a plain path after the host (no query, fragment, escapes or dot segments)")
         rest = base
     return ParsedUrl(scheme, parsed_host, port, rest)
 
@@ -181,7 +181,8 @@ def parse_api_host(api_host: str) -> ParsedUrl:
     try:
         return parse_url(api_host, rest_allowed=False)
     except BadUrl as exc:
-        raise ConfigError(f"API_HOST is not a usable https:// URL: {exc}") from None
+        raise ConfigError(f"API_HOST {api_host!r} {exc}; it must be an https:// URL such as "
+                          "https://api.clever-cloud.com") from None
 
 
 def check_api_host(api_host: str, *, plain_http_ok: bool = False) -> ParsedUrl:
@@ -205,4 +206,4 @@ def check_webhook_host(url: str) -> ParsedUrl:
     try:
         return parse_url(url, rest_allowed=True)
     except BadUrl as exc:
-        raise InputError(f"invalid webhook URL {url!r}: {exc}") from None
+        raise InputError(f"webhook URL {exc}: {url!r}") from None

@@ -44,7 +44,7 @@ def test_failure_with_network_reason_iso_time_and_long_body():
 
 
 def test_clean_removes_terminal_control():
-    assert clean("a\x1b]0;pwned\x07b\r\nc") == "a ]0;pwned b c"
+    assert clean("a\x1b]0;pwned\x07b\r\nc") == "a\\x1b]0;pwned\\x07b c"
 
 
 def test_notified_targets():

@@ -144,7 +144,7 @@ def test_no_warning_while_the_shell_completes(capsys):
     ("https://example.org:99999/h", "invalid port"),
     ("https://example.org:0/h", "invalid port"),
     ("https://example.org:http/h", "invalid port"),
-    ("https://[not-ipv6]/h", "invalid webhook URL"),
+    ("https://[not-ipv6]/h", "has an invalid host '[not-ipv6]'"),
 ])
 def test_url_refused(value, message):
     with pytest.raises(click.BadParameter, match=re.escape(message)):

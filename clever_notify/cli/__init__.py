@@ -39,12 +39,22 @@ class LazyGroup(click.Group):
 
 
 def _scrub(ctx, text: str) -> str:
+    """The one line an error becomes: credentials hidden, then every unsafe character escaped."""
+    from clever_notify.sanitise import for_terminal
+
     scrub = getattr(ctx.obj, "scrub", None)
-    return scrub(text) if scrub is not None else text
+    return for_terminal(scrub(text) if scrub is not None else text)
 
 
 class RootGroup(LazyGroup):
     """Turns every project exception into one line on stderr and its exit code."""
+
+    def main(self, *args, **kwargs):
+        # Everything a command prints, click's own usage errors included, goes through the sanitiser.
+        from clever_notify.sanitise import guarded_streams
+
+        with guarded_streams():
+            return super().main(*args, **kwargs)
 
     def invoke(self, ctx):
         try:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 import click
 
 from clever_notify import catalog
@@ -11,6 +9,7 @@ from clever_notify.cli import CONTEXT_SETTINGS
 from clever_notify.cli import params as p
 from clever_notify.cli.runtime import runtime
 from clever_notify.errors import InputError
+from clever_notify.sanitise import json_for_terminal
 
 NAME = catalog.DEFAULT_EMAIL_HOOK_NAME
 _EVENTS = ", ".join(catalog.DEFAULT_EMAIL_HOOK_EVENTS)
@@ -123,7 +122,7 @@ def _report(outcome, changes: list[dict], output: str) -> None:
         for change in changes:
             click.echo(f"  {change['method']} {change['path']}")
             if "body" in change:
-                click.echo(f"    {json.dumps(change['body'], ensure_ascii=False)}")
+                click.echo(f"    {json_for_terminal(change['body'], indent=None)}")
 
 
 def _show(rt, owner_id: str, found: list[dict], output: str, org: str | None) -> None:

@@ -129,8 +129,8 @@ def check_webhook_url(value: str) -> tuple[str, str | None]:
         # example.org/hook, or example.org:8080/hook (which urlsplit reads as scheme "example.org")
         if url.startswith("//"):
             raise InputError(f"webhook URL must be absolute: did you mean https:{url}?")
-        head = url.split("/", 1)[0].split(":", 1)[0].lower()
-        if not sep and ("." in head or head == "localhost"):
+        head = url.split(":", 1)[0].lower() if ":" in url else ""  # what urlsplit would call the scheme
+        if not sep and (not head or "." in head or head == "localhost"):
             raise InputError(f"webhook URL must be absolute: did you mean https://{url}?")
         raise InputError(f"webhook URL must start with https:// (or http://), got {value!r}")
     parsed = check_webhook_host(url)

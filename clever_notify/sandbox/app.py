@@ -14,6 +14,7 @@ from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
 from clever_notify import catalog
+from clever_notify.sanitise import strict_loads
 from clever_notify.sandbox.store import Store
 from clever_notify.sandbox.validate import BadBody, hook_body
 
@@ -89,8 +90,8 @@ class SandboxApp:
         if request.mimetype and request.mimetype != "application/json":
             raise ApiProblem(415, f"Unsupported Content-Type {request.mimetype}: send application/json")
         raw = request.get_data(cache=False)
-        try:
-            return json.loads(raw.decode("utf-8"))
+        try:  # also refuses NaN/Infinity and nesting too deep to follow (RecursionError, once a traceback)
+            return strict_loads(raw.decode("utf-8"))
         except (UnicodeDecodeError, ValueError) as exc:
             raise ApiProblem(400, f"Malformed JSON body: {exc}", 4000) from None
 
