@@ -18,7 +18,7 @@ from urllib.parse import quote, quote_plus
 from clever_notify import __version__
 from clever_notify.config import Settings
 from clever_notify.errors import (
-    ApiError, CleverNotifyError, NetworkError, NotAuthenticated, NotFound,
+    ApiError, CleverNotifyError, InputError, NetworkError, NotAuthenticated, NotFound,
 )
 from clever_notify.hookmatch import find_sent, same_hook
 from clever_notify.transport import check_api_host, parse_api_host
@@ -43,11 +43,23 @@ def authorization_header(settings: Settings) -> str:
 _OAUTH_VALUE = re.compile(r"(oauth_(?:token|signature)(?:=|%3D|\\u003d)\s*)[^\s,]+", re.IGNORECASE)
 
 
+# Below this length a value is hidden only where this tool put it (the OAuth values of an echoed
+# Authorization header): replacing every occurrence of a one-letter test token would turn each `a` of a
+# message into <hidden>. Clever Cloud tokens and secrets are far longer, so they are hidden everywhere.
+MIN_SECRET_LENGTH_EVERYWHERE = 8
+
+
 def redact(text: str, secrets: list[str]) -> str:
-    """Replace each secret, also in its URL- and JSON-escaped spellings, and any echoed OAuth value."""
+    """Replace each secret, also in its URL- and JSON-escaped spellings, and any echoed OAuth value.
+
+    The rule: any value after oauth_token= / oauth_signature= (however escaped) is hidden, whatever it
+    is; a credential of at least MIN_SECRET_LENGTH_EVERYWHERE characters is also hidden wherever else it
+    appears, in each of its spellings. Shorter ones are left alone outside the header, so ordinary text
+    is not garbled.
+    """
     forms = set()
     for secret in secrets:
-        if secret:
+        if secret and len(secret) >= MIN_SECRET_LENGTH_EVERYWHERE:
             forms.update({secret, json.dumps(secret)[1:-1], json.dumps(secret, ensure_ascii=False)[1:-1]})
             try:
                 forms.update({quote(secret, safe=""), quote(secret), quote_plus(secret)})
@@ -201,6 +213,12 @@ def _raw_error_message(response) -> str:
 
 
 def _seg(value: str) -> str:
+    """One path segment: only a well-formed id, checked here where every path is built (a last guard
+    behind the checks of the command line and .clever.json)."""
+    from clever_notify.ids import is_well_formed_id
+
+    if not is_well_formed_id(value):
+        raise InputError(f"{str(value)[:80]!r} is not a well-formed id (letters, digits, `_` and `-`); nothing was sent")
     return quote(value, safe="")
 
 

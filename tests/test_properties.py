@@ -259,17 +259,17 @@ def test_retry_after_and_backoff_stay_bounded(value):
 
 
 @PROP
-@given(st.text(alphabet=st.characters(blacklist_characters="\0", blacklist_categories=("Cs",)), min_size=1,
-               max_size=20),
+@given(st.text(alphabet=st.characters(blacklist_characters="\0", blacklist_categories=("Cs",)),
+               min_size=api.MIN_SECRET_LENGTH_EVERYWHERE, max_size=20),
        st.text(max_size=40), st.text(max_size=40))
-@example("<", "", "")
+@example("<<<<<<<<", "", "")
 def test_redact_hides_a_secret_in_any_text(secret, before, after):
     from urllib.parse import quote
 
     for shown in (secret, quote(secret, safe=""), json.dumps(secret)[1:-1]):
         # the marker itself may contain a tiny "secret" ("<"): look only at what is not a marker
         assert secret not in api.redact(before + shown + after, [secret]).replace("<hidden>", "\0")
-    assert api.redact("x\ud800y", ["\ud800"]) == "x<hidden>y"
+    assert api.redact("x\ud800abcdefghy", ["\ud800abcdefgh"]) == "x<hidden>y"
 
 
 @PROP

@@ -204,10 +204,12 @@ class HookId(click.ParamType):
     name = "id"
 
     def convert(self, value, param, ctx):
+        from clever_notify.ids import is_well_formed_id
+
         value = value.strip()
-        # `.` and `..` would be resolved as path segments and address another resource.
-        if not value or "/" in value or any(ch.isspace() for ch in value) or set(value) == {"."}:
-            self.fail(f"invalid hook id {value!r}", param, ctx)
+        # `.`, `..`, `/`, `%2e`, `?`, `#` would address another resource once in a URL path.
+        if not is_well_formed_id(value):
+            self.fail(f"invalid hook id {value!r}: an id has only letters, digits, `_` and `-`", param, ctx)
         return value
 
 
@@ -228,6 +230,8 @@ def _org_from_group(ctx, param, value):
     # silently act on another owner.
     if value is None and ctx.parent is not None:
         return ctx.parent.params.get("org")
+    if value is not None and not value.strip():
+        raise click.BadParameter("an organisation id (orga_…) or name is required, not an empty value", ctx, param)
     return value
 
 
