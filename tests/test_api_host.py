@@ -13,7 +13,7 @@ from faultserver import reply, script
 from clever_notify.cli import params
 from clever_notify.errors import InputError
 from clever_notify.sandbox import SANDBOX_SECRET, SANDBOX_TOKEN
-from clever_notify.transport import is_loopback_host
+from clever_notify.api.api_host import is_loopback_host
 
 HOOKS = f"/v2/notifications/webhooks/{ORG_ID}"
 
@@ -76,7 +76,7 @@ def test_api_hosts_parsers_could_disagree_on_are_refused_before_any_request(run,
     ("https://bücher.example", None),  # an API host is written in its xn-- form
 ])
 def test_the_request_goes_to_the_url_rebuilt_from_the_parse(monkeypatch, api_host, sent_to):
-    from clever_notify.api import ApiClient
+    from clever_notify.api.client import ApiClient
     from clever_notify.config import load_settings
     from clever_notify.errors import ConfigError
 
@@ -94,7 +94,7 @@ def test_the_request_goes_to_the_url_rebuilt_from_the_parse(monkeypatch, api_hos
             sent.append((method, url))
             raise RuntimeError("stop here")
 
-    client._session = Session()
+    client.transport._session = Session()
     if sent_to is None:
         with pytest.raises(ConfigError, match="xn--|non-ASCII"):
             client.list_hooks("webhooks", ORG_ID)

@@ -171,7 +171,7 @@ def test_a_malformed_id_in_clever_json_is_refused_before_any_request(run, creds,
 
 @pytest.mark.parametrize("path_id", ["..", ".", "a/b", "%2e"])
 def test_ids_from_anywhere_are_checked_where_paths_are_built(path_id):
-    from clever_notify.api import ApiClient
+    from clever_notify.api.client import ApiClient
     from clever_notify.config import load_settings
     from clever_notify.errors import InputError
 

@@ -8,7 +8,6 @@ import click
 
 from clever_notify import catalog
 from clever_notify.errors import InputError
-from clever_notify.transport import check_webhook_host, is_loopback_host  # noqa: F401 - used by sandbox.py
 
 EMAIL_RE = re.compile(r"^[^@\s,]+@[^@\s,]+\.[^@\s,]+$")
 USER_ID_RE = re.compile(r"^user_[A-Za-z0-9-]+$")
@@ -133,6 +132,8 @@ def check_webhook_url(value: str) -> tuple[str, str | None]:
         if not sep and (not head or "." in head or head == "localhost"):
             raise InputError(f"webhook URL must be absolute: did you mean https://{url}?")
         raise InputError(f"webhook URL must start with https:// (or http://), got {value!r}")
+    from clever_notify.api.api_host import check_webhook_host  # here: `--help` must not load the api package
+
     parsed = check_webhook_host(url)
     warning = None
     if parsed.scheme == "http" and not parsed.is_loopback:

@@ -33,7 +33,7 @@ def _deliver(targets: list[tuple[str, str]], event: dict) -> list:
 
 
 def _line(result) -> str:
-    from clever_notify.hook_details import clean
+    from clever_notify.hooks.words import clean
 
     where = f"{result.url} ({result.format})"
     if result.status is None:
@@ -65,8 +65,8 @@ def webhook_test_command(ctx, hook_id, urls, fmt, event, org, as_json):
 
     \b
     Examples:
-      clever webhooks test 6e9f1a2c-…
-      clever webhooks test 6e9f1a2c-… --event DEPLOYMENT_FAIL --org Acme
+      clever webhooks test 6e9f1a2c-0b1d-4c3e-9f8a-7b6c5d4e3f21
+      clever webhooks test 6e9f1a2c-0b1d-4c3e-9f8a-7b6c5d4e3f21 --event DEPLOYMENT_FAIL --org Acme
       clever webhooks test --url https://hooks.slack.com/services/xxxxxx/yyyyyy/zzzz --format slack
       clever webhooks test --url http://127.0.0.1:8080/hook --json
     """
@@ -82,9 +82,10 @@ def webhook_test_command(ctx, hook_id, urls, fmt, event, org, as_json):
         raise click.UsageError("--org only applies with a webhook ID")
 
     if hook_id:
-        from clever_notify.cli.hook_edit import read_hook
+        from clever_notify.cli.show_update import read_hook
+        from clever_notify.hooks.kinds import WEBHOOKS
 
-        target, hook = read_hook(runtime(ctx), "webhooks", hook_id, org)
+        target, hook = read_hook(runtime(ctx), WEBHOOKS, hook_id, org)
         scope = hook.get("scope") or []
         sample = payloads.make_event(event, owner_id=str(hook.get("ownerId") or target.owner_id),
                                      service_id=str(scope[0]) if scope else None)
