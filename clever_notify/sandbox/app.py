@@ -76,6 +76,11 @@ class SandboxApp:
             return error_response(exc.code or 500, exc.description or exc.name)
         except sqlite3.Error as exc:  # disk full, file removed under us: still an API-like answer
             return error_response(500, f"Sandbox database error: {exc}", 5000)
+        except Exception as exc:  # a request this emulator did not foresee: a JSON 500 and one line, no traceback
+            import sys
+
+            print(f"sandbox: {request.method} {request.path!r} failed: {type(exc).__name__}", file=sys.stderr)
+            return error_response(500, f"Sandbox internal error ({type(exc).__name__})", 5001)
 
     # --- helpers ---------------------------------------------------------------------------------
 
@@ -121,7 +126,7 @@ class SandboxApp:
         return json_response(org)
 
     def on_events_info(self, request):
-        return json_response(catalog.as_api_document())
+        return json_response(catalog.as_api_answer())
 
     def on_formats_info(self, request):
         return json_response(list(catalog.WEBHOOK_FORMATS))

@@ -7,6 +7,7 @@ import os
 import signal
 import socket
 import sys
+import threading
 
 from werkzeug.serving import WSGIRequestHandler, make_server
 
@@ -21,14 +22,6 @@ class QuietHandler(WSGIRequestHandler):
     # Silent by default: a load test must not be slowed, or blocked on a full stderr pipe, by access logs.
     def log_request(self, code="-", size="-"):
         pass
-
-
-class _Stop(Exception):
-    pass
-
-
-def _stop(signum, frame):
-    raise _Stop()
 
 
 def _this_machine_address(family: int) -> str | None:
@@ -115,7 +108,17 @@ def serve_forever(store: Store, host: str, port: int, *, log_requests: bool = Fa
     # connection open, or keeps opening new ones, would hold a stop for ever.
     server.block_on_close = False
     line, notes = export_lines(host, server.port)
-    previous = signal.signal(signal.SIGTERM, _stop)
+
+    def stop(signum, frame):
+        # Ask the serving loop to end (it looks every poll interval) from another thread: shutdown() waits
+        # for the loop, which runs in this thread. Raising here instead would land anywhere, e.g. inside
+        # socketserver's accept path, which catches and prints it and serves on. A second signal acts as
+        # it would without us.
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+        threading.Thread(target=server.shutdown, daemon=True).start()
+
+    previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGINT)}
     try:
         print(line, flush=True)
         shown = f"[{host}]" if ":" in host else host
@@ -124,9 +127,10 @@ def serve_forever(store: Store, host: str, port: int, *, log_requests: bool = Fa
         for note in notes:
             print(note, file=sys.stderr, flush=True)
         server.serve_forever(poll_interval=0.1)
-    except (KeyboardInterrupt, _Stop):
+    except KeyboardInterrupt:  # a second Ctrl-C while stopping
         pass
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
         server.server_close()
         print("Sandbox stopped.", file=sys.stderr, flush=True)
