@@ -215,3 +215,20 @@ def test_the_printed_line_works_off_loopback_with_the_sandbox_credentials_only(r
     with responses.RequestsMock(assert_all_requests_are_fired=False) as mocked:
         assert run("webhooks", "--org", ORG_ID).exit_code == 2
         assert len(mocked.calls) == 0
+
+
+@pytest.mark.parametrize("template", ["http://evil.invalid\\@127.0.0.1:{port}/h", "http://a@b@127.0.0.1:{port}/h",
+                                      "http://127.1:{port}/h", "http://127.0.0.1:{port}/h\u202e"])
+@responses.activate
+def test_webhooks_test_sends_nothing_to_a_url_from_the_api_that_parsers_could_read_differently(run, creds,
+                                                                                               template):
+    from loopback import receiver_route, serve
+
+    with serve(receiver_route) as receiver:
+        url = template.format(port=receiver.base.rsplit(":", 1)[1])
+        responses.get(f"https://api.test{HOOKS}", json=[
+            {"id": "h1", "ownerId": ORG_ID, "urls": [{"format": "raw", "url": url}], "state": "ENABLED"}])
+        result = run("webhooks", "test", "h1", "--org", ORG_ID)
+        assert receiver.received == []
+    assert result.exit_code == 1
+    assert "not sent: webhook URL" in result.stdout

@@ -12,7 +12,7 @@ from clever_notify import catalog
 from clever_notify.cli import CONTEXT_SETTINGS
 from clever_notify.cli import params as p
 from clever_notify.cli.runtime import runtime
-from clever_notify.errors import CleverNotifyError
+from clever_notify.errors import CleverNotifyError, InputError
 
 # The sample's owner and application when no hook gives them (--url): obviously made up, well formed.
 SAMPLE_OWNER = "orga_00000000-0000-4000-8000-000000000000"
@@ -27,6 +27,11 @@ def _deliver(targets: list[tuple[str, str]], event: dict) -> list:
         if fmt not in catalog.WEBHOOK_FORMATS:
             # A format the API knows and we do not: say so rather than send a guess.
             results.append(delivery.Delivery(url, fmt, None, 0.0, error=f"unknown format {fmt!r}, not sent"))
+            continue
+        try:  # a URL read from the API goes through the same parser as one typed with --url
+            p.check_webhook_url(str(url))
+        except InputError as exc:
+            results.append(delivery.Delivery(str(url), fmt, None, 0.0, error=f"not sent: {exc}"))
             continue
         results.append(delivery.post(url, fmt, event))
     return results
