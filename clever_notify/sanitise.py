@@ -19,7 +19,8 @@ import json
 import math
 import sys
 import unicodedata
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 _UNSAFE_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
 _SAFE_ANYWAY = frozenset("\t\u200c\u200d")

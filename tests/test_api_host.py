@@ -7,13 +7,13 @@ import json
 
 import pytest
 import responses
-
 from conftest import ORG_ID, SECRET, TOKEN
 from faultserver import reply, script
+
+from clever_notify.api.api_host import is_loopback_host
 from clever_notify.cli import params
 from clever_notify.errors import InputError
 from clever_notify.sandbox import SANDBOX_SECRET, SANDBOX_TOKEN
-from clever_notify.api.api_host import is_loopback_host
 
 HOOKS = f"/v2/notifications/webhooks/{ORG_ID}"
 

@@ -15,10 +15,10 @@ import time
 
 import pytest
 import responses
-
-from clever_notify import catalog
 from conftest import API
 from test_sandbox_e2e import _read_export_line, clever, served  # noqa: F401 - `served` is a fixture
+
+from clever_notify import catalog
 
 INFO_URL = f"{API}/v2/notifications/info/events"
 
@@ -115,7 +115,8 @@ def test_the_served_sandbox_answers_hostile_json_with_a_400_and_no_traceback(cle
     assert status == 400
     assert answer["type"] == "error" and answer["message"].startswith("Malformed JSON body")
     time.sleep(0.2)  # let the server flush whatever it would print
-    stderr = open(os.environ["CLEVER_SANDBOX_DB"] + ".stderr", encoding="utf-8", errors="replace").read()
+    with open(os.environ["CLEVER_SANDBOX_DB"] + ".stderr", encoding="utf-8", errors="replace") as fh:
+        stderr = fh.read()
     assert "Traceback" not in stderr and "RecursionError" not in stderr
 
 
@@ -123,10 +124,9 @@ def test_the_served_sandbox_answers_hostile_json_with_a_400_and_no_traceback(cle
 
 
 def _start_server(clever_exe, tmp_path):
-    err = open(tmp_path / "serve.stderr", "wb")
-    proc = subprocess.Popen([clever_exe, "sandbox", "serve", "--port", "0"], stdout=subprocess.PIPE, stderr=err,
-                            env={**os.environ, "CLEVER_SANDBOX_DB": str(tmp_path / "stop.db")})
-    err.close()
+    with open(tmp_path / "serve.stderr", "wb") as err:  # a file: the server can never block on a full pipe
+        proc = subprocess.Popen([clever_exe, "sandbox", "serve", "--port", "0"], stdout=subprocess.PIPE, stderr=err,
+                                env={**os.environ, "CLEVER_SANDBOX_DB": str(tmp_path / "stop.db")})
     line = _read_export_line(proc)
     port = int(line.split("API_HOST=http://127.0.0.1:", 1)[1].split(" ", 1)[0])
     return proc, port

@@ -13,10 +13,9 @@ import unicodedata
 
 import pytest
 import responses
+from conftest import API, APP_ID, ORG_ID
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
-
-from conftest import API, APP_ID, ORG_ID
 from loopback import serve
 
 HOOKS_URL = f"{API}/v2/notifications/webhooks/{ORG_ID}"
@@ -25,16 +24,16 @@ EVENTS_URL = f"{API}/v2/notifications/info/events"
 SUMMARY_URL = f"{API}/v2/summary"
 
 EVIL = ("x\x1b[2J\x1b]8;;https://evil.example\x07link\x1b]8;;\x07\x9b31m\x07\rOK\u202egnp.exe\u2066i\u2069"
-        "\u200e\u200f\u061c\u2028forged\u2029line\x85\x7f\ufeff\U000e0041y")
+        "\u200e\u200f\u061c\u2028forged\u2029line\x85\x7f\ufeff\U000e0041y\nFORGED: line")
 # What may never appear raw (the tab and the line feeds of the output itself are fine).
 FORBIDDEN = {ch for ch in EVIL if unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp")}
 
 
-def assert_terminal_safe(text: str, *, one_line_per: str | None = None) -> None:
+def assert_terminal_safe(text: str) -> None:
     raw = sorted({f"U+{ord(ch):04X}" for ch in text if ch in FORBIDDEN and ch != "\n"})
     assert raw == [], f"raw on the terminal: {raw} in {text!r}"
-    if one_line_per is not None:
-        assert "forged" not in text.split("\n", 1)[0] or "\nforged" not in text
+    # a line feed from the API never starts a line of its own choosing
+    assert "\nFORGED" not in text, f"a forged line in {text!r}"
 
 
 def hook(**extra):

@@ -73,15 +73,16 @@ def _parse_host(host: str) -> str:
         raise BadUrl("has a percent-escape in its host, which is not accepted")
     if not host.isascii():
         host = _idn_to_ascii(host)
-    labels = (host[:-1] if host.endswith(".") else host).split(".")  # `example.org.` is fully qualified
+    labels = host.removesuffix(".").split(".")  # `example.org.` is fully qualified
     if not all(_LABEL.fullmatch(label) for label in labels):
         raise BadUrl(f"has an invalid host {host!r} (letters, digits, `-` and dots only)")
     # A name whose last label is numeric (127.1, 2130706433, 0x7f.1, 0177.0.0.1) is read as an IPv4
     # address by browsers and by inet_aton, in ways that differ: only the canonical dotted quad is accepted.
     last = labels[-1].lower()
-    if last.isdigit() or re.fullmatch(r"0x[0-9a-f]*", last):
-        if len(labels) != 4 or not all(lbl.isdigit() and str(int(lbl)) == lbl and int(lbl) < 256 for lbl in labels):
-            raise BadUrl(f"has an invalid host {host!r}: write an IPv4 address as four decimal numbers, e.g. 127.0.0.1")
+    numeric = last.isdigit() or re.fullmatch(r"0x[0-9a-f]*", last)
+    if numeric and not (len(labels) == 4 and all(lbl.isdigit() and str(int(lbl)) == lbl and int(lbl) < 256
+                                                  for lbl in labels)):
+        raise BadUrl(f"has an invalid host {host!r}: write an IPv4 address as four decimal numbers, e.g. 127.0.0.1")
     return host.lower()
 
 

@@ -22,7 +22,12 @@ from typing import Any
 from urllib.parse import quote
 
 from clever_notify.api import confirm
-from clever_notify.api.transport import AmbiguousOutcome, RecordingTransport, Transport, error_message
+from clever_notify.api.transport import (
+    AmbiguousOutcome,
+    RecordingTransport,
+    Transport,
+    error_message,
+)
 from clever_notify.config import Settings
 from clever_notify.errors import ApiError, InputError, NotAuthenticated, NotFound
 from clever_notify.hooks.kinds import HookKind, kind_of

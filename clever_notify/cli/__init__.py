@@ -40,7 +40,7 @@ class LazyGroup(click.Group):
 
 
 def _scrub(ctx, text: str) -> str:
-    """The one line an error becomes: credentials hidden, then every unsafe character escaped."""
+    """One line of an error: credentials hidden, then every unsafe character (line feeds included) escaped."""
     from clever_notify.sanitise import for_terminal
 
     scrub = getattr(ctx.obj, "scrub", None)
@@ -60,7 +60,13 @@ class RootGroup(LazyGroup):
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)
-        except (click.exceptions.Exit, click.ClickException, click.Abort):
+        except click.ClickException as exc:
+            # A usage error may quote a value (typed, or read from a file by a script): one line, escaped.
+            from clever_notify.sanitise import for_terminal
+
+            exc.message = for_terminal(exc.message)
+            raise
+        except (click.exceptions.Exit, click.Abort):
             raise
         except CleverNotifyError as exc:
             if isinstance(exc, NotFound) or getattr(exc, "status", None) == 403:
@@ -69,11 +75,11 @@ class RootGroup(LazyGroup):
                     forget()  # the organisation behind a cached name may be gone or renamed
             if os.environ.get("CLEVER_DEBUG"):
                 raise
-            message = str(exc)
+            lines = exc.message_lines()
             hint = getattr(ctx.obj, "owner_hint", None)
             if isinstance(exc, NotFound) and hint:
-                message += f" ({hint})"
-            click.echo(f"Error: {_scrub(ctx, message)}", err=True)
+                lines[-1] += f" ({hint})"
+            click.echo("Error: " + "\n".join(_scrub(ctx, line) for line in lines), err=True)
             ctx.exit(exc.exit_code)
         except KeyboardInterrupt:
             if os.environ.get("CLEVER_DEBUG"):

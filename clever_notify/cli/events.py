@@ -8,6 +8,7 @@ from clever_notify import catalog
 from clever_notify.cli import CONTEXT_SETTINGS
 from clever_notify.cli import params as p
 from clever_notify.errors import ApiError
+from clever_notify.sanitise import for_terminal
 
 
 def _names(value) -> bool:
@@ -93,7 +94,8 @@ def events(ctx, output, live):
 
         click.echo(render.to_json(doc))
     else:
-        click.echo("\n".join(human_lines(doc)))
+        # Names may come from the API (--live): each line is escaped on its own, so none can start a line.
+        click.echo("\n".join(for_terminal(line) for line in human_lines(doc)))
     if live:
         diffs = catalog.differences(doc)
         if not diffs:
@@ -101,4 +103,4 @@ def events(ctx, output, live):
         else:
             click.echo(f"The API's catalog differs from this tool's ({len(diffs)}):", err=True)
             for line in diffs:
-                click.echo(f"  {line}", err=True)
+                click.echo(f"  {for_terminal(line)}", err=True)

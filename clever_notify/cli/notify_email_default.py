@@ -9,7 +9,7 @@ from clever_notify.cli import CONTEXT_SETTINGS
 from clever_notify.cli import params as p
 from clever_notify.cli.runtime import runtime
 from clever_notify.errors import InputError
-from clever_notify.sanitise import json_for_terminal
+from clever_notify.sanitise import for_terminal, json_for_terminal
 
 NAME = catalog.DEFAULT_EMAIL_HOOK_NAME
 _EVENTS = ", ".join(catalog.DEFAULT_EMAIL_HOOK_EVENTS)
@@ -73,7 +73,7 @@ def default(ctx, org, only, disable, restore, dry_run, output):
     client = rt.recording_client(dry_run=dry_run)
     found = de.find(client.list_hooks(EMAILHOOKS, target.owner_id))
     if len(found) > 1:
-        ids = ", ".join(str(h.get("id")) for h in found)
+        ids = for_terminal(", ".join(str(h.get("id")) for h in found))
         doing = "acting on" if modes else "showing"
         click.echo(f'note: {len(found)} hooks are named "{NAME}" at {target.owner_id} ({ids}); {doing} all of them.',
                    err=True)

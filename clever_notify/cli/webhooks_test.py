@@ -13,6 +13,7 @@ from clever_notify.cli import CONTEXT_SETTINGS
 from clever_notify.cli import params as p
 from clever_notify.cli.runtime import runtime
 from clever_notify.errors import CleverNotifyError, InputError
+from clever_notify.sanitise import for_terminal
 
 # The sample's owner and application when no hook gives them (--url): obviously made up, well formed.
 SAMPLE_OWNER = "orga_00000000-0000-4000-8000-000000000000"
@@ -102,7 +103,7 @@ def webhook_test_command(ctx, hook_id, urls, fmt, event, org, as_json):
             click.echo(f"note: webhook {hook_id} does not subscribe to {event}; the platform would not send it.",
                        err=True)
         if hook.get("state") and hook.get("state") != "ENABLED":
-            click.echo(f"note: webhook {hook_id} is {hook['state']}; the platform does not call it now.", err=True)
+            click.echo(f"note: webhook {hook_id} is {for_terminal(hook['state'])}; the platform does not call it now.", err=True)
     else:
         sample = payloads.make_event(event, owner_id=SAMPLE_OWNER, service_id=SAMPLE_APP, service_name="my-app")
         targets = [(url, fmt or catalog.DEFAULT_WEBHOOK_FORMAT) for url in p.flatten([[u] for u in urls])]

@@ -14,9 +14,9 @@ from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
 from clever_notify import catalog
-from clever_notify.sanitise import strict_loads
 from clever_notify.sandbox.store import Store
 from clever_notify.sandbox.validate import BadBody, hook_body
+from clever_notify.sanitise import strict_loads
 
 MAX_BODY = 1024 * 1024
 
@@ -76,7 +76,7 @@ class SandboxApp:
             return error_response(exc.code or 500, exc.description or exc.name)
         except sqlite3.Error as exc:  # disk full, file removed under us: still an API-like answer
             return error_response(500, f"Sandbox database error: {exc}", 5000)
-        except Exception as exc:  # a request this emulator did not foresee: a JSON 500 and one line, no traceback
+        except Exception as exc:  # noqa: BLE001 - a request this emulator did not foresee: a JSON 500, one line
             import sys
 
             print(f"sandbox: {request.method} {request.path!r} failed: {type(exc).__name__}", file=sys.stderr)
