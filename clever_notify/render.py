@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import IO, Any, Iterable
+from collections.abc import Iterable
+from typing import IO, Any
 
 
 
