@@ -13,7 +13,6 @@ from collections.abc import Iterable
 from typing import IO, Any
 
 
-
 def printable(text: str) -> str:
     """One line of human output: names, URLs and targets come from the API, and a control character
     in them (an escape sequence, a newline forging a line, a bidi override) must not reach the terminal."""

@@ -7,13 +7,13 @@ import json
 
 import pytest
 import responses
-from conftest import ORG_ID, SECRET, TOKEN
-from faultserver import reply, script
 
 from clever_notify.api.api_host import is_loopback_host
 from clever_notify.cli import params
 from clever_notify.errors import InputError
 from clever_notify.sandbox import SANDBOX_SECRET, SANDBOX_TOKEN
+from helpers import ORG_ID, SECRET, TOKEN
+from servers import reply, script
 
 HOOKS = f"/v2/notifications/webhooks/{ORG_ID}"
 
@@ -52,9 +52,9 @@ AMBIGUOUS_API_HOSTS = [
 
 
 @pytest.mark.parametrize("template", AMBIGUOUS_API_HOSTS)
-def test_api_hosts_parsers_could_disagree_on_are_refused_before_any_request(run, fault_server, monkeypatch,
+def test_api_hosts_parsers_could_disagree_on_are_refused_before_any_request(run, loopback, monkeypatch,
                                                                                template):
-    server = fault_server(script(reply(200, [])))
+    server = loopback(script(reply(200, [])))
     port = server.url.rsplit(":", 1)[1]
     monkeypatch.setenv("CLEVER_TOKEN", TOKEN)
     monkeypatch.setenv("CLEVER_SECRET", SECRET)
@@ -65,7 +65,7 @@ def test_api_hosts_parsers_could_disagree_on_are_refused_before_any_request(run,
     assert result.exit_code == 2, result.output
     assert result.stderr.startswith("Error: API_HOST ") and "it must be an https:// URL" in result.stderr
     assert result.stderr.count("\n") == 1
-    assert server.requests == []
+    assert server.received == []
 
 
 @pytest.mark.parametrize("api_host,sent_to", [
@@ -118,15 +118,15 @@ def test_loopback_is_what_a_host_is_not_how_it_is_spelled(host, loopback):
 
 @pytest.mark.parametrize("api_host", ["http://sandbox.localhost:{port}", "http://api.localhost:{port}",
                                       "http://localhost.:{port}"])
-def test_a_localhost_subdomain_never_gets_credentials_in_clear(run, fault_server, monkeypatch, api_host):
-    server = fault_server(script(reply(200, [])))
+def test_a_localhost_subdomain_never_gets_credentials_in_clear(run, loopback, monkeypatch, api_host):
+    server = loopback(script(reply(200, [])))
     monkeypatch.setenv("CLEVER_TOKEN", TOKEN)
     monkeypatch.setenv("CLEVER_SECRET", SECRET)
     monkeypatch.setenv("API_HOST", api_host.format(port=server.url.rsplit(":", 1)[1]))
     result = run("webhooks", "--org", ORG_ID)
     assert result.exit_code == 2
     assert "refusing to send your credentials over plain http" in result.stderr
-    assert server.requests == []
+    assert server.received == []
 
 
 def test_an_ipv4_mapped_loopback_address_is_loopback(run, monkeypatch):
@@ -222,10 +222,10 @@ def test_the_printed_line_works_off_loopback_with_the_sandbox_credentials_only(r
 @responses.activate
 def test_webhooks_test_sends_nothing_to_a_url_from_the_api_that_parsers_could_read_differently(run, creds,
                                                                                                template):
-    from loopback import receiver_route, serve
+    from servers import LoopbackServer, webhook_receiver
 
-    with serve(receiver_route) as receiver:
-        url = template.format(port=receiver.base.rsplit(":", 1)[1])
+    with LoopbackServer(webhook_receiver()) as receiver:
+        url = template.format(port=receiver.url.rsplit(":", 1)[1])
         responses.get(f"https://api.test{HOOKS}", json=[
             {"id": "h1", "ownerId": ORG_ID, "urls": [{"format": "raw", "url": url}], "state": "ENABLED"}])
         result = run("webhooks", "test", "h1", "--org", ORG_ID)

@@ -11,10 +11,12 @@ import time
 
 import pytest
 import responses
-from conftest import API, APP_ID, ORG_ID, SECRET, TOKEN
+
+from helpers import API, APP_ID, ORG_ID, SECRET, TOKEN
 
 HOOKS_URL = f"{API}/v2/notifications/webhooks/{ORG_ID}"
 posix_only = pytest.mark.skipif(os.name != "posix", reason="FIFOs and symbolic links")
+slow = pytest.mark.slow
 
 
 def config_path(isolated_env):
@@ -42,6 +44,7 @@ def run_exe(clever_exe, *args, env_extra=None, timeout=15):
 # --- FIFOs, devices and huge files are refused at once ---------------------------------------------------
 
 
+@slow
 @posix_only
 def test_a_fifo_as_configuration_file_is_refused_at_once(clever_exe, isolated_env):
     fifo = isolated_env / "config-fifo"
@@ -52,6 +55,7 @@ def test_a_fifo_as_configuration_file_is_refused_at_once(clever_exe, isolated_en
     assert elapsed < 10
 
 
+@slow
 @posix_only
 def test_a_fifo_as_clever_json_is_refused_at_once(clever_exe, isolated_env):
     os.mkfifo(isolated_env / "work" / ".clever.json")
@@ -60,15 +64,16 @@ def test_a_fifo_as_clever_json_is_refused_at_once(clever_exe, isolated_env):
     assert ".clever.json" in proc.stderr and "not a regular file" in proc.stderr
 
 
+@slow
 @posix_only
-def test_a_fifo_as_the_org_cache_is_ignored_without_waiting(clever_exe, isolated_env, fault_server):
-    from faultserver import reply, script
+def test_a_fifo_as_the_org_cache_is_ignored_without_waiting(clever_exe, isolated_env, loopback):
+    from servers import reply, script
 
     cache_dir = isolated_env / "cache"
     cache_dir.mkdir()
     os.mkfifo(cache_dir / "organisations.json")
     summary = {"user": {"id": "user_x"}, "organisations": [{"id": ORG_ID, "name": "Acme"}]}
-    server = fault_server(script(reply(200, summary), reply(200, [])))
+    server = loopback(script(reply(200, summary), reply(200, [])))
     proc, _ = run_exe(clever_exe, "webhooks", "--org", "Acme", "-F", "json", env_extra={
         "CLEVER_TOKEN": TOKEN, "CLEVER_SECRET": SECRET, "API_HOST": server.url,
         "CLEVER_NOTIFY_CACHE_DIR": str(cache_dir)})
@@ -240,6 +245,7 @@ def test_the_sandbox_database_is_not_created_through_a_planted_link(run, isolate
     assert "symbolic link" in result.stderr
 
 
+@slow
 @posix_only
 def test_a_fifo_as_the_sandbox_database_is_refused_at_once(clever_exe, isolated_env):
     fifo = isolated_env / "sandbox-fifo.db"

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import http.client
 import json
-import os
 import signal
 import socket
 import subprocess
@@ -15,10 +14,10 @@ import time
 
 import pytest
 import responses
-from conftest import API
-from test_sandbox_e2e import _read_export_line, clever, served  # noqa: F401 - `served` is a fixture
 
 from clever_notify import catalog
+from helpers import API
+from servers import SandboxServer
 
 INFO_URL = f"{API}/v2/notifications/info/events"
 
@@ -84,8 +83,11 @@ def test_the_sandbox_answers_the_list_form():
     assert answer.json["events"] == list(catalog.EVENTS)
 
 
-def test_events_live_against_the_served_sandbox_matches(clever_exe, served):  # noqa: F811
-    result = clever(clever_exe, served.env, "events", "--live", "-F", "json")
+@pytest.mark.slow
+def test_events_live_against_the_served_sandbox_matches(clever_exe, served):
+    result = subprocess.run([clever_exe, "events", "--live", "-F", "json"], env=served.env, capture_output=True,
+                            text=True, timeout=30, check=False)
+    assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout) == catalog.as_api_document()
     assert result.stderr == "The API's catalog matches this tool's.\n"
 
@@ -93,8 +95,8 @@ def test_events_live_against_the_served_sandbox_matches(clever_exe, served):  # 
 # --- hostile bodies --------------------------------------------------------------------------------------
 
 
-def _post(served_env, path: str, body: bytes) -> tuple[int, dict]:
-    host, port = served_env["API_HOST"].removeprefix("http://").rsplit(":", 1)
+def _post(api_host: str, path: str, body: bytes) -> tuple[int, dict]:
+    host, port = api_host.removeprefix("http://").rsplit(":", 1)
     conn = http.client.HTTPConnection(host, int(port), timeout=10)
     try:
         conn.request("POST", path, body=body, headers={
@@ -105,31 +107,24 @@ def _post(served_env, path: str, body: bytes) -> tuple[int, dict]:
         conn.close()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("body", [b"[" * 100_000 + b"]" * 100_000, b'{"a":' * 50_000 + b"1" + b"}" * 50_000,
                                   b'{"name": NaN, "urls": []}', b'{"name": "n", "urls": [], "x": 1e999}'])
-def test_the_served_sandbox_answers_hostile_json_with_a_400_and_no_traceback(clever_exe, served, body):  # noqa: F811
+def test_the_served_sandbox_answers_hostile_json_with_a_400_and_no_traceback(clever_exe, body):
     from clever_notify.sandbox.store import Store
 
     org = Store().find_owner("Acme")[0]["id"]
-    status, answer = _post(served.env, f"/v2/notifications/webhooks/{org}", body)
+    server = SandboxServer(exe=clever_exe)
+    try:
+        status, answer = _post(server.api_host, f"/v2/notifications/webhooks/{org}", body)
+    finally:
+        server.stop()
     assert status == 400
     assert answer["type"] == "error" and answer["message"].startswith("Malformed JSON body")
-    time.sleep(0.2)  # let the server flush whatever it would print
-    with open(os.environ["CLEVER_SANDBOX_DB"] + ".stderr", encoding="utf-8", errors="replace") as fh:
-        stderr = fh.read()
-    assert "Traceback" not in stderr and "RecursionError" not in stderr
+    assert "Traceback" not in server.stderr and "RecursionError" not in server.stderr
 
 
 # --- stopping while clients keep connecting --------------------------------------------------------------
-
-
-def _start_server(clever_exe, tmp_path):
-    with open(tmp_path / "serve.stderr", "wb") as err:  # a file: the server can never block on a full pipe
-        proc = subprocess.Popen([clever_exe, "sandbox", "serve", "--port", "0"], stdout=subprocess.PIPE, stderr=err,
-                                env={**os.environ, "CLEVER_SANDBOX_DB": str(tmp_path / "stop.db")})
-    line = _read_export_line(proc)
-    port = int(line.split("API_HOST=http://127.0.0.1:", 1)[1].split(" ", 1)[0])
-    return proc, port
 
 
 def _hammer(port: int, stop: threading.Event, opened: list, max_connections: int = 400, max_seconds: float = 15):
@@ -156,9 +151,11 @@ def _hammer(port: int, stop: threading.Event, opened: list, max_connections: int
             pass
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
-def test_serve_stops_within_2_s_while_clients_keep_connecting(clever_exe, tmp_path, sig):
-    proc, port = _start_server(clever_exe, tmp_path)
+def test_serve_stops_within_2_s_while_clients_keep_connecting(clever_exe, sig):
+    server = SandboxServer(exe=clever_exe)
+    proc, port = server.proc, int(server.api_host.rsplit(":", 1)[1])
     stop, opened = threading.Event(), []
     clients = [threading.Thread(target=_hammer, args=(port, stop, opened), daemon=True) for _ in range(4)]
     try:
@@ -175,15 +172,11 @@ def test_serve_stops_within_2_s_while_clients_keep_connecting(clever_exe, tmp_pa
         took = time.monotonic() - sent
     finally:
         stop.set()
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait(timeout=10)
+        server.stop()  # kills it if the signal did not
         for c in clients:
             c.join(timeout=5)
         for sock in opened:
             sock.close()
-        proc.stdout.close()
     assert took < 2.0, f"stopped {took:.2f} s after the signal"
-    stderr = (tmp_path / "serve.stderr").read_text()
-    assert "Traceback" not in stderr and stderr.rstrip().endswith("Sandbox stopped.")
+    assert "Traceback" not in server.stderr and server.stderr.rstrip().endswith("Sandbox stopped.")
     assert proc.returncode in (0, 130), proc.returncode

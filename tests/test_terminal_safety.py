@@ -13,10 +13,11 @@ import unicodedata
 
 import pytest
 import responses
-from conftest import API, APP_ID, ORG_ID
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
-from loopback import serve
+
+from helpers import API, APP_ID, ORG_ID
+from servers import LoopbackServer, webhook_receiver
 
 HOOKS_URL = f"{API}/v2/notifications/webhooks/{ORG_ID}"
 EMAILS_URL = f"{API}/v2/notifications/emailhooks/{ORG_ID}"
@@ -152,8 +153,8 @@ def test_events_live_escapes_the_api_catalog_and_its_differences(run, creds, out
 
 @pytest.mark.parametrize("as_json", [False, True])
 def test_webhooks_test_escapes_what_the_receiver_answered(run, as_json):
-    with serve(lambda method, path, body: (500, EVIL.encode("utf-8"))) as receiver:
-        result = run("webhooks", "test", "--url", f"{receiver.base}/hook", *(["--json"] if as_json else []))
+    with LoopbackServer(webhook_receiver(500, EVIL.encode("utf-8"))) as receiver:
+        result = run("webhooks", "test", "--url", f"{receiver.url}/hook", *(["--json"] if as_json else []))
     assert result.exit_code == 1
     assert_terminal_safe(result.stdout + result.stderr)
     if as_json:

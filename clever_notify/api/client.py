@@ -22,12 +22,7 @@ from typing import Any
 from urllib.parse import quote
 
 from clever_notify.api import confirm
-from clever_notify.api.transport import (
-    AmbiguousOutcome,
-    RecordingTransport,
-    Transport,
-    error_message,
-)
+from clever_notify.api.transport import AmbiguousOutcome, RecordingTransport, Transport, error_message
 from clever_notify.config import Settings
 from clever_notify.errors import ApiError, InputError, NotAuthenticated, NotFound
 from clever_notify.hooks.kinds import HookKind, kind_of
@@ -39,7 +34,8 @@ def _seg(value: str) -> str:
     from clever_notify.ids import is_well_formed_id
 
     if not is_well_formed_id(value):
-        raise InputError(f"{str(value)[:80]!r} is not a well-formed id (letters, digits, `_` and `-`); nothing was sent")
+        raise InputError(f"{str(value)[:80]!r} is not a well-formed id (letters, digits, `_` and `-`); "
+                         "nothing was sent")
     return quote(value, safe="")
 
 

@@ -74,8 +74,8 @@ REMOVE_HELP = """Remove an e-mail notification.
 
     \b
     Examples:
-      clever notify-email remove 0b5c7e2a-4d3c-4b2a-8f1e-9d8c7b6a5f40
-      clever notify-email remove 0b5c7e2a-4d3c-4b2a-8f1e-9d8c7b6a5f40 --org Acme
+      clever notify-email remove 0b5c7e2a-4d3c
+      clever notify-email remove 0b5c7e2a-4d3c --org Acme
     """
 
 notify_email = hook_group(

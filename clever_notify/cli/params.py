@@ -140,9 +140,7 @@ def check_webhook_url(value: str) -> tuple[str, str | None]:
         if not sep and (not head or "." in head or head == "localhost"):
             raise InputError(f"webhook URL must be absolute: did you mean https://{url}?")
         raise InputError(f"webhook URL must start with https:// (or http://), got {value!r}")
-    from clever_notify.api.api_host import (
-        check_webhook_host,  # here: `--help` must not load the api package
-    )
+    from clever_notify.api.api_host import check_webhook_host  # here: `--help` must not load the api package
 
     parsed = check_webhook_host(url)
     warning = None

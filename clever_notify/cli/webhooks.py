@@ -72,8 +72,8 @@ REMOVE_HELP = """Remove a webhook.
 
     \b
     Examples:
-      clever webhooks remove 6e9f1a2c-0b1d-4c3e-9f8a-7b6c5d4e3f21
-      clever webhooks remove 6e9f1a2c-0b1d-4c3e-9f8a-7b6c5d4e3f21 --org Acme
+      clever webhooks remove 6e9f1a2c-0b1d
+      clever webhooks remove 6e9f1a2c-0b1d --org Acme
     """
 
 webhooks = hook_group(

@@ -71,8 +71,8 @@ def webhook_test_command(ctx, hook_id, urls, fmt, event, org, as_json):
 
     \b
     Examples:
-      clever webhooks test 6e9f1a2c-0b1d-4c3e-9f8a-7b6c5d4e3f21
-      clever webhooks test 6e9f1a2c-0b1d-4c3e-9f8a-7b6c5d4e3f21 --event DEPLOYMENT_FAIL --org Acme
+      clever webhooks test 6e9f1a2c-0b1d
+      clever webhooks test 6e9f1a2c-0b1d --event DEPLOYMENT_FAIL --org Acme
       clever webhooks test --url https://hooks.slack.com/services/xxxxxx/yyyyyy/zzzz --format slack
       clever webhooks test --url http://127.0.0.1:8080/hook --json
     """
@@ -103,7 +103,8 @@ def webhook_test_command(ctx, hook_id, urls, fmt, event, org, as_json):
             click.echo(f"note: webhook {hook_id} does not subscribe to {event}; the platform would not send it.",
                        err=True)
         if hook.get("state") and hook.get("state") != "ENABLED":
-            click.echo(f"note: webhook {hook_id} is {for_terminal(hook['state'])}; the platform does not call it now.", err=True)
+            state = for_terminal(hook["state"])
+            click.echo(f"note: webhook {hook_id} is {state}; the platform does not call it now.", err=True)
     else:
         sample = payloads.make_event(event, owner_id=SAMPLE_OWNER, service_id=SAMPLE_APP, service_name="my-app")
         targets = [(url, fmt or catalog.DEFAULT_WEBHOOK_FORMAT) for url in p.flatten([[u] for u in urls])]
