@@ -39,10 +39,17 @@ class Settings:
     credentials: Credentials | None
     source: str  # where the credentials came from, for messages
     timeout: tuple[float, float] = DEFAULT_TIMEOUT
+    missing_env: str | None = None  # "CLEVER_SECRET" when CLEVER_TOKEN alone is set (or the other way round)
 
     def require_credentials(self) -> Credentials:
         """The credentials, checked to fit in an HTTP header; NotAuthenticated when there are none."""
         if self.credentials is None:
+            if self.missing_env:
+                given = "CLEVER_TOKEN" if self.missing_env == "CLEVER_SECRET" else "CLEVER_SECRET"
+                raise NotAuthenticated(
+                    f"Not logged in: {given} is set but {self.missing_env} is not; set both "
+                    "(or unset it and run `clever login` from clever-tools)."
+                )
             raise NotAuthenticated(NOT_LOGGED_IN)
         for value, name in ((self.credentials.token, "token"), (self.credentials.secret, "secret"),
                             (self.consumer_key, "OAuth consumer key"), (self.consumer_secret, "OAuth consumer secret")):
@@ -164,6 +171,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     """Settings as clever-tools computes them: env > active profile overrides > defaults."""
     env = os.environ if env is None else env
     overrides: dict = {}
+    missing_env = None
     if env.get("CLEVER_TOKEN", "").strip() and env.get("CLEVER_SECRET", "").strip():
         credentials = Credentials(env["CLEVER_TOKEN"], env["CLEVER_SECRET"])
         source = "CLEVER_TOKEN/CLEVER_SECRET"
@@ -176,6 +184,9 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
             credentials, source = None, "nowhere"
             if profile is not None:
                 overrides = profile["overrides"]
+            # clever-tools reads the pair or neither; half of it is a mistake worth naming.
+            if env.get("CLEVER_TOKEN", "").strip() or env.get("CLEVER_SECRET", "").strip():
+                missing_env = "CLEVER_SECRET" if env.get("CLEVER_TOKEN", "").strip() else "CLEVER_TOKEN"
         else:
             credentials = Credentials(profile["token"], profile["secret"])
             overrides = profile["overrides"]
@@ -189,6 +200,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         credentials=credentials,
         source=source,
         timeout=_timeout(env),
+        missing_env=missing_env,
     )
 
 
