@@ -2,21 +2,10 @@
 
 from __future__ import annotations
 
-import ipaddress
 from urllib.parse import urlsplit
 
 from clever_notify.errors import ConfigError
-
-
-def is_loopback_host(host: str) -> bool:
-    """127.0.0.0/8, ::1, `localhost` and `*.localhost` (RFC 6761 keeps those on this machine)."""
-    host = host.strip("[]").lower().rstrip(".")
-    if host == "localhost" or host.endswith(".localhost"):
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
+from clever_notify.hosts import is_loopback_host
 
 
 def check_api_host(api_host: str) -> None:

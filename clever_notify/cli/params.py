@@ -2,17 +2,11 @@
 
 from __future__ import annotations
 
-import ipaddress
-import re
-from urllib.parse import urlsplit
-
 import click
 
 from clever_notify import catalog
 from clever_notify.errors import InputError
-
-EMAIL_RE = re.compile(r"^[^@\s,]+@[^@\s,]+\.[^@\s,]+$")
-USER_ID_RE = re.compile(r"^user_[A-Za-z0-9-]+$")
+from clever_notify.hooks.values import check_webhook_url, parse_notify_target
 
 
 def split_commas(value: str) -> list[str]:
@@ -120,58 +114,6 @@ class WebhookFormat(click.ParamType):
         return [CompletionItem(f) for f in catalog.WEBHOOK_FORMATS if f.startswith(incomplete.lower())]
 
 
-# One DNS label: letters (IDN included), digits, `_` and inner `-`.
-_LABEL_RE = re.compile(r"^(?!-)[\w-]{1,63}(?<!-)$")
-
-
-def _valid_host(host: str) -> bool:
-    try:
-        ipaddress.ip_address(host)
-        return True
-    except ValueError:
-        pass
-    labels = host[:-1].split(".") if host.endswith(".") else host.split(".")
-    return all(_LABEL_RE.match(label) for label in labels)
-
-
-def check_webhook_url(value: str) -> tuple[str, str | None]:
-    """(url, warning or None); InputError when it is not an absolute http(s) URL with a host."""
-    url = value.strip()
-    if not url:
-        raise InputError("empty webhook URL")
-    if any(ch.isspace() for ch in url):
-        raise InputError(f"webhook URL contains a space: {value!r}")
-    try:
-        parts = urlsplit(url)
-    except ValueError:  # e.g. a bracketed host that is not an IPv6 address
-        raise InputError(f"invalid webhook URL {value!r}") from None
-    scheme = parts.scheme.lower()
-    if scheme not in ("http", "https"):
-        # example.org/hook, or example.org:8080/hook (which urlsplit reads as scheme "example.org")
-        if url.startswith("//"):
-            raise InputError(f"webhook URL must be absolute: did you mean https:{url}?")
-        if "://" not in url and (not scheme or "." in scheme or scheme == "localhost"):
-            raise InputError(f"webhook URL must be absolute: did you mean https://{url}?")
-        raise InputError(f"webhook URL must start with https:// (or http://), got {value!r}")
-    host = parts.hostname
-    if not host:
-        raise InputError(f"webhook URL has no host: {value!r}")
-    if not _valid_host(host):
-        raise InputError(f"webhook URL has an invalid host {host!r}: {value!r}")
-    try:
-        port = parts.port
-    except ValueError:
-        port = 0
-    if port == 0:
-        raise InputError(f"webhook URL has an invalid port: {value!r}")
-    warning = None
-    from clever_notify.api.api_host import is_loopback_host  # here: `--help` must not load the api package
-
-    if scheme == "http" and not is_loopback_host(host):
-        warning = f"warning: {url} is plain http; payloads would travel unencrypted."
-    return url, warning
-
-
 class WebhookUrl(click.ParamType):
     name = "url"
 
@@ -184,29 +126,6 @@ class WebhookUrl(click.ParamType):
         if warning and not (ctx is not None and ctx.resilient_parsing):
             click.echo(warning, err=True)
         return url
-
-
-def parse_notify_target(value: str) -> dict:
-    """One --notify value as the API's `notified` entry."""
-    target = value.strip()
-    if not target:
-        raise InputError("empty notification target: use an e-mail address, a user id (user_…) or `organisation`")
-    if target.lower() == "organisation":
-        return {"type": "organisation"}
-    if target.lower() == "organization":  # the API only knows the British spelling
-        raise InputError(f"invalid notification target {target!r}; did you mean organisation?")
-    # `@` first, as clever-tools does: user_bob@example.org is an address, not a user id.
-    if "@" in target:
-        if not EMAIL_RE.fullmatch(target):
-            raise InputError(f"invalid e-mail address {target!r}")
-        return {"type": "email", "target": target}
-    if target.startswith("user_"):
-        if not USER_ID_RE.fullmatch(target):
-            raise InputError(f"invalid user id {target!r}")
-        return {"type": "userid", "target": target}
-    raise InputError(
-        f"invalid notification target {value!r}: use an e-mail address, a user id (user_…) or `organisation`"
-    )
 
 
 class NotifyTargets(CommaList):

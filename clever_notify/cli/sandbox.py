@@ -55,7 +55,7 @@ def serve(host, port, allow_remote, log_requests):
       clever sandbox serve --port 9000 > sandbox.env &
       sleep 1; eval "$(head -n 1 sandbox.env)"; clever webhooks --org Acme
     """
-    from clever_notify.api.api_host import is_loopback_host
+    from clever_notify.hosts import is_loopback_host
 
     if not is_loopback_host(host) and not allow_remote:
         raise InputError(f"--host {host} is not a loopback address; the sandbox has no real authentication. "
