@@ -2,7 +2,6 @@
 
     kinds.py           HookKind: WEBHOOKS, EMAILHOOKS, KINDS, kind_of()
     fields.py          FIELDS, the one table of fields (API key, option, shown as, writable, normalised, compared)
-    values.py          a value as a user or a file gives it, checked (webhook URL, notification target)
     words.py           a value in words (times, events, scopes, URLs, recipients, failures), terminal-safe
     describe.py        `show`, the listings' clever-tools JSON and their human blocks, from the table
     update.py          the body of a PUT (the hook as read, named fields changed) and update's diff

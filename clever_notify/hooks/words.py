@@ -11,16 +11,16 @@ from datetime import datetime, timezone
 from typing import Any
 
 from clever_notify import catalog
-from clever_notify.render import UNPRINTABLE
+from clever_notify.sanitise import for_terminal
 
 MAX_FAILURES_SHOWN = 10
 BODY_PREVIEW = 80
-WHOLE_OWNER = "whole organisation/team"
+WHOLE_OWNER = "whole team"  # the one wording, as in clever-tools' JSON and --notify organisation's help
 
 
 def clean(value: Any, limit: int | None = None) -> str:
     """Server text as one printable line, optionally cut to `limit` characters."""
-    text = " ".join(UNPRINTABLE.sub(" ", str(value)).split())
+    text = for_terminal(" ".join(str(value).split()))
     if limit is not None and len(text) > limit:
         text = text[: limit - 1] + "…"
     return text
@@ -69,6 +69,8 @@ def describe_events(events: list | None) -> list[str]:
     """One line per listed event; a meta-event carries its members."""
     if not events:
         return ["all events"]
+    if not isinstance(events, list):  # a malformed answer: shown as it is, never a crash
+        return [clean(events)]
     out = []
     for name in events:
         members = catalog.META_EVENTS.get(name)
@@ -79,6 +81,8 @@ def describe_events(events: list | None) -> list[str]:
 def describe_scope(scope: list | None, owner_id: str | None) -> list[str]:
     if not scope:
         return [f"all services of {owner_id}" if owner_id else "all services"]
+    if not isinstance(scope, list):  # a malformed answer: shown as it is, never a crash
+        return [clean(scope)]
     return [str(s) for s in scope]
 
 
