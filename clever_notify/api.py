@@ -59,9 +59,9 @@ def redact(text: str, secrets: list[str]) -> str:
 
 
 def make_session():
-    import requests
+    from clever_notify import deadline
 
-    session = requests.Session()
+    session = deadline.session()  # each try of a request ends by its deadline, however slowly the API answers
     session.headers["User-Agent"] = f"clever-notify/{__version__}"
     session.headers["Accept"] = "application/json"
     return session
@@ -317,20 +317,23 @@ class ApiClient:
         """Send once and read the whole (bounded) answer, within the connect/read timeouts."""
         import requests
 
+        from clever_notify import deadline
+
         started = time.monotonic()
-        connect_timeout, read_timeout = self.settings.timeout
-        # A server dripping one byte at a time never trips the read timeout: bound the whole answer too.
-        deadline = started + connect_timeout + 2 * read_timeout
+        read_timeout = self.settings.timeout[1]
         self.requests_sent += 1
         response = None
         try:
-            response = self.session.request(
-                method, url, data=data, headers=headers, timeout=self.settings.timeout,
-                allow_redirects=False, stream=True, auth=_keep_headers,
-                # plain http is allowed only to this machine: never hand it to an http proxy on the way
-                proxies=_NO_PROXY if url.lower().startswith("http:") else None,
-            )
-            content = self._read_bounded(response, deadline)
+            # A read timeout alone bounds each wait for a byte; a server dripping its answer byte by byte
+            # would never trip it. The deadline bounds the whole try: status line, headers and body.
+            with deadline.within(read_timeout):
+                response = self.session.request(
+                    method, url, data=data, headers=headers, timeout=self.settings.timeout,
+                    allow_redirects=False, stream=True, auth=_keep_headers,
+                    # plain http is allowed only to this machine: never hand it to an http proxy on the way
+                    proxies=_NO_PROXY if url.lower().startswith("http:") else None,
+                )
+                content = self._read_bounded(response)
         except _Failure:
             raise
         except requests.exceptions.SSLError:
@@ -375,7 +378,7 @@ class ApiClient:
         self._say(f"{method} {url} -> {response.status_code} ({elapsed:.0f} ms)")
         return _Answer(response.status_code, response.reason or "", response.headers, content)
 
-    def _read_bounded(self, response, deadline: float) -> bytes:
+    def _read_bounded(self, response) -> bytes:
         too_big = ApiError(
             f"the API answered more than {MAX_BODY_BYTES // (1024 * 1024)} MB; refusing to read it "
             "(is API_HOST pointing at the Clever Cloud API?)", status=response.status_code,
@@ -392,11 +395,6 @@ class ApiClient:
             size += len(chunk)
             if size > MAX_BODY_BYTES:
                 raise _Failure(too_big, sent=True, retryable=False)
-            if time.monotonic() > deadline:
-                raise _Failure(NetworkError(
-                    f"the API at {self.settings.api_host} is sending its answer too slowly; gave up. "
-                    "Try again, or raise CLEVER_TIMEOUT."
-                ), sent=True)
             chunks.append(chunk)
         return b"".join(chunks)
 
