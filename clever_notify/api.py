@@ -20,13 +20,14 @@ from clever_notify.config import Settings
 from clever_notify.errors import (
     ApiError, CleverNotifyError, NetworkError, NotAuthenticated, NotFound,
 )
+from clever_notify.hook_shape import checked_list
 from clever_notify.hookmatch import find_sent, same_hook
 from clever_notify.transport import check_api_host
 
 MAX_ERROR_TEXT = 300
 
 
-CONFIRM_CLOCK_SKEW_MS = 10 * 60 * 1000  # how far the API's clock may lag ours when confirming a create
+CONFIRM_SLACK_S = 2.0  # the Date header's whole seconds, and the API's own delay between receiving and dating
 
 
 def authorization_header(settings: Settings) -> str:
@@ -110,9 +111,14 @@ class _Answer:
 
     def json(self) -> Any:
         try:
-            return json.loads(self.content.decode("utf-8"))
+            return json.loads(self.content.decode("utf-8"), parse_constant=_not_json)
         except (UnicodeDecodeError, RecursionError):
             raise ValueError("undecodable JSON") from None
+
+
+def _not_json(name: str):
+    # Python's json reads NaN and Infinity; JSON has no such numbers, and a hook holding one is no hook.
+    raise ValueError(f"{name} is not JSON")
 
 
 class _Failure(Exception):
@@ -220,6 +226,7 @@ class ApiClient:
         self._sleep = sleep
         self._notice = notice
         self.requests_sent = 0
+        self.api_clock: tuple[float, float] | None = None  # (API epoch seconds, our monotonic) at an answer
 
     def __repr__(self) -> str:
         return f"ApiClient(api_host={self.settings.api_host!r})"
@@ -260,6 +267,7 @@ class ApiClient:
             data = json.dumps(body).encode("utf-8")
         repeatable = method in ("GET", "HEAD", "DELETE")
         waited = 0.0
+        maybe_applied = False  # whether an earlier try may have reached the API (and done the work)
         for attempt in range(1, MAX_TRIES + 1):
             last = attempt == MAX_TRIES
             try:
@@ -269,6 +277,7 @@ class ApiClient:
                     raise failure.error from None
                 if failure.sent and not repeatable:
                     raise AmbiguousOutcome(str(failure.error).rstrip("."), method) from None
+                maybe_applied = maybe_applied or failure.sent
                 delay = None if last else self._delay(attempt, None, waited)
                 if delay is None:
                     raise failure.error from None
@@ -281,13 +290,15 @@ class ApiClient:
                 if not repeatable and status in AMBIGUOUS_STATUSES:
                     reason = _error_message(answer, self.settings.secrets())[:80]
                     raise AmbiguousOutcome(f"the API answered {status} ({reason})", method)
+                # 429 and 503 say the API refused the request; a gateway's 502/504 may come after it was done.
+                maybe_applied = maybe_applied or status in AMBIGUOUS_STATUSES - {503}
                 delay = None if last else self._delay(attempt, answer.headers.get("Retry-After"), waited)
                 if delay is not None:
                     self._say(f"retrying {method} {url} in {delay:g} s (try {attempt + 1} of {MAX_TRIES})")
                     self._wait(delay)
                     waited += delay
                     continue
-            if status == 404 and method == "DELETE" and attempt > 1:
+            if status == 404 and method == "DELETE" and maybe_applied:
                 # An earlier try may have deleted it before its answer was lost: gone is what was asked.
                 self._say(f"{method} {url}: 404 on a retry, the earlier try removed it")
                 return None
@@ -374,9 +385,22 @@ class ApiClient:
         finally:
             if response is not None and response.raw is not None:
                 response.close()
+        self._note_api_clock(response.headers.get("Date"))
         elapsed = (time.monotonic() - started) * 1000
         self._say(f"{method} {url} -> {response.status_code} ({elapsed:.0f} ms)")
         return _Answer(response.status_code, response.reason or "", response.headers, content)
+
+    def _note_api_clock(self, date: str | None) -> None:
+        """The API's time (epoch seconds) at the last answer carrying a Date header, with our monotonic
+        time then: "was this hook created after we sent it?" is decided on the API's clock, not ours."""
+        from email.utils import parsedate_to_datetime
+
+        try:
+            when = parsedate_to_datetime(date) if date else None
+        except (TypeError, ValueError, IndexError):
+            when = None
+        if when is not None and when.tzinfo is not None:
+            self.api_clock = (when.timestamp(), time.monotonic())
 
     def _read_bounded(self, response) -> bytes:
         too_big = ApiError(
@@ -435,21 +459,67 @@ class ApiClient:
         return self._summary
 
     def list_hooks(self, kind: str, owner_id: str) -> list[dict]:
+        """The owner's hooks, each checked (hook_shape.py). Anything but a complete JSON list of well-formed
+        hooks is an error, never "no hooks": an empty body or a 204 is no list.
+
+        A 404 is an empty list, as the official client reads it, but only for an owner the account knows
+        (its own id or one of its organisations in /v2/summary); for any other owner it is "owner not
+        found", so that a mistyped id is not reported as an owner without hooks."""
         path = f"/v2/notifications/{kind}/{_seg(owner_id)}"
-        result = self.request("GET", path, not_found=f"owner {owner_id} not found")
-        hooks = self._expect(result if result is not None else [], list, path)
-        return [h for h in hooks if isinstance(h, dict)]
+        try:
+            result = self.request("GET", path, not_found=f"owner {owner_id} not found")
+        except NotFound:
+            if not self._known_owner(owner_id):
+                raise
+            self._say(f"GET {path}: 404 for a known owner, read as no hooks")
+            return []
+        if result is None:
+            raise ApiError(f"unexpected answer from the API for GET {path}: an empty body, not a list of hooks; "
+                           "nothing was changed.")
+        return checked_list(kind, result, f"GET {path}")
+
+    def _known_owner(self, owner_id: str) -> bool:
+        summary = self.get_summary()
+        user = summary.get("user")
+        organisations = summary.get("organisations")
+        ids = {user.get("id")} if isinstance(user, dict) else set()
+        if isinstance(organisations, list):
+            ids.update(o.get("id") for o in organisations if isinstance(o, dict))
+        return owner_id in ids
 
     def create_hook(self, kind: str, owner_id: str, body: dict) -> dict:
         path = f"/v2/notifications/{kind}/{_seg(owner_id)}"
         not_found = f"owner {owner_id} not found"
         send = lambda: self.request("POST", path, body, not_found=not_found)  # noqa: E731
-        # A hook created long before this call cannot be the one it sent, however alike.
-        not_before_ms = time.time() * 1000 - CONFIRM_CLOCK_SKEW_MS
-        result = self._confirm_or_resend(
-            kind, owner_id, body, send, lambda hooks: find_sent(body, hooks, not_before_ms=not_before_ms), "created"
+        sent_at = time.monotonic()
+
+        def created(hooks: list[dict]) -> dict | None:
+            # A twin created before our POST reached the API is not ours. "Before" is read on the API's
+            # clock (its Date header) minus the time since we sent, so our clock may be off by hours.
+            if self.api_clock is None:
+                raise NetworkError("the API's answers carry no Date header, so a hook like the one sent cannot be "
+                                   "told apart from an older twin")
+            api_now, seen_at = self.api_clock
+            not_before_ms = (api_now - (seen_at - sent_at) - CONFIRM_SLACK_S) * 1000
+            return find_sent(body, hooks, not_before_ms=not_before_ms)
+
+        result = self._confirm_or_resend(kind, owner_id, body, send, created, "created")
+        return self._expect_created(kind, result, body)
+
+    def _expect_created(self, kind: str, result: Any, body: dict) -> dict:
+        """The created hook; ApiError when the answer holds no hook with an id: nothing may be built on it."""
+        hook_id = result.get("id") if isinstance(result, dict) else None
+        if isinstance(hook_id, str) and hook_id.strip():
+            return result
+        noun = "webhook" if kind == WEBHOOKS else "e-mail notification"
+        said = ""
+        if isinstance(result, dict):
+            words = next((result[k] for k in ("message", "error") if isinstance(result.get(k), str)), "")
+            said = f" (it said: {self._redact(' '.join(words.split()))[:MAX_ERROR_TEXT // 2]})" if words else ""
+        raise ApiError(
+            f"the API answered the create of the {noun} {body.get('name')!r} with no hook id{said}: counted as "
+            f"failed; it may or may not exist, list the {noun}s before trying again."
         )
-        return self._expect_hook(result, "POST " + path)
 
     def update_hook(self, kind: str, owner_id: str, hook_id: str, body: dict) -> dict:
         path = f"/v2/notifications/{kind}/{_seg(owner_id)}/{_seg(hook_id)}"
@@ -474,6 +544,19 @@ class ApiClient:
                 return send()
             except AmbiguousOutcome as failure:
                 ambiguous = failure
+            except ApiError as failure:
+                if failure.status != 500:
+                    raise
+                # An internal error may come after the change was committed: look, but never send again.
+                try:
+                    found = lookup(self.list_hooks(kind, owner_id))
+                except CleverNotifyError:
+                    found = None
+                if found is None:
+                    raise
+                self._tell(f"Note: the API answered 500, yet the listing shows the {noun} {name!r} "
+                           f"{done} (id {found.get('id')}).")
+                return found
             try:
                 found = lookup(self.list_hooks(kind, owner_id))
             except CleverNotifyError as check_error:

@@ -56,6 +56,12 @@ class NetworkError(CleverNotifyError):
     exit_code = EXIT_API
 
 
+class Interrupted(CleverNotifyError):
+    """Raised on Ctrl-C in the middle of a change made of several requests: the message says where it stopped."""
+
+    exit_code = EXIT_INTERRUPTED
+
+
 NOT_LOGGED_IN = (
     "Not logged in: set CLEVER_TOKEN and CLEVER_SECRET, or run `clever login` from clever-tools "
     "(or try the sandbox: `clever --sandbox …`)."

@@ -232,7 +232,8 @@ def test_post_definite_errors_are_not_retried(run, fault_server, point_at, statu
     point_at(server.url)
     result = run(*ADD)
     assert result.exit_code == 1 and f"answered {status}: no" in result.stderr
-    assert server.methods() == ["POST"]
+    # A 500 may come after the API committed the hook: the listing is read, the POST never sent again.
+    assert server.methods() == (["POST", "GET"] if status == 500 else ["POST"])
 
 
 def test_post_429_was_refused_so_it_is_sent_again(run, fault_server, point_at, retry_waits):
@@ -295,7 +296,7 @@ def test_emailhook_post_confirmed_by_notified_targets(fault_server):
 
 def test_post_answered_with_a_non_object_is_a_clear_error(fault_server):
     server = fault_server(script(reply(200, ["not", "a", "hook"])))
-    with pytest.raises(Exception, match="expected a JSON object") as info:
+    with pytest.raises(Exception, match="with no hook id: counted as failed") as info:
         client(server.url).create_hook("webhooks", ORG_ID, SENT)
     assert info.type.__module__ == "clever_notify.errors"
 

@@ -70,11 +70,11 @@ UPDATE_HELP = {
 }
 
 
-def read_hook(rt, kind: str, hook_id: str, org: str | None):
+def read_hook(rt, kind: str, hook_id: str, org: str | None, *, for_write: bool = False):
     """(target, hook): the API has no GET for one hook, so the owner's list is read and searched."""
     from clever_notify.hook_changes import find_hook
 
-    target = rt.target(org, use_linked_app=True)
+    target = rt.target(org, use_linked_app=True, for_write=for_write)
     hook = find_hook(rt.client.list_hooks(kind, target.owner_id), kind, hook_id, target.owner_id)
     return target, hook
 
@@ -144,7 +144,7 @@ def update_command(kind: str) -> click.Command:
 
         changes = _changes(kind, name, events, all_events, services, all_services, extra)
         rt = runtime(ctx)
-        target, hook = read_hook(rt, kind, hook_id, org)
+        target, hook = read_hook(rt, kind, hook_id, org, for_write=True)
         owner = target.owner_id
         if isinstance(changes.services, list):
             from dataclasses import replace

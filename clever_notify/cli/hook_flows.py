@@ -35,7 +35,7 @@ def add_hook(
 
     require_org_for_services(org, services)
     rt = runtime(ctx)
-    target = rt.target(org, use_linked_app=org is None)
+    target = rt.target(org, use_linked_app=org is None, for_write=True)
     if services:
         from clever_notify.services import resolve
 
@@ -62,6 +62,6 @@ def remove_hook(ctx: click.Context, kind: str, hook_id: str, *, org: str | None,
     from clever_notify.cli.runtime import runtime
 
     rt = runtime(ctx)
-    target = rt.target(org, use_linked_app=True)
+    target = rt.target(org, use_linked_app=True, for_write=True)
     rt.client.delete_hook(kind, target.owner_id, hook_id)
     click.echo(f"The {noun} {hook_id} has been removed.", err=True)

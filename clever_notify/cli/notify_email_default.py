@@ -62,7 +62,7 @@ def default(ctx, org, only, disable, restore, dry_run, output):
     from clever_notify.api import EMAILHOOKS
 
     rt = runtime(ctx)
-    target = rt.target(org, use_linked_app=True)
+    target = rt.target(org, use_linked_app=True, for_write=bool(modes))
     names = None
     if services:
         from clever_notify import services as svc
@@ -85,12 +85,15 @@ def default(ctx, org, only, disable, restore, dry_run, output):
             click.echo("note: --dry-run changes nothing without --only, --disable or --restore.", err=True)
         _show(rt, target.owner_id, found, output, org)
         return
+    # Printed after a Ctrl-C between steps: the command that finishes the job, for this very sandbox too.
+    command = "clever --sandbox notify-email default" if rt.sandbox else de.COMMAND
     if services:
-        outcome = de.restrict(client, target.owner_id, found, services, names)
+        outcome = de.restrict(client, target.owner_id, found, services, names, command=command)
     elif disable:
-        outcome = de.disable(client, target.owner_id, found)
+        outcome = de.disable(client, target.owner_id, found, command=command)
     else:
-        outcome = de.restore(client, target.owner_id, found, _names_for_restore(rt, target.owner_id, found))
+        outcome = de.restore(client, target.owner_id, found, _names_for_restore(rt, target.owner_id, found),
+                             command=command)
     _report(outcome, client.changes, output)
 
 
