@@ -1,65 +1,63 @@
-"""The project's exceptions. Each carries the exit code the CLI boundary turns it into."""
+"""The project's exceptions and exit codes. Each exception carries the code the CLI boundary turns it into."""
 
 from __future__ import annotations
 
-EXIT_OK = 0
-EXIT_API = 1
-EXIT_USAGE = 2
-EXIT_AUTH = 3
-EXIT_NOT_FOUND = 4
-EXIT_INTERRUPTED = 130
+from enum import IntEnum
+
+
+class ExitCode(IntEnum):
+    """What `clever` exits with; scripts rely on these numbers."""
+
+    OK = 0
+    API = 1  # the API or the network failed
+    USAGE = 2  # invalid usage or input: nothing was sent
+    AUTH = 3  # not authenticated
+    NOT_FOUND = 4  # an owner or hook named by the user does not exist
+    UNHEALTHY = 5  # `webhooks check` found an unhealthy hook
+    INTERRUPTED = 130  # Ctrl-C
 
 
 class CleverNotifyError(Exception):
     """Base class: raised for any failure the user should see as a one-line message."""
 
-    exit_code = EXIT_API
+    exit_code = ExitCode.API
+
+    def __init_subclass__(cls, exit_code: ExitCode | None = None, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if exit_code is not None:
+            cls.exit_code = exit_code
 
 
-class InputError(CleverNotifyError):
+class InputError(CleverNotifyError, exit_code=ExitCode.USAGE):
     """Raised when the user's input is invalid; nothing has been sent."""
 
-    exit_code = EXIT_USAGE
 
-
-class ConfigError(CleverNotifyError):
+class ConfigError(CleverNotifyError, exit_code=ExitCode.USAGE):
     """Raised when a local file (clever-tools config, .clever.json, cache) cannot be read or parsed."""
 
-    exit_code = EXIT_USAGE
 
-
-class NotAuthenticated(CleverNotifyError):
+class NotAuthenticated(CleverNotifyError, exit_code=ExitCode.AUTH):
     """Raised when no credentials are found or the API answers 401."""
 
-    exit_code = EXIT_AUTH
 
-
-class NotFound(CleverNotifyError):
+class NotFound(CleverNotifyError, exit_code=ExitCode.NOT_FOUND):
     """Raised when the API answers 404, or an owner/hook named by the user does not exist."""
 
-    exit_code = EXIT_NOT_FOUND
 
-
-class ApiError(CleverNotifyError):
+class ApiError(CleverNotifyError, exit_code=ExitCode.API):
     """Raised when the API answers an error (4xx/5xx other than 401/404) or an unusable body."""
-
-    exit_code = EXIT_API
 
     def __init__(self, message: str, status: int | None = None):
         super().__init__(message)
         self.status = status
 
 
-class NetworkError(CleverNotifyError):
+class NetworkError(CleverNotifyError, exit_code=ExitCode.API):
     """Raised when the API cannot be reached: DNS, connection, TLS or timeout failures."""
 
-    exit_code = EXIT_API
 
-
-class Interrupted(CleverNotifyError):
+class Interrupted(CleverNotifyError, exit_code=ExitCode.INTERRUPTED):
     """Raised on Ctrl-C in the middle of a change made of several requests: the message says where it stopped."""
-
-    exit_code = EXIT_INTERRUPTED
 
 
 NOT_LOGGED_IN = (

@@ -489,7 +489,7 @@ def test_disable_never_makes_up_an_id(run, creds):
     StandIn(ORG_ID, [{k: v for k, v in DEFAULT.items() if k != "id"}, DEFAULT_TARGETED])
     result = run("notify-email", "default", "--org", ORG_ID, "--disable")
     assert result.exit_code == 1
-    assert "hook 0 has no id" in result.stderr
+    assert "item 0 has no id" in result.stderr
     assert changes() == []
 
 

@@ -55,7 +55,9 @@ def serve(host, port, allow_remote, log_requests):
       clever sandbox serve --port 9000 > sandbox.env &
       sleep 1; eval "$(head -n 1 sandbox.env)"; clever webhooks --org Acme
     """
-    if not p.is_loopback_host(host) and not allow_remote:
+    from clever_notify.api.api_host import is_loopback_host
+
+    if not is_loopback_host(host) and not allow_remote:
         raise InputError(f"--host {host} is not a loopback address; the sandbox has no real authentication. "
                          "Pass --allow-remote to listen there anyway.")
     from clever_notify.sandbox.serve import serve_forever
@@ -76,6 +78,34 @@ def reset():
     store = _store()
     store.reset()
     click.echo(f"Sandbox reset ({store.path}).", err=True)
+
+
+# Hidden: a tool for benchmarks and tests, not something a user trying the sandbox needs to see.
+@sandbox.command(context_settings=CONTEXT_SETTINGS, hidden=True)
+@click.option("--orgs", "count", required=True, type=click.IntRange(0, 10_000),
+              help='How many organisations "Org 001" … "Org NNN" the sandbox should hold.')
+@click.option("--json", "as_json", is_flag=True, help="Print the organisations added as JSON.")
+def seed(count, as_json):
+    """Add organisations "Org 001" … "Org NNN" (applications web and worker, the default
+    deployment e-mails), for benchmarks over many owners. Those already there are kept, so
+    re-running adds nothing. Prints the id and name of each organisation added.
+
+    \b
+    Examples:
+      clever sandbox seed --orgs 50
+      CLEVER_SANDBOX_DB=bench.db clever sandbox seed --orgs 50 --json
+    """
+    from clever_notify import render
+
+    store = _store()
+    added = store.seed_organisations(count)
+    if as_json:
+        click.echo(render.to_json(added))
+    else:
+        for org in added:
+            click.echo(f"{org['id']}  {org['name']}")
+    click.echo(f"Added {len(added)} organisations; the sandbox ({store.path}) holds Org 001 … Org {count:03d}."
+               if count else "Nothing to add.", err=True)
 
 
 @sandbox.command(context_settings=CONTEXT_SETTINGS)

@@ -1,5 +1,11 @@
 """The sandbox's state in SQLite: owners, services, hooks, delivery failures, events and the e-mail outbox.
 
+Seeded on first use with the user and one organisation, "Acme". Benchmarks and tests that need many owners
+add them with `Store.add_organisation(name, applications=…, addons=…)` or `Store.seed_organisations(n)`
+(organisations "Org 001" … "Org NNN", each with applications web and worker and the default e-mail
+notification; re-running with the same or a smaller n adds nothing). From a shell: the hidden command
+`clever sandbox seed --orgs N`.
+
 One connection per operation (so per request and per thread), WAL so readers never wait for the writer,
 a busy timeout so concurrent writers queue instead of failing, and BEGIN IMMEDIATE for every write so two
 transactions never deadlock while upgrading a read lock.
@@ -22,6 +28,12 @@ from clever_notify.errors import ConfigError
 KINDS = ("webhooks", "emailhooks")  # also the table names: the only strings ever put into SQL
 BUSY_TIMEOUT_MS = 10_000
 MAX_FAILURES_SHOWN = 50  # per hook, newest kept: a broken receiver must not grow answers without bound
+SEED_USER = ("Sandbox User", "sandbox@example.org")
+SEED_ORG = ("Acme", "billing@acme.example.org")
+SEED_APPS = ("web", "worker")
+SEED_ADDON = "db"
+SEED_MANY_PREFIX = "Org"
+MAX_SEEDED = 10_000  # a benchmark wants tens of owners; this bounds a typo's cost
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -150,6 +162,31 @@ class Store:
         with self.read() as db:
             rows = db.execute("SELECT * FROM services WHERE owner_id = ? ORDER BY rowid", (owner_id,)).fetchall()
         return [dict(r) for r in rows]
+
+    def add_organisation(self, name: str, *, applications=SEED_APPS, addons=(),
+                         email: str | None = None) -> dict:
+        """A new organisation with these applications and add-ons, and the default deployment e-mails
+        every owner starts with; answers it as /v2/summary lists it."""
+        with self.write() as db:
+            return _summary_entry(db, _insert_organisation(db, name, applications, addons, email))
+
+    def seed_organisations(self, count: int, *, prefix: str = SEED_MANY_PREFIX,
+                           applications=SEED_APPS) -> list[dict]:
+        """Make sure organisations "<prefix> 001" … "<prefix> <count>" exist; answers those it created.
+
+        Converges: the names already present are skipped, so re-running adds nothing. All in one
+        transaction, so a concurrent reader sees none or all of them."""
+        if count < 0 or count > MAX_SEEDED:
+            raise ValueError(f"count must be between 0 and {MAX_SEEDED}")
+        created = []
+        with self.write() as db:
+            existing = {r["name"] for r in db.execute("SELECT name FROM owners WHERE kind = 'orga'")}
+            for i in range(1, count + 1):
+                name = f"{prefix} {i:03d}"
+                if name in existing:
+                    continue
+                created.append(_summary_entry(db, _insert_organisation(db, name, applications, (), None)))
+        return created
 
     def summary(self) -> dict:
         with self.read() as db:
@@ -326,6 +363,13 @@ def _orga_doc(row: sqlite3.Row) -> dict:
             "isTrusted": False}
 
 
+def _summary_entry(db: sqlite3.Connection, owner_id: str) -> dict:
+    """One owner as /v2/summary lists it."""
+    owner = db.execute("SELECT * FROM owners WHERE id = ?", (owner_id,)).fetchone()
+    services = db.execute("SELECT * FROM services WHERE owner_id = ? ORDER BY rowid", (owner_id,)).fetchall()
+    return {"id": owner["id"], "name": owner["name"], **_services_doc(services), "consumers": []}
+
+
 def _services_doc(rows: list) -> dict:
     apps, addons = [], []
     for s in rows:
@@ -339,10 +383,30 @@ def _services_doc(rows: list) -> dict:
 
 # --- seed ----------------------------------------------------------------------------------------
 
-SEED_USER = ("Sandbox User", "sandbox@example.org")
-SEED_ORG = ("Acme", "billing@acme.example.org")
-SEED_APPS = ("web", "worker")
-SEED_ADDON = "db"
+
+def _insert_organisation(db: sqlite3.Connection, name: str, applications, addons, email: str | None) -> str:
+    if not isinstance(name, str) or not name.strip():
+        raise ValueError("an organisation needs a non-empty name")
+    org_id = _uid("orga_")
+    # createdAt orders owners in /v2/summary: after every owner already there, even within one millisecond.
+    last = db.execute("SELECT MAX(created_at) FROM owners").fetchone()[0] or 0
+    db.execute("INSERT INTO owners (id, kind, name, email, created_at) VALUES (?, 'orga', ?, ?, ?)",
+               (org_id, name, email, max(now_ms(), last + 1)))
+    _insert_services(db, org_id, applications, addons)
+    _default_emails(db, org_id)
+    return org_id
+
+
+def _insert_services(db: sqlite3.Connection, owner_id: str, applications, addons) -> None:
+    for name in applications:
+        extra = {"instanceType": "node", "state": "SHOULD_BE_UP", "zone": "par"}
+        db.execute("INSERT INTO services (id, owner_id, kind, name, extra) VALUES (?, ?, 'app', ?, ?)",
+                   (_uid("app_"), owner_id, name, _dump(extra)))
+    for name in addons:
+        real = _uid("postgresql_").replace("-", "")
+        db.execute("INSERT INTO services (id, owner_id, kind, name, extra) VALUES (?, ?, 'addon', ?, ?)",
+                   (_uid("addon_"), owner_id, name,
+                    _dump({"realId": real, "providerId": "postgresql-addon", "plan": "dev"})))
 
 
 def _seed_owners(db: sqlite3.Connection) -> None:
@@ -352,20 +416,16 @@ def _seed_owners(db: sqlite3.Connection) -> None:
                (user_id, *SEED_USER, created))
     db.execute("INSERT INTO owners (id, kind, name, email, created_at) VALUES (?, 'orga', ?, ?, ?)",
                (org_id, *SEED_ORG, created + 1))
-    for name in SEED_APPS:
-        extra = {"instanceType": "node", "state": "SHOULD_BE_UP", "zone": "par"}
-        db.execute("INSERT INTO services (id, owner_id, kind, name, extra) VALUES (?, ?, 'app', ?, ?)",
-                   (_uid("app_"), org_id, name, _dump(extra)))
-    addon_real = _uid("postgresql_").replace("-", "")
-    db.execute("INSERT INTO services (id, owner_id, kind, name, extra) VALUES (?, ?, 'addon', ?, ?)",
-               (_uid("addon_"), org_id, SEED_ADDON,
-                _dump({"realId": addon_real, "providerId": "postgresql-addon", "plan": "dev"})))
+    _insert_services(db, org_id, SEED_APPS, (SEED_ADDON,))
 
 
 def _seed_hooks(db: sqlite3.Connection) -> None:
-    # No `notified`: the whole team, as the platform's own default notification.
-    body = {"name": catalog.DEFAULT_EMAIL_HOOK_NAME,
-            "events": list(catalog.DEFAULT_EMAIL_HOOK_EVENTS)}
     for (owner_id,) in db.execute("SELECT id FROM owners ORDER BY created_at").fetchall():
-        db.execute("INSERT INTO emailhooks (id, owner_id, body, created_at) VALUES (?, ?, ?, ?)",
-                   (_uid(), owner_id, _dump(body), now_ms()))
+        _default_emails(db, owner_id)
+
+
+def _default_emails(db: sqlite3.Connection, owner_id: str) -> None:
+    # No `notified`: the whole team, as the platform's own default notification.
+    body = {"name": catalog.DEFAULT_EMAIL_HOOK_NAME, "events": list(catalog.DEFAULT_EMAIL_HOOK_EVENTS)}
+    db.execute("INSERT INTO emailhooks (id, owner_id, body, created_at) VALUES (?, ?, ?, ?)",
+               (_uid(), owner_id, _dump(body), now_ms()))

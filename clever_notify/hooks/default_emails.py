@@ -4,18 +4,35 @@ The documentation tells users to delete that hook and add a new one by hand; don
 the second step leaves nobody told about failed deployments. Here a replacement is always created before the
 hook it replaces is deleted, and when a change stops half-way the error says exactly which hooks exist.
 
+A replacement keeps every field of the hook it replaces (recipients, events, and any field this tool does
+not know) except the scope: it is hooks/update.py's body with only `scope` changed.
+
+Run with a client over a RecordingTransport (ApiClient.recording) to get the requests; with send=False it
+is a dry run: the same code, nothing changed, and the outcome worded "Would …".
 No click here: cli/notify_email_default.py parses the options and prints what this module returns.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from clever_notify import catalog
-from clever_notify.api import EMAILHOOKS, ApiClient
 from clever_notify.errors import CleverNotifyError, Interrupted, NotFound
-from clever_notify.hookmatch import same_hook
+from clever_notify.hooks.fields import fingerprint
+from clever_notify.hooks.kinds import EMAILHOOKS
+from clever_notify.hooks.update import update_body
+
+
+class ApiClient(Protocol):
+    """What these operations need of the API client (api/client.py), which is handed in: this module sits
+    below the API layer and does not import it."""
+
+    transport: Any
+
+    def create_hook(self, kind: Any, owner_id: str, body: dict) -> dict: ...
+
+    def delete_hook(self, kind: Any, owner_id: str, hook_id: str) -> None: ...
 
 NAME = catalog.DEFAULT_EMAIL_HOOK_NAME
 QUOTED = f'"{NAME}"'
@@ -27,37 +44,6 @@ class ChangeFailed(CleverNotifyError):
     def __init__(self, message: str, exit_code: int):
         super().__init__(message)
         self.exit_code = exit_code  # the failed request's own code: 1 for an API error, 3 for a 401…
-
-
-class RecordingClient(ApiClient):
-    """An ApiClient that records each change (POST/PUT/DELETE) and, in a dry run, does not send it.
-
-    Reads still go out in a dry run: the plan depends on which hooks exist. Running the same code with
-    sending off is what makes the dry run print exactly the requests a real run sends.
-    """
-
-    def __init__(self, settings, *, send: bool, session=None, log=None):
-        super().__init__(settings, session=session, log=log)
-        self.send = send
-        self.changes: list[dict] = []
-
-    def request(self, method: str, path: str, body: Any = None, *, not_found: str | None = None) -> Any:
-        if method == "GET":
-            return super().request(method, path, body, not_found=not_found)
-        entry: dict = {"method": method, "path": path}
-        if body is not None:
-            entry["body"] = body
-        if not self.send:
-            self.changes.append(entry)
-            # What a create would answer, minus the id the API would choose.
-            return dict(body) if isinstance(body, dict) else None
-        result = super().request(method, path, body, not_found=not_found)
-        self.changes.append(entry)
-        return result
-
-    def _expect_created(self, kind: str, result: Any, body: dict) -> dict:
-        # A create not sent has no id yet: the dry run reports the body it would send.
-        return result if not self.send else super()._expect_created(kind, result, body)
 
 
 @dataclass
@@ -100,14 +86,8 @@ def restore_body() -> dict:
 
 
 def replacement_body(old: dict, services: list[str]) -> dict:
-    """Same name, recipients and events as `old`, restricted to `services`; keys in clever-tools' order."""
-    body: dict = {"name": NAME}
-    if old.get("notified") is not None:
-        body["notified"] = old["notified"]
-    body["scope"] = list(services)
-    if old.get("events") is not None:
-        body["events"] = old["events"]
-    return body
+    """`old` as read, minus what the API owns, restricted to `services`: nothing else of it is lost."""
+    return update_body(EMAILHOOKS, old, {"scope": list(services)})
 
 
 def _hook_id(hook: dict) -> str:
@@ -134,10 +114,7 @@ class _Progress:
 
     def interrupted(self, rerun: str) -> Interrupted:
         """Ctrl-C between (or during) steps: which hooks exist now, and the command that finishes the job."""
-        parts = ["Interrupted"]
-        if self.step:
-            parts.append(f"while {self.step}")
-        said = [" ".join(parts) + "."]
+        said = ["Interrupted" + (f" while {self.step}." if self.step else ".")]
         if self.done:
             said.append("Done: " + "; ".join(self.done) + ".")
         if self.exists:
@@ -168,22 +145,22 @@ def _nothing_changed(exc: CleverNotifyError) -> ChangeFailed:
 
 
 def _is_dry(client: ApiClient) -> bool:
-    return isinstance(client, RecordingClient) and not client.send
+    return getattr(client.transport, "sending", True) is False
 
 
 COMMAND = "clever notify-email default"
 
 
-def _interruptible(action: str, steps):
-    """Run `steps(progress)`; Ctrl-C becomes an Interrupted error saying what exists and how to finish."""
+def _interruptible(flags, steps):
+    """`steps` run with a _Progress; Ctrl-C becomes an Interrupted error (exit 130) saying which hooks exist
+    now and the command that finishes the job (`command` --org OWNER `flags(*args)`)."""
 
     def run(client: ApiClient, owner_id: str, found: list[dict], *args, command: str = COMMAND, **kwargs):
         progress = _Progress(found)
         try:
             return steps(client, owner_id, found, *args, progress=progress, **kwargs)
         except KeyboardInterrupt:
-            rerun = f"{command} --org {owner_id} {action(*args)}".rstrip()
-            raise progress.interrupted(rerun) from None
+            raise progress.interrupted(f"{command} --org {owner_id} {flags(*args)}") from None
 
     run.__doc__ = steps.__doc__
     return run
@@ -232,10 +209,10 @@ def _restrict(
             continue
         body = replacement_body(old, services)
         # A copy left by an earlier run (stopped, or told 500 after the API had committed it) replaces
-        # `old` as well as a new one would: re-running never makes a second copy.
-        twin = next((h for h in restricted if same_hook(body, h)), None)
+        # `old` as well as a new one would: run again, this never makes a second copy.
+        twin = next((h for h in restricted if fingerprint(h) == fingerprint(body)), None)
         if twin is not None:
-            new_id, copied = _hook_id(twin), "already existed"
+            new_id, copied = _hook_id(twin), False
         else:
             progress.step = f"creating the restricted copy of {old_id} (it may or may not exist now)"
             try:
@@ -246,7 +223,7 @@ def _restrict(
                     f"sends the e-mails; nothing was deleted.{progress.tail(old_id)}",
                     exc.exit_code,
                 ) from None
-            new_id, copied = _hook_id(created), "created"
+            new_id, copied = _hook_id(created), True
             out.created.append(created)
             restricted.append(created)
             progress.exists.append(f"{new_id} (restricted to {_scope_text(services)})")
@@ -266,14 +243,14 @@ def _restrict(
             out.deleted.append(old_id)
             then = f"then deleted {old_id}"
         progress.finish(old_id, f"{old_id} replaced by {new_id}")
-        if dry and copied == "created":
+        if dry and copied:
             out.lines.append(
                 f"Would create a copy of {old_id} restricted to {_scope_text(services)}, then delete {old_id}."
             )
         elif dry:
             out.lines.append(f"{new_id}, restricted to {_scope_text(services)}, already replaces {old_id}: "
                              f"would delete {old_id}.")
-        elif copied == "created":
+        elif copied:
             out.lines.append(f"Created {new_id} restricted to {_scope_text(services)}, {then}.")
         else:
             out.lines.append(f"{new_id}, restricted to {_scope_text(services)}, already existed beside {old_id} "

@@ -1,0 +1,457 @@
+"""HTTP under the API client: one session, the clever-tools Authorization header, timeouts, retries,
+bounded reads, redaction; and the recording transport every `--dry-run` uses.
+
+    Transport(settings, session=None, log=None, sleep=None).send(method, path, body=None) -> Answer
+    RecordingTransport(inner, send=False)   changes (POST/PUT/DELETE) recorded in .changes, not sent
+    redact(text, secrets)                   a secret, in any of its spellings, replaced by <hidden>
+
+A transport answers the API's status and body as they came (an Answer); what a status means is the
+client's business (client.py). It raises NetworkError / AmbiguousOutcome when no complete answer came.
+Nothing here prints or imports click; requests is imported when the first request goes out.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from time import sleep
+from typing import Any
+from urllib.parse import quote, quote_plus
+
+from clever_notify import __version__
+from clever_notify.api.api_host import check_api_host
+from clever_notify.config import Settings
+from clever_notify.errors import ApiError, CleverNotifyError, NetworkError
+
+MAX_ERROR_TEXT = 300
+
+
+def authorization_header(settings: Settings) -> str:
+    """OAuth 1.0 PLAINTEXT exactly as clever-tools sends it (no nonce, no timestamp)."""
+    creds = settings.require_credentials()
+    return (
+        f'OAuth oauth_consumer_key="{settings.consumer_key}", '
+        f'oauth_token="{creds.token}", '
+        f'oauth_signature="{settings.consumer_secret}%26{creds.secret}"'
+    )
+
+
+# An echoed Authorization header, however it was escaped: the value after oauth_token/oauth_signature.
+_OAUTH_VALUE = re.compile(r"(oauth_(?:token|signature)(?:=|%3D|\\u003d)\s*)[^\s,]+", re.IGNORECASE)
+
+
+def redact(text: str, secrets: list[str]) -> str:
+    """Replace each secret, also in its URL- and JSON-escaped spellings, and any echoed OAuth value."""
+    forms = set()
+    for secret in secrets:
+        if secret:
+            forms.update({secret, json.dumps(secret)[1:-1], json.dumps(secret, ensure_ascii=False)[1:-1]})
+            try:
+                forms.update({quote(secret, safe=""), quote(secret), quote_plus(secret)})
+            except UnicodeEncodeError:  # a lone surrogate (undecodable env bytes) has no URL spelling
+                pass
+    for form in sorted(forms, key=len, reverse=True):
+        text = text.replace(form, "<hidden>")
+    return _OAUTH_VALUE.sub(r"\1<hidden>", text)
+
+
+def make_session():
+    from clever_notify import deadline
+
+    session = deadline.session()  # each try of a request ends by its deadline, however slowly the API answers
+    session.headers["User-Agent"] = f"clever-notify/{__version__}"
+    session.headers["Accept"] = "application/json"
+    return session
+
+
+_NO_PROXY = {"http": None, "https": None, "all": None}  # None removes what the environment set
+
+
+def _keep_headers(prepared):
+    """An explicit no-op auth: without one, requests would let a ~/.netrc entry replace the OAuth header."""
+    return prepared
+
+
+# --- retries ---------------------------------------------------------------------------------------
+# GET and DELETE are repeated on connection failures and on these statuses. POST and PUT are not:
+# a timeout or a gateway error may come after the API did the work, so the client looks before sending
+# again (api/confirm.py).
+RETRY_STATUSES = frozenset({429, 502, 503, 504})
+# For a POST/PUT, these statuses may have been sent by a gateway after the API applied the change.
+AMBIGUOUS_STATUSES = frozenset({502, 503, 504})
+MAX_TRIES = 3
+BACKOFF_FIRST = 0.5  # seconds; doubled at each retry
+MAX_RETRY_AFTER = 5.0  # a server asking for longer is waited on this long only
+MAX_TOTAL_WAIT = 10.0  # all the sleeps of one request together
+MAX_BODY_BYTES = 8 * 1024 * 1024  # answers are hook lists: a few KB; anything huge is refused unread
+
+
+class AmbiguousOutcome(NetworkError):
+    """Raised when a POST/PUT failed in a way that does not say whether the API applied it."""
+
+    def __init__(self, reason: str, method: str):
+        super().__init__(f"{reason}; the API may or may not have applied the {method}.")
+        self.reason = reason  # what happened, without the conclusion
+
+
+@dataclass
+class Answer:
+    """A complete answer of the API (or, for a change a dry run did not send, the one it stands for: `sent`
+    is then False)."""
+
+    status_code: int
+    reason: str
+    headers: Any
+    content: bytes
+    sent: bool = True
+
+    @property
+    def text(self) -> str:
+        return self.content.decode("utf-8", errors="replace")
+
+    def json(self) -> Any:
+        try:
+            return json.loads(self.content.decode("utf-8"), parse_constant=_not_json)
+        except (UnicodeDecodeError, RecursionError):
+            raise ValueError("undecodable JSON") from None
+
+
+def _not_json(name: str):
+    # Python's json reads NaN and Infinity; JSON has no such numbers, and a hook holding one is no hook.
+    raise ValueError(f"{name} is not JSON")
+
+
+class _Failure(Exception):
+    """One attempt failed before a complete answer: `sent` says whether the request may have reached the API."""
+
+    def __init__(self, error: CleverNotifyError, *, sent: bool, retryable: bool = True):
+        super().__init__(str(error))
+        self.error = error
+        self.sent = sent
+        self.retryable = retryable
+
+
+def _in_chain(exc: BaseException, types: tuple) -> bool:
+    """Whether `exc` wraps one of `types` (requests wraps urllib3, which wraps the socket error)."""
+    seen, todo = set(), [exc]
+    while todo:
+        cur = todo.pop()
+        if not isinstance(cur, BaseException) or id(cur) in seen:
+            continue
+        seen.add(id(cur))
+        if isinstance(cur, types):
+            return True
+        todo.extend([getattr(cur, "reason", None), cur.__cause__, cur.__context__, *getattr(cur, "args", ())])
+    return False
+
+
+def _nothing_sent(exc) -> bool:
+    """True when the connection was never established (refused, DNS, connect timeout): safe to send again.
+    Anything else may have reached the API, so a POST/PUT is treated as ambiguous."""
+    import requests
+    from urllib3.exceptions import NewConnectionError
+
+    return isinstance(exc, requests.exceptions.ConnectTimeout) or _in_chain(exc, (NewConnectionError,))
+
+
+def _lost_after_sending(exc) -> bool:
+    import http.client
+
+    from urllib3.exceptions import ProtocolError
+
+    return _in_chain(exc, (ProtocolError, http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError))
+
+
+def retry_after_seconds(value: str | None, now: float | None = None) -> float | None:
+    """Retry-After as seconds (delta-seconds or an HTTP date); None when absent or unreadable."""
+    if not value:
+        return None
+    value = value.strip()
+    try:
+        seconds = float(value)
+    except ValueError:
+        from email.utils import parsedate_to_datetime
+
+        try:
+            when = parsedate_to_datetime(value)
+        except (TypeError, ValueError, IndexError):
+            return None
+        if when is None or when.tzinfo is None:
+            return None
+        seconds = when.timestamp() - (time.time() if now is None else now)
+    if seconds != seconds:  # NaN
+        return None
+    return max(0.0, seconds)
+
+
+def error_message(response, secrets: list[str]) -> str:
+    """The API's own words, redacted before they are cut (a cut secret would no longer match)."""
+    return redact(_raw_error_message(response), secrets)[:MAX_ERROR_TEXT]
+
+
+def _raw_error_message(response) -> str:
+    try:
+        body = response.json()
+    except ValueError:
+        body = None
+    if isinstance(body, dict):
+        for key in ("message", "error"):
+            if isinstance(body.get(key), str) and body[key].strip():
+                return " ".join(body[key].split())
+    text = (response.text or "").strip()
+    if text and not text.lstrip().startswith("<"):
+        return " ".join(text.split())
+    return f"HTTP {response.status_code} {response.reason or ''}".strip()
+
+
+
+
+CHANGES = frozenset({"POST", "PUT", "DELETE", "PATCH"})
+
+
+class Transport:
+    """Sends one API call: GET/DELETE are retried; POST/PUT raise AmbiguousOutcome when the outcome is unknown."""
+
+    def __init__(self, settings: Settings, *, session=None, log: Callable[[str], None] | None = None,
+                 sleep: Callable[[float], None] | None = None):
+        self.settings = settings
+        self._session = session
+        self._log = log
+        self._sleep = sleep
+        self.requests_sent = 0
+        self.api_clock: tuple[float, float] | None = None  # (API epoch seconds, our monotonic) at an answer
+
+    def __repr__(self) -> str:
+        return f"Transport(api_host={self.settings.api_host!r})"
+
+    @property
+    def session(self):
+        if self._session is None:
+            self._session = make_session()
+        return self._session
+
+    def say(self, line: str) -> None:
+        """A line for --verbose, redacted."""
+        if self._log:
+            self._log(self.redact(line))
+
+    def redact(self, text: str) -> str:
+        return redact(text, self.settings.secrets())
+
+    def _wait(self, seconds: float) -> None:
+        (self._sleep or sleep)(seconds)
+
+    def send(self, method: str, path: str, body: Any = None) -> Answer:
+        url = self.settings.api_host + path
+        if not self._answered_in_process(url):
+            check_api_host(self.settings.api_host)
+        headers = {"Authorization": authorization_header(self.settings)}
+        data = None
+        if body is not None:
+            headers["Content-Type"] = "application/json"
+            data = json.dumps(body).encode("utf-8")
+        repeatable = method in ("GET", "HEAD", "DELETE")
+        waited = 0.0
+        reached = False  # whether an earlier try may have reached the API (and done the work)
+        for attempt in range(1, MAX_TRIES + 1):
+            last = attempt == MAX_TRIES
+            try:
+                answer = self._attempt(method, url, data, headers)
+            except _Failure as failure:
+                if not failure.retryable:
+                    raise failure.error from None
+                if failure.sent and not repeatable:
+                    raise AmbiguousOutcome(str(failure.error).rstrip("."), method) from None
+                reached = reached or failure.sent
+                delay = None if last else retry_delay(attempt, None, waited)
+                if delay is None:
+                    raise failure.error from None
+                self.say(f"retrying {method} {url} in {delay:g} s (try {attempt + 1} of {MAX_TRIES})")
+                self._wait(delay)
+                waited += delay
+                continue
+            status = answer.status_code
+            if status in RETRY_STATUSES:
+                if not repeatable and status in AMBIGUOUS_STATUSES:
+                    reason = error_message(answer, self.settings.secrets())[:80]
+                    raise AmbiguousOutcome(f"the API answered {status} ({reason})", method)
+                # 429 and 503 say the API refused the request; a gateway's 502/504 may come after it was done.
+                reached = reached or status in (502, 504)
+                delay = None if last else retry_delay(attempt, answer.headers.get("Retry-After"), waited)
+                if delay is not None:
+                    self.say(f"retrying {method} {url} in {delay:g} s (try {attempt + 1} of {MAX_TRIES})")
+                    self._wait(delay)
+                    waited += delay
+                    continue
+            if status == 404 and method == "DELETE" and reached:
+                # An earlier try (timed out, cut off, or answered by a gateway) may have deleted it before its
+                # answer was lost: gone is what was asked. After a 429 or 503 only, the 404 is the truth.
+                self.say(f"{method} {url}: 404 on a retry, the earlier try removed it")
+                return Answer(204, "No Content (removed by an earlier try)", {}, b"")
+            return answer
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _answered_in_process(self, url: str) -> bool:
+        """True when the session answers `url` without a socket (`clever --sandbox`): nothing can leak."""
+        import requests
+
+        try:
+            return not isinstance(self.session.get_adapter(url), requests.adapters.HTTPAdapter)
+        except requests.exceptions.InvalidSchema:
+            return False
+
+    def _attempt(self, method: str, url: str, data: bytes | None, headers: dict) -> Answer:
+        """Send once and read the whole (bounded) answer, within the connect/read timeouts."""
+        import requests
+
+        from clever_notify import deadline
+
+        started = time.monotonic()
+        read_timeout = self.settings.timeout[1]
+        self.requests_sent += 1
+        response = None
+        try:
+            # A read timeout alone bounds each wait for a byte; a server dripping its answer byte by byte
+            # would never trip it. The deadline bounds the whole try: status line, headers and body.
+            with deadline.within(read_timeout):
+                response = self.session.request(
+                    method, url, data=data, headers=headers, timeout=self.settings.timeout,
+                    allow_redirects=False, stream=True, auth=_keep_headers,
+                    # plain http is allowed only to this machine: never hand it to an http proxy on the way
+                    proxies=_NO_PROXY if url.lower().startswith("http:") else None,
+                )
+                content = self._read_bounded(response)
+        except _Failure:
+            raise
+        except requests.exceptions.SSLError:
+            self.say(f"{method} {url} -> TLS failure")
+            raise _Failure(NetworkError(
+                f"TLS certificate verification failed for {self.settings.api_host}; "
+                "if a proxy intercepts TLS, trust its certificate authority (REQUESTS_CA_BUNDLE)."
+            ), sent=False, retryable=False) from None
+        except requests.exceptions.Timeout as exc:
+            self.say(f"{method} {url} -> timeout")
+            raise _Failure(NetworkError(
+                f"the API at {self.settings.api_host} did not answer in time ({read_timeout:g} s); "
+                "try again, or raise CLEVER_TIMEOUT."
+            ), sent=not _nothing_sent(exc)) from None
+        except requests.exceptions.ConnectionError as exc:
+            from urllib3.exceptions import ReadTimeoutError
+
+            if _in_chain(exc, (ReadTimeoutError,)):  # the body stalled: requests reports it as a connection error
+                self.say(f"{method} {url} -> timeout")
+                raise _Failure(NetworkError(
+                    f"the API at {self.settings.api_host} did not answer in time ({read_timeout:g} s); "
+                    "try again, or raise CLEVER_TIMEOUT."
+                ), sent=True) from None
+            sent = not _nothing_sent(exc)
+            lost = sent and _lost_after_sending(exc)
+            self.say(f"{method} {url} -> {'connection lost' if lost else 'connection failure'}")
+            raise _Failure(NetworkError(
+                f"the connection to the API at {self.settings.api_host} was lost before it answered."
+                if lost else
+                f"cannot reach the API at {self.settings.api_host}; check your network connection and API_HOST."
+            ), sent=sent) from None
+        except requests.exceptions.RequestException as exc:
+            self.say(f"{method} {url} -> {type(exc).__name__}")
+            raise _Failure(
+                NetworkError(f"request to {self.settings.api_host} failed ({type(exc).__name__})."),
+                sent=True, retryable=False,
+            ) from None
+        finally:
+            if response is not None and response.raw is not None:
+                response.close()
+        self._note_api_clock(response.headers.get("Date"))
+        elapsed = (time.monotonic() - started) * 1000
+        self.say(f"{method} {url} -> {response.status_code} ({elapsed:.0f} ms)")
+        return Answer(response.status_code, response.reason or "", response.headers, content)
+
+    def _note_api_clock(self, date: str | None) -> None:
+        """The API's time (epoch seconds) at the last answer carrying a Date header, with our monotonic
+        time then: "was this hook created after we sent it?" is decided on the API's clock (api/confirm.py)."""
+        from email.utils import parsedate_to_datetime
+
+        try:
+            when = parsedate_to_datetime(date) if date else None
+        except (TypeError, ValueError, IndexError):
+            when = None
+        if when is not None and when.tzinfo is not None:
+            self.api_clock = (when.timestamp(), time.monotonic())
+
+    def _read_bounded(self, response) -> bytes:
+        too_big = ApiError(
+            f"the API answered more than {MAX_BODY_BYTES // (1024 * 1024)} MB; refusing to read it "
+            "(is API_HOST pointing at the Clever Cloud API?)", status=response.status_code,
+        )
+        declared = response.headers.get("Content-Length")
+        if declared and declared.strip().isdigit() and int(declared) > MAX_BODY_BYTES:
+            raise _Failure(too_big, sent=True, retryable=False)
+        if response.raw is None:  # built in-process (the --sandbox transport): already in memory
+            chunk_source = [response.content or b""]
+        else:
+            chunk_source = response.iter_content(64 * 1024)
+        chunks, size = [], 0
+        for chunk in chunk_source:
+            size += len(chunk)
+            if size > MAX_BODY_BYTES:
+                raise _Failure(too_big, sent=True, retryable=False)
+            chunks.append(chunk)
+        return b"".join(chunks)
+
+
+def retry_delay(attempt: int, retry_after: str | None, waited: float) -> float | None:
+    """Seconds to sleep before the next try, or None when the wait budget is spent."""
+    delay = BACKOFF_FIRST * (2 ** (attempt - 1))
+    asked = retry_after_seconds(retry_after)
+    if asked is not None:
+        delay = max(delay, min(asked, MAX_RETRY_AFTER))
+    delay = min(delay, MAX_TOTAL_WAIT - waited)
+    return delay if delay > 0 else None
+
+
+class RecordingTransport:
+    """Wraps a transport for a `--dry-run` (or a run that reports its requests): reads go through; each
+    change (POST/PUT/DELETE) is recorded in `changes` as {method, path, body?} and, with send=False, not sent.
+    With send=True only the changes the API accepted (2xx) are recorded: the list is what was changed.
+
+    Running the same code with sending off is what makes a dry run print exactly the requests a real run
+    sends. A change not sent is answered 200 with the body it carried, as a create would echo it minus the id
+    the API would choose.
+    """
+
+    def __init__(self, inner: Transport, *, send: bool):
+        self.inner = inner
+        self.sending = send
+        self.changes: list[dict] = []
+
+    @property
+    def settings(self) -> Settings:
+        return self.inner.settings
+
+    @property
+    def api_clock(self) -> tuple[float, float] | None:
+        return self.inner.api_clock
+
+    def say(self, line: str) -> None:
+        self.inner.say(line)
+
+    def redact(self, text: str) -> str:
+        return self.inner.redact(text)
+
+    def send(self, method: str, path: str, body: Any = None) -> Answer:
+        if method not in CHANGES:
+            return self.inner.send(method, path, body)
+        entry: dict = {"method": method, "path": path}
+        if body is not None:
+            entry["body"] = body
+        if not self.sending:
+            self.changes.append(entry)
+            echoed = json.dumps(body).encode("utf-8") if isinstance(body, dict) else b""
+            return Answer(200 if echoed else 204, "not sent (dry run)", {}, echoed, sent=False)
+        answer = self.inner.send(method, path, body)
+        if 200 <= answer.status_code < 300:
+            self.changes.append(entry)
+        return answer

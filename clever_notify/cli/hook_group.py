@@ -1,0 +1,72 @@
+"""One builder for both hook command groups (`clever webhooks`, `clever notify-email`).
+
+Called without a sub-command a group lists the owner's hooks (same owner rules, same linked-app filter,
+clever-tools' JSON from hooks/describe.py); its sub-commands are the shared add/remove/show/update plus
+whatever the kind adds (`webhooks test`, `notify-email default`).
+"""
+
+from __future__ import annotations
+
+import shlex
+
+import click
+
+from clever_notify.cli import CONTEXT_SETTINGS
+from clever_notify.cli import params as p
+from clever_notify.cli.runtime import Runtime, runtime
+from clever_notify.hooks.kinds import HookKind
+
+
+def hook_group(kind: HookKind, *, help: str, list_all_help: str, commands: list[click.Command]) -> click.Group:
+    @click.group(
+        kind.command, help=help, invoke_without_command=True, context_settings=CONTEXT_SETTINGS,
+        # Said explicitly: click 8.4 and 8.5 word the usage line differently, and docs/ must not depend on it.
+        subcommand_metavar="[COMMAND] [ARGS]...", commands=commands,
+    )
+    @p.org_option
+    @click.option("--list-all", is_flag=True, help=list_all_help)
+    @p.output_format_option
+    @click.pass_context
+    def group(ctx, org, list_all, output):
+        if ctx.invoked_subcommand is not None:
+            only_for_listing(ctx, list_all, output)
+            return
+        list_hooks(runtime(ctx), kind, org=org, list_all=list_all, output=output)
+
+    return group
+
+
+def only_for_listing(ctx: click.Context, list_all: bool, output: str) -> None:
+    """--list-all and -F belong to the listing; before a sub-command they would be silently ignored."""
+    if list_all or output != "human":
+        flag = "--list-all" if list_all else "-F/--format"
+        raise click.UsageError(
+            f"{flag} applies to the listing (`{ctx.command_path} {flag.split('/')[0]} …`), "
+            f"not to `{ctx.invoked_subcommand}`; put the sub-command's own options after its name.",
+            ctx=ctx,
+        )
+
+
+def list_hooks(rt: Runtime, kind: HookKind, *, org: str | None, list_all: bool, output: str) -> None:
+    from clever_notify import render
+    from clever_notify.hooks.describe import list_block, summary
+
+    target = rt.target(org, use_linked_app=not list_all)
+    hooks = rt.client.list_hooks(kind, target.owner_id)
+    summaries = [summary(kind, h) for h in hooks if render.in_scope(h, target.app_id)]
+    if output == "json":
+        click.echo(render.to_json(summaries))
+        return
+    out = rt.out()
+    if not summaries:
+        who = target.owner_id if org in (None, target.owner_id) else f"{org} ({target.owner_id})"
+        out.line(f"No {kind.nouns} for {who}.")
+        # The hint must work when pasted: same sandbox, same owner.
+        add_hint = kind.add_hint
+        if rt.sandbox:
+            add_hint = add_hint.replace("clever ", "clever --sandbox ", 1)
+        if org is not None:
+            add_hint += f" --org {shlex.quote(org)}"
+        out.line(f"Add one with: {add_hint}")
+        return
+    out.blocks(list_block(kind, s) for s in summaries)
