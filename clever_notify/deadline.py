@@ -24,7 +24,7 @@ import functools
 import io
 import threading
 import time
-from typing import Iterator
+from collections.abc import Iterator
 
 _local = threading.local()
 

@@ -17,9 +17,8 @@ import time
 from email.utils import formatdate
 
 import pytest
-
 from conftest import APP_ID, ORG2_ID, ORG_ID, SECRET, TOKEN, USER_ID
-from faultserver import drop, hang, reply
+from faultserver import drop, hang
 
 DEFAULT = "Default deployment result e-mails"
 EMAILS = f"/v2/notifications/emailhooks/{ORG_ID}"
@@ -231,14 +230,14 @@ def test_confirming_an_ambiguous_create_on_an_incomplete_list_never_resends(run,
 
 
 def test_a_404_list_of_a_known_owner_is_empty(run, api):
-    mini, server = api(faults=[("GET", WEBHOOKS, False, dated(404, {"message": "Not Found"}))])
+    _mini, _server = api(faults=[("GET", WEBHOOKS, False, dated(404, {"message": "Not Found"}))])
     result = run("webhooks", "--org", ORG_ID)
     assert result.exit_code == 0, result.stderr
     assert result.stdout.startswith(f"No webhooks for {ORG_ID}.")
 
 
 def test_a_404_list_then_restore_creates_the_default(run, api):
-    mini, server = api(faults=[("GET", EMAILS, False, dated(404, {"message": "Not Found"}))])
+    _mini, server = api(faults=[("GET", EMAILS, False, dated(404, {"message": "Not Found"}))])
     result = run("notify-email", "default", "--org", ORG_ID, "--restore")
     assert result.exit_code == 0, result.stderr
     assert [m for m, _ in writes(server)] == ["POST"]
@@ -247,7 +246,7 @@ def test_a_404_list_then_restore_creates_the_default(run, api):
 @pytest.mark.parametrize("args", [("notify-email", "default", "--disable"), ("notify-email", "default"),
                                   ("webhooks",), ("notify-email", "default", "--restore")])
 def test_a_404_list_of_an_unknown_owner_is_not_found_not_empty(run, api, args):
-    mini, server = api(faults=[("GET", f"/v2/notifications/emailhooks/{ORG2_ID}", False, dated(404, {})),
+    _mini, server = api(faults=[("GET", f"/v2/notifications/emailhooks/{ORG2_ID}", False, dated(404, {})),
                                ("GET", f"/v2/notifications/webhooks/{ORG2_ID}", False, dated(404, {}))])
     result = run(*args, "--org", ORG2_ID)
     assert result.exit_code == 4, result.stderr
@@ -281,7 +280,7 @@ def test_only_create_without_an_id_deletes_nothing(run, api, answer):
 
 @pytest.mark.parametrize("answer", list(NO_ID_ANSWERS))
 def test_add_answered_without_an_id_is_exit_1(run, api, answer):
-    mini, server = api(faults=[("POST", WEBHOOKS, False, dated(200, NO_ID_ANSWERS[answer]))])
+    _mini, _server = api(faults=[("POST", WEBHOOKS, False, dated(200, NO_ID_ANSWERS[answer]))])
     result = run("webhooks", "add", "ci", "https://example.org/h", "--org", ORG_ID)
     assert result.exit_code == 1, result.stderr
     assert result.stdout == ""
@@ -302,7 +301,7 @@ def test_only_rerun_beside_a_restricted_copy_deletes_the_original_and_creates_no
 
 
 def test_only_create_committed_but_answered_500_converges_without_a_second_copy(run, api):
-    mini, server = api(faults=[("POST", EMAILS, True, dated(500, {"message": "Internal Server Error"}))])
+    mini, _server = api(faults=[("POST", EMAILS, True, dated(500, {"message": "Internal Server Error"}))])
     mini.add(**default_hook("d1"))
     first = run("notify-email", "default", "--org", ORG_ID, "--only", APP_ID)
     second = run("notify-email", "default", "--org", ORG_ID, "--only", APP_ID)
@@ -328,7 +327,7 @@ def test_ctrl_c_between_only_steps_says_what_exists_and_how_to_finish(clever_exe
     args = [clever_exe, "notify-email", "default", "--org", ORG_ID, "--only", APP_ID]
     box["proc"] = proc = subprocess.Popen(args, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
-        out, err = proc.communicate(timeout=30)
+        _out, err = proc.communicate(timeout=30)
     finally:
         if proc.poll() is None:
             proc.kill()
@@ -337,7 +336,7 @@ def test_ctrl_c_between_only_steps_says_what_exists_and_how_to_finish(clever_exe
     assert "Traceback" not in err
     assert "new-1" in err and "d1" in err  # which hooks exist now
     assert f"clever notify-email default --org {ORG_ID} --only {APP_ID}" in err
-    again = subprocess.run(args, env=env, capture_output=True, text=True, timeout=30)
+    again = subprocess.run(args, check=False, env=env, capture_output=True, text=True, timeout=30)
     assert again.returncode == 0, again.stderr
     assert mini.ids() == ["new-1"]
     assert [m for m, _ in mini.applied].count("POST") == 1
@@ -358,7 +357,7 @@ def test_a_create_confirmed_when_the_api_clock_lags_ours(run, api, skew):
 
 @pytest.mark.parametrize("skew", [3 * 3600, 20 * 60])
 def test_an_older_twin_is_not_taken_for_the_create_when_the_api_clock_runs_ahead(run, api, skew):
-    mini, server = api(faults=[("POST", WEBHOOKS, False, dated(504, {"message": "gateway"}))], skew=skew)
+    mini, _server = api(faults=[("POST", WEBHOOKS, False, dated(504, {"message": "gateway"}))], skew=skew)
     # Identical hook made 5 minutes ago by the API's clock (so "in the future" by ours).
     twin = mini.add(id="twin", name="ci", urls=[{"format": "raw", "url": "https://example.org/h"}], scope=None,
                     events=None, kind="webhooks")
@@ -374,7 +373,7 @@ def test_an_older_twin_is_not_taken_for_the_create_when_the_api_clock_runs_ahead
 
 @pytest.mark.parametrize("first", [429, 503])
 def test_delete_404_after_a_refusal_is_not_found(run, api, first, retry_waits):
-    mini, server = api(faults=[("DELETE", None, False, dated(first, {"message": "busy"}))])
+    _mini, server = api(faults=[("DELETE", None, False, dated(first, {"message": "busy"}))])
     result = run("webhooks", "remove", "gone", "--org", ORG_ID)
     assert result.exit_code == 4, result.stderr
     assert "gone not found" in result.stderr
@@ -384,7 +383,7 @@ def test_delete_404_after_a_refusal_is_not_found(run, api, first, retry_waits):
 @pytest.mark.parametrize("first", ["502", "504", "drop", "timeout"])
 def test_delete_404_after_a_try_that_may_have_reached_the_api_is_done(run, api, first, retry_waits):
     action = {"502": dated(502, {}), "504": dated(504, {}), "drop": drop(), "timeout": hang(3)}[first]
-    mini, server = api(faults=[("DELETE", None, True, action)], timeout="0.5")
+    mini, _server = api(faults=[("DELETE", None, True, action)], timeout="0.5")
     mini.add(id="w1", name="w", urls=[{"format": "raw", "url": "https://example.org/h"}], kind="webhooks")
     result = run("webhooks", "remove", "w1", "--org", ORG_ID)
     assert result.exit_code == 0, result.stderr
@@ -408,7 +407,7 @@ WRITES_BY_NAME = {
 
 @pytest.mark.parametrize("command", list(WRITES_BY_NAME))
 def test_a_write_by_name_acts_on_the_organisation_named_so_now(run, api, command):
-    args, method, kind, hook_id = WRITES_BY_NAME[command]
+    args, method, kind, _hook_id = WRITES_BY_NAME[command]
     mini, server = api()
     for owner in (ORG_ID, ORG2_ID):
         mini.add(id="w1", name="w", urls=[{"format": "raw", "url": "https://example.org/h"}], kind="webhooks",
@@ -425,7 +424,7 @@ def test_a_write_by_name_acts_on_the_organisation_named_so_now(run, api, command
 
 
 def test_a_read_by_name_may_use_a_fresh_cache_entry(run, api):
-    mini, server = api()
+    _mini, server = api()
     assert run("webhooks", "--org", "Acme").exit_code == 0
     assert run("webhooks", "--org", "Acme").exit_code == 0
     assert [r.path for r in server.requests].count("/v2/summary") == 1
@@ -461,7 +460,7 @@ BAD_WEBHOOKS = {
 
 @pytest.mark.parametrize("bad", list(BAD_WEBHOOKS))
 def test_update_refuses_a_webhook_of_the_wrong_shape(run, api, bad):
-    mini, server = api(faults=[("GET", WEBHOOKS, False, dated(200, [{**BAD_WEBHOOKS[bad], "ownerId": ORG_ID}]))])
+    _mini, server = api(faults=[("GET", WEBHOOKS, False, dated(200, [{**BAD_WEBHOOKS[bad], "ownerId": ORG_ID}]))])
     result = run("webhooks", "update", "w1", "--name", "renamed", "--org", ORG_ID)
     assert result.exit_code == 1, result.stderr
     assert writes(server) == []
@@ -482,7 +481,7 @@ BAD_DEFAULTS = {
 @pytest.mark.parametrize("bad", list(BAD_DEFAULTS))
 def test_default_refuses_a_hook_of_the_wrong_shape(run, api, bad, mode):
     hook = {"id": "d1", "name": DEFAULT, "ownerId": ORG_ID, "events": ["META_DEPLOYMENT_RESULT"], **BAD_DEFAULTS[bad]}
-    mini, server = api(faults=[("GET", EMAILS, False, dated(200, [hook]))])
+    _mini, server = api(faults=[("GET", EMAILS, False, dated(200, [hook]))])
     args = ("notify-email", "default", "--org", ORG_ID, mode)
     if mode == "--only":
         args += (APP_ID,)
@@ -497,7 +496,7 @@ def test_default_refuses_a_hook_of_the_wrong_shape(run, api, bad, mode):
                                  b'[{"id": "w1", "name": "w", "urls": [], "failures": -Infinity}]',
                                  b'["w1"]', b'[{"id": "w1"}, 3]'])
 def test_non_json_numbers_and_non_hook_items_are_refused(run, api, raw):
-    mini, server = api(faults=[("GET", WEBHOOKS, False, dated(200, raw=raw))])
+    _mini, server = api(faults=[("GET", WEBHOOKS, False, dated(200, raw=raw))])
     result = run("webhooks", "update", "w1", "--name", "renamed", "--org", ORG_ID)
     assert result.exit_code == 1, result.stderr
     assert writes(server) == []
@@ -535,7 +534,7 @@ BODY_DRIP_HEAD = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-
 @pytest.mark.parametrize("where", ["headers", "body"])
 def test_api_call_bounded_against_a_dripping_server(run, api, where, retry_waits):
     action = drip(HEADERS_DRIP) if where == "headers" else drip(BODY_DRIP_HEAD, b"[" + b" " * 398 + b"]")
-    mini, server = api(faults=[("GET", WEBHOOKS, False, action)] * 3, timeout="0.5")
+    _mini, _server = api(faults=[("GET", WEBHOOKS, False, action)] * 3, timeout="0.5")
     started = time.monotonic()
     result = run("webhooks", "--org", ORG_ID)
     elapsed = time.monotonic() - started
