@@ -1,6 +1,6 @@
 """Hostile answers from the API and slow servers: never lose or duplicate a hook, never hang past the deadline.
 
-Every test talks to a loopback stand-in (a small hooks API below, on tests/faultserver.py) that injects one
+Every test talks to a loopback stand-in (a small hooks API below, on tests/servers.py) that injects one
 fault class: incomplete lists, creates without an id, clocks that disagree, refused or lost deletes, renamed
 organisations, wrong shapes, servers dripping their answer byte by byte.
 """
@@ -17,10 +17,11 @@ import time
 from email.utils import formatdate
 
 import pytest
-from conftest import APP_ID, ORG2_ID, ORG_ID, SECRET, TOKEN, USER_ID
-from faultserver import drop, hang
 
-DEFAULT = "Default deployment result e-mails"
+from helpers import APP_ID, DEFAULT_NAME, ORG2_ID, ORG_ID, SECRET, TOKEN, USER_ID
+from servers import drip, drop, hang
+
+DEFAULT = DEFAULT_NAME
 EMAILS = f"/v2/notifications/emailhooks/{ORG_ID}"
 WEBHOOKS = f"/v2/notifications/webhooks/{ORG_ID}"
 WRITES = ("POST", "PUT", "DELETE")
@@ -124,12 +125,12 @@ class MiniApi:
 
 
 @pytest.fixture
-def api(fault_server, monkeypatch):
+def api(loopback, monkeypatch):
     """Start a MiniApi and point the CLI at it (credentials in the environment, short timeout)."""
 
     def start(*args, timeout: str = "2", **kwargs) -> tuple[MiniApi, object]:
         mini = MiniApi(*args, **kwargs)
-        server = fault_server(mini)
+        server = loopback(mini)
         monkeypatch.setenv("CLEVER_TOKEN", TOKEN)
         monkeypatch.setenv("CLEVER_SECRET", SECRET)
         monkeypatch.setenv("API_HOST", server.url)
@@ -140,7 +141,7 @@ def api(fault_server, monkeypatch):
 
 
 def writes(server) -> list[tuple[str, str]]:
-    return [(r.method, r.path) for r in server.requests if r.method in WRITES]
+    return [(r.method, r.path) for r in server.received if r.method in WRITES]
 
 
 def default_hook(hook_id="d1", **extra) -> dict:
@@ -311,8 +312,9 @@ def test_only_create_committed_but_answered_500_converges_without_a_second_copy(
     assert len(restricted) == 1 and restricted[0]["scope"] == [APP_ID]
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
-def test_ctrl_c_between_only_steps_says_what_exists_and_how_to_finish(clever_exe, fault_server):
+def test_ctrl_c_between_only_steps_says_what_exists_and_how_to_finish(clever_exe, loopback):
     box: dict = {}
 
     def interrupt_then_hang(h):
@@ -321,7 +323,7 @@ def test_ctrl_c_between_only_steps_says_what_exists_and_how_to_finish(clever_exe
 
     mini = MiniApi(faults=[("DELETE", None, False, interrupt_then_hang)])
     mini.add(**default_hook("d1"))
-    server = fault_server(mini)
+    server = loopback(mini)
     env = {**os.environ, "API_HOST": server.url, "CLEVER_TOKEN": TOKEN, "CLEVER_SECRET": SECRET,
            "CLEVER_TIMEOUT": "30"}
     args = [clever_exe, "notify-email", "default", "--org", ORG_ID, "--only", APP_ID]
@@ -427,7 +429,7 @@ def test_a_read_by_name_may_use_a_fresh_cache_entry(run, api):
     _mini, server = api()
     assert run("webhooks", "--org", "Acme").exit_code == 0
     assert run("webhooks", "--org", "Acme").exit_code == 0
-    assert [r.path for r in server.requests].count("/v2/summary") == 1
+    assert [r.path for r in server.received].count("/v2/summary") == 1
 
 
 def test_a_read_by_name_refreshes_a_stale_cache_entry(run, api, isolated_env):
@@ -440,7 +442,7 @@ def test_a_read_by_name_refreshes_a_stale_cache_entry(run, api, isolated_env):
     cache.write_text(json.dumps(data))
     mini.orgs = list(RENAMED)
     assert run("webhooks", "--org", "Acme").exit_code == 0
-    assert [r.path for r in server.requests][-1] == f"/v2/notifications/webhooks/{ORG2_ID}"
+    assert [r.path for r in server.received][-1] == f"/v2/notifications/webhooks/{ORG2_ID}"
 
 
 # --- wrong shapes are refused before any write ------------------------------------------------------------
@@ -508,32 +510,13 @@ def test_non_json_numbers_and_non_hook_items_are_refused(run, api, raw):
 # --- bounded in time: one deadline per request, also against a server dripping its answer ------------------
 
 
-def drip(head: bytes, body: bytes = b"", *, every: float = 0.05, limit: float = 8.0):
-    """Send `head` then `body` one byte at a time: each byte arrives well within any read timeout."""
-
-    def act(h):
-        end = time.monotonic() + limit
-        try:
-            for byte in head + body:
-                if time.monotonic() > end or h.server_owner_stopping.is_set():
-                    break
-                h.wfile.write(bytes([byte]))
-                h.wfile.flush()
-                time.sleep(every)
-        except OSError:
-            pass  # the client hung up, as it should
-        h.close_connection = True
-
-    return act
-
-
 HEADERS_DRIP = b"HTTP/1.1 200 OK\r\n" + b"".join(b"X-Pad-%d: %s\r\n" % (i, b"y" * 20) for i in range(10))
 BODY_DRIP_HEAD = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 400\r\n\r\n"
 
 
 @pytest.mark.parametrize("where", ["headers", "body"])
 def test_api_call_bounded_against_a_dripping_server(run, api, where, retry_waits):
-    action = drip(HEADERS_DRIP) if where == "headers" else drip(BODY_DRIP_HEAD, b"[" + b" " * 398 + b"]")
+    action = drip(HEADERS_DRIP) if where == "headers" else drip(BODY_DRIP_HEAD + b"[" + b" " * 398 + b"]")
     _mini, _server = api(faults=[("GET", WEBHOOKS, False, action)] * 3, timeout="0.5")
     started = time.monotonic()
     result = run("webhooks", "--org", ORG_ID)
@@ -544,10 +527,10 @@ def test_api_call_bounded_against_a_dripping_server(run, api, where, retry_waits
 
 
 @pytest.fixture
-def dripping_receiver(fault_server):
+def dripping_receiver(loopback):
     def start(where: str = "headers"):
-        action = drip(HEADERS_DRIP) if where == "headers" else drip(BODY_DRIP_HEAD, b"x" * 400)
-        return fault_server(lambda req: action)
+        action = drip(HEADERS_DRIP) if where == "headers" else drip(BODY_DRIP_HEAD + b"x" * 400)
+        return loopback(lambda req: action)
 
     return start
 
@@ -577,7 +560,7 @@ def test_webhooks_test_bad_timeout_is_exit_2_and_sends_nothing(run, dripping_rec
     receiver = dripping_receiver()
     result = run("webhooks", "test", "--url", receiver.url + "/hook", "--timeout", value)
     assert result.exit_code == 2
-    assert receiver.requests == []
+    assert receiver.received == []
 
 
 def test_sandbox_emit_obeys_clever_timeout(run, dripping_receiver, monkeypatch):
