@@ -14,6 +14,7 @@ No click here: cli/notify_email_default.py parses the options and prints what th
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -94,8 +95,17 @@ def _hook_id(hook: dict) -> str:
     return str(hook.get("id") or "(no id)")
 
 
-def _remove_hint(hook_id: str, owner_id: str) -> str:
-    return f"clever notify-email remove {hook_id} --org {owner_id}"
+# Builds a command the user can paste: (*words, owner=True) → "clever [--sandbox] notify-email … [--org ORG]".
+# The CLI passes one that repeats how the user called the tool; this default names the owner by id.
+CommandLine = Callable[..., str]
+
+
+def _by_id(owner_id: str) -> CommandLine:
+    import shlex
+
+    return lambda *words, owner=False: " ".join(
+        ["clever", *map(shlex.quote, words)] + (["--org", owner_id] if owner else [])
+    )
 
 
 class _Progress:
@@ -134,6 +144,24 @@ class _Progress:
         return (" " + " ".join(parts)) if parts else ""
 
 
+def _interruptible(flags, steps):
+    """`steps` run with a _Progress; Ctrl-C becomes an Interrupted error (exit 130) saying which hooks exist
+    now and the command that finishes the job: `notify-email default` with the same owner and `flags(*args)`."""
+
+    def run(client: ApiClient, owner_id: str, found: list[dict], *args, command_line: CommandLine | None = None,
+            **kwargs) -> Outcome:
+        command_line = command_line or _by_id(owner_id)
+        progress = _Progress(found)
+        try:
+            return steps(client, owner_id, found, *args, progress=progress, command_line=command_line, **kwargs)
+        except KeyboardInterrupt:
+            rerun = command_line("notify-email", "default", *flags(*args), owner=True)
+            raise progress.interrupted(rerun) from None
+
+    run.__doc__ = steps.__doc__
+    return run
+
+
 def _said(exc: Exception) -> str:
     """The failed request's message as a sentence, so more sentences can follow it."""
     text = str(exc).rstrip()
@@ -148,27 +176,9 @@ def _is_dry(client: ApiClient) -> bool:
     return getattr(client.transport, "sending", True) is False
 
 
-COMMAND = "clever notify-email default"
-
-
-def _interruptible(flags, steps):
-    """`steps` run with a _Progress; Ctrl-C becomes an Interrupted error (exit 130) saying which hooks exist
-    now and the command that finishes the job (`command` --org OWNER `flags(*args)`)."""
-
-    def run(client: ApiClient, owner_id: str, found: list[dict], *args, command: str = COMMAND, **kwargs):
-        progress = _Progress(found)
-        try:
-            return steps(client, owner_id, found, *args, progress=progress, **kwargs)
-        except KeyboardInterrupt:
-            raise progress.interrupted(f"{command} --org {owner_id} {flags(*args)}") from None
-
-    run.__doc__ = steps.__doc__
-    return run
-
-
 def _restrict(
     client: ApiClient, owner_id: str, found: list[dict], services: list[str], names: dict[str, str] | None = None,
-    *, progress: _Progress,
+    *, progress: _Progress, command_line: CommandLine,
 ) -> Outcome:
     """Replace each default hook by one restricted to `services`: create the replacement, then delete the old.
 
@@ -236,7 +246,8 @@ def _restrict(
             raise ChangeFailed(
                 f"created {new_id} (restricted to {_scope_text(services)}) but could not delete the hook it "
                 f"replaces, {old_id}: {_said(exc)} Both exist now, so deployments of {_scope_text(services)} are "
-                f"e-mailed twice; remove the old one with: {_remove_hint(old_id, owner_id)}{progress.tail(old_id)}",
+                f"e-mailed twice; remove the old one with: "
+                f"{command_line('notify-email', 'remove', old_id, owner=True)}{progress.tail(old_id)}",
                 exc.exit_code,
             ) from None
         else:
@@ -258,10 +269,11 @@ def _restrict(
     return out
 
 
-restrict = _interruptible(lambda services, *rest: f"--only {','.join(services)}", _restrict)
+restrict = _interruptible(lambda services, *rest: ["--only", ",".join(services)], _restrict)
 
 
-def _disable(client: ApiClient, owner_id: str, found: list[dict], *, progress: _Progress) -> Outcome:
+def _disable(client: ApiClient, owner_id: str, found: list[dict], *, progress: _Progress,
+             command_line: CommandLine) -> Outcome:
     """Delete every default hook."""
     dry = _is_dry(client)
     out = Outcome(owner_id, "disable", dry, found)
@@ -287,10 +299,10 @@ def _disable(client: ApiClient, owner_id: str, found: list[dict], *, progress: _
     return out
 
 
-disable = _interruptible(lambda *args: "--disable", _disable)
+disable = _interruptible(lambda *args: ["--disable"], _disable)
 
 
-def _narrowed(hook: dict, owner_id: str, names: dict[str, str] | None) -> list[str]:
+def _narrowed(hook: dict, owner_id: str, names: dict[str, str] | None, command_line: CommandLine) -> list[str]:
     """How an existing default hook sends fewer or other e-mails than a restored one, then the fix; else []."""
     from clever_notify.services import describe
 
@@ -303,22 +315,23 @@ def _narrowed(hook: dict, owner_id: str, names: dict[str, str] | None) -> list[s
     parts, flags = [], []
     if scope:
         parts.append(f"restricted to {describe(scope, names)}")
-        flags.append("--all-services")
+        flags.append(("--all-services",))
     if other_events:
         parts.append(f"sending {', '.join(map(str, events)) if events else 'every event'} instead of "
                      f"{', '.join(catalog.DEFAULT_EMAIL_HOOK_EVENTS)}")
-        flags.append(f"--event {','.join(catalog.DEFAULT_EMAIL_HOOK_EVENTS)}")
+        flags.append(("--event", ",".join(catalog.DEFAULT_EMAIL_HOOK_EVENTS)))
     goal = {1: "apply to every service", 2: f"send {', '.join(catalog.DEFAULT_EMAIL_HOOK_EVENTS)} again",
             3: f"apply to every service with {', '.join(catalog.DEFAULT_EMAIL_HOOK_EVENTS)}"}
     return [
         f"{QUOTED} exists at {owner_id} ({hook_id}) but is {' and '.join(parts)}: --restore changes nothing.",
         f"To make it {goal[bool(scope) + 2 * other_events]}: "
-        f"clever notify-email update {hook_id} {' '.join(flags)} --org {owner_id}",
+        + command_line("notify-email", "update", hook_id, *(word for flag in flags for word in flag), owner=True),
     ]
 
 
 def _restore(
-    client: ApiClient, owner_id: str, found: list[dict], names: dict[str, str] | None = None, *, progress: _Progress
+    client: ApiClient, owner_id: str, found: list[dict], names: dict[str, str] | None = None,
+    *, progress: _Progress, command_line: CommandLine,
 ) -> Outcome:
     """Recreate the default hook, unrestricted, when none exists.
 
@@ -329,7 +342,7 @@ def _restore(
     out = Outcome(owner_id, "restore", dry, found)
     if found:
         out.unchanged.extend(_hook_id(h) for h in found)
-        hints = {_hook_id(h): _narrowed(h, owner_id, names) for h in found}
+        hints = {_hook_id(h): _narrowed(h, owner_id, names, command_line) for h in found}
         whole = [hook_id for hook_id, hint in hints.items() if not hint]
         if whole:
             out.lines.append(f"{QUOTED} already exists at {owner_id} ({', '.join(whole)}): nothing to do.")
@@ -352,4 +365,4 @@ def _restore(
     return out
 
 
-restore = _interruptible(lambda *args: "--restore", _restore)
+restore = _interruptible(lambda *args: ["--restore"], _restore)
