@@ -496,3 +496,33 @@ def test_export_default_owner_and_all_owners(run, creds, linked_app):
     assert list(json.loads(everyone.stdout)["owners"]) == ["self", "Acme", "Twin"]
     assert api.reads() == sorted(["/v2/summary"] + lists(USER_ID, ORG_ID, ORG2_ID))
     assert run("notifications", "export", "--all-owners", "--org", "Acme").exit_code == 2
+
+
+@responses.activate
+def test_values_from_variables_are_masked_in_problems_too(run, creds, notifications_file, monkeypatch):
+    FakeApi()
+    monkeypatch.setenv("BAD_URL", "ftp://example.org/T0KEN-s3cr3t")
+    path = notifications_file("version: 1\nowners:\n  Acme:\n    webhooks:\n      - {name: a, urls: [{url: '${BAD_URL}'}]}\n")
+    result = run("notifications", "plan", path, "--json")
+    assert result.exit_code == 2
+    assert "T0KEN-s3cr3t" not in result.stdout + result.stderr
+    assert "got '${BAD_URL}'" in result.stderr
+
+
+@responses.activate
+def test_an_interrupted_apply_says_what_was_done(run, creds, notifications_file, monkeypatch):
+    from clever_notify.api.client import ApiClient
+
+    api = FakeApi(state())
+
+    def interrupted(self, *args):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(ApiClient, "update_hook", interrupted)
+    result = run("notifications", "apply", notifications_file())
+    assert result.exit_code == 130
+    assert [m for m, _, _ in api.writes()] == ["POST"]
+    assert result.stderr.splitlines()[-1] == (
+        'Error: apply stopped at step 2 of 3: could not update webhook "old name" (id w-old) at Acme: '
+        "interrupted: it may or may not have been applied. Done: 1 create. Not done: 2 updates. "
+        "Run apply again once the cause is fixed: it converges.")
