@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.slow
+
 BENCH = Path(__file__).resolve().parent.parent / "benchmarks" / "bench.py"
 
 
@@ -35,7 +37,6 @@ def test_bench_runs_and_counts_one_request_per_list(clever_exe):
 NAC_BENCH = BENCH.parent / "notifications_bench.py"
 
 
-@pytest.mark.slow
 def test_notifications_bench_plans_and_applies_with_reads_only(clever_exe):
     proc = subprocess.run(
         [sys.executable, str(NAC_BENCH), "--runs", "1", "--owners", "3", "--hooks", "24", "--clever", clever_exe],

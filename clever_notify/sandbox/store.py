@@ -18,9 +18,9 @@ import os
 import sqlite3
 import time
 import uuid
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 from clever_notify import catalog, files
 from clever_notify.errors import ConfigError
@@ -239,7 +239,8 @@ class Store:
         table = _table(kind)
         with self.write() as db:
             if kind == "webhooks":
-                cur = db.execute("UPDATE webhooks SET body = ?, state = COALESCE(?, state) WHERE owner_id = ? AND id = ?",
+                cur = db.execute("UPDATE webhooks SET body = ?, state = COALESCE(?, state) "
+                                 "WHERE owner_id = ? AND id = ?",
                                  (_dump(body), body.get("state"), owner_id, hook_id))
             else:
                 cur = db.execute(f"UPDATE {table} SET body = ? WHERE owner_id = ? AND id = ?",
