@@ -28,7 +28,7 @@ from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench import CMD_TIMEOUT, Sandbox  # noqa: E402 - the sibling benchmark's server wrapper
+from bench import CMD_TIMEOUT, Sandbox  # the sibling benchmark's server wrapper
 
 # werkzeug colours some log lines (a 204, a 404): the method may follow an escape sequence
 METHOD = re.compile(r'"(?:\x1b\[[0-9;]*m)*(GET|POST|PUT|DELETE) ')
@@ -62,7 +62,7 @@ def seed(db: Path, owners: int, hooks: int) -> list[str]:
     orgs = store.seed_organisations(owners, prefix=PREFIX)
     ids = [o["id"] for o in orgs]
     per_owner = [hooks // owners + (1 if i < hooks % owners else 0) for i in range(owners)]
-    for i, (org, count) in enumerate(zip(orgs, per_owner)):
+    for i, (org, count) in enumerate(zip(orgs, per_owner, strict=True)):
         apps = [a["id"] for a in org["applications"]]
         mails = max(0, count // 4 - 1)  # the default e-mail notification is one of them
         for n in range(count - 1 - mails):
@@ -122,7 +122,7 @@ def main() -> int:
                         help="the clever-notify executable; default: the one next to this Python")
     parser.add_argument("--clever-tools", metavar="PATH", help="a clever-tools `clever` executable to compare with")
     parser.add_argument("--loop-runs", type=int, default=1,
-                        help="timed runs of the clever-tools loop (2 processes per owner, about a second each); default 1")
+                        help="timed runs of the clever-tools loop (2 processes per owner, ~1 s each); default 1")
     args = parser.parse_args()
     if args.owners < 1 or args.hooks < args.owners or args.runs < 1 or args.loop_runs < 1:
         parser.error("--owners, --runs and --loop-runs must be positive, --hooks at least --owners")
@@ -176,12 +176,14 @@ def print_table(args, rows: list[dict]) -> None:
         table.append([r["label"], f"{r['ms']:.0f}", f"{sum(r['requests'].values())} ({sent})"])
     widths = [max(len(row[i]) for row in table) for i in range(3)]
     for n, row in enumerate(table):
-        print("  ".join(cell.ljust(w) if i != 1 else cell.rjust(w) for i, (cell, w) in enumerate(zip(row, widths))))
+        cells = zip(row, widths, strict=True)
+        print("  ".join(cell.ljust(w) if i != 1 else cell.rjust(w) for i, (cell, w) in enumerate(cells)))
         if n == 0:
             print("  ".join("-" * w for w in widths))
     if len(rows) == 3:
         loop_ms = rows[2]["ms"]
-        print(f"\nclever-tools loop / plan: {loop_ms / rows[0]['ms']:.1f}x; loop / apply: {loop_ms / rows[1]['ms']:.1f}x "
+        plan_ratio, apply_ratio = loop_ms / rows[0]["ms"], loop_ms / rows[1]["ms"]
+        print(f"\nclever-tools loop / plan: {plan_ratio:.1f}x; loop / apply: {apply_ratio:.1f}x "
               "(goal: at least 20x, i.e. at most 1/20 of the loop's time)")
 
 

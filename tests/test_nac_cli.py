@@ -506,7 +506,8 @@ def test_export_default_owner_and_all_owners(run, creds, linked_app):
 def test_values_from_variables_are_masked_in_problems_too(run, creds, notifications_file, monkeypatch):
     FakeApi()
     monkeypatch.setenv("BAD_URL", "ftp://example.org/T0KEN-s3cr3t")
-    path = notifications_file("version: 1\nowners:\n  Acme:\n    webhooks:\n      - {name: a, urls: [{url: '${BAD_URL}'}]}\n")
+    path = notifications_file(
+        "version: 1\nowners:\n  Acme:\n    webhooks:\n      - {name: a, urls: [{url: '${BAD_URL}'}]}\n")
     result = run("notifications", "plan", path, "--json")
     assert result.exit_code == 2
     assert "T0KEN-s3cr3t" not in result.stdout + result.stderr

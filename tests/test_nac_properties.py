@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from clever_notify import catalog, services
 from clever_notify.ascode import desired, export, remote
-from clever_notify.ascode.source import parse
+from clever_notify.ascode.source import FileProblems, parse
 from clever_notify.hooks.kinds import EMAILHOOKS, WEBHOOKS
 from clever_notify.hooks.plan import OwnerInput, make_plan
 
@@ -112,9 +112,7 @@ def test_any_document_is_either_read_or_refused_with_located_problems(data, as_j
         assert exc.problems and all(p.message for p in exc.problems)
         assert "\x1b" not in str(exc)
         return
-    except Exception as exc:  # FileProblems from parse is a refusal too
-        from clever_notify.ascode.source import FileProblems
-
-        assert isinstance(exc, FileProblems), repr(exc)
+    except FileProblems as exc:  # unreadable: a refusal too, with its problems
+        assert exc.problems
         return
     assert all(isinstance(o.key, str) for o in read.owners)
