@@ -531,3 +531,34 @@ def test_an_interrupted_apply_says_what_was_done(run, creds, notifications_file,
         'Error: apply stopped at step 2 of 3: could not update webhook "old name" (id w-old) at Acme: '
         "interrupted: it may or may not have been applied. Done: 1 create. Not done: 2 updates. "
         "Run apply again once the cause is fixed: it converges.")
+
+
+def test_owners_are_read_concurrently_by_a_bounded_pool():
+    import threading
+    import time
+
+    from clever_notify.ascode.remote import read_hooks
+    from clever_notify.hooks.kinds import EMAILHOOKS, WEBHOOKS
+
+    class SlowClient:
+        def __init__(self):
+            self.lock = threading.Lock()
+            self.running = self.most = 0
+            self.calls = []
+
+        def list_hooks(self, kind, owner):
+            with self.lock:
+                self.running += 1
+                self.most = max(self.most, self.running)
+                self.calls.append((kind, owner))
+            time.sleep(0.05)
+            with self.lock:
+                self.running -= 1
+            return [{"id": f"{kind.path}-{owner}"}]
+
+    client = SlowClient()
+    owners = [f"orga_{i}" for i in range(12)]
+    state = read_hooks(client, owners, workers=4)
+    assert 1 < client.most <= 4
+    assert sorted(client.calls, key=str) == sorted(((k, o) for o in owners for k in (WEBHOOKS, EMAILHOOKS)), key=str)
+    assert state["orga_7"] == {WEBHOOKS: [{"id": "webhooks-orga_7"}], EMAILHOOKS: [{"id": "emailhooks-orga_7"}]}
