@@ -18,17 +18,15 @@ import argparse
 import os
 import platform
 import re
-import shutil
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench import CMD_TIMEOUT, Sandbox  # the sibling benchmark's server wrapper
+from bench import CMD_TIMEOUT, Sandbox, add_tool_options, executables, workspace  # the sibling benchmark's
 
 # werkzeug colours some log lines (a 204, a 404): the method may follow an escape sequence
 METHOD = re.compile(r'"(?:\x1b\[[0-9;]*m)*(GET|POST|PUT|DELETE) ')
@@ -118,28 +116,15 @@ def main() -> int:
     parser.add_argument("--owners", type=int, default=50, help="organisations; default 50")
     parser.add_argument("--hooks", type=int, default=1000, help="hooks over all owners; default 1000")
     parser.add_argument("--runs", type=int, default=3, help="timed runs per command (median shown); default 3")
-    parser.add_argument("--clever", default=str(Path(sys.executable).parent / "clever"),
-                        help="the clever-notify executable; default: the one next to this Python")
-    parser.add_argument("--clever-tools", metavar="PATH", help="a clever-tools `clever` executable to compare with")
+    add_tool_options(parser)
     parser.add_argument("--loop-runs", type=int, default=1,
                         help="timed runs of the clever-tools loop (2 processes per owner, ~1 s each); default 1")
     args = parser.parse_args()
     if args.owners < 1 or args.hooks < args.owners or args.runs < 1 or args.loop_runs < 1:
         parser.error("--owners, --runs and --loop-runs must be positive, --hooks at least --owners")
-    clever = shutil.which(args.clever) or args.clever
-    clever_tools = (shutil.which(args.clever_tools) or args.clever_tools) if args.clever_tools else None
-    for exe in filter(None, (clever, clever_tools)):
-        if not os.access(exe, os.X_OK):
-            parser.error(f"not an executable: {exe}")
+    clever, clever_tools = executables(parser, args)
 
-    with tempfile.TemporaryDirectory(prefix="clever-nac-bench-") as tmp_name:
-        tmp = Path(tmp_name)
-        for sub in ("home", "home-ct", "work", "pycache"):
-            (tmp / sub).mkdir()
-        base = {k: v for k, v in os.environ.items()
-                if not k.startswith(("CLEVER_", "API_HOST", "OAUTH_CONSUMER_", "CONFIGURATION_FILE",
-                                     "APP_CONFIGURATION_FILE", "PYTHONDONTWRITEBYTECODE", "XDG_"))}
-        base.update({"HOME": str(tmp / "home"), "PYTHONPYCACHEPREFIX": str(tmp / "pycache"), "NO_COLOR": "1"})
+    with workspace("clever-nac-bench-") as (tmp, base):
         print(f"seeding {args.owners} owners, {args.hooks} hooks…", file=sys.stderr)
         owners = seed(tmp / "nac.db", args.owners, args.hooks)
         server = CountingSandbox(clever, tmp / "nac.db", base)
