@@ -7,6 +7,7 @@ import click
 from clever_notify.cli import CONTEXT_SETTINGS, Group
 from clever_notify.cli import params as p
 from clever_notify.cli.runtime import runtime
+from clever_notify.sanitise import for_terminal
 
 DEFAULT_PORT = 8765
 
@@ -131,8 +132,9 @@ def outbox(output):
     for i, mail in enumerate(mails):
         if i:
             click.echo("")
-        click.echo(f"To: {', '.join(mail['to'])}")
-        click.echo(f"Subject: {mail['subject']}")
+        # Addresses and hook names were sent by whatever client used the sandbox: one line each.
+        click.echo(for_terminal(f"To: {', '.join(mail['to'])}"))
+        click.echo(for_terminal(f"Subject: {mail['subject']}"))
         click.echo("")
         click.echo(mail["body"].rstrip())
 
@@ -178,9 +180,9 @@ def emit(ctx, event, org, service, output):
             status = str(d["status"]) if d["status"] is not None else "---"
             tail = f"  ({d['error']})" if d["error"] else ""
             click.echo(f"{'ok  ' if d['ok'] else 'FAIL'} {status} {d['latencyMs']:>8.1f} ms  "
-                       f"{d['format']:<8} {d['url']}{tail}")
+                       f"{d['format']:<8} {for_terminal(d['url'] + tail)}")
         for m in report.emails:
-            click.echo(f"mail {', '.join(m['to'])}: {m['subject']}")
+            click.echo(for_terminal(f"mail {', '.join(m['to'])}: {m['subject']}"))
     if not report.ok:
         failed = sum(not d["ok"] for d in report.deliveries)
         click.echo(f"Error: {failed} of {len(report.deliveries)} deliveries failed (recorded in the hooks' failures).",
