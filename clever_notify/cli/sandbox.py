@@ -146,6 +146,11 @@ def emit(event, org, service, output):
     HTTP POST in its format; matching e-mail notifications go to the outbox. Prints
     one line per URL with its status and latency; exits 1 if any delivery failed.
 
+    As the platform does, a webhook that failed CLEVER_SANDBOX_DISABLE_AFTER deliveries
+    in a row (5 unless set, 0 never; the platform's own number is not published) is
+    DISABLED and receives nothing more, until an update sets it ENABLED again
+    (`clever webhooks enable ID`).
+
     \b
     Examples:
       clever sandbox emit DEPLOYMENT_SUCCESS --org Acme --service web
@@ -167,6 +172,13 @@ def emit(event, org, service, output):
                        f"{d['format']:<8} {d['url']}{tail}")
         for m in report.emails:
             click.echo(f"mail {', '.join(m['to'])}: {m['subject']}")
+    owner_id = (report.event.get("data") or {}).get("ownerId")
+    owner = f" --org {owner_id}" if owner_id else ""
+    for hook in report.disabled:
+        click.echo(render.printable(
+            f"Webhook {hook['hookName'] or hook['hookId']} ({hook['hookId']}) is now DISABLED after failing "
+            f"too many deliveries in a row; revive it with: clever --sandbox webhooks enable {hook['hookId']}{owner}"),
+            err=True)
     if not report.ok:
         failed = sum(not d["ok"] for d in report.deliveries)
         click.echo(f"Error: {failed} of {len(report.deliveries)} deliveries failed (recorded in the hooks' failures).",
