@@ -7,6 +7,7 @@ EXIT_API = 1
 EXIT_USAGE = 2
 EXIT_AUTH = 3
 EXIT_NOT_FOUND = 4
+EXIT_UNHEALTHY = 5
 EXIT_INTERRUPTED = 130
 
 
@@ -38,6 +39,12 @@ class NotFound(CleverNotifyError):
     """Raised when the API answers 404, or an owner/hook named by the user does not exist."""
 
     exit_code = EXIT_NOT_FOUND
+
+
+class Unhealthy(CleverNotifyError):
+    """Raised by `webhooks check` when a webhook is failing or disabled (after printing every result)."""
+
+    exit_code = EXIT_UNHEALTHY
 
 
 class ApiError(CleverNotifyError):

@@ -113,19 +113,41 @@ def _ago(delta_ms: int) -> str:
     return f"{seconds // 86400} days ago"
 
 
+def failures_text(health: Health, now_ms: int) -> str:
+    """'3 failures, 1 recent, last: HTTP 502 2026-11-28 18:40 UTC (12 min ago)'; '' when there is none."""
+    if not health.failures:
+        return ""
+    recent = f", {health.recent} recent" if health.recent != health.failures else ""
+    last = health.last or {}
+    return (f"{health.failures} failure{'s' if health.failures != 1 else ''}{recent}, "
+            f"last: {failure_cause(last)} {when(failure_time_ms(last), now_ms)}")
+
+
 def evidence(health: Health, now_ms: int) -> str:
     """The words after ok/failing/disabled: how many failures, the last cause and when."""
     parts = []
     if health.status == DISABLED:
         parts.append("state DISABLED: the platform no longer calls it")
     if health.failures:
-        recent = f", {health.recent} recent" if health.recent != health.failures else ""
-        count = f"{health.failures} failure{'s' if health.failures != 1 else ''}{recent}"
-        last = health.last or {}
-        parts.append(f"{count}, last: {failure_cause(last)} {when(failure_time_ms(last), now_ms)}")
+        parts.append(failures_text(health, now_ms))
     elif health.status != DISABLED:
         parts.append("no recent failure")
     return "; ".join(parts)
+
+
+def marked_block(hook: dict, block: tuple[str, list], *, now_ms: int, window_ms: int = DEFAULT_WINDOW_MS) -> tuple:
+    """A listing's block for `hook` with its health added: a mark after the name, state and failures lines."""
+    health = classify(hook, now_ms=now_ms, window_ms=window_ms)
+    title, fields = block
+    extra = []
+    if health.status == DISABLED:
+        title += "  [DISABLED]"
+        extra.append(("state", "DISABLED: the platform no longer calls it"))
+    elif health.status == FAILING:
+        title += "  [failing]"
+    if health.failures:
+        extra.append(("failures", failures_text(health, now_ms)))
+    return title, list(fields) + extra
 
 
 def as_json(hook: dict, health: Health, owner_id: Any = None) -> dict:

@@ -6,6 +6,7 @@ import click
 
 from clever_notify.cli import CONTEXT_SETTINGS
 from clever_notify.cli import params as p
+from clever_notify.cli.every_owner import all_owners_option, refuse_with_org
 from clever_notify.cli.hook_flows import add_hook, remove_hook
 from clever_notify.cli.listing import list_hooks, only_for_listing
 from clever_notify.cli.notify_email_default import default
@@ -75,9 +76,10 @@ def remove(ctx, hook_id, org):
 )
 @p.org_option
 @click.option("--list-all", is_flag=True, help="List every e-mail notification of the owner, ignoring the linked application.")
+@all_owners_option("List the e-mail notifications")
 @p.output_format_option
 @click.pass_context
-def notify_email(ctx, org, list_all, output):
+def notify_email(ctx, org, list_all, all_owners, output):
     """List e-mail notifications, or manage them with a sub-command.
 
     Without --org, the application linked in .clever.json chooses the owner and only
@@ -88,17 +90,19 @@ def notify_email(ctx, org, list_all, output):
     Examples:
       clever notify-email
       clever notify-email --org Acme -F json
+      clever notify-email --all-owners
       clever notify-email add --notify ops@example.org,organisation "deploys" --event META_DEPLOYMENT_RESULT
       clever notify-email default --org Acme --only app_…
       clever notify-email default --org Acme --disable
     """
     if ctx.invoked_subcommand is not None:
-        only_for_listing(ctx, list_all, output)
+        only_for_listing(ctx, list_all, output, all_owners)
         return
+    refuse_with_org(ctx, org, all_owners, list_all)
     from clever_notify import render
 
     list_hooks(
-        runtime(ctx), KIND, org=org, list_all=list_all, output=output,
+        runtime(ctx), KIND, org=org, list_all=list_all, output=output, all_owners=all_owners,
         summarize=render.emailhook_summary, block=render.emailhook_block,
         noun="e-mail notifications", add_hint="clever notify-email add --notify you@example.org NAME",
     )

@@ -243,6 +243,28 @@ NOTIFY = NotifyTargets()
 NAME = HookName()
 HOOK_ID = HookId()
 
+class Duration(click.ParamType):
+    """`90s`, `30m`, `24h`, `7d`: converted to milliseconds."""
+
+    name = "duration"
+    UNITS = {"s": 1000, "m": 60_000, "h": 3_600_000, "d": 86_400_000}
+    MAX_MS = 3650 * 86_400_000
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, int):
+            return value
+        text = str(value).strip().lower()
+        match = re.fullmatch(r"(\d{1,7})\s*([smhd])", text)
+        if match is None:
+            self.fail(f"{value!r} is not a duration: a whole number and a unit, e.g. 90s, 30m, 24h or 7d", param, ctx)
+        ms = int(match[1]) * self.UNITS[match[2]]
+        if ms > self.MAX_MS:
+            self.fail(f"{value!r} is longer than ten years", param, ctx)
+        return ms
+
+
+DURATION = Duration()
+
 OUTPUT_FORMAT = click.Choice(["human", "json"], case_sensitive=False)
 
 

@@ -7,6 +7,7 @@ import click
 from clever_notify import catalog
 from clever_notify.cli import CONTEXT_SETTINGS
 from clever_notify.cli import params as p
+from clever_notify.cli.every_owner import all_owners_option, refuse_with_org
 from clever_notify.cli.hook_flows import add_hook, remove_hook
 from clever_notify.cli.listing import list_hooks, only_for_listing
 from clever_notify.cli.runtime import runtime
@@ -21,29 +22,39 @@ KIND = "webhooks"
 )
 @p.org_option
 @click.option("--list-all", is_flag=True, help="List every webhook of the owner, ignoring the linked application.")
+@all_owners_option("List the webhooks")
 @p.output_format_option
 @click.pass_context
-def webhooks(ctx, org, list_all, output):
+def webhooks(ctx, org, list_all, all_owners, output):
     """List webhooks, or manage them with a sub-command.
 
     Without --org, the application linked in .clever.json chooses the owner and only
     the webhooks that apply to it are listed; with no linked application, your own
-    account's webhooks are listed.
+    account's webhooks are listed. A webhook the platform disabled is marked
+    [DISABLED], one with recent delivery failures [failing], with the count, the last
+    status (or network failure) and when; -F json keeps clever-tools' shape.
 
     \b
     Examples:
       clever webhooks
       clever webhooks --org Acme -F json
       clever webhooks --list-all
+      clever webhooks --all-owners
+      clever webhooks check --all-owners
     """
     if ctx.invoked_subcommand is not None:
-        only_for_listing(ctx, list_all, output)
+        only_for_listing(ctx, list_all, output, all_owners)
         return
-    from clever_notify import render
+    refuse_with_org(ctx, org, all_owners, list_all)
+    import time
 
+    from clever_notify import health, render
+
+    now_ms = int(time.time() * 1000)
     list_hooks(
-        runtime(ctx), KIND, org=org, list_all=list_all, output=output,
+        runtime(ctx), KIND, org=org, list_all=list_all, output=output, all_owners=all_owners,
         summarize=render.webhook_summary, block=render.webhook_block,
+        annotate=lambda hook, block: health.marked_block(hook, block, now_ms=now_ms),
         noun="webhooks", add_hint="clever webhooks add NAME URL --event META_DEPLOYMENT_RESULT",
     )
 
@@ -102,7 +113,9 @@ def remove(ctx, hook_id, org):
 # show/update are shared with `clever notify-email` (cli/hook_edit.py); test lives in cli/sample_delivery.py.
 from clever_notify.cli.hook_edit import show_command, update_command  # noqa: E402
 from clever_notify.cli.sample_delivery import webhook_test_command  # noqa: E402
+from clever_notify.cli.webhooks_check import check_command  # noqa: E402
 
 webhooks.add_command(show_command(KIND))
 webhooks.add_command(update_command(KIND))
 webhooks.add_command(webhook_test_command)
+webhooks.add_command(check_command)
