@@ -126,8 +126,10 @@ def expect_json_list(length: int):
 def render_times(api_env: dict, org: str, runs: int) -> dict[str, float]:
     """In-process: fetch the large list once per run, then time the JSON and plain-text renderings."""
     from clever_notify import render
-    from clever_notify.api import ApiClient
+    from clever_notify.api.client import ApiClient
     from clever_notify.config import load_settings
+    from clever_notify.hooks.describe import list_block, summary
+    from clever_notify.hooks.kinds import WEBHOOKS
 
     client = ApiClient(load_settings(api_env))
     out: dict[str, list[float]] = {"fetch": [], "json": [], "human": []}
@@ -135,11 +137,11 @@ def render_times(api_env: dict, org: str, runs: int) -> dict[str, float]:
         t0 = time.perf_counter()
         hooks = client.list_hooks("webhooks", org)
         t1 = time.perf_counter()
-        text = render.to_json([render.webhook_summary(h) for h in hooks if render.in_scope(h, None)])
+        text = render.to_json([summary(WEBHOOKS, h) for h in hooks if render.in_scope(h, None)])
         t2 = time.perf_counter()
         buf = io.StringIO()
-        summaries = [render.webhook_summary(h) for h in hooks if render.in_scope(h, None)]
-        render.Output(buf).blocks(render.webhook_block(s) for s in summaries)
+        summaries = [summary(WEBHOOKS, h) for h in hooks if render.in_scope(h, None)]
+        render.Output(buf).blocks(list_block(WEBHOOKS, s) for s in summaries)
         t3 = time.perf_counter()
         assert text and buf.getvalue()
         for key, value in (("fetch", t1 - t0), ("json", t2 - t1), ("human", t3 - t2)):

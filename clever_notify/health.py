@@ -150,6 +150,14 @@ def marked_block(hook: dict, block: tuple[str, list], *, now_ms: int, window_ms:
     return title, list(fields) + extra
 
 
+def listing_marker(now_ms: int | None = None):
+    """marked_block as the listings' `annotate` callback, with one `now` for the whole listing."""
+    import time
+
+    now = int(time.time() * 1000) if now_ms is None else now_ms
+    return lambda hook, block: marked_block(hook, block, now_ms=now)
+
+
 def as_json(hook: dict, health: Health, owner_id: Any = None) -> dict:
     """One webhook's health for `check --json` (camelCase keys, as every JSON this tool writes)."""
     doc = {"ownerId": hook.get("ownerId", owner_id), "id": hook.get("id"), "name": hook.get("name"),

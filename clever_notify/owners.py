@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable
 
-from clever_notify.api import ApiClient
+from clever_notify.api.client import ApiClient
 from clever_notify.config import LinkedApp
 from clever_notify.errors import ApiError, InputError, NotFound
 

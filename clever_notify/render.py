@@ -1,4 +1,6 @@
-"""Renderers: clever-tools' JSON shapes and human output (rich on a terminal, plain text when piped).
+"""Renderers: JSON as clever-tools prints it and human output (rich on a terminal, plain text when piped).
+
+What a hook's listing or `show` says comes from hooks/describe.py; this module only writes it out.
 
 Only writes to the stream it is given; rich is imported only when a terminal is on the other end.
 """
@@ -10,8 +12,6 @@ import os
 import re
 import sys
 from typing import IO, Any, Iterable
-
-_ABSENT = object()
 
 # Names, URLs and targets come from the API: a control character in them (an ESC sequence, a newline
 # forging a line) must not reach the terminal as such.
@@ -25,46 +25,6 @@ def printable(text: str) -> str:
 def to_json(value: Any) -> str:
     """JSON as clever-tools prints it (JSON.stringify(value, null, 2))."""
     return json.dumps(value, indent=2, ensure_ascii=False)
-
-
-def _js_get(hook: dict, key: str):
-    """JS drops `undefined` keys from JSON but keeps `null`: keep that difference."""
-    return hook.get(key, _ABSENT)
-
-
-def _compact(pairs: list[tuple[str, Any]]) -> dict:
-    return {k: v for k, v in pairs if v is not _ABSENT}
-
-
-def _common_fields(hook: dict) -> list[tuple[str, Any]]:
-    """id, name, ownerId, services, events: what clever-tools prints for both kinds of hook."""
-    return [
-        ("id", _js_get(hook, "id")),
-        ("name", _js_get(hook, "name")),
-        ("ownerId", _js_get(hook, "ownerId")),
-        ("services", hook["scope"] if hook.get("scope") is not None else [hook.get("ownerId")]),
-        ("events", hook["events"] if hook.get("events") is not None else ["ALL"]),
-    ]
-
-
-def webhook_summary(hook: dict) -> dict:
-    """The object clever-tools 4.11 prints for each webhook with `-F json`."""
-    return _compact(_common_fields(hook) + [("urls", _js_get(hook, "urls"))])
-
-
-def _target_label(entry: Any) -> Any:
-    if isinstance(entry, dict):
-        target = entry.get("target")
-        return target if target is not None else "whole team"
-    return "whole team"
-
-
-def emailhook_summary(hook: dict) -> dict:
-    """The object clever-tools 4.11 prints for each e-mail notification with `-F json`."""
-    notified = hook.get("notified")
-    return _compact(_common_fields(hook) + [
-        ("notified", [_target_label(t) for t in notified] if isinstance(notified, list) else ["whole team"]),
-    ])
 
 
 def in_scope(hook: dict, app_id: str | None) -> bool:
@@ -120,33 +80,3 @@ class Output:
 
     def line(self, text: str = "") -> None:
         self.stream.write(printable(text) + "\n")
-
-
-def _joined(values: Any) -> str:
-    """A list from the API as one line; anything else (a malformed answer) as its text, never a crash."""
-    return ", ".join(map(str, values)) if isinstance(values, list) else str(values)
-
-
-def webhook_block(summary: dict) -> tuple[str, list]:
-    urls = summary.get("urls") if isinstance(summary.get("urls"), list) else []
-    return (
-        str(summary.get("name") or summary.get("id")),
-        [
-            ("id", str(summary.get("id"))),
-            ("services", _joined(summary["services"])),
-            ("events", _joined(summary["events"])),
-            ("hooks", [f"{u.get('url')} ({u.get('format')})" for u in urls if isinstance(u, dict)] or ["(none)"]),
-        ],
-    )
-
-
-def emailhook_block(summary: dict) -> tuple[str, list]:
-    return (
-        str(summary.get("name") or summary.get("id")),
-        [
-            ("id", str(summary.get("id"))),
-            ("services", _joined(summary["services"])),
-            ("events", _joined(summary["events"])),
-            ("to", [str(t) for t in summary["notified"]] or ["(nobody)"]),
-        ],
-    )

@@ -94,7 +94,7 @@ def clever_exe():
 def retry_waits(monkeypatch):
     """The API client's retry back-off records its waits here instead of sleeping: tests never wait."""
     waits: list[float] = []
-    monkeypatch.setattr("clever_notify.api.sleep", waits.append)
+    monkeypatch.setattr("clever_notify.api.transport.sleep", waits.append)
     return waits
 
 

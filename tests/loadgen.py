@@ -89,7 +89,8 @@ class Stats:
 
 
 def _client(env: dict, stats: Stats):
-    from clever_notify.api import ApiClient, make_session
+    from clever_notify.api.client import ApiClient
+    from clever_notify.api.transport import make_session
     from clever_notify.config import load_settings
 
     session = make_session()

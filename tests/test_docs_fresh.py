@@ -8,7 +8,8 @@ from pathlib import Path
 
 import click
 
-from clever_notify import catalog, docgen
+from clever_notify import catalog
+from clever_notify.cli import docgen
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 
@@ -115,7 +116,7 @@ def test_check_and_write_on_a_folder(tmp_path):
 def test_check_command_lists_stale_files_and_the_regen_command(tmp_path):
     out = tmp_path / "docs"
     out.mkdir()
-    proc = subprocess.run([sys.executable, "-m", "clever_notify.docgen", "--check", "--out", str(out)],
+    proc = subprocess.run([sys.executable, "-m", "clever_notify.cli.docgen", "--check", "--out", str(out)],
                           capture_output=True, text=True, timeout=60)
     assert proc.returncode == 1
     assert "index.md" in proc.stderr and "catalog.md" in proc.stderr

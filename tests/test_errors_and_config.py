@@ -211,12 +211,12 @@ def test_python_m_and_both_scripts(clever_exe):
 
 @responses.activate
 def test_unexpected_exception_is_one_line_and_hides_credentials(run, creds, monkeypatch):
-    from clever_notify import render
+    from clever_notify.hooks import describe
 
-    def boom(hook):
+    def boom(kind, hook):
         raise RuntimeError(f"bug while rendering with {TOKEN} and {SECRET}")
 
-    monkeypatch.setattr(render, "webhook_summary", boom)
+    monkeypatch.setattr(describe, "summary", boom)
     responses.get(f"{HOOKS_URL}/{ORG_ID}", json=[{"id": "h"}])
     result = run("webhooks", "--org", ORG_ID, "-F", "json")
     assert result.exit_code == 1

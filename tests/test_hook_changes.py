@@ -8,8 +8,9 @@ from hypothesis import strategies as st
 
 from clever_notify import catalog
 from clever_notify.errors import NotFound
-from clever_notify.hook_changes import ALL, Changes, apply, diff, find_hook, hook_path, writable_body
-from clever_notify.hook_details import MAX_FAILURES_SHOWN, clean, describe_failures, describe_notified, format_time
+from clever_notify.api.client import hooks_path
+from clever_notify.hooks.update import ALL, diff, find_hook, new_urls, sent_back, update_body
+from clever_notify.hooks.words import MAX_FAILURES_SHOWN, clean, describe_failures, describe_notified, format_time
 
 
 @pytest.mark.parametrize("value,shown", [
@@ -60,38 +61,39 @@ def test_find_hook():
 
 
 def test_hook_path_escapes():
-    assert hook_path("webhooks", "orga_1", "a b/c") == "/v2/notifications/webhooks/orga_1/a%20b%2Fc"
+    assert hooks_path("webhooks", "orga_1", "a b/c") == "/v2/notifications/webhooks/orga_1/a%20b%2Fc"
 
 
 WEBHOOK = {"id": "h", "ownerId": "o", "name": "n", "urls": [{"format": "slack", "url": "https://a", "extra": 1}],
            "scope": [], "events": [], "failures": [{"url": "https://a"}], "state": "ENABLED", "createdAt": 1}
 
 
-def test_writable_body_keeps_only_writable_fields_and_drops_empty_restrictions():
-    assert writable_body("webhooks", WEBHOOK) == {"name": "n", "urls": [{"format": "slack", "url": "https://a"}]}
+def test_sent_back_drops_read_only_fields_and_empty_restrictions_keeps_the_rest():
+    # state is sent back as read (a PUT must not flip it); an unknown key inside a URL entry survives
+    assert sent_back("webhooks", WEBHOOK) == {"name": "n", "urls": [{"format": "slack", "url": "https://a", "extra": 1}],
+                                              "state": "ENABLED"}
 
 
-def test_apply_restricts_then_unrestricts():
-    restricted = apply("webhooks", WEBHOOK, Changes(events=["GIT_PUSH"], services=["app_1"]))
-    assert restricted == {"name": "n", "urls": [{"format": "slack", "url": "https://a"}], "scope": ["app_1"],
-                          "events": ["GIT_PUSH"]}
+def test_update_body_restricts_then_unrestricts():
+    restricted = update_body("webhooks", WEBHOOK, {"events": ["GIT_PUSH"], "scope": ["app_1"]})
+    assert restricted == {"name": "n", "urls": [{"format": "slack", "url": "https://a", "extra": 1}],
+                          "scope": ["app_1"], "events": ["GIT_PUSH"], "state": "ENABLED"}
     hook = {**WEBHOOK, **restricted}
-    assert apply("webhooks", hook, Changes(events=ALL, services=ALL)) == writable_body("webhooks", WEBHOOK)
-    assert diff("webhooks", restricted, writable_body("webhooks", WEBHOOK), "o") == [
+    assert update_body("webhooks", hook, {"events": ALL, "scope": ALL}) == sent_back("webhooks", WEBHOOK)
+    assert diff("webhooks", restricted, sent_back("webhooks", WEBHOOK), "o") == [
         ("services", "app_1", "all services of o"), ("events", "GIT_PUSH", "all events")]
 
 
-def test_apply_urls_on_a_hook_without_urls_defaults_to_raw():
-    assert apply("webhooks", {"id": "h", "name": "n"}, Changes(urls=["https://z"]))["urls"] == [
-        {"format": "raw", "url": "https://z"}]
+def test_new_urls_on_a_hook_without_urls_defaults_to_raw():
+    assert new_urls(None, ["https://z"], None) == [{"format": "raw", "url": "https://z"}]
 
 
-def test_apply_emailhook_replaces_notified():
+def test_update_body_emailhook_replaces_notified():
     hook = {"id": "e", "name": "n", "notified": [{"type": "organisation", "target": None}]}
-    assert writable_body("emailhooks", hook) == {"name": "n", "notified": [{"type": "organisation"}]}
-    new = apply("emailhooks", hook, Changes(notified=[{"type": "email", "target": "a@b.c"}]))
+    assert sent_back("emailhooks", hook) == {"name": "n", "notified": [{"type": "organisation"}]}
+    new = update_body("emailhooks", hook, {"notified": [{"type": "email", "target": "a@b.c"}]})
     assert new == {"name": "n", "notified": [{"type": "email", "target": "a@b.c"}]}
-    assert diff("emailhooks", writable_body("emailhooks", hook), new, "o") == [
+    assert diff("emailhooks", sent_back("emailhooks", hook), new, "o") == [
         ("notified", "whole organisation/team", "a@b.c")]
 
 
@@ -106,14 +108,14 @@ hooks = st.fixed_dictionaries(
 
 @given(hooks)
 def test_no_change_gives_the_same_body_and_no_diff(hook):
-    body = writable_body("webhooks", hook)
-    assert apply("webhooks", hook, Changes()) == body
+    body = sent_back("webhooks", hook)
+    assert update_body("webhooks", hook, {}) == body
     assert diff("webhooks", body, body, "o") == []
 
 
 @given(hooks, st.text(min_size=1, max_size=10))
 def test_renaming_changes_only_the_name(hook, name):
-    new = apply("webhooks", hook, Changes(name=name))
-    old = writable_body("webhooks", hook)
+    new = update_body("webhooks", hook, {"name": name})
+    old = sent_back("webhooks", hook)
     assert {k: v for k, v in new.items() if k != "name"} == {k: v for k, v in old.items() if k != "name"}
     assert [field for field, _, _ in diff("webhooks", old, new, "o")] == ([] if old.get("name") == name else ["name"])

@@ -143,7 +143,8 @@ def test_notify_email_show_absent_and_default_recipients(run, creds):
 
 # --- update: webhooks ------------------------------------------------------------------------------
 
-WRITABLE = {"name": "deploys", "urls": HOOK["urls"], "scope": [APP_ID], "events": HOOK["events"]}
+# state is sent back as read: a PUT must not flip a disabled webhook on (hooks/fields.py)
+WRITABLE = {"name": "deploys", "urls": HOOK["urls"], "scope": [APP_ID], "events": HOOK["events"], "state": "ENABLED"}
 
 
 def updated(run, *args, answer=None):
@@ -227,7 +228,7 @@ def test_update_services_replace_the_scope(run, creds, auth_header):
 def test_update_all_services_drops_the_scope(run, creds, auth_header):
     result = updated(run, "--all-services", "--name", "everything")
     assert result.exit_code == 0, result.stderr
-    sent_put(auth_header, {"name": "everything", "urls": HOOK["urls"], "events": HOOK["events"]})
+    sent_put(auth_header, {"name": "everything", "urls": HOOK["urls"], "events": HOOK["events"], "state": "ENABLED"})
     assert result.stdout == (
         "name: 'deploys' → 'everything'\n"
         f"services: {APP_ID} → all services of {ORG_ID}\n"
@@ -241,7 +242,7 @@ def test_update_hook_without_scope_or_events_stays_unrestricted(run, creds, auth
     result = run("webhooks", "update", "h2", "-o", ORG_ID, "--name", "named")
     assert result.exit_code == 0, result.stderr
     assert_sent(responses.calls[1], "PUT", f"{HOOKS_URL}/h2", auth_header,
-                {"name": "named", "urls": OTHER["urls"]})
+                {"name": "named", "urls": OTHER["urls"], "state": "DISABLED"})
     assert result.stdout == "name: (none) → 'named'\n"
 
 
@@ -296,7 +297,7 @@ def test_update_dry_run_prints_the_request_and_sends_nothing(run, creds, auth_he
     only_get(HOOKS_URL, auth_header)
     first, rest = result.stdout.split("\n", 1)
     assert first == f"PUT /v2/notifications/webhooks/{ORG_ID}/h1"
-    assert json.loads(rest) == {"name": "deploys", "urls": HOOK["urls"], "scope": [APP_ID]}
+    assert json.loads(rest) == {"name": "deploys", "urls": HOOK["urls"], "scope": [APP_ID], "state": "ENABLED"}
     assert "would change events: META_DEPLOYMENT_RESULT, GIT_PUSH → all events\n" in result.stderr
     assert "Dry run: nothing was sent.\n" in result.stderr
 

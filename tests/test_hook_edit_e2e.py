@@ -55,7 +55,7 @@ def test_update_then_show_then_test(clever_exe, api_and_receiver, auth_header):
     assert (get.method, get.path, put.method, put.path) == ("GET", HOOKS_PATH, "PUT", HOOKS_PATH + "/h1")
     assert put.headers["Authorization"] == auth_header
     assert put.json() == {"name": "renamed", "urls": [{"format": "gitter", "url": server.base + "/hook"}],
-                          "events": ["GIT_PUSH"]}
+                          "events": ["GIT_PUSH"], "state": "ENABLED"}
 
     shown = clever(clever_exe, server.base, "webhooks", "show", "h1", "-o", ORG_ID)
     assert shown.returncode == 0, shown.stderr

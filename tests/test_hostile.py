@@ -18,11 +18,11 @@ import responses
 
 from conftest import ORG_ID, SECRET, TOKEN
 from faultserver import hang, reply, script, stream
-from clever_notify import api
-from clever_notify.api import ApiClient
+from clever_notify.api import transport as api
+from clever_notify.api.client import ApiClient
 from clever_notify.config import load_settings
 from clever_notify.errors import CleverNotifyError
-from clever_notify.transport import check_api_host, is_loopback_host
+from clever_notify.api.api_host import check_api_host, is_loopback_host
 
 HOOKS = f"/v2/notifications/webhooks/{ORG_ID}"
 CONSUMER_SECRET = "cs-SECRET-override-555"
@@ -144,7 +144,7 @@ def test_ctrl_c_during_a_retry_wait_is_also_130(run, fault_server, point_at, mon
     def interrupted(seconds):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("clever_notify.api.sleep", interrupted)
+    monkeypatch.setattr("clever_notify.api.transport.sleep", interrupted)
     result = run("webhooks", "--org", ORG_ID)
     assert result.exit_code == 130 and "Traceback" not in result.output
 

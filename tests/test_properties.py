@@ -11,7 +11,11 @@ from pathlib import Path
 import click
 from hypothesis import HealthCheck, assume, example, given, settings, strategies as st
 
-from clever_notify import api, catalog, hookmatch, render
+from clever_notify import catalog, render
+from clever_notify.api import confirm as hookmatch
+from clever_notify.api import transport as api
+from clever_notify.hooks import describe
+from clever_notify.hooks.kinds import EMAILHOOKS, WEBHOOKS
 from clever_notify.cli import params
 from clever_notify.config import LinkedApp, load_linked_app, load_settings, read_profile
 from clever_notify.errors import ConfigError, InputError
@@ -214,20 +218,20 @@ emailhooks = hooks({"notified": st.lists(st.one_of(
 @PROP
 @given(webhooks)
 def test_webhook_summary_never_crashes_and_round_trips(hook):
-    summary = render.webhook_summary(hook)
+    summary = describe.summary(WEBHOOKS, hook)
     assert list(summary)[:1] in (["id"], ["name"], ["ownerId"], ["services"])
     assert summary["events"] == (hook["events"] if hook.get("events") is not None else ["ALL"])
     assert json.loads(render.to_json(summary)) == summary
-    render.webhook_block(summary)
+    describe.list_block(WEBHOOKS, summary)
 
 
 @PROP
 @given(emailhooks)
 def test_emailhook_summary_never_crashes_and_round_trips(hook):
-    summary = render.emailhook_summary(hook)
+    summary = describe.summary(EMAILHOOKS, hook)
     assert isinstance(summary["notified"], list)
     assert json.loads(render.to_json(summary)) == summary
-    render.emailhook_block(summary)
+    describe.list_block(EMAILHOOKS, summary)
 
 
 @PROP
@@ -252,7 +256,7 @@ def test_retry_after_and_backoff_stay_bounded(value):
     assert seconds is None or seconds >= 0
     waited = 0.0
     for attempt in range(1, api.MAX_TRIES):
-        delay = api.ApiClient._delay(attempt, value, waited)
+        delay = api.retry_delay(attempt, value, waited)
         assert delay is None or 0 < delay <= api.MAX_TOTAL_WAIT
         waited += delay or 0
     assert waited <= api.MAX_TOTAL_WAIT

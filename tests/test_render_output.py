@@ -5,6 +5,8 @@ from __future__ import annotations
 import io
 
 from clever_notify import render
+from clever_notify.hooks.describe import summary
+from clever_notify.hooks.kinds import WEBHOOKS
 
 
 class Tty(io.StringIO):
@@ -42,9 +44,9 @@ def test_server_text_is_not_read_as_markup(monkeypatch):
 
 
 def test_webhook_summary_keeps_js_null_vs_absent():
-    assert render.webhook_summary({"id": "a", "name": None, "ownerId": "o", "urls": []})["name"] is None
-    assert "name" not in render.webhook_summary({"id": "a", "ownerId": "o"})
-    assert render.webhook_summary({"id": "a", "ownerId": "o", "scope": []})["services"] == []
+    assert summary(WEBHOOKS, {"id": "a", "name": None, "ownerId": "o", "urls": []})["name"] is None
+    assert "name" not in summary(WEBHOOKS, {"id": "a", "ownerId": "o"})
+    assert summary(WEBHOOKS, {"id": "a", "ownerId": "o", "scope": []})["services"] == []
 
 
 def test_control_characters_from_the_api_never_reach_the_terminal(monkeypatch):

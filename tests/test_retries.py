@@ -12,8 +12,8 @@ from urllib3.exceptions import MaxRetryError, NewConnectionError
 
 from conftest import ORG_ID, SECRET, TOKEN
 from faultserver import HookStore, closed_port, drop, hang, reply, script
-from clever_notify import api
-from clever_notify.api import ApiClient
+from clever_notify.api import transport as api
+from clever_notify.api.client import ApiClient
 from clever_notify.config import load_settings
 from clever_notify.errors import NetworkError
 
@@ -87,7 +87,7 @@ def test_total_wait_is_bounded_even_when_every_answer_asks_for_more(fault_server
     server = fault_server(script(reply(503, headers={"Retry-After": "999"})))
     waits: list[float] = []
     c = client(server.url)
-    c._sleep = waits.append
+    c.transport._sleep = waits.append
     with pytest.raises(Exception, match="503"):
         c.list_hooks("webhooks", ORG_ID)
     assert len(server.requests) == api.MAX_TRIES

@@ -8,7 +8,7 @@ import subprocess
 import pytest
 import responses
 
-from clever_notify.cli.sample_delivery import SAMPLE_APP, SAMPLE_OWNER
+from clever_notify.cli.webhooks_test import SAMPLE_APP, SAMPLE_OWNER
 from conftest import API, APP_ID, ORG_ID
 from loopback import closed_port_url, receiver_route, serve
 from test_webhooks_cli import assert_sent

@@ -161,7 +161,7 @@ def test_webhooks_update_resolves_names(run, creds, auth_header):
     assert result.exit_code == 0, result.stderr
     assert sent() == [("GET", WEBHOOKS), ("GET", SUMMARY_URL), ("PUT", f"{WEBHOOKS}/h1")]
     assert_sent(responses.calls[2], "PUT", f"{WEBHOOKS}/h1", auth_header, {
-        "name": "deploys", "urls": HOOK["urls"], "scope": [WORKER, DB]})
+        "name": "deploys", "urls": HOOK["urls"], "scope": [WORKER, DB], "state": "ENABLED"})
     assert result.stdout == f"services: {WEB} → {WORKER}, {DB}\n"
 
 

@@ -9,7 +9,7 @@ import sys
 import click
 
 from clever_notify import __version__
-from clever_notify.errors import EXIT_API, EXIT_INTERRUPTED, CleverNotifyError, NotFound
+from clever_notify.errors import CleverNotifyError, ExitCode, NotFound
 
 # name -> "module:attribute"; modules are imported only when their command is used or listed.
 COMMANDS: dict[str, str] = {
@@ -68,11 +68,11 @@ class RootGroup(LazyGroup):
             if os.environ.get("CLEVER_DEBUG"):
                 raise
             click.echo("", err=True)
-            ctx.exit(EXIT_INTERRUPTED)
+            ctx.exit(ExitCode.INTERRUPTED)
         except BrokenPipeError:
             # The reader went away (`clever webhooks | head`): not an error worth a message.
             sys.stderr.close()
-            ctx.exit(EXIT_API)
+            ctx.exit(ExitCode.API)
         except Exception as exc:  # a bug of ours: still one line, the traceback on request
             if os.environ.get("CLEVER_DEBUG"):
                 raise
@@ -80,7 +80,7 @@ class RootGroup(LazyGroup):
                 f"Error: unexpected {type(exc).__name__}: {_scrub(ctx, str(exc))} (set CLEVER_DEBUG=1 for the traceback)",
                 err=True,
             )
-            ctx.exit(EXIT_API)
+            ctx.exit(ExitCode.API)
 
 
 @click.group(cls=RootGroup, context_settings=CONTEXT_SETTINGS)

@@ -9,13 +9,19 @@ from __future__ import annotations
 
 import sys
 from contextlib import contextmanager
-from typing import Callable, Iterator
+from typing import TYPE_CHECKING, Callable, Iterator
 
 import click
 
 from clever_notify.cli.runtime import Runtime
 
+if TYPE_CHECKING:
+    from clever_notify.hooks.kinds import HookKind
+
 PROGRESS_MIN_OWNERS = 6  # below this, a progress bar would flash for nothing
+
+# (hook as read, its block in the listing) → the block to print: how a kind adds what its JSON leaves out
+Annotate = Callable[[dict, tuple], tuple]
 
 
 def all_owners_option(what: str):
@@ -53,15 +59,16 @@ def progress(total: int, noun: str, stream=None) -> Iterator[Callable[[object], 
         yield lambda _result: bar.advance(task)
 
 
-def read_every_owner(rt: Runtime, kind: str, noun: str) -> list:
+def read_every_owner(rt: Runtime, kind: HookKind) -> list:
     """Every owner's hooks (all_owners.OwnerHooks, the user first); each hook carries its `ownerId`."""
     from clever_notify import all_owners, render
 
+    noun = kind.nouns
     summary = rt.client.get_summary()
     owners = all_owners.owners_of(summary)
     if not rt.sandbox:
         rt.org_cache.store(summary["organisations"])  # read anyway: later `--org NAME` costs no request
-    with progress(len(owners), noun) as advance:
+    with progress(len(owners), kind.nouns) as advance:
         results = all_owners.read_all(owners, lambda owner_id: rt.client.list_hooks(kind, owner_id),
                                       on_done=advance)
     for result in results:
@@ -75,16 +82,54 @@ def read_every_owner(rt: Runtime, kind: str, noun: str) -> list:
     return results
 
 
-def unread_error(results: list, noun: str):
+def unread_error(results: list, kind: HookKind):
     """The error to end with when some owners could not be read (None when all were)."""
     from clever_notify.errors import ApiError
 
     failed = [r for r in results if r.error is not None]
     if not failed:
         return None
-    return ApiError(f"could not read the {noun} of {len(failed)} of {len(results)} owners (see above); "
+    return ApiError(f"could not read the {kind.nouns} of {len(failed)} of {len(results)} owners (see above); "
                     "what was read is shown.")
 
 
 def owner_label(owner) -> str:
     return f"{owner.name} ({owner.id})"
+
+
+def human_blocks(kind: HookKind, hooks: list[dict], annotate: Annotate | None) -> list[tuple]:
+    """The listing's blocks (hooks/describe.py), each passed through `annotate` when given."""
+    from clever_notify.hooks.describe import list_block, summary
+
+    blocks = [(hook, list_block(kind, summary(kind, hook))) for hook in hooks]
+    return [annotate(hook, block) if annotate else block for hook, block in blocks]
+
+
+def list_every_owner(rt: Runtime, kind: HookKind, *, output: str, annotate: Annotate | None) -> None:
+    """Grouped by owner, the user first; JSON: one flat list of clever-tools' items, each with its ownerId."""
+    from clever_notify import render
+    from clever_notify.hooks.describe import summary
+
+    results = read_every_owner(rt, kind)
+    if output == "json":
+        click.echo(render.to_json([summary(kind, h) for r in results for h in r.hooks]))
+    else:
+        out = rt.out()
+        empty = [r for r in results if not r.hooks and r.error is None]
+        shown = 0
+        for r in results:
+            if not r.hooks:
+                continue
+            if shown:
+                out.line()
+            out.line(f"{owner_label(r.owner)}: {len(r.hooks)} {kind.nouns if len(r.hooks) != 1 else kind.noun}")
+            out.blocks(human_blocks(kind, r.hooks, annotate))
+            shown += 1
+        if empty:
+            if shown:
+                out.line()
+            names = ", ".join(r.owner.name for r in empty[:5]) + (" …" if len(empty) > 5 else "")
+            out.line(f"No {kind.nouns} for {len(empty)} owner{'s' if len(empty) != 1 else ''}: {names}")
+    error = unread_error(results, kind)
+    if error is not None:
+        raise error

@@ -1,4 +1,7 @@
-"""`clever notify-email`: e-mail notifications."""
+"""`clever notify-email`: list, add, remove, show, update, default.
+
+Assembled like `clever webhooks` (cli/hook_group.py): only `add`'s arguments and `default` are its own.
+"""
 
 from __future__ import annotations
 
@@ -6,17 +9,15 @@ import click
 
 from clever_notify.cli import CONTEXT_SETTINGS
 from clever_notify.cli import params as p
-from clever_notify.cli.every_owner import all_owners_option, refuse_with_org
-from clever_notify.cli.hook_flows import add_hook, remove_hook
-from clever_notify.cli.listing import list_hooks, only_for_listing
+from clever_notify.cli.add_remove import add_hook, remove_command
+from clever_notify.cli.hook_group import hook_group
 from clever_notify.cli.notify_email_default import default
-from clever_notify.cli.runtime import runtime
+from clever_notify.cli.show_update import show_command, update_command
+from clever_notify.hooks.kinds import EMAILHOOKS
 
-KIND = "emailhooks"
+KIND = EMAILHOOKS
 
 
-# add and remove are defined before the group and attached through `commands=` below, so that
-# sub-commands written as `@notify_email.command` can keep going at the end of this file.
 @click.command("add", context_settings=CONTEXT_SETTINGS)
 @click.argument("name", type=p.NAME)
 @click.option(
@@ -47,40 +48,11 @@ def add(ctx, name, notify, events, services, org, as_json):
     """
     add_hook(
         ctx, KIND, org=org, services=p.flatten(services), events=p.flatten(events), as_json=as_json,
-        fields={"name": name, "notified": p.flatten(notify)}, noun="e-mail notification",
+        fields={"name": name, "notified": p.flatten(notify)},
     )
 
 
-@click.command("remove", context_settings=CONTEXT_SETTINGS)
-@click.argument("hook_id", metavar="ID", type=p.HOOK_ID)
-@p.org_option
-@click.pass_context
-def remove(ctx, hook_id, org):
-    """Remove an e-mail notification.
-
-    Without --org, the notification is looked for at the owner of the linked
-    application, or in your own account when no application is linked.
-
-    \b
-    Examples:
-      clever notify-email remove 0b5c7e2a-…
-      clever notify-email remove 0b5c7e2a-… --org Acme
-    """
-    remove_hook(ctx, KIND, hook_id, org=org, noun="e-mail notification")
-
-
-@click.group(
-    "notify-email", invoke_without_command=True, context_settings=CONTEXT_SETTINGS,
-    # Said explicitly: click 8.4 and 8.5 word the usage line differently, and docs/ must not depend on it.
-    subcommand_metavar="[COMMAND] [ARGS]...", commands=[add, remove, default],
-)
-@p.org_option
-@click.option("--list-all", is_flag=True, help="List every e-mail notification of the owner, ignoring the linked application.")
-@all_owners_option("List the e-mail notifications")
-@p.output_format_option
-@click.pass_context
-def notify_email(ctx, org, list_all, all_owners, output):
-    """List e-mail notifications, or manage them with a sub-command.
+GROUP_HELP = """List e-mail notifications, or manage them with a sub-command.
 
     Without --org, the application linked in .clever.json chooses the owner and only
     the notifications that apply to it are listed; with no linked application, your
@@ -95,21 +67,21 @@ def notify_email(ctx, org, list_all, all_owners, output):
       clever notify-email default --org Acme --only app_…
       clever notify-email default --org Acme --disable
     """
-    if ctx.invoked_subcommand is not None:
-        only_for_listing(ctx, list_all, output, all_owners)
-        return
-    refuse_with_org(ctx, org, all_owners, list_all)
-    from clever_notify import render
 
-    list_hooks(
-        runtime(ctx), KIND, org=org, list_all=list_all, output=output, all_owners=all_owners,
-        summarize=render.emailhook_summary, block=render.emailhook_block,
-        noun="e-mail notifications", add_hint="clever notify-email add --notify you@example.org NAME",
-    )
+REMOVE_HELP = """Remove an e-mail notification.
 
+    Without --org, the notification is looked for at the owner of the linked
+    application, or in your own account when no application is linked.
 
-# show/update are shared with `clever webhooks` (cli/hook_edit.py).
-from clever_notify.cli.hook_edit import show_command, update_command  # noqa: E402
+    \b
+    Examples:
+      clever notify-email remove 0b5c7e2a-…
+      clever notify-email remove 0b5c7e2a-… --org Acme
+    """
 
-notify_email.add_command(show_command(KIND))
-notify_email.add_command(update_command(KIND))
+notify_email = hook_group(
+    KIND,
+    help=GROUP_HELP,
+    list_all_help="List every e-mail notification of the owner, ignoring the linked application.",
+    commands=[add, remove_command(KIND, REMOVE_HELP), show_command(KIND), update_command(KIND), default],
+)

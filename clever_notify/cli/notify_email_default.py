@@ -58,8 +58,8 @@ def default(ctx, org, only, disable, restore, dry_run, output):
     modes = [flag for flag, on in (("--only", bool(services)), ("--disable", disable), ("--restore", restore)) if on]
     if len(modes) > 1:
         raise InputError(f"{' and '.join(modes)} cannot be used together: choose one")
-    from clever_notify import default_emails as de
-    from clever_notify.api import EMAILHOOKS
+    from clever_notify.hooks import default_emails as de
+    from clever_notify.hooks.kinds import EMAILHOOKS
 
     rt = runtime(ctx)
     target = rt.target(org, use_linked_app=True)
@@ -71,9 +71,7 @@ def default(ctx, org, only, disable, restore, dry_run, output):
         summary = rt.client.get_summary()
         services = svc.check(summary, target.owner_id, services)
         names = svc.names(summary, target.owner_id)
-    client = de.RecordingClient(
-        rt.settings, send=not dry_run, session=rt.client.session, log=rt.log if rt.verbose else None
-    )
+    client = rt.recording_client(dry_run=dry_run)
     found = de.find(client.list_hooks(EMAILHOOKS, target.owner_id))
     if len(found) > 1:
         ids = ", ".join(str(h.get("id")) for h in found)
@@ -91,7 +89,7 @@ def default(ctx, org, only, disable, restore, dry_run, output):
         outcome = de.disable(client, target.owner_id, found)
     else:
         outcome = de.restore(client, target.owner_id, found, _names_for_restore(rt, target.owner_id, found))
-    _report(outcome, client.changes, output)
+    _report(outcome, client.transport.changes, output)
 
 
 def _names_for_restore(rt, owner_id: str, found: list[dict]) -> dict[str, str] | None:
@@ -129,8 +127,11 @@ def _report(outcome, changes: list[dict], output: str) -> None:
 def _show(rt, owner_id: str, found: list[dict], output: str, org: str | None) -> None:
     from clever_notify import render
 
+    from clever_notify.hooks.describe import summary
+    from clever_notify.hooks.kinds import EMAILHOOKS
+
     if output == "json":
-        click.echo(render.to_json([render.emailhook_summary(h) for h in found]))
+        click.echo(render.to_json([summary(EMAILHOOKS, h) for h in found]))
         return
     out = rt.out()
     if not found:
@@ -142,9 +143,10 @@ def _show(rt, owner_id: str, found: list[dict], output: str, org: str | None) ->
 
 
 def _block(hook: dict, owner_id: str) -> tuple[str, list]:
-    from clever_notify import render
+    from clever_notify.hooks.describe import list_block, summary
+    from clever_notify.hooks.kinds import EMAILHOOKS
 
-    title, fields = render.emailhook_block(render.emailhook_summary(hook))
+    title, fields = list_block(EMAILHOOKS, summary(EMAILHOOKS, hook))
     if not hook.get("scope"):
         # clever-tools shows the owner id here; say what it means.
         fields = [(label, f"all of {owner_id}" if label == "services" else value) for label, value in fields]

@@ -10,7 +10,6 @@ import click
 
 from clever_notify import catalog
 from clever_notify.errors import InputError
-from clever_notify.transport import is_loopback_host
 
 EMAIL_RE = re.compile(r"^[^@\s,]+@[^@\s,]+\.[^@\s,]+$")
 USER_ID_RE = re.compile(r"^user_[A-Za-z0-9-]+$")
@@ -158,6 +157,8 @@ def check_webhook_url(value: str) -> tuple[str, str | None]:
     if port == 0:
         raise InputError(f"webhook URL has an invalid port: {value!r}")
     warning = None
+    from clever_notify.api.api_host import is_loopback_host  # here: `--help` must not load the api package
+
     if scheme == "http" and not is_loopback_host(host):
         warning = f"warning: {url} is plain http; payloads would travel unencrypted."
     return url, warning

@@ -38,14 +38,23 @@ class Runtime:
 
     @cached_property
     def client(self):
-        from clever_notify.api import ApiClient
+        from clever_notify.api.client import ApiClient
 
         session = None
         if self.sandbox:
             from clever_notify.sandbox.transport import sandbox_session
 
             session = sandbox_session()
-        return ApiClient(self.settings, session=session, log=self.log if self.verbose else None)
+        return ApiClient(self.settings, session=session, log=self.log if self.verbose else None, notice=self.notice)
+
+    def notice(self, line: str) -> None:
+        """A message the library below wants the user to see (not only with --verbose)."""
+        click.echo(line, err=True)
+
+    def recording_client(self, *, dry_run: bool):
+        """The client over a recording transport: `.transport.changes` are the changes sent, or with
+        dry_run the ones a real run would send (reads still go out: what to change depends on them)."""
+        return self.client.recording(send=not dry_run)
 
     @cached_property
     def _linked_app(self) -> LinkedApp | None:
@@ -92,7 +101,7 @@ class Runtime:
         settings = self.__dict__.get("settings")
         if settings is None:
             return text
-        from clever_notify.api import redact
+        from clever_notify.api.transport import redact
 
         return redact(text, settings.secrets())
 

@@ -55,7 +55,9 @@ def serve(host, port, allow_remote, log_requests):
       clever sandbox serve --port 9000 > sandbox.env &
       sleep 1; eval "$(head -n 1 sandbox.env)"; clever webhooks --org Acme
     """
-    if not p.is_loopback_host(host) and not allow_remote:
+    from clever_notify.api.api_host import is_loopback_host
+
+    if not is_loopback_host(host) and not allow_remote:
         raise InputError(f"--host {host} is not a loopback address; the sandbox has no real authentication. "
                          "Pass --allow-remote to listen there anyway.")
     from clever_notify.sandbox.serve import serve_forever

@@ -10,8 +10,7 @@ from clever_notify.cli import CONTEXT_SETTINGS
 from clever_notify.cli import params as p
 from clever_notify.cli.every_owner import all_owners_option, refuse_with_org
 from clever_notify.cli.runtime import runtime
-
-KIND = "webhooks"
+from clever_notify.hooks.kinds import WEBHOOKS
 
 
 @click.command("check", context_settings=CONTEXT_SETTINGS)
@@ -85,10 +84,10 @@ def _read(rt, org: str | None, all_owners: bool):
     if all_owners:
         from clever_notify.cli.every_owner import owner_label, read_every_owner, unread_error
 
-        results = read_every_owner(rt, KIND, "webhooks")
-        return [((owner_label(r.owner), r.owner.id), r.hooks) for r in results], unread_error(results, "webhooks")
+        results = read_every_owner(rt, WEBHOOKS)
+        return [((owner_label(r.owner), r.owner.id), r.hooks) for r in results], unread_error(results, WEBHOOKS)
     target = rt.target(org, use_linked_app=True)
-    return [((org or target.owner_id, target.owner_id), rt.client.list_hooks(KIND, target.owner_id))], None
+    return [((org or target.owner_id, target.owner_id), rt.client.list_hooks(WEBHOOKS, target.owner_id))], None
 
 
 def _enable_hint(rt, hook_id, owner_id) -> str:

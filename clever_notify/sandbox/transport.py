@@ -47,7 +47,7 @@ class WsgiAdapter(BaseAdapter):
 
 def sandbox_session(app=None):
     """The ApiClient session of `clever --sandbox`: the usual headers, SANDBOX_HOST answered in-process."""
-    from clever_notify.api import make_session
+    from clever_notify.api.transport import make_session
     from clever_notify.sandbox.app import make_app
 
     session = make_session()

@@ -33,7 +33,7 @@ def _deliver(targets: list[tuple[str, str]], event: dict) -> list:
 
 
 def _line(result) -> str:
-    from clever_notify.hook_details import clean
+    from clever_notify.hooks.words import clean
 
     where = f"{result.url} ({result.format})"
     if result.status is None:
@@ -82,9 +82,10 @@ def webhook_test_command(ctx, hook_id, urls, fmt, event, org, as_json):
         raise click.UsageError("--org only applies with a webhook ID")
 
     if hook_id:
-        from clever_notify.cli.hook_edit import read_hook
+        from clever_notify.cli.show_update import read_hook
+        from clever_notify.hooks.kinds import WEBHOOKS
 
-        target, hook = read_hook(runtime(ctx), "webhooks", hook_id, org)
+        target, hook = read_hook(runtime(ctx), WEBHOOKS, hook_id, org)
         scope = hook.get("scope") or []
         sample = payloads.make_event(event, owner_id=str(hook.get("ownerId") or target.owner_id),
                                      service_id=str(scope[0]) if scope else None)

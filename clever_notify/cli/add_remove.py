@@ -1,10 +1,17 @@
-"""Adding and removing a hook, shared by `clever webhooks` and `clever notify-email`: same owner and scope rules."""
+"""Adding and removing a hook, shared by `clever webhooks` and `clever notify-email`: same owner and scope rules.
+
+`add` differs by kind only in its own field's arguments (URLs or recipients), so each group declares its
+`add` and calls add_hook(); `remove` is the same command for both, built by remove_command(kind, help).
+"""
 
 from __future__ import annotations
 
 import click
 
+from clever_notify.cli import CONTEXT_SETTINGS
+from clever_notify.cli import params as p
 from clever_notify.errors import InputError
+from clever_notify.hooks.kinds import HookKind
 
 
 def require_org_for_services(org: str | None, services: list[str]) -> None:
@@ -21,14 +28,13 @@ def hook_scope(services: list[str], app_id: str | None) -> list[str] | None:
 
 def add_hook(
     ctx: click.Context,
-    kind: str,
+    kind: HookKind,
     *,
     org: str | None,
     services: list[str],
     events: list[str],
     fields: dict,
     as_json: bool,
-    noun: str,
 ) -> None:
     """Resolve the owner, send clever-tools' body ({name, <fields>, scope, events}) and report the new hook."""
     from clever_notify.cli.runtime import runtime
@@ -43,7 +49,7 @@ def add_hook(
     # Keys in clever-tools' order; absent lists go as explicit nulls, as clever-tools 4.11 sends them.
     body = {**fields, "scope": hook_scope(services, target.app_id), "events": events or None}
     created = rt.client.create_hook(kind, target.owner_id, body)
-    report_created(created, as_json, f'The {noun} "{fields["name"]}" has been added to {target.owner_id}.')
+    report_created(created, as_json, f'The {kind.noun} "{fields["name"]}" has been added to {target.owner_id}.')
 
 
 def report_created(created: dict, as_json: bool, message: str) -> None:
@@ -57,11 +63,19 @@ def report_created(created: dict, as_json: bool, message: str) -> None:
     click.echo(created.get("id", ""))
 
 
-def remove_hook(ctx: click.Context, kind: str, hook_id: str, *, org: str | None, noun: str) -> None:
-    """Delete at --org, else the linked application's owner, else the user's own account."""
-    from clever_notify.cli.runtime import runtime
+def remove_command(kind: HookKind, help: str) -> click.Command:
+    """`remove ID`: delete at --org, else the linked application's owner, else the user's own account."""
 
-    rt = runtime(ctx)
-    target = rt.target(org, use_linked_app=True)
-    rt.client.delete_hook(kind, target.owner_id, hook_id)
-    click.echo(f"The {noun} {hook_id} has been removed.", err=True)
+    @click.command("remove", help=help, context_settings=CONTEXT_SETTINGS)
+    @click.argument("hook_id", metavar="ID", type=p.HOOK_ID)
+    @p.org_option
+    @click.pass_context
+    def remove(ctx, hook_id, org):
+        from clever_notify.cli.runtime import runtime
+
+        rt = runtime(ctx)
+        target = rt.target(org, use_linked_app=True)
+        rt.client.delete_hook(kind, target.owner_id, hook_id)
+        click.echo(f"The {kind.noun} {hook_id} has been removed.", err=True)
+
+    return remove

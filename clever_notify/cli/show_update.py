@@ -1,6 +1,8 @@
 """`show` and `update`, written once for both kinds of hook (webhooks and e-mail notifications).
 
-The groups in cli/webhooks.py and cli/notify_email.py add the commands these factories build.
+The groups in cli/webhooks.py and cli/notify_email.py add the commands these factories build from a
+HookKind. What `show` prints, the body `update` sends and its `field: old → new` lines all come from the
+field table (hooks/fields.py); this module only declares the options and turns them into changes.
 """
 
 from __future__ import annotations
@@ -12,10 +14,10 @@ from clever_notify.cli import CONTEXT_SETTINGS
 from clever_notify.cli import params as p
 from clever_notify.cli.runtime import runtime
 from clever_notify.errors import NotFound
-from clever_notify.hook_details import WEBHOOKS, noun
+from clever_notify.hooks.kinds import EMAILHOOKS, WEBHOOKS, HookKind
 
 SHOW_HELP = {
-    "webhooks": """Show every field of a webhook, with its recent delivery failures.
+    WEBHOOKS: """Show every field of a webhook, with its recent delivery failures.
 
     Events are listed with the expansion of meta-events; -F json prints the webhook
     exactly as the API gave it. Without --org, the webhook is looked for at the owner of
@@ -26,7 +28,7 @@ SHOW_HELP = {
       clever webhooks show 6e9f1a2c-…
       clever webhooks show 6e9f1a2c-… --org Acme -F json
     """,
-    "emailhooks": """Show every field of an e-mail notification, with who receives it.
+    EMAILHOOKS: """Show every field of an e-mail notification, with who receives it.
 
     Events are listed with the expansion of meta-events; -F json prints the notification
     exactly as the API gave it. Without --org, it is looked for at the owner of the
@@ -40,7 +42,7 @@ SHOW_HELP = {
 }
 
 UPDATE_HELP = {
-    "webhooks": """Change a webhook in place: only the fields named are changed.
+    WEBHOOKS: """Change a webhook in place: only the fields named are changed.
 
     Reads the webhook, applies the changes and sends it back whole; prints each changed
     field as `field: old → new`. --url replaces the list of URLs (repeat it for several);
@@ -54,7 +56,7 @@ UPDATE_HELP = {
       clever webhooks update 6e9f1a2c-… --format slack --event META_DEPLOYMENT_RESULT
       clever webhooks update 6e9f1a2c-… --all-events --all-services --org Acme --dry-run
     """,
-    "emailhooks": """Change an e-mail notification in place: only the fields named are changed.
+    EMAILHOOKS: """Change an e-mail notification in place: only the fields named are changed.
 
     Reads the notification, applies the changes and sends it back whole; prints each
     changed field as `field: old → new`. --notify replaces the list of recipients.
@@ -70,16 +72,16 @@ UPDATE_HELP = {
 }
 
 
-def read_hook(rt, kind: str, hook_id: str, org: str | None):
+def read_hook(rt, kind: HookKind, hook_id: str, org: str | None):
     """(target, hook): the API has no GET for one hook, so the owner's list is read and searched."""
-    from clever_notify.hook_changes import find_hook
+    from clever_notify.hooks.update import find_hook
 
     target = rt.target(org, use_linked_app=True)
     hook = find_hook(rt.client.list_hooks(kind, target.owner_id), kind, hook_id, target.owner_id)
     return target, hook
 
 
-def show_command(kind: str) -> click.Command:
+def show_command(kind: HookKind) -> click.Command:
     @click.command("show", help=SHOW_HELP[kind], context_settings=CONTEXT_SETTINGS)
     @click.argument("hook_id", metavar="ID", type=p.HOOK_ID)
     @p.org_option
@@ -87,7 +89,7 @@ def show_command(kind: str) -> click.Command:
     @click.pass_context
     def show(ctx, hook_id, org, output):
         from clever_notify import render
-        from clever_notify.hook_details import show_block
+        from clever_notify.hooks.describe import show_block
 
         rt = runtime(ctx)
         target, hook = read_hook(rt, kind, hook_id, org)
@@ -99,7 +101,7 @@ def show_command(kind: str) -> click.Command:
     return show
 
 
-def _kind_options(kind: str):
+def _kind_options(kind: HookKind):
     """--url/--format for webhooks, --notify for e-mail notifications."""
     if kind == WEBHOOKS:
         return [
@@ -114,70 +116,80 @@ def _kind_options(kind: str):
     ]
 
 
-def _changes(kind: str, name, events, all_events, services, all_services, extra: dict):
-    from clever_notify.hook_changes import ALL, Changes
+def _changes(kind: HookKind, hook: dict, name, events, all_events, services, all_services, extra: dict) -> dict:
+    """The options as field changes (API key → new value, or ALL to drop a restriction)."""
+    from clever_notify.hooks.update import ALL, new_urls
 
+    changes: dict = {}
+    if name is not None:
+        changes["name"] = name
+    urls = p.flatten([[u] for u in extra.get("urls") or ()]) or None
+    if urls is not None or extra.get("fmt"):
+        changes["urls"] = new_urls(hook.get("urls"), urls, extra.get("fmt"))
+    if extra.get("notify"):
+        changes["notified"] = p.flatten(extra["notify"])
+    if all_events or events:
+        changes["events"] = ALL if all_events else p.flatten(events)
+    if all_services or services:
+        changes["scope"] = ALL if all_services else p.flatten(services)
+    return changes
+
+
+def _check_usage(kind: HookKind, events, all_events, services, all_services, extra: dict, name) -> None:
+    """Refused before any request: contradictory options, or nothing to change."""
     if events and all_events:
         raise click.UsageError("--event and --all-events cannot be used together")
     if services and all_services:
         raise click.UsageError("--service and --all-services cannot be used together")
-    changes = Changes(
-        name=name,
-        urls=p.flatten([[u] for u in extra.get("urls") or ()]) or None,
-        fmt=extra.get("fmt"),
-        notified=p.flatten(extra.get("notify")) or None,
-        events=ALL if all_events else (p.flatten(events) or None),
-        services=ALL if all_services else (p.flatten(services) or None),
-    )
-    if changes.empty():
+    if name is None and not any(extra.values()) and not (events or all_events or services or all_services):
         fields = "--name, --url, --format" if kind == WEBHOOKS else "--name, --notify"
         raise click.UsageError(
             f"nothing to update: give at least one of {fields}, --event, --all-events, --service, --all-services"
         )
-    return changes
 
 
-def update_command(kind: str) -> click.Command:
+def update_command(kind: HookKind) -> click.Command:
     def update(ctx, hook_id, name, events, all_events, services, all_services, org, dry_run, as_json, **extra):
         from clever_notify import render
-        from clever_notify.hook_changes import apply, diff, hook_path, writable_body
+        from clever_notify.hooks.update import diff, sent_back, update_body
 
-        changes = _changes(kind, name, events, all_events, services, all_services, extra)
+        _check_usage(kind, events, all_events, services, all_services, extra, name)
         rt = runtime(ctx)
         target, hook = read_hook(rt, kind, hook_id, org)
         owner = target.owner_id
-        if isinstance(changes.services, list):
-            from dataclasses import replace
-
+        changes = _changes(kind, hook, name, events, all_events, services, all_services, extra)
+        if isinstance(changes.get("scope"), list):
             from clever_notify.services import resolve
 
-            changes = replace(changes, services=resolve(rt.client.get_summary, owner, changes.services))
-        old, new = writable_body(kind, hook), apply(kind, hook, changes)
+            changes["scope"] = resolve(rt.client.get_summary, owner, changes["scope"])
+        old, new = sent_back(kind, hook), update_body(kind, hook, changes)
         if old == new:
-            click.echo(f"Nothing to change: the {noun(kind)} {hook_id} already has these settings.", err=True)
+            click.echo(f"Nothing to change: the {kind.noun} {hook_id} already has these settings.", err=True)
             if as_json and not dry_run:  # scripts get the hook either way
                 click.echo(render.to_json(hook))
             return
         changed = diff(kind, old, new, owner)
+        client = rt.recording_client(dry_run=dry_run)
+        try:
+            answer = client.update_hook(kind, owner, hook_id, new)
+        except NotFound:
+            raise NotFound(
+                f"{kind.noun} {hook_id} not found for {owner}: it was removed after it was read; nothing was changed"
+            ) from None
         if dry_run:
-            click.echo(f"PUT {hook_path(kind, owner, hook_id)}")
-            click.echo(render.to_json(new))
+            for change in client.transport.changes:
+                click.echo(f"{change['method']} {change['path']}")
+                click.echo(render.to_json(change["body"]))
             for field, before, after in changed:
                 click.echo(f"would change {field}: {before} → {after}", err=True)
             click.echo("Dry run: nothing was sent.", err=True)
             return
-        try:
-            answer = rt.client.update_hook(kind, owner, hook_id, new)
-        except NotFound:
-            raise NotFound(
-                f"{noun(kind)} {hook_id} not found for {owner}: it was removed after it was read; nothing was changed"
-            ) from None
         if as_json:
             click.echo(render.to_json(answer or {**hook, **new}))
         else:
             for field, before, after in changed:
                 click.echo(f"{field}: {before} → {after}")
-        click.echo(f"The {noun(kind)} {hook_id} has been updated.", err=True)
+        click.echo(f"The {kind.noun} {hook_id} has been updated.", err=True)
 
     decorators = [
         click.command("update", help=UPDATE_HELP[kind], context_settings=CONTEXT_SETTINGS),
@@ -193,7 +205,7 @@ def update_command(kind: str) -> click.Command:
         click.option("--all-services", is_flag=True, help="Every service of the owner from now on (drops the scope)."),
         p.org_option,
         click.option("--dry-run", is_flag=True, help="Print the request (method, path, JSON body); send nothing."),
-        click.option("--json", "as_json", is_flag=True, help=f"Print the updated {noun(kind)} as JSON."),
+        click.option("--json", "as_json", is_flag=True, help=f"Print the updated {kind.noun} as JSON."),
         click.pass_context,
     ]
     command = update

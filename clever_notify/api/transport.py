@@ -1,14 +1,19 @@
-"""The Clever Cloud API client: one session, the clever-tools Authorization header, timeouts, error mapping.
+"""HTTP under the API client: one session, the clever-tools Authorization header, timeouts, retries,
+bounded reads, redaction; and the recording transport every `--dry-run` uses.
 
-Nothing above this module builds a URL or a header; nothing in it imports click.
-requests is imported when the first client is built, so `--help` never pays for it.
+    Transport(settings, session=None, log=None, sleep=None).send(method, path, body=None) -> Answer
+    RecordingTransport(inner, send=False)   changes (POST/PUT/DELETE) recorded in .changes, not sent
+    redact(text, secrets)                   a secret, in any of its spellings, replaced by <hidden>
+
+A transport answers the API's status and body as they came (an Answer); what a status means is the
+client's business (client.py). It raises NetworkError / AmbiguousOutcome when no complete answer came.
+Nothing here prints or imports click; requests is imported when the first request goes out.
 """
 
 from __future__ import annotations
 
 import json
 import re
-import sys
 import time
 from dataclasses import dataclass
 from time import sleep
@@ -17,16 +22,10 @@ from urllib.parse import quote, quote_plus
 
 from clever_notify import __version__
 from clever_notify.config import Settings
-from clever_notify.errors import (
-    ApiError, CleverNotifyError, NetworkError, NotAuthenticated, NotFound,
-)
-from clever_notify.hookmatch import find_sent, same_hook
-from clever_notify.transport import check_api_host
+from clever_notify.errors import ApiError, CleverNotifyError, NetworkError
+from clever_notify.api.api_host import check_api_host
 
 MAX_ERROR_TEXT = 300
-
-
-CONFIRM_CLOCK_SKEW_MS = 10 * 60 * 1000  # how far the API's clock may lag ours when confirming a create
 
 
 def authorization_header(settings: Settings) -> str:
@@ -77,8 +76,8 @@ def _keep_headers(prepared):
 
 # --- retries ---------------------------------------------------------------------------------------
 # GET and DELETE are repeated on connection failures and on these statuses. POST and PUT are not:
-# a timeout or a gateway error may come after the API did the work, so create_hook/update_hook look
-# before sending again (see _confirm_or_resend).
+# a timeout or a gateway error may come after the API did the work, so the client looks before sending
+# again (api/confirm.py).
 RETRY_STATUSES = frozenset({429, 502, 503, 504})
 # For a POST/PUT, these statuses may have been sent by a gateway after the API applied the change.
 AMBIGUOUS_STATUSES = frozenset({502, 503, 504})
@@ -98,11 +97,14 @@ class AmbiguousOutcome(NetworkError):
 
 
 @dataclass
-class _Answer:
+class Answer:
+    """A complete answer of the API; `tries` says how many sends it took (a DELETE's 404 on a retry is success)."""
+
     status_code: int
     reason: str
     headers: Any
     content: bytes
+    tries: int = 1
 
     @property
     def text(self) -> str:
@@ -178,7 +180,7 @@ def retry_after_seconds(value: str | None, now: float | None = None) -> float | 
     return max(0.0, seconds)
 
 
-def _error_message(response, secrets: list[str]) -> str:
+def error_message(response, secrets: list[str]) -> str:
     """The API's own words, redacted before they are cut (a cut secret would no longer match)."""
     return redact(_raw_error_message(response), secrets)[:MAX_ERROR_TEXT]
 
@@ -198,31 +200,24 @@ def _raw_error_message(response) -> str:
     return f"HTTP {response.status_code} {response.reason or ''}".strip()
 
 
-def _seg(value: str) -> str:
-    return quote(value, safe="")
 
 
-class ApiClient:
-    """Calls the API. Raises the project's exceptions, never requests'."""
+CHANGES = frozenset({"POST", "PUT", "DELETE", "PATCH"})
 
-    def __init__(
-        self,
-        settings: Settings,
-        *,
-        session=None,
-        log: Callable[[str], None] | None = None,
-        sleep: Callable[[float], None] | None = None,
-        notice: Callable[[str], None] | None = None,
-    ):
+
+class Transport:
+    """Sends one API call: GET/DELETE are retried; POST/PUT raise AmbiguousOutcome when the outcome is unknown."""
+
+    def __init__(self, settings: Settings, *, session=None, log: Callable[[str], None] | None = None,
+                 sleep: Callable[[float], None] | None = None):
         self.settings = settings
         self._session = session
         self._log = log
         self._sleep = sleep
-        self._notice = notice
         self.requests_sent = 0
 
     def __repr__(self) -> str:
-        return f"ApiClient(api_host={self.settings.api_host!r})"
+        return f"Transport(api_host={self.settings.api_host!r})"
 
     @property
     def session(self):
@@ -230,26 +225,18 @@ class ApiClient:
             self._session = make_session()
         return self._session
 
-    def _say(self, line: str) -> None:
+    def say(self, line: str) -> None:
+        """A line for --verbose, redacted."""
         if self._log:
-            self._log(self._redact(line))
+            self._log(self.redact(line))
 
-    def _tell(self, line: str) -> None:
-        """A message the user must see (not only with --verbose): on stderr."""
-        line = self._redact(line)
-        if self._notice:
-            self._notice(line)
-        else:
-            print(line, file=sys.stderr)
-
-    def _redact(self, text: str) -> str:
+    def redact(self, text: str) -> str:
         return redact(text, self.settings.secrets())
 
     def _wait(self, seconds: float) -> None:
         (self._sleep or sleep)(seconds)
 
-    def request(self, method: str, path: str, body: Any = None, *, not_found: str | None = None) -> Any:
-        """One API call. GET/DELETE are retried; POST/PUT raise AmbiguousOutcome when the outcome is unknown."""
+    def send(self, method: str, path: str, body: Any = None) -> Answer:
         url = self.settings.api_host + path
         if not self._answered_in_process(url):
             check_api_host(self.settings.api_host)
@@ -269,29 +256,26 @@ class ApiClient:
                     raise failure.error from None
                 if failure.sent and not repeatable:
                     raise AmbiguousOutcome(str(failure.error).rstrip("."), method) from None
-                delay = None if last else self._delay(attempt, None, waited)
+                delay = None if last else retry_delay(attempt, None, waited)
                 if delay is None:
                     raise failure.error from None
-                self._say(f"retrying {method} {url} in {delay:g} s (try {attempt + 1} of {MAX_TRIES})")
+                self.say(f"retrying {method} {url} in {delay:g} s (try {attempt + 1} of {MAX_TRIES})")
                 self._wait(delay)
                 waited += delay
                 continue
+            answer.tries = attempt
             status = answer.status_code
             if status in RETRY_STATUSES:
                 if not repeatable and status in AMBIGUOUS_STATUSES:
-                    reason = _error_message(answer, self.settings.secrets())[:80]
+                    reason = error_message(answer, self.settings.secrets())[:80]
                     raise AmbiguousOutcome(f"the API answered {status} ({reason})", method)
-                delay = None if last else self._delay(attempt, answer.headers.get("Retry-After"), waited)
+                delay = None if last else retry_delay(attempt, answer.headers.get("Retry-After"), waited)
                 if delay is not None:
-                    self._say(f"retrying {method} {url} in {delay:g} s (try {attempt + 1} of {MAX_TRIES})")
+                    self.say(f"retrying {method} {url} in {delay:g} s (try {attempt + 1} of {MAX_TRIES})")
                     self._wait(delay)
                     waited += delay
                     continue
-            if status == 404 and method == "DELETE" and attempt > 1:
-                # An earlier try may have deleted it before its answer was lost: gone is what was asked.
-                self._say(f"{method} {url}: 404 on a retry, the earlier try removed it")
-                return None
-            return self._handle(answer, not_found)
+            return answer
         raise AssertionError("unreachable")  # pragma: no cover
 
     def _answered_in_process(self, url: str) -> bool:
@@ -303,17 +287,7 @@ class ApiClient:
         except requests.exceptions.InvalidSchema:
             return False
 
-    @staticmethod
-    def _delay(attempt: int, retry_after: str | None, waited: float) -> float | None:
-        """Seconds to sleep before the next try, or None when the wait budget is spent."""
-        delay = BACKOFF_FIRST * (2 ** (attempt - 1))
-        asked = retry_after_seconds(retry_after)
-        if asked is not None:
-            delay = max(delay, min(asked, MAX_RETRY_AFTER))
-        delay = min(delay, MAX_TOTAL_WAIT - waited)
-        return delay if delay > 0 else None
-
-    def _attempt(self, method: str, url: str, data: bytes | None, headers: dict) -> _Answer:
+    def _attempt(self, method: str, url: str, data: bytes | None, headers: dict) -> Answer:
         """Send once and read the whole (bounded) answer, within the connect/read timeouts."""
         import requests
 
@@ -334,13 +308,13 @@ class ApiClient:
         except _Failure:
             raise
         except requests.exceptions.SSLError:
-            self._say(f"{method} {url} -> TLS failure")
+            self.say(f"{method} {url} -> TLS failure")
             raise _Failure(NetworkError(
                 f"TLS certificate verification failed for {self.settings.api_host}; "
                 "if a proxy intercepts TLS, trust its certificate authority (REQUESTS_CA_BUNDLE)."
             ), sent=False, retryable=False) from None
         except requests.exceptions.Timeout as exc:
-            self._say(f"{method} {url} -> timeout")
+            self.say(f"{method} {url} -> timeout")
             raise _Failure(NetworkError(
                 f"the API at {self.settings.api_host} did not answer in time ({read_timeout:g} s); "
                 "try again, or raise CLEVER_TIMEOUT."
@@ -349,21 +323,21 @@ class ApiClient:
             from urllib3.exceptions import ReadTimeoutError
 
             if _in_chain(exc, (ReadTimeoutError,)):  # the body stalled: requests reports it as a connection error
-                self._say(f"{method} {url} -> timeout")
+                self.say(f"{method} {url} -> timeout")
                 raise _Failure(NetworkError(
                     f"the API at {self.settings.api_host} did not answer in time ({read_timeout:g} s); "
                     "try again, or raise CLEVER_TIMEOUT."
                 ), sent=True) from None
             sent = not _nothing_sent(exc)
             lost = sent and _lost_after_sending(exc)
-            self._say(f"{method} {url} -> {'connection lost' if lost else 'connection failure'}")
+            self.say(f"{method} {url} -> {'connection lost' if lost else 'connection failure'}")
             raise _Failure(NetworkError(
                 f"the connection to the API at {self.settings.api_host} was lost before it answered."
                 if lost else
                 f"cannot reach the API at {self.settings.api_host}; check your network connection and API_HOST."
             ), sent=sent) from None
         except requests.exceptions.RequestException as exc:
-            self._say(f"{method} {url} -> {type(exc).__name__}")
+            self.say(f"{method} {url} -> {type(exc).__name__}")
             raise _Failure(
                 NetworkError(f"request to {self.settings.api_host} failed ({type(exc).__name__})."),
                 sent=True, retryable=False,
@@ -372,8 +346,8 @@ class ApiClient:
             if response is not None and response.raw is not None:
                 response.close()
         elapsed = (time.monotonic() - started) * 1000
-        self._say(f"{method} {url} -> {response.status_code} ({elapsed:.0f} ms)")
-        return _Answer(response.status_code, response.reason or "", response.headers, content)
+        self.say(f"{method} {url} -> {response.status_code} ({elapsed:.0f} ms)")
+        return Answer(response.status_code, response.reason or "", response.headers, content)
 
     def _read_bounded(self, response, deadline: float) -> bytes:
         too_big = ApiError(
@@ -400,130 +374,51 @@ class ApiClient:
             chunks.append(chunk)
         return b"".join(chunks)
 
-    def _handle(self, response, not_found: str | None) -> Any:
-        status = response.status_code
-        if status == 401:
-            raise NotAuthenticated(
-                "the API refused the credentials (401): they may be expired or revoked. Set valid CLEVER_TOKEN and "
-                f"CLEVER_SECRET, or run `clever login` from clever-tools (credentials from {self.settings.source})."
-            )
-        if status == 404:
-            raise NotFound(not_found or f"not found: {_error_message(response, self.settings.secrets())}")
-        if 300 <= status < 400:
-            raise ApiError(
-                f"the API answered a redirect ({status}); not followed, so the credentials stay here. "
-                "Check API_HOST.", status=status,
-            )
-        if status >= 400:
-            message = _error_message(response, self.settings.secrets())
-            raise ApiError(f"the API answered {status}: {message}", status=status)
-        if status == 204 or not response.content:
-            return None
-        try:
-            return response.json()
-        except ValueError:
-            ctype = self._redact(str(response.headers.get("Content-Type", "unknown type")))[:80]
-            raise ApiError(f"the API answered {status} with a body that is not JSON ({ctype}).", status=status) from None
 
-    # --- endpoints -----------------------------------------------------------------------------------
-
-    def get_self(self) -> dict:
-        return self._expect(self.request("GET", "/v2/self"), dict, "/v2/self")
-
-    def get_summary(self) -> dict:
-        # Read once per client (one command): an --org name and --service names share one read.
-        if getattr(self, "_summary", None) is None:
-            self._summary = self._expect(self.request("GET", "/v2/summary"), dict, "/v2/summary")
-        return self._summary
-
-    def list_hooks(self, kind: str, owner_id: str) -> list[dict]:
-        path = f"/v2/notifications/{kind}/{_seg(owner_id)}"
-        result = self.request("GET", path, not_found=f"owner {owner_id} not found")
-        hooks = self._expect(result if result is not None else [], list, path)
-        return [h for h in hooks if isinstance(h, dict)]
-
-    def create_hook(self, kind: str, owner_id: str, body: dict) -> dict:
-        path = f"/v2/notifications/{kind}/{_seg(owner_id)}"
-        not_found = f"owner {owner_id} not found"
-        send = lambda: self.request("POST", path, body, not_found=not_found)  # noqa: E731
-        # A hook created long before this call cannot be the one it sent, however alike.
-        not_before_ms = time.time() * 1000 - CONFIRM_CLOCK_SKEW_MS
-        result = self._confirm_or_resend(
-            kind, owner_id, body, send, lambda hooks: find_sent(body, hooks, not_before_ms=not_before_ms), "created"
-        )
-        return self._expect_hook(result, "POST " + path)
-
-    def update_hook(self, kind: str, owner_id: str, hook_id: str, body: dict) -> dict:
-        path = f"/v2/notifications/{kind}/{_seg(owner_id)}/{_seg(hook_id)}"
-        send = lambda: self.request("PUT", path, body, not_found=_hook_not_found(kind, hook_id, owner_id))  # noqa: E731
-
-        def updated(hooks: list[dict]) -> dict | None:
-            current = [h for h in hooks if h.get("id") == hook_id]
-            return current[0] if current and same_hook(body, current[0]) else None
-
-        result = self._confirm_or_resend(kind, owner_id, body, send, updated, "updated")
-        if result is None:  # 204 or an empty 200: the change is applied, the API just says nothing more
-            return {}
-        return self._expect_hook(result, "PUT " + path)
-
-    def _confirm_or_resend(self, kind, owner_id, body, send, lookup, done: str):
-        """Send a POST/PUT; after an ambiguous failure, list the owner's hooks and send again only if the
-        change is not there. Two sends at most, so a hook is never created twice by us."""
-        noun = "webhook" if kind == WEBHOOKS else "e-mail notification"
-        name = body.get("name")
-        for sends in (1, 2):
-            try:
-                return send()
-            except AmbiguousOutcome as failure:
-                ambiguous = failure
-            try:
-                found = lookup(self.list_hooks(kind, owner_id))
-            except CleverNotifyError as check_error:
-                raise NetworkError(
-                    f"{ambiguous.reason}, and checking whether the {noun} {name!r} was {done} failed too "
-                    f"({str(check_error).rstrip('.')}): it may or may not be {done}; list the {noun}s before "
-                    "trying again."
-                ) from None
-            if found is not None:
-                self._tell(
-                    f"Note: {ambiguous.reason}, an ambiguous failure; the listing confirms the {noun} {name!r} "
-                    f"was {done} (id {found.get('id')})."
-                )
-                return found
-            if sends == 1:
-                self._tell(f"Note: the {noun} {name!r} was not {done} after an ambiguous failure; sending it once more.")
-        raise NetworkError(
-            f"the {noun} {name!r} was not {done}: two tries failed ambiguously (last: {ambiguous.reason}) and the "
-            "listing does not show it. Try again later."
-        )
-
-    @staticmethod
-    def _expect_hook(result: Any, what: str) -> dict:
-        if not isinstance(result, dict):
-            raise ApiError(
-                f"unexpected answer from the API for {what}: expected a JSON object; "
-                "list the hooks to see whether the change was applied."
-            )
-        return result
-
-    def delete_hook(self, kind: str, owner_id: str, hook_id: str) -> None:
-        path = f"/v2/notifications/{kind}/{_seg(owner_id)}/{_seg(hook_id)}"
-        self.request("DELETE", path, not_found=_hook_not_found(kind, hook_id, owner_id))
-
-    def get_events_info(self) -> dict:
-        return self._expect(self.request("GET", "/v2/notifications/info/events"), dict, "events info")
-
-    @staticmethod
-    def _expect(value: Any, kind: type, what: str):
-        if not isinstance(value, kind):
-            raise ApiError(f"unexpected answer from the API for {what}: expected a JSON {kind.__name__}.")
-        return value
+def retry_delay(attempt: int, retry_after: str | None, waited: float) -> float | None:
+    """Seconds to sleep before the next try, or None when the wait budget is spent."""
+    delay = BACKOFF_FIRST * (2 ** (attempt - 1))
+    asked = retry_after_seconds(retry_after)
+    if asked is not None:
+        delay = max(delay, min(asked, MAX_RETRY_AFTER))
+    delay = min(delay, MAX_TOTAL_WAIT - waited)
+    return delay if delay > 0 else None
 
 
-WEBHOOKS = "webhooks"
-EMAILHOOKS = "emailhooks"
+class RecordingTransport:
+    """Wraps a transport for a `--dry-run` (or a run that reports its requests): reads go through; each
+    change (POST/PUT/DELETE) is recorded in `changes` as {method, path, body?} and, with send=False, not sent.
 
+    Running the same code with sending off is what makes a dry run print exactly the requests a real run
+    sends. A change not sent is answered 200 with the body it carried, as a create would echo it minus the id
+    the API would choose.
+    """
 
-def _hook_not_found(kind: str, hook_id: str, owner_id: str) -> str:
-    noun = "webhook" if kind == WEBHOOKS else "e-mail notification"
-    return f"{noun} {hook_id} not found for {owner_id}"
+    def __init__(self, inner: Transport, *, send: bool):
+        self.inner = inner
+        self.sending = send
+        self.changes: list[dict] = []
+
+    @property
+    def settings(self) -> Settings:
+        return self.inner.settings
+
+    def say(self, line: str) -> None:
+        self.inner.say(line)
+
+    def redact(self, text: str) -> str:
+        return self.inner.redact(text)
+
+    def send(self, method: str, path: str, body: Any = None) -> Answer:
+        if method not in CHANGES:
+            return self.inner.send(method, path, body)
+        entry: dict = {"method": method, "path": path}
+        if body is not None:
+            entry["body"] = body
+        if not self.sending:
+            self.changes.append(entry)
+            echoed = json.dumps(body).encode("utf-8") if isinstance(body, dict) else b""
+            return Answer(200 if echoed else 204, "not sent (dry run)", {}, echoed)
+        answer = self.inner.send(method, path, body)
+        self.changes.append(entry)
+        return answer

@@ -4,17 +4,34 @@ The documentation tells users to delete that hook and add a new one by hand; don
 the second step leaves nobody told about failed deployments. Here a replacement is always created before the
 hook it replaces is deleted, and when a change stops half-way the error says exactly which hooks exist.
 
+A replacement keeps every field of the hook it replaces (recipients, events, and any field this tool does
+not know) except the scope: it is hooks/update.py's body with only `scope` changed.
+
+Run with a client over a RecordingTransport (ApiClient.recording) to get the requests; with send=False it
+is a dry run: the same code, nothing changed, and the outcome worded "Would …".
 No click here: cli/notify_email_default.py parses the options and prints what this module returns.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from clever_notify import catalog
-from clever_notify.api import EMAILHOOKS, ApiClient
 from clever_notify.errors import CleverNotifyError, NotFound
+from clever_notify.hooks.kinds import EMAILHOOKS
+from clever_notify.hooks.update import update_body
+
+
+class ApiClient(Protocol):
+    """What these operations need of the API client (api/client.py), which is handed in: this module sits
+    below the API layer and does not import it."""
+
+    transport: Any
+
+    def create_hook(self, kind: Any, owner_id: str, body: dict) -> dict: ...
+
+    def delete_hook(self, kind: Any, owner_id: str, hook_id: str) -> None: ...
 
 NAME = catalog.DEFAULT_EMAIL_HOOK_NAME
 QUOTED = f'"{NAME}"'
@@ -26,33 +43,6 @@ class ChangeFailed(CleverNotifyError):
     def __init__(self, message: str, exit_code: int):
         super().__init__(message)
         self.exit_code = exit_code  # the failed request's own code: 1 for an API error, 3 for a 401…
-
-
-class RecordingClient(ApiClient):
-    """An ApiClient that records each change (POST/PUT/DELETE) and, in a dry run, does not send it.
-
-    Reads still go out in a dry run: the plan depends on which hooks exist. Running the same code with
-    sending off is what makes the dry run print exactly the requests a real run sends.
-    """
-
-    def __init__(self, settings, *, send: bool, session=None, log=None):
-        super().__init__(settings, session=session, log=log)
-        self.send = send
-        self.changes: list[dict] = []
-
-    def request(self, method: str, path: str, body: Any = None, *, not_found: str | None = None) -> Any:
-        if method == "GET":
-            return super().request(method, path, body, not_found=not_found)
-        entry: dict = {"method": method, "path": path}
-        if body is not None:
-            entry["body"] = body
-        if not self.send:
-            self.changes.append(entry)
-            # What a create would answer, minus the id the API would choose.
-            return dict(body) if isinstance(body, dict) else None
-        result = super().request(method, path, body, not_found=not_found)
-        self.changes.append(entry)
-        return result
 
 
 @dataclass
@@ -95,14 +85,8 @@ def restore_body() -> dict:
 
 
 def replacement_body(old: dict, services: list[str]) -> dict:
-    """Same name, recipients and events as `old`, restricted to `services`; keys in clever-tools' order."""
-    body: dict = {"name": NAME}
-    if old.get("notified") is not None:
-        body["notified"] = old["notified"]
-    body["scope"] = list(services)
-    if old.get("events") is not None:
-        body["events"] = old["events"]
-    return body
+    """`old` as read, minus what the API owns, restricted to `services`: nothing else of it is lost."""
+    return update_body(EMAILHOOKS, old, {"scope": list(services)})
 
 
 def _hook_id(hook: dict) -> str:
@@ -145,7 +129,7 @@ def _nothing_changed(exc: CleverNotifyError) -> ChangeFailed:
 
 
 def _is_dry(client: ApiClient) -> bool:
-    return isinstance(client, RecordingClient) and not client.send
+    return getattr(client.transport, "sending", True) is False
 
 
 def restrict(

@@ -1,7 +1,7 @@
-"""A hook's fields in words, for `show` and for the old → new lines of `update`.
+"""One value of a hook in words: times, events, scopes, URLs, recipients, delivery failures.
 
-Pure functions over the API's hook objects; no click, no I/O. Server-supplied text is
-stripped of control characters so a hostile body cannot drive the terminal.
+Pure functions; no click, no I/O. The field table (fields.py) says which of them shows which field.
+Server-supplied text is stripped of control characters so a hostile body cannot drive the terminal.
 """
 
 from __future__ import annotations
@@ -13,17 +13,9 @@ from typing import Any
 from clever_notify import catalog
 from clever_notify.render import UNPRINTABLE
 
-WEBHOOKS = "webhooks"
-EMAILHOOKS = "emailhooks"
-
 MAX_FAILURES_SHOWN = 10
 BODY_PREVIEW = 80
 WHOLE_OWNER = "whole organisation/team"
-
-
-
-def noun(kind: str) -> str:
-    return "webhook" if kind == WEBHOOKS else "e-mail notification"
 
 
 def clean(value: Any, limit: int | None = None) -> str:
@@ -147,21 +139,3 @@ def describe_failures(failures: list | None) -> list[str]:
     if len(items) > MAX_FAILURES_SHOWN:
         lines.append(f"… and {len(items) - MAX_FAILURES_SHOWN} older")
     return lines
-
-
-def show_block(kind: str, hook: dict, owner_id: str) -> tuple[str, list]:
-    """The title and `label: value` fields of `show`, for render.Output.blocks."""
-    owner = str(hook.get("ownerId") or owner_id)
-    title = clean(hook.get("name")) if hook.get("name") else f"(unnamed {noun(kind)})"
-    fields: list[tuple[str, Any]] = [("id", clean(hook.get("id"))), ("owner", owner)]
-    if kind == WEBHOOKS:
-        fields.append(("state", clean(hook.get("state") or "unknown")))
-    fields.append(("created", format_time(hook.get("createdAt"))))
-    fields.append(("services", describe_scope(hook.get("scope"), owner)))
-    fields.append(("events", describe_events(hook.get("events"))))
-    if kind == WEBHOOKS:
-        fields.append(("urls", describe_urls(hook.get("urls"))))
-        fields.append(("recent failures", describe_failures(hook.get("failures"))))
-    else:
-        fields.append(("notified", describe_notified(hook.get("notified"))))
-    return title, fields

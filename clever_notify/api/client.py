@@ -1,0 +1,179 @@
+"""The Clever Cloud API's endpoints: paths, error mapping, and confirmation of ambiguous writes.
+
+    client = ApiClient(settings, notice=print_to_stderr)          # or transport=RecordingTransport(…)
+    client.list_hooks(kind, owner_id)             -> [hook, …]     (a 404 list is "owner not found")
+    client.create_hook(kind, owner_id, body)      -> the created hook
+    client.update_hook(kind, owner_id, hook_id, body) -> the hook as the API answered it ({} for a 204)
+    client.delete_hook(kind, owner_id, hook_id)
+    client.get_self(), client.get_summary(), client.get_events_info()
+    client.recording(send=False)                  -> a client whose changes are recorded (`--dry-run`)
+
+`kind` is a HookKind (hooks/kinds.py) or its API path segment. Raises the project's exceptions
+(errors.py), never requests'. Nothing above this module builds a URL or a header; nothing in it prints:
+notices (a write confirmed after an ambiguous failure) go to the `notice` callback, and are kept in
+`notices` either way.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any, Callable
+from urllib.parse import quote
+
+from clever_notify.api import confirm
+from clever_notify.api.transport import AmbiguousOutcome, RecordingTransport, Transport, error_message
+from clever_notify.config import Settings
+from clever_notify.errors import ApiError, NotAuthenticated, NotFound
+from clever_notify.hooks.kinds import HookKind, kind_of
+
+
+def _seg(value: str) -> str:
+    return quote(value, safe="")
+
+
+def hooks_path(kind: HookKind | str, owner_id: str, hook_id: str | None = None) -> str:
+    """/v2/notifications/<kind>/<owner>[/<hook>], each segment escaped."""
+    path = f"/v2/notifications/{kind_of(kind).path}/{_seg(owner_id)}"
+    return path if hook_id is None else f"{path}/{_seg(hook_id)}"
+
+
+class ApiClient:
+    """Calls the API through one transport. Raises the project's exceptions, never requests'."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        transport: Transport | RecordingTransport | None = None,
+        session=None,
+        log: Callable[[str], None] | None = None,
+        sleep: Callable[[float], None] | None = None,
+        notice: Callable[[str], None] | None = None,
+    ):
+        self.settings = settings
+        self.transport = transport or Transport(settings, session=session, log=log, sleep=sleep)
+        self._notice = notice
+        self.notices: list[str] = []
+        self._summary: dict | None = None
+
+    def __repr__(self) -> str:
+        return f"ApiClient(api_host={self.settings.api_host!r})"
+
+    def recording(self, *, send: bool) -> ApiClient:
+        """The same client over a RecordingTransport: its `.transport.changes` lists the changes sent (or,
+        with send=False, the ones a real run would send)."""
+        return ApiClient(self.settings, transport=RecordingTransport(self.transport, send=send), notice=self._notice)
+
+    def _tell(self, line: str) -> None:
+        """A message the user must see (not only with --verbose): handed to the CLI's callback."""
+        line = self.transport.redact(line)
+        self.notices.append(line)
+        if self._notice:
+            self._notice(line)
+
+    def request(self, method: str, path: str, body: Any = None, *, not_found: str | None = None) -> Any:
+        """One API call, its answer mapped: JSON (or None) on success, the project's exception otherwise."""
+        answer = self.transport.send(method, path, body)
+        if answer.status_code == 404 and method == "DELETE" and answer.tries > 1:
+            # An earlier try may have deleted it before its answer was lost: gone is what was asked.
+            self.transport.say(f"{method} {self.settings.api_host + path}: 404 on a retry, the earlier try removed it")
+            return None
+        return self._handle(answer, not_found)
+
+    def _handle(self, response, not_found: str | None) -> Any:
+        status = response.status_code
+        if status == 401:
+            raise NotAuthenticated(
+                "the API refused the credentials (401): they may be expired or revoked. Set valid CLEVER_TOKEN and "
+                f"CLEVER_SECRET, or run `clever login` from clever-tools (credentials from {self.settings.source})."
+            )
+        if status == 404:
+            raise NotFound(not_found or f"not found: {error_message(response, self.settings.secrets())}")
+        if 300 <= status < 400:
+            raise ApiError(
+                f"the API answered a redirect ({status}); not followed, so the credentials stay here. "
+                "Check API_HOST.", status=status,
+            )
+        if status >= 400:
+            message = error_message(response, self.settings.secrets())
+            raise ApiError(f"the API answered {status}: {message}", status=status)
+        if status == 204 or not response.content:
+            return None
+        try:
+            return response.json()
+        except ValueError:
+            ctype = self.transport.redact(str(response.headers.get("Content-Type", "unknown type")))[:80]
+            raise ApiError(f"the API answered {status} with a body that is not JSON ({ctype}).", status=status) from None
+
+    # --- endpoints -----------------------------------------------------------------------------------
+
+    def get_self(self) -> dict:
+        return self._expect(self.request("GET", "/v2/self"), dict, "/v2/self")
+
+    def get_summary(self) -> dict:
+        # Read once per client (one command): an --org name and --service names share one read.
+        if self._summary is None:
+            self._summary = self._expect(self.request("GET", "/v2/summary"), dict, "/v2/summary")
+        return self._summary
+
+    def list_hooks(self, kind: HookKind | str, owner_id: str) -> list[dict]:
+        path = hooks_path(kind, owner_id)
+        result = self.request("GET", path, not_found=f"owner {owner_id} not found")
+        hooks = self._expect(result if result is not None else [], list, path)
+        return [h for h in hooks if isinstance(h, dict)]
+
+    def create_hook(self, kind: HookKind | str, owner_id: str, body: dict) -> dict:
+        kind = kind_of(kind)
+        path = hooks_path(kind, owner_id)
+        # A hook created long before this call cannot be the one it sent, however alike.
+        not_before_ms = time.time() * 1000 - confirm.CLOCK_SKEW_MS
+        result = self._confirmed(
+            kind, owner_id, body, "created",
+            send=lambda: self.request("POST", path, body, not_found=f"owner {owner_id} not found"),
+            lookup=lambda hooks: confirm.find_sent(body, hooks, not_before_ms=not_before_ms),
+        )
+        return self._expect_hook(result, "POST " + path)
+
+    def update_hook(self, kind: HookKind | str, owner_id: str, hook_id: str, body: dict) -> dict:
+        kind = kind_of(kind)
+        path = hooks_path(kind, owner_id, hook_id)
+        result = self._confirmed(
+            kind, owner_id, body, "updated",
+            send=lambda: self.request("PUT", path, body, not_found=_hook_not_found(kind, hook_id, owner_id)),
+            lookup=confirm.updated(hook_id, body),
+        )
+        if result is None:  # 204 or an empty 200: the change is applied, the API just says nothing more
+            return {}
+        return self._expect_hook(result, "PUT " + path)
+
+    def delete_hook(self, kind: HookKind | str, owner_id: str, hook_id: str) -> None:
+        kind = kind_of(kind)
+        self.request("DELETE", hooks_path(kind, owner_id, hook_id), not_found=_hook_not_found(kind, hook_id, owner_id))
+
+    def get_events_info(self) -> dict:
+        return self._expect(self.request("GET", "/v2/notifications/info/events"), dict, "events info")
+
+    def _confirmed(self, kind: HookKind, owner_id: str, body: dict, done: str, *, send, lookup):
+        return confirm.confirm_or_resend(
+            send, lambda: self.list_hooks(kind, owner_id), lookup,
+            kind=kind, name=body.get("name"), done=done, notice=self._tell, ambiguous=AmbiguousOutcome,
+        )
+
+    @staticmethod
+    def _expect_hook(result: Any, what: str) -> dict:
+        if not isinstance(result, dict):
+            raise ApiError(
+                f"unexpected answer from the API for {what}: expected a JSON object; "
+                "list the hooks to see whether the change was applied."
+            )
+        return result
+
+    @staticmethod
+    def _expect(value: Any, kind: type, what: str):
+        if not isinstance(value, kind):
+            raise ApiError(f"unexpected answer from the API for {what}: expected a JSON {kind.__name__}.")
+        return value
+
+
+def _hook_not_found(kind: HookKind, hook_id: str, owner_id: str) -> str:
+    return f"{kind.noun} {hook_id} not found for {owner_id}"

@@ -1,0 +1,108 @@
+"""After a POST/PUT failed ambiguously (a timeout, a lost connection, a gateway's 502): was it applied?
+
+The client lists the owner's hooks and looks for the one it sent, compared field by field as the field
+table says (hooks/fields.py `compare`: order-insensitive lists, empty meaning "all"). Found: the write
+is confirmed; not found: it is sent once more; never more than two sends, so no hook is created twice.
+Notices for the user go through the `notice` callback the CLI supplies: nothing here prints.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from clever_notify.errors import CleverNotifyError, NetworkError
+from clever_notify.hooks import fields
+from clever_notify.hooks.kinds import HookKind
+
+CLOCK_SKEW_MS = 10 * 60 * 1000  # how far the API's clock may lag ours when confirming a create
+
+
+def fingerprint(hook: dict) -> tuple:
+    """What makes two hooks the same for the user: every compared field of the table (name, URLs or
+    notified targets, events, scope)."""
+    return tuple(f.compare(hook.get(f.key)) for f in fields.FIELDS if f.compare is not None)
+
+
+def same_hook(sent: dict, listed: dict) -> bool:
+    return isinstance(listed, dict) and fingerprint(sent) == fingerprint(listed)
+
+
+def created_ms(hook: dict) -> float | None:
+    """createdAt in epoch milliseconds (the API gives a number or an ISO string); None if unreadable."""
+    value = hook.get("createdAt")
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return float(value)
+    if isinstance(value, str) and value:
+        from datetime import datetime, timezone
+
+        try:
+            moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            return None
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=timezone.utc)
+        return moment.timestamp() * 1000
+    return None
+
+
+def find_sent(sent: dict, hooks: list[dict], *, not_before_ms: float | None = None) -> dict | None:
+    """The listed hook matching what was sent; the newest one if several do (createdAt, then list order).
+
+    With `not_before_ms`, a match created earlier than that is an older twin, not the hook just sent."""
+    matches = [h for h in hooks if same_hook(sent, h)]
+    if not_before_ms is not None:
+        matches = [h for h in matches if (created_ms(h) is None or created_ms(h) >= not_before_ms)]
+    if not matches:
+        return None
+    return max(enumerate(matches), key=lambda ih: (str(ih[1].get("createdAt") or ""), ih[0]))[1]
+
+
+def updated(hook_id: str, body: dict) -> Callable[[list[dict]], dict | None]:
+    """The lookup confirming a PUT: the hook `hook_id` as listed, if it now matches `body`."""
+
+    def lookup(hooks: list[dict]) -> dict | None:
+        current = [h for h in hooks if h.get("id") == hook_id]
+        return current[0] if current and same_hook(body, current[0]) else None
+
+    return lookup
+
+
+def confirm_or_resend(
+    send: Callable[[], Any],
+    list_hooks: Callable[[], list[dict]],
+    lookup: Callable[[list[dict]], dict | None],
+    *,
+    kind: HookKind,
+    name: Any,
+    done: str,
+    notice: Callable[[str], None],
+    ambiguous: type[Exception],
+) -> Any:
+    """Send a POST/PUT; after an `ambiguous` failure, list the owner's hooks and send again only if the
+    change is not there. Two sends at most."""
+    noun = kind.noun
+    for sends in (1, 2):
+        try:
+            return send()
+        except ambiguous as failure:
+            last = failure
+        try:
+            found = lookup(list_hooks())
+        except CleverNotifyError as check_error:
+            raise NetworkError(
+                f"{last.reason}, and checking whether the {noun} {name!r} was {done} failed too "
+                f"({str(check_error).rstrip('.')}): it may or may not be {done}; list the {noun}s before "
+                "trying again."
+            ) from None
+        if found is not None:
+            notice(
+                f"Note: {last.reason}, an ambiguous failure; the listing confirms the {noun} {name!r} "
+                f"was {done} (id {found.get('id')})."
+            )
+            return found
+        if sends == 1:
+            notice(f"Note: the {noun} {name!r} was not {done} after an ambiguous failure; sending it once more.")
+    raise NetworkError(
+        f"the {noun} {name!r} was not {done}: two tries failed ambiguously (last: {last.reason}) and the "
+        "listing does not show it. Try again later."
+    )

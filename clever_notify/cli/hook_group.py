@@ -1,0 +1,83 @@
+"""One builder for both hook command groups (`clever webhooks`, `clever notify-email`).
+
+Called without a sub-command a group lists the owner's hooks (same owner rules, same linked-app filter,
+clever-tools' JSON from hooks/describe.py); its sub-commands are the shared add/remove/show/update plus
+whatever the kind adds (`webhooks test`, `notify-email default`).
+"""
+
+from __future__ import annotations
+
+import shlex
+
+import click
+
+from clever_notify.cli import CONTEXT_SETTINGS
+from clever_notify.cli import params as p
+from clever_notify.cli.every_owner import Annotate, all_owners_option, list_every_owner, refuse_with_org
+from clever_notify.cli.runtime import Runtime, runtime
+from clever_notify.hooks.kinds import HookKind
+
+
+def hook_group(kind: HookKind, *, help: str, list_all_help: str, commands: list[click.Command],
+               annotate: Annotate | None = None) -> click.Group:
+    """`annotate()` may give a function adding to a hook's human block what the JSON shape leaves out."""
+
+    @click.group(
+        kind.command, help=help, invoke_without_command=True, context_settings=CONTEXT_SETTINGS,
+        # Said explicitly: click 8.4 and 8.5 word the usage line differently, and docs/ must not depend on it.
+        subcommand_metavar="[COMMAND] [ARGS]...", commands=commands,
+    )
+    @p.org_option
+    @click.option("--list-all", is_flag=True, help=list_all_help)
+    @all_owners_option(f"List the {kind.nouns}")
+    @p.output_format_option
+    @click.pass_context
+    def group(ctx, org, list_all, all_owners, output):
+        if ctx.invoked_subcommand is not None:
+            only_for_listing(ctx, list_all, output, all_owners)
+            return
+        refuse_with_org(ctx, org, all_owners, list_all)
+        mark = annotate() if annotate is not None else None
+        if all_owners:
+            list_every_owner(runtime(ctx), kind, output=output, annotate=mark)
+        else:
+            list_hooks(runtime(ctx), kind, org=org, list_all=list_all, output=output, annotate=mark)
+
+    return group
+
+
+def only_for_listing(ctx: click.Context, list_all: bool, output: str, all_owners: bool = False) -> None:
+    """--list-all, --all-owners and -F belong to the listing; before a sub-command they would be silently ignored."""
+    if list_all or output != "human" or all_owners:
+        flag = "--list-all" if list_all else "--all-owners" if all_owners else "-F/--format"
+        raise click.UsageError(
+            f"{flag} applies to the listing (`{ctx.command_path} {flag.split('/')[0]} …`), "
+            f"not to `{ctx.invoked_subcommand}`; put the sub-command's own options after its name.",
+            ctx=ctx,
+        )
+
+
+def list_hooks(rt: Runtime, kind: HookKind, *, org: str | None, list_all: bool, output: str,
+               annotate: Annotate | None = None) -> None:
+    from clever_notify import render
+    from clever_notify.cli.every_owner import human_blocks
+    from clever_notify.hooks.describe import summary
+
+    target = rt.target(org, use_linked_app=not list_all)
+    hooks = [h for h in rt.client.list_hooks(kind, target.owner_id) if render.in_scope(h, target.app_id)]
+    if output == "json":
+        click.echo(render.to_json([summary(kind, h) for h in hooks]))
+        return
+    out = rt.out()
+    if not hooks:
+        who = target.owner_id if org in (None, target.owner_id) else f"{org} ({target.owner_id})"
+        out.line(f"No {kind.nouns} for {who}.")
+        # The hint must work when pasted: same sandbox, same owner.
+        add_hint = kind.add_hint
+        if rt.sandbox:
+            add_hint = add_hint.replace("clever ", "clever --sandbox ", 1)
+        if org is not None:
+            add_hint += f" --org {shlex.quote(org)}"
+        out.line(f"Add one with: {add_hint}")
+        return
+    out.blocks(human_blocks(kind, hooks, annotate))

@@ -1,0 +1,185 @@
+"""The one table of a hook's fields: every command that reads, shows, compares or sends a field uses it.
+
+    from clever_notify.hooks.fields import FIELDS, fields_of, NOT_SENT
+
+FIELDS is a tuple of Field rows, in the order of the listings' clever-tools JSON. Each row says:
+    key          the API's key ("scope")
+    label        its word in `show` and in update's `field: old → new` lines ("services")
+    kinds        the kinds having it (API path segments); both by default
+    writable     False for what the API owns (id, ownerId, createdAt, failures): left out of a PUT/POST body.
+                 `state` is writable: a PUT sends it back as read, so an update never flips a disabled
+                 webhook on (or off), whatever the API does with a PUT that lacks it.
+    option       the `update` option that changes it, if any (declared in cli/show_update.py)
+    normalise    as read → as sent back; NOT_SENT leaves the key out (e.g. an empty scope means "all")
+    compare      its order-insensitive form, to recognise a listed hook as the one just sent (api/confirm.py)
+    show/show_at its words in `show` and the line's position (None: not a line; the name is the title)
+    sent_at      its position in a body sent (clever-tools' order: name, urls|notified, scope, events) and in
+                 update's diff; a field without one comes after them, then unknown keys as read
+    change       its words in update's `field: old → new` lines
+    summary_key/summarise  its key and value in the listings' clever-tools JSON (`-F json`)
+    list_label/list_words  its line in the human listing, from that JSON value
+
+A key the table does not know is never dropped: hooks/update.py sends it back as read.
+The sandbox (clever_notify/sandbox/) keeps its own field handling on purpose: it stands for the API.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from clever_notify import catalog
+from clever_notify.hooks import words
+from clever_notify.hooks.kinds import HookKind
+
+NOT_SENT: Any = object()  # normalise's answer for "leave this key out of the body"
+ABSENT: Any = object()  # summarise's answer for "no such key" (JS drops undefined keys, keeps null)
+BOTH = ("webhooks", "emailhooks")
+
+
+@dataclass(frozen=True)
+class Field:
+    key: str
+    label: str
+    kinds: tuple[str, ...] = BOTH
+    writable: bool = True
+    option: str | None = None
+    normalise: Callable[[Any], Any] = lambda value: NOT_SENT if value is None else value
+    compare: Callable[[Any], Any] | None = None
+    show: Callable[[Any, str], Any] | None = None  # (value, owner id) → str or list of str
+    show_at: int | None = None
+    change: Callable[[Any, str], list[str]] | None = None  # (normalised value or None, owner id) → words
+    sent_at: int | None = None
+    summary_key: str | None = None
+    summarise: Callable[[dict], Any] | None = None
+    list_label: str | None = None
+    list_words: Callable[[Any], Any] | None = None
+
+
+# --- normalise: as read → as sent back --------------------------------------------------------------
+
+def _restriction(value: Any) -> Any:
+    """scope/events: absent, null and [] all mean "every service/event"; sent as an absent key."""
+    return list(value) if value else NOT_SENT
+
+
+def _urls(value: Any) -> list[dict]:
+    # A URL entry keeps every key it had; only a missing format gets the API's default.
+    return [
+        {**u, "format": u.get("format") or catalog.DEFAULT_WEBHOOK_FORMAT}
+        for u in value or []
+        if isinstance(u, dict) and u.get("url")
+    ]
+
+
+def _notified(value: Any) -> Any:
+    if value is None:
+        return NOT_SENT  # no list: the API e-mails the whole team
+    return [
+        {k: v for k, v in entry.items() if not (k == "target" and v is None)}
+        for entry in value
+        if isinstance(entry, dict) and entry.get("type")
+    ]
+
+
+# --- compare: is a listed hook the one just sent? ---------------------------------------------------
+
+def _key(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)
+
+
+def _as_set(values: Any) -> frozenset | None:
+    """Order-insensitive; absent, null and [] all mean "every event/service", as the API reads them."""
+    if not values:
+        return None
+    if not isinstance(values, list):
+        return frozenset([_key(values)])
+    return frozenset(_key(v) for v in values)
+
+
+def _urls_compared(values: Any) -> frozenset | None:
+    if not isinstance(values, list):
+        return _as_set(values)
+    return _as_set([{"format": u.get("format"), "url": u.get("url")} if isinstance(u, dict) else u for u in values])
+
+
+def _notified_compared(values: Any) -> frozenset | None:
+    if not isinstance(values, list):
+        return _as_set(values)
+    return _as_set([
+        {"type": str(t.get("type", "")).lower(), "target": t.get("target")} if isinstance(t, dict) else t
+        for t in values
+    ])
+
+
+# --- the listings' clever-tools JSON and its human lines ---------------------------------------------
+
+def _as_given(key: str) -> Callable[[dict], Any]:
+    return lambda hook: hook.get(key, ABSENT)
+
+
+def _target_label(entry: Any) -> Any:
+    if isinstance(entry, dict):
+        target = entry.get("target")
+        return target if target is not None else "whole team"
+    return "whole team"
+
+
+def _joined(values: Any) -> str:
+    """A list from the API as one line; anything else (a malformed answer) as its text, never a crash."""
+    return ", ".join(map(str, values)) if isinstance(values, list) else str(values)
+
+
+def _listed_urls(urls: Any) -> list[str]:
+    urls = urls if isinstance(urls, list) else []
+    return [f"{u.get('url')} ({u.get('format')})" for u in urls if isinstance(u, dict)] or ["(none)"]
+
+
+# --- the table ---------------------------------------------------------------------------------------
+
+FIELDS: tuple[Field, ...] = (
+    Field("id", "id", writable=False, show=lambda v, owner: words.clean(v), show_at=10,
+          summary_key="id", summarise=_as_given("id"), list_label="id", list_words=str),
+    Field("name", "name", option="--name",
+          change=lambda v, owner: [repr(v) if v is not None else "(none)"], sent_at=10,
+          compare=lambda v: v, summary_key="name", summarise=_as_given("name")),
+    Field("ownerId", "owner", writable=False, show=lambda v, owner: str(v or owner), show_at=20,
+          summary_key="ownerId", summarise=_as_given("ownerId")),
+    Field("state", "state", kinds=("webhooks",), show=lambda v, owner: words.clean(v or "unknown"), show_at=30),
+    Field("createdAt", "created", writable=False, show=lambda v, owner: words.format_time(v), show_at=40),
+    Field("scope", "services", option="--service", normalise=_restriction, compare=_as_set,
+          show=words.describe_scope, show_at=50, change=words.describe_scope, sent_at=30,
+          summary_key="services",
+          summarise=lambda hook: hook["scope"] if hook.get("scope") is not None else [hook.get("ownerId")],
+          list_label="services", list_words=_joined),
+    Field("events", "events", option="--event", normalise=_restriction, compare=_as_set,
+          show=lambda v, owner: words.describe_events(v), show_at=60,
+          change=lambda v, owner: [str(e) for e in v or []] or ["all events"], sent_at=40,
+          summary_key="events", summarise=lambda hook: hook["events"] if hook.get("events") is not None else ["ALL"],
+          list_label="events", list_words=_joined),
+    Field("urls", "urls", kinds=("webhooks",), option="--url", normalise=_urls, compare=_urls_compared,
+          show=lambda v, owner: words.describe_urls(v), show_at=70,
+          change=lambda v, owner: words.describe_urls(v), sent_at=20,
+          summary_key="urls", summarise=_as_given("urls"), list_label="hooks", list_words=_listed_urls),
+    Field("failures", "recent failures", kinds=("webhooks",), writable=False,
+          show=lambda v, owner: words.describe_failures(v), show_at=80),
+    Field("notified", "notified", kinds=("emailhooks",), option="--notify", normalise=_notified,
+          compare=_notified_compared, show=lambda v, owner: words.describe_notified(v), show_at=70,
+          change=lambda v, owner: words.describe_notified(v), sent_at=20,
+          summary_key="notified",
+          summarise=lambda hook: [_target_label(t) for t in hook["notified"]]
+          if isinstance(hook.get("notified"), list) else ["whole team"],
+          list_label="to", list_words=lambda v: [str(t) for t in v] or ["(nobody)"]),
+)
+
+
+def fields_of(kind: HookKind | str) -> tuple[Field, ...]:
+    """The rows of `kind` (a HookKind or its path segment), in table order."""
+    path = kind.path if isinstance(kind, HookKind) else kind
+    return tuple(f for f in FIELDS if path in f.kinds)
+
+
+def read_only_keys(kind: HookKind | str) -> frozenset[str]:
+    """What the API owns: never sent in a body."""
+    return frozenset(f.key for f in fields_of(kind) if not f.writable)

@@ -1,0 +1,220 @@
+"""The hook model: kinds, the field table and what derives from it; the client over one (recording) transport."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+
+import pytest
+import responses
+
+from conftest import API, ORG_ID, SECRET, TOKEN
+from test_webhooks_cli import assert_sent
+from clever_notify.api import confirm
+from clever_notify.api.client import ApiClient
+from clever_notify.api.transport import RecordingTransport
+from clever_notify.config import load_settings
+from clever_notify.errors import ExitCode, InputError, NetworkError, NotAuthenticated, NotFound
+from clever_notify.hooks import describe, fields
+from clever_notify.hooks.kinds import EMAILHOOKS, KINDS, WEBHOOKS, kind_of
+from clever_notify.hooks.update import ALL, diff, sent_back, update_body
+
+SETTINGS_ENV = {"CLEVER_TOKEN": TOKEN, "CLEVER_SECRET": SECRET, "API_HOST": API}
+
+
+def client(**kwargs) -> ApiClient:
+    return ApiClient(load_settings(SETTINGS_ENV), sleep=lambda s: None, **kwargs)
+
+
+# --- kinds and the table ---------------------------------------------------------------------------
+
+
+def test_kinds_name_their_path_noun_command_and_own_field():
+    assert [(k.path, k.noun, k.command, k.own_field) for k in KINDS] == [
+        ("webhooks", "webhook", "webhooks", "urls"),
+        ("emailhooks", "e-mail notification", "notify-email", "notified"),
+    ]
+    assert kind_of("emailhooks") is EMAILHOOKS and kind_of(WEBHOOKS) is WEBHOOKS
+    with pytest.raises(ValueError):
+        kind_of("smshooks")
+
+
+@pytest.mark.parametrize("kind", KINDS, ids=str)
+def test_each_kind_has_its_own_field_and_not_the_others(kind):
+    keys = [f.key for f in fields.fields_of(kind)]
+    other = next(k for k in KINDS if k is not kind)
+    assert kind.own_field in keys and other.own_field not in keys
+    assert len(keys) == len(set(keys))
+
+
+def test_read_only_fields_are_what_the_api_owns():
+    assert fields.read_only_keys(WEBHOOKS) == {"id", "ownerId", "createdAt", "failures"}
+    assert fields.read_only_keys(EMAILHOOKS) == {"id", "ownerId", "createdAt"}
+
+
+@pytest.mark.parametrize("kind", KINDS, ids=str)
+def test_update_body_refuses_a_change_to_an_unknown_or_read_only_field(kind):
+    with pytest.raises(ValueError):
+        update_body(kind, {"id": "h"}, {"id": "other"})
+    with pytest.raises(ValueError):
+        update_body(kind, {"id": "h"}, {"futureField": 1})
+
+
+def test_update_body_puts_table_fields_first_in_clever_tools_order_then_the_rest_as_read():
+    hook = {"zeta": 1, "events": ["GIT_PUSH"], "id": "h", "scope": ["app_1"], "alpha": 2, "name": "n",
+            "urls": [{"url": "https://a"}], "state": "ENABLED"}
+    assert list(update_body(WEBHOOKS, hook)) == ["name", "urls", "scope", "events", "zeta", "alpha", "state"]
+
+
+def test_all_drops_a_restriction_and_empty_means_all():
+    hook = {"name": "n", "notified": None, "scope": [], "events": ["GIT_PUSH"], "futureField": None}
+    assert update_body(EMAILHOOKS, hook, {"events": ALL}) == {"name": "n", "futureField": None}
+
+
+# --- a new row of the table flows everywhere --------------------------------------------------------
+
+DESCRIPTION = fields.Field(
+    "description", "description", option="--description", sent_at=15, compare=lambda v: v,
+    show=lambda v, owner: v or "(none)", show_at=65, change=lambda v, owner: [repr(v) if v else "(none)"],
+)
+
+
+@pytest.fixture
+def with_description(monkeypatch):
+    monkeypatch.setattr(fields, "FIELDS", (*fields.FIELDS, DESCRIPTION))
+
+
+@pytest.mark.parametrize("kind", KINDS, ids=str)
+def test_a_new_field_in_the_table_reaches_show_diff_body_and_match(with_description, kind):
+    hook = {"id": "h", "ownerId": "o", "name": "n", "description": "old", "events": ["GIT_PUSH"]}
+    title, lines = describe.show_block(kind, hook, "o")
+    assert ("description", "old") in lines
+    new = update_body(kind, hook, {"description": "new"})
+    assert list(new)[:2] == ["name", "description"]
+    assert diff(kind, sent_back(kind, hook), new, "o") == [("description", "'old'", "'new'")]
+    assert not confirm.same_hook(new, hook) and confirm.same_hook(new, {**hook, "description": "new"})
+
+
+def test_without_the_row_an_unknown_field_is_neither_shown_nor_compared_but_kept():
+    hook = {"id": "h", "name": "n", "description": "old"}
+    assert all(label != "description" for label, _ in describe.show_block(EMAILHOOKS, hook, "o")[1])
+    assert confirm.same_hook({"name": "n", "description": "other"}, hook)
+    assert update_body(EMAILHOOKS, hook, {"name": "m"}) == {"name": "m", "description": "old"}
+
+
+@pytest.mark.parametrize("kind,keys", [
+    (WEBHOOKS, ["id", "name", "ownerId", "services", "events", "urls"]),
+    (EMAILHOOKS, ["id", "name", "ownerId", "services", "events", "notified"]),
+], ids=str)
+def test_listing_json_keys_in_clever_tools_order(kind, keys):
+    hook = {"urls": [], "notified": [], "events": None, "name": "n", "ownerId": "o", "id": "h", "futureField": 1}
+    assert list(describe.summary(kind, hook)) == keys
+
+
+# --- the client, per kind: exact requests -----------------------------------------------------------
+
+
+@pytest.mark.parametrize("kind", KINDS, ids=str)
+@responses.activate
+def test_client_endpoints_per_kind(kind, auth_header):
+    base = f"{API}/v2/notifications/{kind.path}/{ORG_ID}"
+    responses.get(base, json=[{"id": "h"}])
+    responses.post(base, json={"id": "new"})
+    responses.put(f"{base}/a%20b", json={"id": "a b"})
+    responses.delete(f"{base}/a%20b", status=204)
+    api = client()
+    assert api.list_hooks(kind, ORG_ID) == [{"id": "h"}]
+    assert api.create_hook(kind, ORG_ID, {"name": "n"}) == {"id": "new"}
+    assert api.update_hook(kind, ORG_ID, "a b", {"name": "m"}) == {"id": "a b"}
+    assert api.delete_hook(kind, ORG_ID, "a b") is None
+    sent = responses.calls
+    assert_sent(sent[0], "GET", base, auth_header)
+    assert_sent(sent[1], "POST", base, auth_header, {"name": "n"})
+    assert_sent(sent[2], "PUT", f"{base}/a%20b", auth_header, {"name": "m"})
+    assert_sent(sent[3], "DELETE", f"{base}/a%20b", auth_header)
+    assert api.transport.requests_sent == 4
+
+
+@responses.activate
+def test_client_error_mapping():
+    base = f"{API}/v2/notifications/emailhooks/{ORG_ID}"
+    responses.delete(f"{base}/gone", status=404, json={"message": "Not Found"})
+    responses.get(base, status=401)
+    with pytest.raises(NotFound, match=f"^e-mail notification gone not found for {ORG_ID}$"):
+        client().delete_hook(EMAILHOOKS, ORG_ID, "gone")
+    with pytest.raises(NotAuthenticated):
+        client().list_hooks(EMAILHOOKS, ORG_ID)
+
+
+# --- one recording transport for every --dry-run ----------------------------------------------------
+
+
+@responses.activate
+def test_recording_dry_run_reads_but_sends_no_change():
+    base = f"{API}/v2/notifications/webhooks/{ORG_ID}"
+    responses.get(base, json=[])
+    dry = client().recording(send=False)
+    assert isinstance(dry.transport, RecordingTransport)
+    assert dry.list_hooks(WEBHOOKS, ORG_ID) == []
+    assert dry.create_hook(WEBHOOKS, ORG_ID, {"name": "n"}) == {"name": "n"}
+    assert dry.update_hook(WEBHOOKS, ORG_ID, "h/1", {"name": "m"}) == {"name": "m"}
+    assert dry.delete_hook(WEBHOOKS, ORG_ID, "h/1") is None
+    assert [c.request.method for c in responses.calls] == ["GET"]  # responses would refuse anything else
+    assert dry.transport.changes == [
+        {"method": "POST", "path": f"/v2/notifications/webhooks/{ORG_ID}", "body": {"name": "n"}},
+        {"method": "PUT", "path": f"/v2/notifications/webhooks/{ORG_ID}/h%2F1", "body": {"name": "m"}},
+        {"method": "DELETE", "path": f"/v2/notifications/webhooks/{ORG_ID}/h%2F1"},
+    ]
+
+
+@responses.activate
+def test_recording_real_run_sends_and_records():
+    base = f"{API}/v2/notifications/emailhooks/{ORG_ID}"
+    responses.post(base, json={"id": "e9", "name": "n"})
+    live = client().recording(send=True)
+    assert live.create_hook(EMAILHOOKS, ORG_ID, {"name": "n"}) == {"id": "e9", "name": "n"}
+    assert [c.request.method for c in responses.calls] == ["POST"]
+    assert live.transport.changes == [{"method": "POST", "path": f"/v2/notifications/emailhooks/{ORG_ID}",
+                                       "body": {"name": "n"}}]
+
+
+# --- notices go through the callback: nothing below the CLI prints ----------------------------------
+
+
+@responses.activate
+def test_confirmation_notice_goes_to_the_callback_not_the_terminal(capsys):
+    base = f"{API}/v2/notifications/webhooks/{ORG_ID}"
+    body = {"name": "n", "urls": [{"format": "raw", "url": "https://a.org"}]}
+    responses.post(base, status=504, body="gateway timeout")
+    responses.get(base, json=[{**body, "id": "h7", "createdAt": None}])
+    told: list[str] = []
+    api = client(notice=told.append)
+    assert api.create_hook(WEBHOOKS, ORG_ID, body)["id"] == "h7"
+    assert len(told) == 1 and "confirms the webhook 'n' was created (id h7)" in told[0]
+    assert api.notices == told
+    assert capsys.readouterr() == ("", "")
+    silent = client()  # no callback: kept in .notices, still never printed
+    responses.calls.reset()
+    silent.create_hook(WEBHOOKS, ORG_ID, body)
+    assert len(silent.notices) == 1 and capsys.readouterr() == ("", "")
+
+
+@responses.activate
+def test_confirmation_gives_up_after_two_ambiguous_sends():
+    base = f"{API}/v2/notifications/emailhooks/{ORG_ID}"
+    responses.post(base, status=502)
+    responses.get(base, json=[])
+    with pytest.raises(NetworkError, match="two tries failed ambiguously"):
+        client(notice=lambda line: None).create_hook(EMAILHOOKS, ORG_ID, {"name": "n"})
+    assert [c.request.method for c in responses.calls] == ["POST", "GET", "POST", "GET"]
+
+
+def test_exit_codes_are_one_enum():
+    assert [int(c) for c in ExitCode] == [0, 1, 2, 3, 4, 5, 130]
+    assert InputError.exit_code is ExitCode.USAGE and NotFound.exit_code is ExitCode.NOT_FOUND
+
+
+def test_field_rows_are_frozen():
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        fields.FIELDS[0].key = "x"  # type: ignore[misc]
+    assert json.dumps([f.key for f in fields.FIELDS])
