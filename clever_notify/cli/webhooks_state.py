@@ -22,7 +22,6 @@ HELP = {
 
     \b
     Examples:
-      clever webhooks check --org Acme
       clever webhooks enable 6e9f1a2c-… --org Acme
       clever webhooks enable 6e9f1a2c-… --org Acme --dry-run
       NEW_ID=$(clever webhooks enable 6e9f1a2c-… --org Acme)
