@@ -24,7 +24,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench import Sandbox, ms, timed  # noqa: E402 - the server and timing helpers of the main benchmark
+from bench import Sandbox, ms, timed  # the server and timing helpers of the main benchmark
 
 GOAL = 20  # --all-owners should take at most 1/20 of the clever-tools loop's time
 
@@ -126,7 +126,7 @@ def run(args, clever, clever_tools, tmp, base, server, owners) -> int:
     width = max(len(label) for label, _ in rows)
     print(f"{'command'.ljust(width)}  {'ms':>7}  {'req':>4}")
     print(f"{'-' * width}  {'-' * 7}  {'-' * 4}")
-    for (label, _), t, req in zip(rows, medians, requests):
+    for (label, _), t, req in zip(rows, medians, requests, strict=True):
         print(f"{label.ljust(width)}  {ms(t):>7}  {req:>4}")
     if clever_tools:
         ratio = medians[-1] / medians[0]

@@ -7,9 +7,9 @@ An owner whose list fails does not stop the others; its error is kept in its res
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
-from typing import Callable
 
 from clever_notify.errors import ApiError, CleverNotifyError
 

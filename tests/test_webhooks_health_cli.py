@@ -189,7 +189,8 @@ def test_check_all_healthy_exits_0(run, creds, auth_header):
     assert sent(auth_header) == [("GET", f"{HOOKS}/{ORG_ID}")]
     lines = result.stdout.splitlines()
     assert lines[0] == "ok       a (a)  no recent failure"
-    assert re.fullmatch(r"ok       b \(b\)  1 failure, 0 recent, last: HTTP 500 " + STAMP + r" \(2 days ago\)", lines[1])
+    assert re.fullmatch(r"ok       b \(b\)  1 failure, 0 recent, last: HTTP 500 " + STAMP + r" \(2 days ago\)",
+                        lines[1])
     assert result.stderr == "Checked 2 webhooks: 2 ok, 0 failing, 0 disabled.\n"
 
 

@@ -177,7 +177,8 @@ def test_enable_revives_a_webhook_the_sandbox_disabled(run, monkeypatch):
     monkeypatch.setenv("CLEVER_SANDBOX_DISABLE_AFTER", "1")
     store = Store()
     org = store.find_owner("Acme")[0]["id"]
-    hook_id = store.create_hook("webhooks", org, {"name": "x", "urls": [{"format": "raw", "url": closed_port_url()}]})["id"]
+    body = {"name": "x", "urls": [{"format": "raw", "url": closed_port_url()}]}
+    hook_id = store.create_hook("webhooks", org, body)["id"]
     emit(store, "DEPLOYMENT_FAIL", org="Acme", timeout=2)
     assert store.get_hook("webhooks", org, hook_id)["state"] == "DISABLED"
     result = run("--sandbox", "webhooks", "enable", hook_id, "--org", "Acme")

@@ -62,7 +62,8 @@ def check_command(ctx, org, all_owners, window_ms, output, as_json):
             out.line(f"{h.status:<8} {where}{hook.get('name') or '(no name)'} ({hook.get('id')})  "
                      f"{health.evidence(h, now_ms)}")
 
-    counts = {status: sum(h.status == status for *_, h in rows) for status in (health.OK, health.FAILING, health.DISABLED)}
+    counts = {status: sum(h.status == status for *_, h in rows)
+              for status in (health.OK, health.FAILING, health.DISABLED)}
     owners = f" of {len(groups)} owners" if all_owners else ""
     click.echo(f"Checked {len(rows)} webhook{'s' if len(rows) != 1 else ''}{owners}: {counts[health.OK]} ok, "
                f"{counts[health.FAILING]} failing, {counts[health.DISABLED]} disabled.", err=True)
