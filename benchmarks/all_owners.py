@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import shutil
 import statistics
 import sys
 import tempfile
@@ -24,7 +23,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench import Sandbox, ms, timed  # the server and timing helpers of the main benchmark
+from bench import Sandbox, add_tool_arguments, isolated_env, ms, timed, tools  # the main benchmark's helpers
 
 GOAL = 20  # --all-owners should take at most 1/20 of the clever-tools loop's time
 
@@ -63,26 +62,15 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=3, help="timed rounds (median shown); default 3")
     parser.add_argument("--owners", type=int, default=50, help="owners, your account included; default 50")
     parser.add_argument("--hooks", type=int, default=2, help="webhooks per owner; default 2")
-    parser.add_argument("--clever", default=str(Path(sys.executable).parent / "clever"),
-                        help="the clever-notify executable; default: the one next to this Python")
-    parser.add_argument("--clever-tools", metavar="PATH", help="a clever-tools `clever` executable to compare with")
+    add_tool_arguments(parser)
     args = parser.parse_args()
     if args.runs < 1 or not 2 <= args.owners <= 1000 or not 0 <= args.hooks <= 100:
         parser.error("--runs must be positive, --owners between 2 and 1000, --hooks between 0 and 100")
-    clever = shutil.which(args.clever) or args.clever
-    clever_tools = (shutil.which(args.clever_tools) or args.clever_tools) if args.clever_tools else None
-    for exe in filter(None, (clever, clever_tools)):
-        if not os.access(exe, os.X_OK):
-            parser.error(f"not an executable: {exe}")
+    clever, clever_tools = tools(parser, args)
 
     with tempfile.TemporaryDirectory(prefix="clever-bench-owners-") as tmp_name:
         tmp = Path(tmp_name)
-        for sub in ("home", "home-ct", "work", "pycache"):
-            (tmp / sub).mkdir()
-        base = {k: v for k, v in os.environ.items()
-                if not k.startswith(("CLEVER_", "API_HOST", "OAUTH_CONSUMER_", "CONFIGURATION_FILE",
-                                     "APP_CONFIGURATION_FILE", "PYTHONDONTWRITEBYTECODE", "XDG_"))}
-        base.update({"HOME": str(tmp / "home"), "PYTHONPYCACHEPREFIX": str(tmp / "pycache"), "NO_COLOR": "1"})
+        base = isolated_env(tmp)
         print(f"seeding {args.owners} owners x {args.hooks} webhooks…", file=sys.stderr)
         owners = seed(tmp / "owners.db", args.owners, args.hooks)
         server = Sandbox(clever, tmp / "owners.db", base)

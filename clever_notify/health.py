@@ -12,6 +12,9 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
+from clever_notify.api.confirm import created_ms  # the one reading of the API's createdAt
+from clever_notify.hooks.words import failure_cause
+
 OK = "ok"
 FAILING = "failing"
 DISABLED = "disabled"
@@ -32,21 +35,9 @@ class Health:
 
 
 def failure_time_ms(failure: dict) -> int | None:
-    """A failure's `createdAt` in epoch milliseconds: the API's number, or an ISO 8601 string; None if neither."""
-    value = failure.get("createdAt")
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, (int, float)):
-        return int(value)
-    if isinstance(value, str) and value:
-        try:
-            parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-        except ValueError:
-            return None
-        if parsed.tzinfo is None:
-            parsed = parsed.replace(tzinfo=timezone.utc)
-        return int(parsed.timestamp() * 1000)
-    return None
+    """A failure's `createdAt` in epoch milliseconds (a number or an ISO 8601 string); None if neither."""
+    ms = created_ms(failure)
+    return None if ms is None else int(ms)
 
 
 def _failures(hook: dict) -> list[dict]:
@@ -77,16 +68,6 @@ def classify(hook: dict, *, now_ms: int, window_ms: int = DEFAULT_WINDOW_MS) -> 
     else:
         status = OK
     return Health(status, state, len(failures), recent, newest_failure(failures))
-
-
-def failure_cause(failure: dict) -> str:
-    """'network failure', 'HTTP 502', or 'failed' when the API says neither."""
-    if failure.get("networkFailure"):
-        return "network failure"
-    status = failure.get("status")
-    if isinstance(status, int) and not isinstance(status, bool):
-        return f"HTTP {status}"
-    return "failed"
 
 
 def when(ms: int | None, now_ms: int) -> str:

@@ -78,7 +78,8 @@ def test_malformed_fields_from_the_api_do_not_crash(value):
 def test_causes():
     assert health.failure_cause({"networkFailure": True, "status": 500}) == "network failure"
     assert health.failure_cause({"status": 410}) == "HTTP 410"
-    assert health.failure_cause({"status": "410"}) == "failed"
+    assert health.failure_cause({"status": "410"}) == "HTTP 410"
+    assert health.failure_cause({"networkFailure": "ECONNREFUSED"}) == "network failure (ECONNREFUSED)"
     assert health.failure_cause({}) == "failed"
 
 
