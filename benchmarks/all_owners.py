@@ -14,7 +14,6 @@ CLEVER_SECRET pointing at the sandbox, so nothing leaves the machine; every subp
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import statistics
 import sys
@@ -23,7 +22,15 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench import Sandbox, add_tool_arguments, isolated_env, ms, timed, tools  # the main benchmark's helpers
+from bench import (  # the main benchmark's helpers
+    Sandbox,
+    add_tool_arguments,
+    expect_json_list,
+    isolated_env,
+    ms,
+    timed,
+    tools,
+)
 
 GOAL = 20  # --all-owners should take at most 1/20 of the clever-tools loop's time
 
@@ -43,17 +50,9 @@ def seed(db: Path, owners: int, hooks: int) -> list[str]:
     return ids
 
 
-def expect_hooks(count: int):
-    def check(out: str):
-        got = len(json.loads(out))
-        if got != count:
-            raise SystemExit(f"expected {count} webhooks in the JSON output, got {got}")
-    return check
-
-
 def loop(exe: str, owners: list[str], env: dict, cwd: Path, hooks: int) -> float:
     """The clever-tools way: one `webhooks -F json --org ID` per owner, one after the other."""
-    return sum(timed([exe, "webhooks", "-F", "json", "--org", owner], env, cwd, expect_hooks(hooks))
+    return sum(timed([exe, "webhooks", "-F", "json", "--org", owner], env, cwd, expect_json_list(hooks))
                for owner in owners)
 
 
@@ -87,7 +86,7 @@ def run(args, clever, clever_tools, tmp, base, server, owners) -> int:
     work = tmp / "work"
     rows = [  # (label, timed function)
         ("clever-notify webhooks --all-owners -F json",
-         lambda: timed([clever, "webhooks", "--all-owners", "-F", "json"], cn_env, work, expect_hooks(total))),
+         lambda: timed([clever, "webhooks", "--all-owners", "-F", "json"], cn_env, work, expect_json_list(total))),
         ("clever-notify webhooks check --all-owners",
          lambda: timed([clever, "webhooks", "check", "--all-owners"], cn_env, work)),
         (f"clever-notify loop: webhooks -F json --org ID x {len(owners)}",
