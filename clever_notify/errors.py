@@ -22,51 +22,42 @@ class CleverNotifyError(Exception):
 
     exit_code = ExitCode.API
 
+    def __init_subclass__(cls, exit_code: ExitCode | None = None, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if exit_code is not None:
+            cls.exit_code = exit_code
 
-class InputError(CleverNotifyError):
+
+class InputError(CleverNotifyError, exit_code=ExitCode.USAGE):
     """Raised when the user's input is invalid; nothing has been sent."""
 
-    exit_code = ExitCode.USAGE
 
-
-class ConfigError(CleverNotifyError):
+class ConfigError(CleverNotifyError, exit_code=ExitCode.USAGE):
     """Raised when a local file (clever-tools config, .clever.json, cache) cannot be read or parsed."""
 
-    exit_code = ExitCode.USAGE
 
-
-class NotAuthenticated(CleverNotifyError):
+class NotAuthenticated(CleverNotifyError, exit_code=ExitCode.AUTH):
     """Raised when no credentials are found or the API answers 401."""
 
-    exit_code = ExitCode.AUTH
 
-
-class NotFound(CleverNotifyError):
+class NotFound(CleverNotifyError, exit_code=ExitCode.NOT_FOUND):
     """Raised when the API answers 404, or an owner/hook named by the user does not exist."""
 
-    exit_code = ExitCode.NOT_FOUND
 
-
-class Unhealthy(CleverNotifyError):
+class Unhealthy(CleverNotifyError, exit_code=ExitCode.UNHEALTHY):
     """Raised by `webhooks check` when a webhook is failing or disabled (after printing every result)."""
 
-    exit_code = ExitCode.UNHEALTHY
 
-
-class ApiError(CleverNotifyError):
+class ApiError(CleverNotifyError, exit_code=ExitCode.API):
     """Raised when the API answers an error (4xx/5xx other than 401/404) or an unusable body."""
-
-    exit_code = ExitCode.API
 
     def __init__(self, message: str, status: int | None = None):
         super().__init__(message)
         self.status = status
 
 
-class NetworkError(CleverNotifyError):
+class NetworkError(CleverNotifyError, exit_code=ExitCode.API):
     """Raised when the API cannot be reached: DNS, connection, TLS or timeout failures."""
-
-    exit_code = ExitCode.API
 
 
 NOT_LOGGED_IN = (

@@ -8,8 +8,6 @@ import json
 import pytest
 import responses
 
-from conftest import API, ORG_ID, SECRET, TOKEN
-from test_webhooks_cli import assert_sent
 from clever_notify.api import confirm
 from clever_notify.api.client import ApiClient
 from clever_notify.api.transport import RecordingTransport
@@ -18,6 +16,8 @@ from clever_notify.errors import ExitCode, InputError, NetworkError, NotAuthenti
 from clever_notify.hooks import describe, fields
 from clever_notify.hooks.kinds import EMAILHOOKS, KINDS, WEBHOOKS, kind_of
 from clever_notify.hooks.update import ALL, diff, sent_back, update_body
+from conftest import API, ORG_ID, SECRET, TOKEN
+from test_webhooks_cli import assert_sent
 
 SETTINGS_ENV = {"CLEVER_TOKEN": TOKEN, "CLEVER_SECRET": SECRET, "API_HOST": API}
 
@@ -178,6 +178,19 @@ def test_recording_real_run_sends_and_records():
                                        "body": {"name": "n"}}]
 
 
+@responses.activate
+def test_recording_real_run_lists_only_the_changes_the_api_accepted():
+    base = f"{API}/v2/notifications/emailhooks/{ORG_ID}"
+    responses.delete(f"{base}/gone", status=404, json={"message": "Not Found"})
+    responses.delete(f"{base}/e1", status=204)
+    live = client().recording(send=True)
+    with pytest.raises(NotFound):
+        live.delete_hook(EMAILHOOKS, ORG_ID, "gone")
+    live.delete_hook(EMAILHOOKS, ORG_ID, "e1")
+    assert [c.request.method for c in responses.calls] == ["DELETE", "DELETE"]
+    assert live.transport.changes == [{"method": "DELETE", "path": f"/v2/notifications/emailhooks/{ORG_ID}/e1"}]
+
+
 # --- notices go through the callback: nothing below the CLI prints ----------------------------------
 
 
@@ -218,3 +231,17 @@ def test_field_rows_are_frozen():
     with pytest.raises(dataclasses.FrozenInstanceError):
         fields.FIELDS[0].key = "x"  # type: ignore[misc]
     assert json.dumps([f.key for f in fields.FIELDS])
+
+
+@responses.activate
+def test_default_disable_json_reports_only_the_deletes_that_happened(run, creds):
+    base = f"{API}/v2/notifications/emailhooks/{ORG_ID}"
+    name = "Default deployment result e-mails"
+    responses.get(base, json=[{"id": "d1", "name": name}, {"id": "d2", "name": name}])
+    responses.delete(f"{base}/d1", status=404, json={"message": "Not Found"})  # removed meanwhile
+    responses.delete(f"{base}/d2", status=204)
+    result = run("notify-email", "default", "--org", ORG_ID, "--disable", "-F", "json")
+    assert result.exit_code == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert report["deleted"] == ["d2"]
+    assert report["requests"] == [{"method": "DELETE", "path": f"/v2/notifications/emailhooks/{ORG_ID}/d2"}]

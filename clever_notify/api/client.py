@@ -17,7 +17,8 @@ notices (a write confirmed after an ambiguous failure) go to the `notice` callba
 from __future__ import annotations
 
 import time
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 from urllib.parse import quote
 
 from clever_notify.api import confirm
@@ -73,12 +74,7 @@ class ApiClient:
 
     def request(self, method: str, path: str, body: Any = None, *, not_found: str | None = None) -> Any:
         """One API call, its answer mapped: JSON (or None) on success, the project's exception otherwise."""
-        answer = self.transport.send(method, path, body)
-        if answer.status_code == 404 and method == "DELETE" and answer.tries > 1:
-            # An earlier try may have deleted it before its answer was lost: gone is what was asked.
-            self.transport.say(f"{method} {self.settings.api_host + path}: 404 on a retry, the earlier try removed it")
-            return None
-        return self._handle(answer, not_found)
+        return self._handle(self.transport.send(method, path, body), not_found)
 
     def _handle(self, response, not_found: str | None) -> Any:
         status = response.status_code
@@ -103,7 +99,9 @@ class ApiClient:
             return response.json()
         except ValueError:
             ctype = self.transport.redact(str(response.headers.get("Content-Type", "unknown type")))[:80]
-            raise ApiError(f"the API answered {status} with a body that is not JSON ({ctype}).", status=status) from None
+            raise ApiError(
+                f"the API answered {status} with a body that is not JSON ({ctype}).", status=status
+            ) from None
 
     # --- endpoints -----------------------------------------------------------------------------------
 

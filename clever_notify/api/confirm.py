@@ -8,7 +8,8 @@ Notices for the user go through the `notice` callback the CLI supplies: nothing 
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from clever_notify.errors import CleverNotifyError, NetworkError
 from clever_notify.hooks import fields
@@ -17,14 +18,8 @@ from clever_notify.hooks.kinds import HookKind
 CLOCK_SKEW_MS = 10 * 60 * 1000  # how far the API's clock may lag ours when confirming a create
 
 
-def fingerprint(hook: dict) -> tuple:
-    """What makes two hooks the same for the user: every compared field of the table (name, URLs or
-    notified targets, events, scope)."""
-    return tuple(f.compare(hook.get(f.key)) for f in fields.FIELDS if f.compare is not None)
-
-
 def same_hook(sent: dict, listed: dict) -> bool:
-    return isinstance(listed, dict) and fingerprint(sent) == fingerprint(listed)
+    return isinstance(listed, dict) and fields.fingerprint(sent) == fields.fingerprint(listed)
 
 
 def created_ms(hook: dict) -> float | None:

@@ -15,15 +15,16 @@ from __future__ import annotations
 import json
 import re
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from time import sleep
-from typing import Any, Callable
+from typing import Any
 from urllib.parse import quote, quote_plus
 
 from clever_notify import __version__
+from clever_notify.api.api_host import check_api_host
 from clever_notify.config import Settings
 from clever_notify.errors import ApiError, CleverNotifyError, NetworkError
-from clever_notify.api.api_host import check_api_host
 
 MAX_ERROR_TEXT = 300
 
@@ -98,13 +99,12 @@ class AmbiguousOutcome(NetworkError):
 
 @dataclass
 class Answer:
-    """A complete answer of the API; `tries` says how many sends it took (a DELETE's 404 on a retry is success)."""
+    """A complete answer of the API (or, for a change a dry run did not send, the one it stands for)."""
 
     status_code: int
     reason: str
     headers: Any
     content: bytes
-    tries: int = 1
 
     @property
     def text(self) -> str:
@@ -263,7 +263,6 @@ class Transport:
                 self._wait(delay)
                 waited += delay
                 continue
-            answer.tries = attempt
             status = answer.status_code
             if status in RETRY_STATUSES:
                 if not repeatable and status in AMBIGUOUS_STATUSES:
@@ -275,6 +274,10 @@ class Transport:
                     self._wait(delay)
                     waited += delay
                     continue
+            if status == 404 and method == "DELETE" and attempt > 1:
+                # An earlier try may have deleted it before its answer was lost: gone is what was asked.
+                self.say(f"{method} {url}: 404 on a retry, the earlier try removed it")
+                return Answer(204, "No Content (removed by an earlier try)", {}, b"")
             return answer
         raise AssertionError("unreachable")  # pragma: no cover
 
@@ -388,6 +391,7 @@ def retry_delay(attempt: int, retry_after: str | None, waited: float) -> float |
 class RecordingTransport:
     """Wraps a transport for a `--dry-run` (or a run that reports its requests): reads go through; each
     change (POST/PUT/DELETE) is recorded in `changes` as {method, path, body?} and, with send=False, not sent.
+    With send=True only the changes the API accepted (2xx) are recorded: the list is what was changed.
 
     Running the same code with sending off is what makes a dry run print exactly the requests a real run
     sends. A change not sent is answered 200 with the body it carried, as a create would echo it minus the id
@@ -420,5 +424,6 @@ class RecordingTransport:
             echoed = json.dumps(body).encode("utf-8") if isinstance(body, dict) else b""
             return Answer(200 if echoed else 204, "not sent (dry run)", {}, echoed)
         answer = self.inner.send(method, path, body)
-        self.changes.append(entry)
+        if 200 <= answer.status_code < 300:
+            self.changes.append(entry)
         return answer

@@ -29,18 +29,28 @@ def flatten(values) -> list:
     return out
 
 
-class EventList(click.ParamType):
+class CommaList(click.ParamType):
+    """A comma-separated value checked item by item: `parse` raises InputError, shown as a usage error."""
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, list):  # already converted (a default, or click calling again)
+            return value
+        try:
+            return self.parse(split_commas(value), value)
+        except InputError as exc:
+            self.fail(str(exc), param, ctx)
+
+    def parse(self, items: list[str], typed: str) -> list:
+        raise NotImplementedError
+
+
+class EventList(CommaList):
     """EVENT[,EVENT…]: case-insensitive, checked against the catalog, returned upper-case."""
 
     name = "event"
 
-    def convert(self, value, param, ctx):
-        if isinstance(value, list):
-            return value
-        try:
-            return catalog.normalize_events(split_commas(value))
-        except InputError as exc:
-            self.fail(str(exc), param, ctx)
+    def parse(self, items: list[str], typed: str) -> list:
+        return catalog.normalize_events(items)
 
     def shell_complete(self, ctx, param, incomplete):
         from click.shell_completion import CompletionItem
@@ -78,23 +88,20 @@ class ConcreteEvent(click.ParamType):
         return [CompletionItem(e) for e in catalog.EVENTS if e.startswith(incomplete.upper())]
 
 
-class ServiceList(click.ParamType):
+class ServiceList(CommaList):
     """SERVICE[,SERVICE…]: application or add-on ids or names (services.py resolves names); none empty."""
 
     name = "service"
 
-    def convert(self, value, param, ctx):
-        if isinstance(value, list):
-            return value
-        ids = split_commas(value)
-        for service_id in ids:
+    def parse(self, items: list[str], typed: str) -> list:
+        for service_id in items:
             if not service_id:
-                self.fail(f"empty service id in {value!r}", param, ctx)
+                raise InputError(f"empty service id in {typed!r}")
             # A plain space is allowed: an application's name may have some ("My App"); services.py refuses
             # any value that is neither id-looking nor one of the owner's names. Tabs and line breaks are typos.
             if any(ch.isspace() and ch != " " for ch in service_id):
-                self.fail(f"service {service_id!r} contains a tab or line break", param, ctx)
-        return ids
+                raise InputError(f"service {service_id!r} contains a tab or line break")
+        return items
 
 
 class WebhookFormat(click.ParamType):
@@ -201,18 +208,13 @@ def parse_notify_target(value: str) -> dict:
     )
 
 
-class NotifyTargets(click.ParamType):
+class NotifyTargets(CommaList):
     """TARGET[,TARGET…]: e-mail addresses, user ids or `organisation`."""
 
     name = "target"
 
-    def convert(self, value, param, ctx):
-        if isinstance(value, list):
-            return value
-        try:
-            return [parse_notify_target(v) for v in split_commas(value)]
-        except InputError as exc:
-            self.fail(str(exc), param, ctx)
+    def parse(self, items: list[str], typed: str) -> list:
+        return [parse_notify_target(v) for v in items]
 
 
 class HookName(click.ParamType):

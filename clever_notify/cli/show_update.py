@@ -116,48 +116,52 @@ def _kind_options(kind: HookKind):
     ]
 
 
-def _changes(kind: HookKind, hook: dict, name, events, all_events, services, all_services, extra: dict) -> dict:
-    """The options as field changes (API key → new value, or ALL to drop a restriction)."""
+def _changes(kind: HookKind, hook: dict, given: dict) -> dict:
+    """The options as field changes (API key → new value, or ALL to drop a restriction).
+
+    An option of the field table whose destination is the field's key and whose value is the new value as
+    typed (--name) needs no line here; lists, formats and ALL flags are turned into changes below."""
+    from clever_notify.hooks.fields import fields_of
     from clever_notify.hooks.update import ALL, new_urls
 
-    changes: dict = {}
-    if name is not None:
-        changes["name"] = name
-    urls = p.flatten([[u] for u in extra.get("urls") or ()]) or None
-    if urls is not None or extra.get("fmt"):
-        changes["urls"] = new_urls(hook.get("urls"), urls, extra.get("fmt"))
-    if extra.get("notify"):
-        changes["notified"] = p.flatten(extra["notify"])
-    if all_events or events:
-        changes["events"] = ALL if all_events else p.flatten(events)
-    if all_services or services:
-        changes["scope"] = ALL if all_services else p.flatten(services)
+    changes = {
+        f.key: given[f.key] for f in fields_of(kind)
+        if f.option is not None and given.get(f.key) is not None and not isinstance(given[f.key], tuple)
+    }
+    urls = p.flatten([[u] for u in given.get("urls") or ()]) or None
+    if urls is not None or given.get("fmt"):
+        changes["urls"] = new_urls(hook.get("urls"), urls, given.get("fmt"))
+    if given.get("notify"):
+        changes["notified"] = p.flatten(given["notify"])
+    if given["all_events"] or given["events"]:
+        changes["events"] = ALL if given["all_events"] else p.flatten(given["events"])
+    if given["all_services"] or given["services"]:
+        changes["scope"] = ALL if given["all_services"] else p.flatten(given["services"])
     return changes
 
 
-def _check_usage(kind: HookKind, events, all_events, services, all_services, extra: dict, name) -> None:
+def _check_usage(ctx: click.Context, given: dict) -> None:
     """Refused before any request: contradictory options, or nothing to change."""
-    if events and all_events:
+    if given["events"] and given["all_events"]:
         raise click.UsageError("--event and --all-events cannot be used together")
-    if services and all_services:
+    if given["services"] and given["all_services"]:
         raise click.UsageError("--service and --all-services cannot be used together")
-    if name is None and not any(extra.values()) and not (events or all_events or services or all_services):
-        fields = "--name, --url, --format" if kind == WEBHOOKS else "--name, --notify"
-        raise click.UsageError(
-            f"nothing to update: give at least one of {fields}, --event, --all-events, --service, --all-services"
-        )
+    if not any(given.values()):
+        options = [opt for param in ctx.command.params if isinstance(param, click.Option) and param.name in given
+                   for opt in param.opts if opt.startswith("--")]
+        raise click.UsageError(f"nothing to update: give at least one of {', '.join(options)}")
 
 
 def update_command(kind: HookKind) -> click.Command:
-    def update(ctx, hook_id, name, events, all_events, services, all_services, org, dry_run, as_json, **extra):
+    def update(ctx, hook_id, org, dry_run, as_json, **given):
         from clever_notify import render
         from clever_notify.hooks.update import diff, sent_back, update_body
 
-        _check_usage(kind, events, all_events, services, all_services, extra, name)
+        _check_usage(ctx, given)
         rt = runtime(ctx)
         target, hook = read_hook(rt, kind, hook_id, org)
         owner = target.owner_id
-        changes = _changes(kind, hook, name, events, all_events, services, all_services, extra)
+        changes = _changes(kind, hook, given)
         if isinstance(changes.get("scope"), list):
             from clever_notify.services import resolve
 

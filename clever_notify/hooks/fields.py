@@ -1,11 +1,11 @@
 """The one table of a hook's fields: every command that reads, shows, compares or sends a field uses it.
 
-    from clever_notify.hooks.fields import FIELDS, fields_of, NOT_SENT
+    from clever_notify.hooks.fields import FIELDS, fields_of, fingerprint, read_only_keys, NOT_SENT
 
 FIELDS is a tuple of Field rows, in the order of the listings' clever-tools JSON. Each row says:
     key          the API's key ("scope")
     label        its word in `show` and in update's `field: old → new` lines ("services")
-    kinds        the kinds having it (API path segments); both by default
+    kinds        the kinds having it (hooks/kinds.py); both by default
     writable     False for what the API owns (id, ownerId, createdAt, failures): left out of a PUT/POST body.
                  `state` is writable: a PUT sends it back as read, so an update never flips a disabled
                  webhook on (or off), whatever the API does with a PUT that lacks it.
@@ -26,23 +26,23 @@ The sandbox (clever_notify/sandbox/) keeps its own field handling on purpose: it
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 from clever_notify import catalog
 from clever_notify.hooks import words
-from clever_notify.hooks.kinds import HookKind
+from clever_notify.hooks.kinds import EMAILHOOKS, KINDS, WEBHOOKS, HookKind, kind_of
 
 NOT_SENT: Any = object()  # normalise's answer for "leave this key out of the body"
 ABSENT: Any = object()  # summarise's answer for "no such key" (JS drops undefined keys, keeps null)
-BOTH = ("webhooks", "emailhooks")
 
 
 @dataclass(frozen=True)
 class Field:
     key: str
     label: str
-    kinds: tuple[str, ...] = BOTH
+    kinds: tuple[HookKind, ...] = KINDS
     writable: bool = True
     option: str | None = None
     normalise: Callable[[Any], Any] = lambda value: NOT_SENT if value is None else value
@@ -146,7 +146,7 @@ FIELDS: tuple[Field, ...] = (
           compare=lambda v: v, summary_key="name", summarise=_as_given("name")),
     Field("ownerId", "owner", writable=False, show=lambda v, owner: str(v or owner), show_at=20,
           summary_key="ownerId", summarise=_as_given("ownerId")),
-    Field("state", "state", kinds=("webhooks",), show=lambda v, owner: words.clean(v or "unknown"), show_at=30),
+    Field("state", "state", kinds=(WEBHOOKS,), show=lambda v, owner: words.clean(v or "unknown"), show_at=30),
     Field("createdAt", "created", writable=False, show=lambda v, owner: words.format_time(v), show_at=40),
     Field("scope", "services", option="--service", normalise=_restriction, compare=_as_set,
           show=words.describe_scope, show_at=50, change=words.describe_scope, sent_at=30,
@@ -158,13 +158,13 @@ FIELDS: tuple[Field, ...] = (
           change=lambda v, owner: [str(e) for e in v or []] or ["all events"], sent_at=40,
           summary_key="events", summarise=lambda hook: hook["events"] if hook.get("events") is not None else ["ALL"],
           list_label="events", list_words=_joined),
-    Field("urls", "urls", kinds=("webhooks",), option="--url", normalise=_urls, compare=_urls_compared,
+    Field("urls", "urls", kinds=(WEBHOOKS,), option="--url", normalise=_urls, compare=_urls_compared,
           show=lambda v, owner: words.describe_urls(v), show_at=70,
           change=lambda v, owner: words.describe_urls(v), sent_at=20,
           summary_key="urls", summarise=_as_given("urls"), list_label="hooks", list_words=_listed_urls),
-    Field("failures", "recent failures", kinds=("webhooks",), writable=False,
+    Field("failures", "recent failures", kinds=(WEBHOOKS,), writable=False,
           show=lambda v, owner: words.describe_failures(v), show_at=80),
-    Field("notified", "notified", kinds=("emailhooks",), option="--notify", normalise=_notified,
+    Field("notified", "notified", kinds=(EMAILHOOKS,), option="--notify", normalise=_notified,
           compare=_notified_compared, show=lambda v, owner: words.describe_notified(v), show_at=70,
           change=lambda v, owner: words.describe_notified(v), sent_at=20,
           summary_key="notified",
@@ -176,8 +176,14 @@ FIELDS: tuple[Field, ...] = (
 
 def fields_of(kind: HookKind | str) -> tuple[Field, ...]:
     """The rows of `kind` (a HookKind or its path segment), in table order."""
-    path = kind.path if isinstance(kind, HookKind) else kind
-    return tuple(f for f in FIELDS if path in f.kinds)
+    kind = kind_of(kind)
+    return tuple(f for f in FIELDS if kind in f.kinds)
+
+
+def fingerprint(hook: dict) -> tuple:
+    """What makes two hooks the same for the user: every compared field of the table (name, URLs or
+    notified targets, scope, events), order-insensitive, an empty list meaning "all"."""
+    return tuple(f.compare(hook.get(f.key)) for f in FIELDS if f.compare is not None)
 
 
 def read_only_keys(kind: HookKind | str) -> frozenset[str]:

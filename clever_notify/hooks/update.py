@@ -14,7 +14,8 @@ the API adds tomorrow survives an update made by today's tool. No click, no I/O.
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from clever_notify import catalog
 from clever_notify.errors import NotFound
