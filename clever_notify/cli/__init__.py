@@ -19,6 +19,7 @@ COMMANDS: dict[str, str] = {
     "completion": "clever_notify.cli.completion:completion",
     "help": "clever_notify.cli:help_command",
     "sandbox": "clever_notify.cli.sandbox:sandbox",
+    "notifications": "clever_notify.cli.notifications:notifications",
 }
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}

@@ -6,6 +6,7 @@
     describe.py        `show`, the listings' clever-tools JSON and their human blocks, from the table
     update.py          the body of a PUT (the hook as read, named fields changed) and update's diff
     default_emails.py  the "Default deployment result e-mails" operations
+    plan.py            desired hooks (a file) vs actual hooks (the API) → ordered actions, as data
 
 No click and no requests here; the API client (clever_notify/api/) and the CLI build on it.
 """

@@ -105,12 +105,21 @@ def _urls_compared(values: Any) -> frozenset | None:
 
 
 def _notified_compared(values: Any) -> frozenset | None:
+    """One element per recipient: an e-mail entry may hold several addresses ("a@x,b@x"), so two entries
+    sent and one listed (or the reverse) still compare equal."""
     if not isinstance(values, list):
         return _as_set(values)
-    return _as_set([
-        {"type": str(t.get("type", "")).lower(), "target": t.get("target")} if isinstance(t, dict) else t
-        for t in values
-    ])
+    out: list = []
+    for t in values:
+        if not isinstance(t, dict):
+            out.append(t)
+            continue
+        kind, target = str(t.get("type", "")).lower(), t.get("target")
+        if kind == "email" and isinstance(target, str):
+            out.extend({"type": kind, "target": a.strip()} for a in target.split(",") if a.strip())
+        else:
+            out.append({"type": kind, "target": None if kind == "organisation" else target})
+    return _as_set(out)
 
 
 # --- the listings' clever-tools JSON and its human lines ---------------------------------------------

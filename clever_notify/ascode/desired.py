@@ -1,0 +1,166 @@
+"""A notifications file checked against the format's rules: the desired hooks per owner, or every problem located."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path as FilePath
+
+from clever_notify import catalog
+from clever_notify.ascode import rules
+from clever_notify.ascode.source import (
+    MAX_FILE_BYTES,
+    Document,
+    FileProblems,
+    Path,
+    Problem,
+    format_path,
+    parse,
+)
+from clever_notify.errors import InputError
+from clever_notify.hooks.kinds import EMAILHOOKS, WEBHOOKS, HookKind
+from clever_notify.hooks.plan import Wanted
+
+SECTIONS = {"webhooks": WEBHOOKS, "emails": EMAILHOOKS}  # the file's words → the API's kinds
+SECTION_OF = {v: k for k, v in SECTIONS.items()}
+
+
+@dataclass
+class OwnerSection:
+    key: str  # as the file writes it: a name, an id, or `self`
+    path: Path
+    line: int | None
+    hooks: dict[HookKind, list[Wanted]]  # only the kinds the file has a section for
+    services: dict[Path, str] = field(default_factory=dict)  # each service as written, by its path
+
+
+@dataclass
+class DesiredFile:
+    name: str  # the file's name, for messages
+    document: Document
+    owners: list[OwnerSection]
+    warnings: list[Problem]
+
+    @property
+    def variables(self) -> dict[str, str]:
+        return self.document.variables
+
+    def refuse(self, problems: list[Problem]) -> FileInvalid:
+        return FileInvalid(self.name, problems)
+
+
+class FileInvalid(InputError):
+    """Raised when the notifications file breaks its rules, or names what does not exist; nothing was written."""
+
+    def __init__(self, file_name: str, problems: list[Problem]):
+        self.file_name = file_name
+        self.problems = sorted(problems, key=lambda p: (p.line or 0, format_path(p.path)))
+        count = f"{len(self.problems)} problem{'s' if len(self.problems) != 1 else ''}"
+        lines = "".join(f"\n  {p.located(file_name)}" for p in self.problems)
+        super().__init__(f"{file_name}: {count}, nothing was sent:{lines}")
+
+    def as_json(self) -> list[dict]:
+        return [{"path": format_path(p.path), "line": p.line, "message": p.message} for p in self.problems]
+
+
+def read(source: str, env: Mapping[str, str], *, text: str | None = None) -> DesiredFile:
+    """Read and check the file `source` (`-` for stdin when `text` is given); FileInvalid on any problem."""
+    name = "<stdin>" if source == "-" else source
+    if text is None:
+        try:
+            raw = FilePath(source).read_bytes()
+        except OSError as exc:
+            raise InputError(f"cannot read {source}: {exc.strerror or exc}") from None
+        if len(raw) > MAX_FILE_BYTES:
+            raise FileInvalid(name, [Problem((), None, "the file is too large")])
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise FileInvalid(name, [Problem((), None, "not UTF-8 text")]) from None
+    try:
+        doc = parse(text, json_file=name.lower().endswith(".json"), env=env)
+    except FileProblems as exc:
+        raise FileInvalid(name, exc.problems) from None
+    return check(doc, name)
+
+
+def check(doc: Document, name: str) -> DesiredFile:
+    problems: list[Problem] = []
+    warnings: list[Problem] = []
+    data = rules.check(rules.FILE, doc.data, (), doc, problems, warnings)
+    _unique(doc, problems)  # on the values as read: reported with the other problems, not after they are fixed
+    if problems:
+        raise FileInvalid(name, problems)
+    owners = []
+    for key, section in data["owners"].items():
+        path = ("owners", key)
+        owner = OwnerSection(key, path, doc.key_line(path), {})
+        for word, kind in SECTIONS.items():
+            if word in section:
+                owner.hooks[kind] = [_wanted(kind, hook, path + (word, i), owner)
+                                     for i, hook in enumerate(section[word])]
+        owners.append(owner)
+    return DesiredFile(name, doc, owners, warnings)
+
+
+def _wanted(kind: HookKind, hook: dict, path: Path, owner: OwnerSection) -> Wanted:
+    fields: dict = {"name": hook.get("name")}
+    if kind == WEBHOOKS:
+        fields["urls"] = _dedupe([{"format": u.get("format", catalog.DEFAULT_WEBHOOK_FORMAT), "url": u["url"]}
+                                  for u in hook["urls"]])
+    else:
+        notify = hook.get("notify")
+        fields["notified"] = None if notify is None else _dedupe([_target(t) for t in notify])
+    fields["events"] = _dedupe(hook["events"]) if "events" in hook else None
+    fields["scope"] = None
+    for i, service in enumerate(hook.get("services") or []):
+        owner.services[path + ("services", i)] = service
+    return Wanted(kind, hook.get("name"), hook.get("id"), fields, where=path)
+
+
+def _target(value: str) -> dict:
+    if value.lower() == "organisation":
+        return {"type": "organisation"}
+    if "@" in value:
+        return {"type": "email", "target": value}
+    return {"type": "userid", "target": value}
+
+
+def _dedupe(items: list) -> list:
+    out: list = []
+    for item in items:
+        if item not in out:
+            out.append(item)
+    return out
+
+
+def _unique(doc: Document, problems: list[Problem]) -> None:
+    """No id twice for one owner and kind; no name twice, unless every hook with that name carries its id."""
+    owners = doc.data.get("owners") if isinstance(doc.data, dict) else None
+    for key, section in (owners or {}).items() if isinstance(owners, dict) else ():
+        for word, kind in SECTIONS.items():
+            hooks = section.get(word) if isinstance(section, dict) else None
+            if not isinstance(hooks, list):
+                continue
+            first_id: dict[str, Path] = {}
+            named: dict[str, list[tuple[Path, bool]]] = {}
+            for i, hook in enumerate(hooks):
+                if not isinstance(hook, dict):
+                    continue
+                where = ("owners", key, word, i)
+                hook_id, hook_name = hook.get("id"), hook.get("name")
+                if isinstance(hook_id, str):
+                    if hook_id.strip() in first_id:
+                        problems.append(Problem(where + ("id",), doc.line(where + ("id",)),
+                                                f"id {hook_id.strip()} also at {format_path(first_id[hook_id.strip()])}"))
+                    first_id.setdefault(hook_id.strip(), where)
+                if isinstance(hook_name, str) and hook_name.strip():
+                    named.setdefault(hook_name, []).append((where, isinstance(hook_id, str)))
+            noun = kind.noun
+            for hook_name, same in named.items():
+                if len(same) > 1 and not all(has_id for _, has_id in same):
+                    for where, _ in same[1:]:
+                        problems.append(Problem(
+                            where + ("name",), doc.line(where + ("name",)),
+                            f"another {noun} of this owner is named {hook_name!r} ({format_path(same[0][0])}); "
+                            "names identify hooks: make them differ, or give each its `id:`"))

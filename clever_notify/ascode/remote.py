@@ -1,0 +1,110 @@
+"""The file's owners and services turned into ids, and each owner's two hook lists read concurrently.
+
+Requests: one /v2/summary when an owner or a service is given by name (`self` is read from it then, else
+from /v2/self), then the two lists of each owner, read by a bounded pool of threads.
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+
+from clever_notify import owners as owner_ids
+from clever_notify import services
+from clever_notify.ascode.desired import DesiredFile, OwnerSection
+from clever_notify.ascode.source import Problem
+from clever_notify.errors import InputError, NotFound
+from clever_notify.hooks.kinds import KINDS, HookKind
+from clever_notify.hooks.plan import OwnerInput, Wanted
+
+MAX_READERS = 8  # concurrent list reads: enough to hide latency, few enough to stay polite with the API
+
+
+@dataclass
+class Resolved:
+    section: OwnerSection
+    owner_id: str
+    service_names: dict[str, str] = field(default_factory=dict)  # id → name, when the summary was read
+
+
+def needs_summary(desired: DesiredFile) -> bool:
+    names = any(o.key != "self" and not owner_ids.is_owner_id(o.key) for o in desired.owners)
+    return names or any(not services.looks_like_id(s) for o in desired.owners for s in o.services.values())
+
+
+def resolve(client, desired: DesiredFile) -> list[Resolved]:
+    """Owner keys and services as ids; every name that matches nothing (or several) is a located problem."""
+    doc = desired.document
+    problems: list[Problem] = []
+    summary = client.get_summary() if needs_summary(desired) else None
+    out: list[Resolved] = []
+    seen: dict[str, str] = {}
+    for section in desired.owners:
+        try:
+            owner_id = _owner_id(client, section.key, summary)
+        except (InputError, NotFound) as exc:  # an unknown or ambiguous name: the file's mistake
+            problems.append(Problem(section.path, section.line, str(exc)))
+            continue
+        if owner_id in seen:
+            problems.append(Problem(section.path, section.line,
+                                    f"the same owner as owners.{seen[owner_id]} ({owner_id}): merge the two"))
+            continue
+        seen[owner_id] = section.key
+        names = services.names(summary, owner_id) if summary is not None and _in_summary(summary, owner_id) else {}
+        out.append(Resolved(section, owner_id, names))
+        for path, value in section.services.items():
+            try:
+                services.resolve(lambda: summary, owner_id, [value])
+            except (InputError, NotFound) as exc:
+                problems.append(Problem(path, doc.line(path), str(exc)))
+    if problems:
+        raise desired.refuse(problems)
+    return out
+
+
+def _owner_id(client, key: str, summary: dict | None) -> str:
+    if key == "self":
+        if summary is not None and isinstance(summary.get("user"), dict) and summary["user"].get("id"):
+            return str(summary["user"]["id"])
+        return owner_ids.self_id(client)
+    return owner_ids.resolve_org(client, key)  # an id as it is, a name from the (already read) summary
+
+
+def _in_summary(summary: dict, owner_id: str) -> bool:
+    entries = [summary.get("user")] + list(summary.get("organisations") or [])
+    return any(isinstance(e, dict) and e.get("id") == owner_id for e in entries)
+
+
+def wanted_with_scope(resolved: Resolved, summary_of) -> dict[HookKind, list[Wanted]]:
+    """The section's hooks with `services` turned into the scope's ids (names were checked by resolve)."""
+    out: dict[HookKind, list[Wanted]] = {}
+    section = resolved.section
+    for kind, hooks in section.hooks.items():
+        out[kind] = []
+        for w in hooks:
+            values = [v for p, v in section.services.items() if p[:-2] == w.where]
+            scope = services.resolve(summary_of, resolved.owner_id, values) if values else None
+            out[kind].append(Wanted(w.kind, w.name, w.id, {**w.fields, "scope": scope}, w.where))
+    return out
+
+
+def read_hooks(client, owner_ids_: list[str], workers: int = MAX_READERS) -> dict[str, dict[HookKind, list[dict]]]:
+    """owner id → kind → hooks, both lists of every owner, at most `workers` requests at a time."""
+    jobs = [(o, k) for o in owner_ids_ for k in KINDS]
+    if not jobs:
+        return {}
+    out: dict[str, dict[HookKind, list[dict]]] = {o: {} for o in owner_ids_}
+    with ThreadPoolExecutor(max_workers=max(1, min(workers, len(jobs)))) as pool:
+        futures = [(o, k, pool.submit(client.list_hooks, k, o)) for o, k in jobs]
+        for o, k, future in futures:
+            out[o][k] = future.result()  # the first failure (in file order) is raised; the pool finishes the rest
+    return out
+
+
+def owner_inputs(client, desired: DesiredFile, workers: int = MAX_READERS) -> tuple[list[OwnerInput], list[Resolved]]:
+    resolved = resolve(client, desired)
+    actual = read_hooks(client, [r.owner_id for r in resolved], workers)
+    summary_of = client.get_summary
+    inputs = [OwnerInput(r.section.key, r.owner_id, wanted_with_scope(r, summary_of), actual[r.owner_id])
+              for r in resolved]
+    return inputs, resolved

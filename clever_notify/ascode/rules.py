@@ -1,0 +1,303 @@
+"""The notifications file's format, written once: validation walks these rules and the JSON Schema is made of them.
+
+A rule says what a value must be (a text checked by a function, a list, a mapping with known keys, or a
+mapping of names chosen by the user) and how it is described. Checking a value returns it normalised
+(event names upper-cased, formats lower-cased) or records a Problem at its path; every problem of the file
+is collected, none stops the walk.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from clever_notify import catalog
+from clever_notify.ascode.source import Document, Path, Problem
+from clever_notify.errors import InputError
+
+INVALID: Any = object()  # a value that failed its rule; its problem is recorded
+
+SCHEMA_ID = "https://clever-notify.invalid/notifications.schema.json"
+
+
+@dataclass(frozen=True)
+class Text:
+    description: str
+    check: Callable[[str], str] | None = None  # the value normalised, or InputError
+    warn: Callable[[str], str | None] | None = None
+    schema: dict = field(default_factory=dict)  # what JSON Schema can say of the same check
+
+
+@dataclass(frozen=True)
+class Integer:
+    description: str
+    allowed: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class Items:
+    item: Any
+    description: str
+    min_items: int = 0
+    empty_hint: str = ""  # why an empty list is refused
+
+
+@dataclass(frozen=True)
+class Key:
+    name: str
+    rule: Any
+    required: bool = False
+
+
+@dataclass(frozen=True)
+class Keys:
+    description: str
+    keys: tuple[Key, ...]
+    require_any: tuple[str, ...] = ()  # at least one of these keys
+
+    def key(self, name: str) -> Key | None:
+        return next((k for k in self.keys if k.name == name), None)
+
+
+@dataclass(frozen=True)
+class Names:
+    """A mapping whose keys the user chooses (owners), each value following `value`."""
+
+    description: str
+    value: Any
+    key_description: str
+
+
+# Keys people write from the API's or clever-tools' vocabulary, pointed at the file's own.
+KEY_HINTS = {
+    "emailhooks": "emails", "email_hooks": "emails", "notify-email": "emails", "email": "emails",
+    "notified": "notify", "scope": "services", "service": "services", "event": "events", "url": "urls",
+    "webhook": "webhooks", "hooks": "webhooks",
+}
+
+
+def _check_name(value: str) -> str:
+    if not value.strip():
+        raise InputError("the name must not be empty")
+    return value
+
+
+def _check_id(value: str) -> str:
+    text = value.strip()
+    if not text or "/" in text or any(ch.isspace() for ch in text) or set(text) == {"."}:
+        raise InputError(f"invalid hook id {value!r}")
+    return text
+
+
+def _check_service(value: str) -> str:
+    if not value.strip():
+        raise InputError("empty service")
+    if any(ch.isspace() and ch != " " for ch in value):
+        raise InputError(f"service {value!r} contains a tab or line break")
+    return value.strip()
+
+
+def _check_event(value: str) -> str:
+    try:
+        return catalog.normalize_event(value)
+    except InputError as exc:  # the catalog speaks of the command line's --event; here it is the `events` key
+        raise InputError(str(exc).replace("leave --event out", "leave `events` out")) from None
+
+
+def _check_url(value: str) -> str:
+    from clever_notify.cli.params import check_webhook_url
+
+    return check_webhook_url(value)[0]
+
+
+def _warn_url(value: str) -> str | None:
+    from clever_notify.cli.params import check_webhook_url
+
+    return check_webhook_url(value)[1]
+
+
+def _check_notify(value: str) -> str:
+    from clever_notify.cli.params import parse_notify_target
+
+    target = parse_notify_target(value)
+    return target.get("target", target["type"])
+
+
+NAME = Text("The hook's name: with the owner and the kind, what identifies it.", _check_name, schema={"minLength": 1})
+HOOK_ID = Text("The API's id of the hook. Only to rename a hook in place, or to tell apart two hooks with one name.",
+               _check_id, schema={"pattern": r"^[^/\s]+$"})
+EVENTS = Items(
+    Text("An event or meta-event (`clever events` lists them).", _check_event,
+         schema={"enum": list(catalog.ALL_EVENT_NAMES)}),
+    "The events that trigger the hook. Absent: every event.",
+    min_items=1, empty_hint="leave `events` out to be notified of every event",
+)
+SERVICES = Items(
+    Text("An application or add-on of the owner, by name or id.", _check_service, schema={"minLength": 1}),
+    "The services the hook is restricted to. Absent: every service of the owner.",
+    min_items=1, empty_hint="leave `services` out for every service of the owner",
+)
+URL = Keys("One receiver of the webhook.", (
+    Key("url", Text("An absolute http(s) URL; `${VAR}` reads it from the environment.", _check_url, _warn_url,
+                    schema={"pattern": r"^(https?://|\$\{)"}), required=True),
+    Key("format", Text(f"The body format. Default: {catalog.DEFAULT_WEBHOOK_FORMAT}.", catalog.normalize_format,
+                       schema={"enum": list(catalog.WEBHOOK_FORMATS)})),
+))
+WEBHOOK = Keys("A webhook: the API POSTs each matching event to its URLs.", (
+    Key("id", HOOK_ID),
+    Key("name", NAME),
+    Key("urls", Items(URL, "Where the events are sent.", min_items=1,
+                      empty_hint="a webhook needs at least one URL"), required=True),
+    Key("events", EVENTS),
+    Key("services", SERVICES),
+), require_any=("name", "id"))
+EMAIL = Keys("An e-mail notification.", (
+    Key("id", HOOK_ID),
+    Key("name", NAME),
+    Key("notify", Items(
+        Text("An e-mail address, a user id (user_…) or `organisation` (every member).", _check_notify,
+             schema={"pattern": r"^([^@\s,]+@[^@\s,]+\.[^@\s,]+|user_[A-Za-z0-9-]+|[Oo][Rr][Gg][Aa][Nn][Ii][Ss][Aa][Tt]"
+                                r"[Ii][Oo][Nn])$"}),
+        "Who receives the e-mails. Absent: the whole team, as the platform's default notification.",
+        min_items=1, empty_hint="leave `notify` out for the whole team",
+    )),
+    Key("events", EVENTS),
+    Key("services", SERVICES),
+), require_any=("name", "id"))
+OWNER = Keys("The hooks of one owner. A kind left out is not managed: its hooks are kept even with --prune.", (
+    Key("webhooks", Items(WEBHOOK, "The owner's webhooks. `[]` with --prune removes every webhook of the owner.")),
+    Key("emails", Items(EMAIL, "The owner's e-mail notifications. `[]` with --prune removes them all.")),
+))
+FILE = Keys("Clever Cloud notification hooks, as code (`clever notifications plan|apply`).", (
+    Key("version", Integer("The format's version.", (1,)), required=True),
+    Key("owners", Names("Hooks by owner.", OWNER,
+                        "An organisation name or id (orga_…), a user id, or `self` for your own account."),
+        required=True),
+))
+
+
+# --- checking ------------------------------------------------------------------------------------
+
+
+def check(rule: Any, value: Any, path: Path, doc: Document, problems: list[Problem], warnings: list[Problem]) -> Any:
+    """`value` normalised by `rule`, or INVALID with its problems recorded (every problem, not the first)."""
+
+    def fail(message: str, at: Path = path, key: bool = False) -> Any:
+        problems.append(Problem(at, doc.key_line(at) if key else doc.line(at), message))
+        return INVALID
+
+    if isinstance(rule, Text):
+        if not isinstance(value, str):
+            return fail(f"expected text, got {_type_name(value)}" + (" (quote it)" if _scalar(value) else ""))
+        try:
+            out = rule.check(value) if rule.check else value
+        except InputError as exc:
+            return fail(str(exc))
+        if rule.warn and (warning := rule.warn(value)):
+            warnings.append(Problem(path, doc.line(path), warning))
+        return out
+    if isinstance(rule, Integer):
+        if isinstance(value, bool) or not isinstance(value, int) or value not in rule.allowed:
+            return fail(f"must be {' or '.join(map(str, rule.allowed))}, got {value!r}")
+        return value
+    if isinstance(rule, Items):
+        if not isinstance(value, list):
+            return fail(f"expected a list, got {_type_name(value)}")
+        if len(value) < rule.min_items:
+            return fail(f"the list is empty: {rule.empty_hint}" if rule.empty_hint else "the list is empty")
+        out = [check(rule.item, item, path + (i,), doc, problems, warnings) for i, item in enumerate(value)]
+        return INVALID if any(v is INVALID for v in out) else out
+    if isinstance(rule, Names):
+        if not isinstance(value, dict):
+            return fail(f"expected a mapping of names, got {_type_name(value)}")
+        out = {}
+        for name, item in value.items():
+            if not name.strip():
+                fail("an empty name", path + (name,), key=True)
+                continue
+            out[name] = check(rule.value, item, path + (name,), doc, problems, warnings)
+        return INVALID if any(v is INVALID for v in out.values()) else out
+    if isinstance(rule, Keys):
+        if value is None and not rule.require_any and not any(k.required for k in rule.keys):
+            return {}
+        if not isinstance(value, dict):
+            return fail(f"expected a mapping with keys {', '.join(k.name for k in rule.keys)}, got {_type_name(value)}")
+        out, bad = {}, False
+        for name, item in value.items():
+            key = rule.key(name)
+            if key is None:
+                fail(f"unknown key {name!r}{did_you_mean(name, [k.name for k in rule.keys])}", path + (name,), key=True)
+                bad = True
+                continue
+            out[name] = check(key.rule, item, path + (name,), doc, problems, warnings)
+            bad = bad or out[name] is INVALID
+        for key in rule.keys:
+            if key.required and key.name not in value:
+                fail(f"`{key.name}` is required")
+                bad = True
+        if rule.require_any and not any(name in value for name in rule.require_any):
+            fail(f"`{rule.require_any[0]}` is required (or {', '.join(f'`{n}`' for n in rule.require_any[1:])})")
+            bad = True
+        return INVALID if bad else out
+    raise TypeError(f"not a rule: {rule!r}")  # pragma: no cover - a bug in the table above
+
+
+def did_you_mean(typed: str, allowed: list[str]) -> str:
+    import difflib
+
+    hint = KEY_HINTS.get(typed.lower())
+    if hint not in allowed:
+        close = difflib.get_close_matches(typed.lower(), allowed, n=1, cutoff=0.6)
+        hint = close[0] if close else None
+    if hint:
+        return f"; did you mean {hint!r}?"
+    return f"; expected one of: {', '.join(allowed)}"
+
+
+def _type_name(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    return {bool: "true/false", int: "a number", float: "a number", str: "text", list: "a list",
+            dict: "a mapping"}.get(type(value), type(value).__name__)
+
+
+def _scalar(value: Any) -> bool:
+    return isinstance(value, (int, float, bool)) or value is None
+
+
+# --- JSON Schema ---------------------------------------------------------------------------------
+
+
+def json_schema() -> dict:
+    """The file's JSON Schema (draft 2020-12), for editors: made of the rules above, not written beside them."""
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": SCHEMA_ID,
+            "title": "clever-notify notifications file", **_schema(FILE)}
+
+
+def _schema(rule: Any) -> dict:
+    if isinstance(rule, Text):
+        return {"type": "string", "description": rule.description, **rule.schema}
+    if isinstance(rule, Integer):
+        return {"type": "integer", "description": rule.description, "enum": list(rule.allowed)}
+    if isinstance(rule, Items):
+        out = {"type": "array", "description": rule.description, "items": _schema(rule.item)}
+        if rule.min_items:
+            out["minItems"] = rule.min_items
+        return out
+    if isinstance(rule, Names):
+        return {"type": "object", "description": rule.description,
+                "propertyNames": {"minLength": 1, "description": rule.key_description},
+                "additionalProperties": _schema(rule.value)}
+    if isinstance(rule, Keys):
+        out = {"type": "object", "description": rule.description,
+               "properties": {k.name: _schema(k.rule) for k in rule.keys}, "additionalProperties": False}
+        required = [k.name for k in rule.keys if k.required]
+        if required:
+            out["required"] = required
+        if rule.require_any:
+            out["anyOf"] = [{"required": [name]} for name in rule.require_any]
+        elif not required:
+            out["type"] = ["object", "null"]
+        return out
+    raise TypeError(f"not a rule: {rule!r}")  # pragma: no cover

@@ -1,0 +1,385 @@
+"""`clever notifications export|plan|apply|schema`: the hooks of one or more owners as a reviewed file."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import click
+
+from clever_notify.cli import CONTEXT_SETTINGS
+from clever_notify.cli import params as p
+from clever_notify.cli.runtime import runtime
+from clever_notify.errors import CleverNotifyError, ExitCode, InputError
+
+
+def _format_options(f):
+    f = click.option("--json", "as_json", is_flag=True, help="Print JSON (same as -F json).")(f)
+    return p.output_format_option(f)
+
+
+def _wants_json(output: str, as_json: bool) -> bool:
+    return as_json or output == "json"
+
+
+def _hint(rt, command: str) -> str:
+    """A command to paste: in sandbox mode it carries --sandbox, so it acts where this one did."""
+    return f"clever --sandbox {command}" if rt.sandbox else f"clever {command}"
+
+
+@click.group(context_settings=CONTEXT_SETTINGS, subcommand_metavar="COMMAND [ARGS]...")
+def notifications():
+    """Notifications as code: keep every hook in a reviewed file, plan and apply it.
+
+    \b
+    `export` writes the hooks of owners as a file; `plan FILE` shows what applying
+    it would change (exit codes for CI with --detailed-exitcode); `apply FILE` makes
+    the API match the file, and a second apply sends nothing; `schema` prints the
+    file's JSON Schema for editors.
+
+    \b
+    Examples:
+      clever notifications export --org Acme -o notifications.yml
+      clever notifications plan notifications.yml
+      clever notifications plan notifications.yml --detailed-exitcode
+      clever notifications apply notifications.yml --prune --yes
+      clever notifications schema > notifications.schema.json
+    """
+
+
+# --- schema --------------------------------------------------------------------------------------
+
+
+@notifications.command("schema", context_settings=CONTEXT_SETTINGS)
+@click.option("--json", "as_json", is_flag=True, help="Accepted for uniformity: the schema is always JSON.")
+def schema(as_json):
+    """Print the notifications file's JSON Schema, so editors check and complete it.
+
+    \b
+    Examples:
+      clever notifications schema > notifications.schema.json
+      # first line of a YAML file, for editors using yaml-language-server:
+      # yaml-language-server: $schema=notifications.schema.json
+    """
+    from clever_notify import render
+    from clever_notify.ascode.rules import json_schema
+
+    click.echo(render.to_json(json_schema()))
+
+
+# --- plan ----------------------------------------------------------------------------------------
+
+
+class _DetailedExitCommand(click.Command):
+    """With --detailed-exitcode, 2 means "changes": a usage error must then exit 1, as terraform's does."""
+
+    def parse_args(self, ctx, args):
+        detailed = "--detailed-exitcode" in args
+        try:
+            return super().parse_args(ctx, args)
+        except click.UsageError as exc:
+            if detailed:
+                exc.exit_code = ExitCode.API
+            raise
+
+
+def _load(rt, file: str, output_json: bool):
+    """The checked file, the plan's inputs and the plan; every problem of the file refused with exit 2."""
+    from clever_notify.ascode import desired as desired_file
+    from clever_notify.ascode.remote import owner_inputs
+
+    text = None
+    if file == "-":
+        text = click.get_text_stream("stdin").read()
+    try:
+        wanted = desired_file.read(file, os.environ, text=text)
+    except desired_file.FileInvalid as exc:
+        _print_problems(exc, output_json)
+        raise
+    for warning in wanted.warnings:
+        click.echo(warning.located(wanted.name).replace(": warning: ", ": "), err=True)
+    return wanted, owner_inputs, desired_file
+
+
+def _print_problems(exc, output_json: bool) -> None:
+    if output_json:
+        from clever_notify import render
+
+        click.echo(render.to_json({"valid": False, "problems": exc.as_json()}))
+
+
+def _readers(rt) -> int:
+    """Concurrent list reads: the in-process sandbox answers without latency, so threads would only contend."""
+    from clever_notify.ascode.remote import MAX_READERS
+
+    return 1 if rt.sandbox else MAX_READERS
+
+
+def _plan(rt, file: str, prune: bool, output_json: bool):
+    from clever_notify.ascode.source import Problem
+    from clever_notify.hooks.plan import make_plan
+
+    wanted, owner_inputs, desired_file = _load(rt, file, output_json)
+    try:
+        inputs, resolved = owner_inputs(rt.client, wanted, workers=_readers(rt))
+        plan = make_plan(inputs, prune=prune)
+        if plan.refusals:
+            doc = wanted.document
+            raise wanted.refuse([Problem(where, doc.line(where), why) for where, why in plan.refusals])
+    except desired_file.FileInvalid as exc:
+        _print_problems(exc, output_json)
+        raise
+    names = {r.owner_id: r.service_names for r in resolved}
+    return wanted, plan, names
+
+
+@notifications.command("plan", cls=_DetailedExitCommand, context_settings=CONTEXT_SETTINGS)
+@click.argument("file", metavar="FILE")
+@click.option("--prune", is_flag=True,
+              help="Also show the deletion of hooks missing from the file (only in the owner/kind sections it has).")
+@click.option("--detailed-exitcode", is_flag=True,
+              help="Exit 0 when nothing would change, 2 when something would, 1 on any error (as terraform).")
+@_format_options
+@click.pass_context
+def plan_command(ctx, file, prune, detailed_exitcode, output, as_json):
+    """Show what `apply FILE` would change; send no change.
+
+    The whole file is checked first (keys, events, formats, URLs, recipients, every
+    ${VAR} set, no name twice for one owner and kind) and refused with exit 2 and
+    every problem located before any request. Then each owner's two lists are read
+    once and each hook is shown as created (+), updated (~, `field: old → new`) or,
+    with --prune, deleted (-). A value read from ${VAR} is shown as ${VAR}.
+    FILE may be `-` (stdin).
+
+    \b
+    Examples:
+      clever notifications plan notifications.yml
+      clever notifications plan notifications.yml --prune -F json
+      clever notifications plan notifications.yml --detailed-exitcode   # CI: 0 none, 2 changes, 1 error
+    """
+    from clever_notify import render
+    from clever_notify.ascode import render as words
+
+    output_json = _wants_json(output, as_json)
+    rt = runtime(ctx)
+    try:
+        wanted, plan, names = _plan(rt, file, prune, output_json)
+    except CleverNotifyError as exc:
+        if detailed_exitcode:
+            exc.exit_code = ExitCode.API  # 2 means "changes" here: every error is 1
+        raise
+    mask = words.Mask(wanted.variables)
+    if output_json:
+        click.echo(render.to_json(words.plan_json(plan, mask)))
+    else:
+        click.echo(words.human(plan, mask, names, prune=prune))
+        if plan.changes:
+            prune_flag = " --prune" if prune else ""
+            click.echo(f"To apply it: {_hint(rt, f'notifications apply {_quote(file)}{prune_flag}')}", err=True)
+    if detailed_exitcode and plan.changes:
+        ctx.exit(2)
+
+
+def _quote(text: str) -> str:
+    import shlex
+
+    return shlex.quote(text)
+
+
+# --- apply ---------------------------------------------------------------------------------------
+
+
+def _can_ask() -> bool:
+    return sys.stdin.isatty() and sys.stderr.isatty()
+
+
+@notifications.command("apply", context_settings=CONTEXT_SETTINGS)
+@click.argument("file", metavar="FILE")
+@click.option("--prune", is_flag=True,
+              help="Delete the hooks missing from the file, in the owner/kind sections it has "
+                   "(`emails: []` deletes every e-mail notification of that owner; no `emails:` key keeps them).")
+@click.option("--dry-run", is_flag=True, help="Read and plan, print the requests apply would send; send none.")
+@click.option("--yes", "-y", is_flag=True, help="Delete without asking (needed to delete when not on a terminal).")
+@_format_options
+@click.pass_context
+def apply_command(ctx, file, prune, dry_run, yes, output, as_json):
+    """Make the API match FILE: create, then update, then delete.
+
+    Checks and plans as `plan` does, then sends the plan's requests in order: every
+    create first, then the updates (each hook sent back whole, with only the changed
+    fields replaced), then the deletions, so a replaced hook never leaves a gap. Each
+    step is reported on stderr as it happens. On a failure it stops, says what was
+    done and what was not, and exits 1; running it again converges. A second apply
+    of the same file sends no change at all. Deleting asks for confirmation on a
+    terminal; elsewhere it needs --yes.
+
+    \b
+    Examples:
+      clever notifications apply notifications.yml
+      clever notifications apply notifications.yml --dry-run
+      clever notifications apply notifications.yml --prune --yes -F json
+    """
+    from clever_notify import render
+    from clever_notify.ascode import render as words
+    from clever_notify.ascode.execute import ApplyFailed, done_line, execute
+
+    output_json = _wants_json(output, as_json)
+    rt = runtime(ctx)
+    wanted, plan, names = _plan(rt, file, prune, output_json)
+    mask = words.Mask(wanted.variables)
+    deletes = plan.count("delete")
+    if not output_json:
+        click.echo(words.human(plan, mask, names, prune=prune))
+    if not plan.changes:
+        if output_json:
+            click.echo(render.to_json({**words.plan_json(plan, mask), "dryRun": dry_run, "steps": []}))
+        return
+    if deletes and not dry_run and not yes:
+        if not _can_ask():
+            raise InputError(
+                f"the plan deletes {deletes} hook{'s' if deletes != 1 else ''}: pass --yes to confirm "
+                "(there is no terminal to ask on); nothing was sent"
+            )
+        if not click.confirm(f"Delete {deletes} hook{'s' if deletes != 1 else ''} as shown above?", err=True):
+            click.echo("Nothing was changed.", err=True)
+            ctx.exit(ExitCode.API)
+    # One recording transport serves every --dry-run: the same code runs, its changes are recorded, not sent.
+    client = rt.recording_client(dry_run=True) if dry_run else rt.client
+
+    def report(n, total, step):
+        if dry_run:
+            step.status = "dryRun"
+            click.echo(f"would {words.step_words(step.action, mask, done=False)}", err=True)
+        else:
+            click.echo(done_line(n, total, step, mask), err=True)
+
+    try:
+        steps = execute(client, plan, mask, report)
+    except ApplyFailed as exc:
+        if output_json:
+            click.echo(render.to_json(_apply_json(plan, exc.steps, mask, dry_run)))
+        raise
+    if output_json:
+        click.echo(render.to_json(_apply_json(plan, steps, mask, dry_run)))
+    elif dry_run:
+        for request in client.transport.changes:
+            click.echo(f"\n{request['method']} {request['path']}")
+            if "body" in request:
+                click.echo(render.to_json(mask.value(request["body"])))
+    if dry_run:
+        click.echo("Dry run: nothing was sent.", err=True)
+    else:
+        click.echo(f"Applied: {plan.count('create')} created, {plan.count('update')} updated, "
+                   f"{plan.count('delete')} deleted.", err=True)
+
+
+def _apply_json(plan, steps, mask, dry_run: bool) -> dict:
+    from clever_notify.ascode import render as words
+
+    out = {**words.plan_json(plan, mask), "dryRun": dry_run}
+    out["steps"] = [{**words.action_json(s.action, mask), "status": s.status, "createdId": s.created_id,
+                     "error": s.error} for s in steps]
+    return out
+
+
+# --- export --------------------------------------------------------------------------------------
+
+
+@notifications.command("export", context_settings=CONTEXT_SETTINGS)
+@click.option("--org", "--owner", "orgs", multiple=True, metavar="ORG",
+              help="An owner to export: organisation name or id, or `self` (repeatable).")
+@click.option("--all-owners", is_flag=True, help="Export your own account and every organisation you belong to.")
+@click.option("-o", "--output-file", "output_file", metavar="FILE",
+              help="Write to FILE (JSON when it ends in .json) instead of stdout.")
+@click.option("--url-placeholders", is_flag=True,
+              help="Write each webhook URL as ${WEBHOOK_URL_…} (URLs often hold tokens) and list the variables "
+                   "to set on stderr.")
+@_format_options
+@click.pass_context
+def export_command(ctx, orgs, all_owners, output_file, url_placeholders, output, as_json):
+    """Write the hooks of owners as a notifications file: same state, same bytes.
+
+    Without --org or --all-owners, the owner is the linked application's, else your
+    own account. Hooks are sorted by name and every list is sorted; services are
+    written by name when the owner has one service of that name. `plan` of the
+    exported file against the same state shows no change. -F json (or a FILE ending
+    in .json) writes JSON instead of YAML.
+
+    \b
+    Examples:
+      clever notifications export -o notifications.yml
+      clever notifications export --org Acme --org self -o notifications.yml
+      clever notifications export --all-owners --url-placeholders -o notifications.yml
+    """
+    from clever_notify.ascode import export
+
+    if orgs and all_owners:
+        raise click.UsageError("--org and --all-owners cannot be used together")
+    rt = runtime(ctx)
+    owners = _export_owners(rt, list(orgs), all_owners)
+    from clever_notify.ascode.remote import read_hooks
+
+    state = read_hooks(rt.client, [o.owner_id for o in owners], _readers(rt))
+    for o in owners:
+        o.hooks = state[o.owner_id]
+    data, placeholders = export.document(owners, placeholders=url_placeholders)
+    as_json_file = _wants_json(output, as_json) or (output_file or "").lower().endswith(".json")
+    text = export.to_json(data) if as_json_file else export.to_yaml(data)
+    if output_file:
+        try:
+            with open(output_file, "w", encoding="utf-8", newline="\n") as handle:
+                handle.write(text)
+        except OSError as exc:
+            raise InputError(f"cannot write {output_file}: {exc.strerror or exc}") from None
+        count = sum(len(h) for o in owners for h in o.hooks.values())
+        click.echo(f"Wrote {output_file}: {count} hook{'s' if count != 1 else ''} of {len(owners)} "
+                   f"owner{'s' if len(owners) != 1 else ''}.", err=True)
+    else:
+        click.echo(text, nl=False)
+    if placeholders:
+        click.echo("Set these variables (each holds the URL of the webhook named) before plan or apply:", err=True)
+        from clever_notify.render import printable
+
+        for ph in placeholders:
+            click.echo(printable(f"  {ph.variable}  ({ph.owner}: {ph.hook})"), err=True)
+
+
+def _export_owners(rt, orgs: list[str], all_owners: bool):
+    from clever_notify import owners as owner_ids
+    from clever_notify import services
+    from clever_notify.ascode.export import ExportOwner, unique_service_names
+
+    client = rt.client
+    summary = client.get_summary()
+    user = summary.get("user") if isinstance(summary.get("user"), dict) else {}
+    organisations = [o for o in summary.get("organisations") or [] if isinstance(o, dict) and o.get("id")]
+    if all_owners:
+        ids = [str(user.get("id"))] + [str(o["id"]) for o in organisations]
+    elif orgs:
+        ids = []
+        for org in orgs:
+            owner_id = str(user.get("id")) if org == "self" else owner_ids.resolve_org(client, org)
+            if owner_id not in ids:
+                ids.append(owner_id)
+    else:
+        ids = [rt.target(None, use_linked_app=True).owner_id]
+    name_count: dict[str, int] = {}
+    for o in organisations:
+        name_count[str(o.get("name"))] = name_count.get(str(o.get("name")), 0) + 1
+    out = []
+    for owner_id in ids:
+        if owner_id == user.get("id"):
+            key = "self"
+        else:
+            entry = next((o for o in organisations if o["id"] == owner_id), None)
+            name = entry.get("name") if entry else None
+            # A name that is unique and cannot be mistaken for an id or `self` identifies the owner in the file.
+            usable = isinstance(name, str) and name.strip() and name_count.get(name) == 1 and name != "self" \
+                and not owner_ids.is_owner_id(name) and "$" not in name
+            key = name if usable else owner_id
+        try:
+            owned = services.owner_in(summary, owner_id).services
+        except CleverNotifyError:
+            owned = ()
+        out.append(ExportOwner(key, owner_id, {}, unique_service_names(owned)))
+    return out

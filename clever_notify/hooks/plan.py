@@ -1,0 +1,199 @@
+"""Desired hooks (a file) against actual hooks (the API) → the ordered actions that make the API match.
+
+Pure data: no I/O, no click. A hook is identified by (owner, kind, name), or by its `id` when the file gives
+one (to rename in place, or to tell apart two hooks sharing a name). Actions come out in the order they are
+to be sent: every create, then every update, then every delete, so a replaced hook never leaves a gap.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from clever_notify.hooks.fields import NOT_SENT, Field, fields_of
+from clever_notify.hooks.kinds import KINDS, HookKind
+from clever_notify.hooks.update import update_body
+
+
+@dataclass(frozen=True)
+class Wanted:
+    """One hook of the file, its fields in the API's words (`scope` holds service ids)."""
+
+    kind: HookKind
+    name: str | None
+    id: str | None
+    fields: dict  # name, urls | notified, events, scope; None = "all" (or, for notified, the whole team)
+    where: Any = None  # where the file says it, handed back in refusals
+
+
+@dataclass(frozen=True)
+class Change:
+    field: str
+    old: Any
+    new: Any
+
+
+@dataclass
+class Action:
+    op: str  # "create" | "update" | "delete"
+    kind: HookKind
+    owner: str  # the owner as the file names it
+    owner_id: str
+    name: str | None
+    hook_id: str | None  # None for a create
+    body: dict | None = None  # POST or PUT body; None for a delete
+    changes: list[Change] = field(default_factory=list)
+    where: Any = None
+
+
+@dataclass
+class OwnerInput:
+    owner: str
+    owner_id: str
+    wanted: dict[HookKind, list[Wanted]]  # only the kinds the file has a section for
+    actual: dict[HookKind, list[dict]]  # both kinds, as listed by the API
+
+
+@dataclass
+class OwnerCounts:
+    owner: str
+    owner_id: str
+    unchanged: dict[HookKind, int]
+    unmanaged: dict[HookKind, int]  # at the API, not in the file, not deleted
+    managed: tuple[HookKind, ...]  # kinds with a section in the file (the only ones --prune touches)
+
+
+@dataclass
+class Plan:
+    actions: list[Action]
+    owners: list[OwnerCounts]
+    refusals: list[tuple[Any, str]]  # (where in the file, why): a plan with refusals must not be applied
+
+    @property
+    def changes(self) -> bool:
+        return bool(self.actions)
+
+    def count(self, op: str) -> int:
+        return sum(1 for a in self.actions if a.op == op)
+
+    @property
+    def unchanged(self) -> int:
+        return sum(sum(o.unchanged.values()) for o in self.owners)
+
+    @property
+    def unmanaged(self) -> int:
+        return sum(sum(o.unmanaged.values()) for o in self.owners)
+
+
+# --- the fields compared: the field table's, those a hook's owner edits ----------------------------------
+
+
+def managed_fields(kind: HookKind) -> tuple[Field, ...]:
+    """The fields a file sets (name, urls | notified, scope, events), in the order a body sends them."""
+    return tuple(sorted((f for f in fields_of(kind) if f.sent_at is not None), key=lambda f: f.sent_at))
+
+
+def comparable(field: Field, value: Any) -> Any:
+    """A value as the table compares it, once normalised as it would be sent (a URL's missing format is raw)."""
+    sent = field.normalise(value)
+    sent = None if sent is NOT_SENT else sent
+    return field.compare(sent) if field.compare else sent
+
+
+def field_changes(wanted: Wanted, hook: dict) -> list[Change]:
+    return [
+        Change(f.key, hook.get(f.key), wanted.fields[f.key])
+        for f in managed_fields(wanted.kind)
+        if f.key in wanted.fields and comparable(f, wanted.fields[f.key]) != comparable(f, hook.get(f.key))
+    ]
+
+
+def create_body(wanted: Wanted) -> dict:
+    """The POST body: the file's fields as the table sends them (an "all" scope/events is left out)."""
+    body: dict = {}
+    for f in managed_fields(wanted.kind):
+        value = f.normalise(wanted.fields.get(f.key))
+        if value is not NOT_SENT:
+            body[f.key] = value
+    return body
+
+
+def put_body(kind: HookKind, hook: dict, changes: list[Change]) -> dict:
+    """The hook as read (unknown fields kept, read-only ones dropped) with only the changed fields replaced."""
+    return update_body(kind, hook, {c.field: c.new for c in changes})
+
+
+# --- matching --------------------------------------------------------------------------------------
+
+
+def make_plan(owners: list[OwnerInput], *, prune: bool) -> Plan:
+    creates: list[Action] = []
+    updates: list[Action] = []
+    deletes: list[Action] = []
+    counts: list[OwnerCounts] = []
+    refusals: list[tuple[Any, str]] = []
+    for owner in owners:
+        unchanged = {k: 0 for k in KINDS}
+        unmanaged = {k: 0 for k in KINDS}
+        for kind in KINDS:
+            actual = [h for h in owner.actual.get(kind) or [] if isinstance(h, dict)]
+            if kind not in owner.wanted:
+                unmanaged[kind] = len(actual)
+                continue
+            claimed: set[int] = set()
+            for wanted, hook in _match(owner, kind, owner.wanted[kind], actual, claimed, refusals):
+                if hook is None:
+                    creates.append(Action("create", kind, owner.owner, owner.owner_id, wanted.name, None,
+                                          create_body(wanted), _creation(wanted), wanted.where))
+                    continue
+                changes = field_changes(wanted, hook)
+                if changes:
+                    updates.append(Action("update", kind, owner.owner, owner.owner_id, hook.get("name"),
+                                          hook.get("id"), put_body(kind, hook, changes), changes, wanted.where))
+                else:
+                    unchanged[kind] += 1
+            for i, hook in enumerate(actual):
+                if i in claimed:
+                    continue
+                if prune:
+                    deletes.append(Action("delete", kind, owner.owner, owner.owner_id, hook.get("name"),
+                                          hook.get("id")))
+                else:
+                    unmanaged[kind] += 1
+        counts.append(OwnerCounts(owner.owner, owner.owner_id, unchanged, unmanaged, tuple(owner.wanted)))
+    return Plan(creates + updates + deletes, counts, refusals)
+
+
+def _creation(wanted: Wanted) -> list[Change]:
+    return [Change(k, None, v) for k, v in wanted.fields.items() if v is not None and k != "name"]
+
+
+def _match(owner: OwnerInput, kind: HookKind, wanted: list[Wanted], actual: list[dict], claimed: set[int],
+           refusals: list) -> list[tuple[Wanted, dict | None]]:
+    """Each wanted hook with the listed hook it stands for (None: to create). Ids are matched first, so a
+    renamed hook is not also taken by its new name; a name held by several listed hooks is refused."""
+    noun = kind.noun
+    by_id = {h.get("id"): i for i, h in enumerate(actual) if h.get("id") is not None}
+    out: list[tuple[Wanted, dict | None]] = []
+    pending: list[Wanted] = []
+    for w in wanted:
+        if w.id is None:
+            pending.append(w)
+        elif w.id in by_id:
+            claimed.add(by_id[w.id])
+            out.append((w, actual[by_id[w.id]]))
+        else:
+            why = f"no {noun} with id {w.id} at {owner.owner} ({owner.owner_id}); remove the `id:` to create it"
+            refusals.append((w.where, why))
+    for w in pending:
+        same = [i for i, h in enumerate(actual) if i not in claimed and h.get("name") == w.name]
+        if len(same) > 1:
+            ids = ", ".join(str(actual[i].get("id")) for i in same)
+            why = f"{len(same)} {kind.nouns} named {w.name!r} at {owner.owner}: {ids}; add `id:` to say which one this is"
+            refusals.append((w.where, why))
+            claimed.update(same)  # neither is unmanaged: the file names them, it just cannot say which
+            continue
+        if same:
+            claimed.add(same[0])
+        out.append((w, actual[same[0]] if same else None))
+    return out

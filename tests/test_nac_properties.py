@@ -1,0 +1,88 @@
+"""Properties of notifications as code: an exported state plans no change; export is a function of the state."""
+
+from __future__ import annotations
+
+import random
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from clever_notify import catalog, services
+from clever_notify.ascode import desired, export, remote
+from clever_notify.ascode.source import parse
+from clever_notify.hooks.kinds import EMAILHOOKS, WEBHOOKS
+from clever_notify.hooks.plan import OwnerInput, make_plan
+
+PROP = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+OWNER = "orga_3547a882-d464-4c34-8168-add4b3e0c135"
+APPS = [("app_0a", "web"), ("app_0b", "worker"), ("app_0c", "web2"), ("app_0d", "twin"), ("app_0e", "twin"),
+        ("app_0f", "app_lookalike")]
+SUMMARY = {"user": {"id": "user_x", "name": "Me", "applications": [], "addons": []},
+           "organisations": [{"id": OWNER, "name": "Acme", "addons": [],
+                              "applications": [{"id": i, "name": n} for i, n in APPS]}]}
+
+names = st.one_of(st.none(), st.sampled_from(["a", "b", "deploys", "ünïcode ✓", "with $dollar", "cost ${X}", "a$$b", "x: y", "- z", "'q'"]))
+urls = st.lists(st.tuples(st.sampled_from(["https://a.org/x", "https://b.org/$T/y", "http://127.0.0.1:9/h",
+                                           "https://c.org/?a=1&b=2"]),
+                          st.sampled_from(catalog.WEBHOOK_FORMATS)), min_size=1, max_size=3, unique_by=lambda u: u[0])
+events = st.one_of(st.none(), st.lists(st.sampled_from(catalog.ALL_EVENT_NAMES), min_size=1, max_size=4, unique=True))
+scopes = st.one_of(st.none(), st.lists(st.sampled_from([i for i, _ in APPS] + ["app_unknown"]), min_size=1,
+                                       max_size=3, unique=True))
+targets = st.one_of(st.none(), st.lists(st.sampled_from([
+    {"type": "organisation"}, {"type": "email", "target": "a@x.org"}, {"type": "email", "target": "b@x.org,c@x.org"},
+    {"type": "userid", "target": "user_1234"}]), min_size=1, max_size=3))
+
+
+@st.composite
+def states(draw):
+    webhooks, mails = [], []
+    for i in range(draw(st.integers(0, 5))):
+        hook = {"id": f"w{i}", "ownerId": OWNER, "urls": [{"format": f, "url": u} for u, f in draw(urls)],
+                "createdAt": i, "failures": [], "state": "ENABLED"}
+        for key, value in (("name", draw(names)), ("events", draw(events)), ("scope", draw(scopes))):
+            if value is not None:
+                hook[key] = value
+        webhooks.append(hook)
+    for i in range(draw(st.integers(0, 4))):
+        hook = {"id": f"e{i}", "ownerId": OWNER, "createdAt": i}
+        for key, value in (("name", draw(names)), ("events", draw(events)), ("scope", draw(scopes)),
+                           ("notified", draw(targets))):
+            if value is not None:
+                hook[key] = value
+        mails.append(hook)
+    return {WEBHOOKS: webhooks, EMAILHOOKS: mails}
+
+
+def exported(state) -> str:
+    owned = services.owner_in(SUMMARY, OWNER).services
+    data, _ = export.document([export.ExportOwner("Acme", OWNER, state, export.unique_service_names(owned))])
+    return export.to_yaml(data)
+
+
+@PROP
+@given(states())
+def test_an_exported_state_plans_no_change(state):
+    text = exported(state)
+    wanted = desired.check(parse(text, json_file=False, env={}), "n.yml")
+    resolved = remote.Resolved(wanted.owners[0], OWNER)
+    inputs = [OwnerInput("Acme", OWNER, remote.wanted_with_scope(resolved, lambda: SUMMARY), state)]
+    plan = make_plan(inputs, prune=True)
+    assert plan.refusals == []
+    assert plan.actions == []
+    assert plan.unchanged == len(state[WEBHOOKS]) + len(state[EMAILHOOKS])
+
+
+@PROP
+@given(states(), st.randoms(use_true_random=False))
+def test_export_bytes_do_not_depend_on_the_api_order(state, rnd: random.Random):
+    shuffled = {}
+    for kind, hooks in state.items():
+        copy = [dict(h) for h in hooks]
+        rnd.shuffle(copy)
+        for hook in copy:
+            for key in ("urls", "events", "scope", "notified"):
+                if isinstance(hook.get(key), list):
+                    hook[key] = rnd.sample(hook[key], len(hook[key]))
+        shuffled[kind] = copy
+    assert exported(shuffled) == exported(state)
