@@ -6,8 +6,9 @@
 Two sandbox servers run on 127.0.0.1 (their own temp databases): a small one (organisation Acme with a few
 webhooks) and a large one (Acme with --hooks webhooks, 5,000 by default). Each command is run once to warm
 up (filling caches such as the organisation-name cache), then --runs times; the table shows medians of
-wall time and the HTTP requests the sandbox saw during the last run. Nothing leaves the machine: both tools get API_HOST pointing at the sandbox and a temporary
-HOME, every subprocess has a timeout, and the servers are stopped at the end.
+wall time and the HTTP requests the sandbox saw during the last run. Nothing leaves the machine: both tools
+get API_HOST pointing at the sandbox and a temporary HOME, every subprocess has a timeout, and the servers
+are stopped at the end.
 
 Python runs as an installed package does, with its bytecode cached (in a temp folder, so the tree stays
 clean): PYTHONDONTWRITEBYTECODE is dropped for the subprocesses.
@@ -54,7 +55,7 @@ class Sandbox:
             first = lines.get(timeout=SERVER_START_TIMEOUT)
         except queue.Empty:
             self.stop()
-            raise SystemExit("the sandbox server did not start in time")
+            raise SystemExit("the sandbox server did not start in time") from None
         found = dict(re.findall(r"(\w+)=(\S+)", first))
         if not found.get("API_HOST", "").startswith("http://127.0.0.1:"):
             self.stop()
@@ -238,7 +239,7 @@ def run_all(args, clever, clever_tools, tmp, base, small, big, small_org, big_or
     # Warm up every (command, tool) pair once (fills caches, checks the output), then time them in rounds:
     # each round runs every pair once, in alternating order, so load from elsewhere spreads evenly.
     pairs = []  # (row index, tool, argv, env, server)
-    for n, (label, argv, server, compare, check) in enumerate(rows):
+    for n, (_label, argv, server, compare, check) in enumerate(rows):
         for tool, exe in tools:
             if tool == "clever-tools" and not compare:
                 continue
@@ -280,7 +281,8 @@ def print_table(args, results, with_ct: bool, inproc: dict[str, float]) -> None:
         table.append(line)
     widths = [max(len(row[i]) for row in table) for i in range(len(head))]
     for n, row in enumerate(table):
-        print("  ".join(cell.ljust(w) if i == 0 else cell.rjust(w) for i, (cell, w) in enumerate(zip(row, widths))))
+        cells = enumerate(zip(row, widths, strict=True))
+        print("  ".join(cell.ljust(w) if i == 0 else cell.rjust(w) for i, (cell, w) in cells))
         if n == 0:
             print("  ".join("-" * w for w in widths))
     if with_ct:

@@ -107,7 +107,8 @@ def _similarity(typed: str, cand: str) -> float:
     bonus = 0.0
     if len(typed) >= 4 and (cand.startswith(typed) or typed.startswith(cand)):
         bonus = 0.25  # a truncated or over-long name: DEPLOYMENT_SUCCES, DEPLOYMENT_FAILED
-    elif len(typed_words) == len(cand_words) and all(c.startswith(t) and t for t, c in zip(typed_words, cand_words)):
+    elif len(typed_words) == len(cand_words) and all(
+            c.startswith(t) and t for t, c in zip(typed_words, cand_words, strict=True)):
         bonus = 0.2  # each word abbreviated: APP_STOP, DEPLOY_FAIL
     elif len(typed) >= 4 and typed in cand_words:
         bonus = 0.3  # one word of the name: FAIL, SUCCESS

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Mapping
 
-from clever_notify.errors import ConfigError, NotAuthenticated, NOT_LOGGED_IN
+from clever_notify.errors import NOT_LOGGED_IN, ConfigError, NotAuthenticated
 
 DEFAULT_API_HOST = "https://api.clever-cloud.com"
 # clever-tools' public consumer pair: published in its source and documented there as not secret.

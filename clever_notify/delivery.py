@@ -55,7 +55,8 @@ def post(url: str, fmt: str, event: dict, *, timeout=DEFAULT_TIMEOUT, session=No
 
             if not isinstance(exc, (urllib3.exceptions.HTTPError, OSError)):
                 raise
-            return Delivery(url, fmt, response.status_code, _ms(started), error="connection lost while reading the answer")
+            return Delivery(url, fmt, response.status_code, _ms(started),
+                            error="connection lost while reading the answer")
         finally:
             response.close()
     except requests.exceptions.Timeout:

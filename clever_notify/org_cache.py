@@ -12,8 +12,9 @@ import hashlib
 import json
 import os
 import time
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 from clever_notify.files import write_private
 
@@ -32,7 +33,7 @@ def default_path(env: Mapping[str, str] | None = None) -> Path:
 
 
 def account_key(api_host: str, token: str) -> str:
-    return hashlib.sha256(f"{api_host}\n{token}".encode("utf-8")).hexdigest()[:24]
+    return hashlib.sha256(f"{api_host}\n{token}".encode()).hexdigest()[:24]
 
 
 class OrgCache:

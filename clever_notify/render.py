@@ -11,7 +11,8 @@ import json
 import os
 import re
 import sys
-from typing import IO, Any, Iterable
+from collections.abc import Iterable
+from typing import IO, Any
 
 # Names, URLs and targets come from the API: a control character in them (an ESC sequence, a newline
 # forging a line) must not reach the terminal as such.

@@ -7,8 +7,8 @@ nothing, and the hook silently never fires. So names are looked up in /v2/summar
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from clever_notify.errors import ApiError, InputError, NotFound
 

@@ -1,22 +1,18 @@
-"""Test isolation: no test sees the developer's HOME, config, credentials or sandbox database."""
+"""Fixtures. Test isolation: no test sees the developer's HOME, config, credentials or sandbox database.
+
+Shared values and checks are in helpers.py, loopback servers in servers.py.
+"""
 
 from __future__ import annotations
 
 import json
 import os
-import sys
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
-ORG_ID = "orga_3547a882-d464-4c34-8168-add4b3e0c135"
-ORG2_ID = "orga_00000000-1111-4222-8333-444444444444"
-USER_ID = "user_8c0b3c7a-9d3c-4d5a-8f5e-2a1f2b3c4d5e"
-APP_ID = "app_9f2d6c1e-8b7a-4e3d-9c2b-1a0f9e8d7c6b"
-API = "https://api.test"
-TOKEN = "tok-SECRET-0123456789"
-SECRET = "sec-SECRET-9876543210"
+from helpers import API, APP_ID, AUTH_HEADER, ORG_ID, SECRET, TOKEN
+from servers import LoopbackServer, SandboxServer, installed_clever
 
 
 @pytest.fixture(autouse=True)
@@ -39,20 +35,31 @@ def isolated_env(tmp_path, monkeypatch):
 
 
 @pytest.fixture
-def creds(monkeypatch):
+def point_at(monkeypatch):
+    """point_at(url, timeout=None, **env): credentials in the environment and API_HOST at `url`."""
+
+    def _point(url: str, timeout: str | None = None, **env: str) -> None:
+        monkeypatch.setenv("CLEVER_TOKEN", TOKEN)
+        monkeypatch.setenv("CLEVER_SECRET", SECRET)
+        monkeypatch.setenv("API_HOST", url)
+        if timeout:
+            monkeypatch.setenv("CLEVER_TIMEOUT", timeout)
+        for key, value in env.items():
+            monkeypatch.setenv(key, value)
+
+    return _point
+
+
+@pytest.fixture
+def creds(point_at):
     """Credentials in the environment and the API at a test host (mocked with `responses`)."""
-    monkeypatch.setenv("CLEVER_TOKEN", TOKEN)
-    monkeypatch.setenv("CLEVER_SECRET", SECRET)
-    monkeypatch.setenv("API_HOST", API)
+    point_at(API)
 
 
 @pytest.fixture
 def auth_header():
-    return (
-        'OAuth oauth_consumer_key="T5nFjKeHH4AIlEveuGhB5S3xg8T19e", '
-        f'oauth_token="{TOKEN}", '
-        f'oauth_signature="MgVMqTr6fWlf2M0tkC2MXOnhfqBWDT%26{SECRET}"'
-    )
+    """The Authorization header sent with `creds` (also helpers.AUTH_HEADER, assert_sent's default)."""
+    return AUTH_HEADER
 
 
 @pytest.fixture
@@ -83,11 +90,21 @@ def run():
 
 @pytest.fixture
 def clever_exe():
-    """The installed `clever` console script of the interpreter running the tests."""
-    exe = Path(sys.executable).parent / "clever"
-    if not exe.exists():
-        pytest.fail(f"`clever` is not installed next to {sys.executable}: run `pip install -e '.[test]'`")
-    return str(exe)
+    """The installed `clever` console script of the interpreter running the tests (slow tests only)."""
+    try:
+        return installed_clever()
+    except RuntimeError as exc:
+        pytest.fail(str(exc))
+
+
+@pytest.fixture
+def served(clever_exe):
+    """`clever sandbox serve` of the installed `clever` on a free loopback port, with the test's database."""
+    server = SandboxServer(exe=clever_exe)
+    try:
+        yield server
+    finally:
+        server.stop()
 
 
 @pytest.fixture(autouse=True)
@@ -99,17 +116,25 @@ def retry_waits(monkeypatch):
 
 
 @pytest.fixture
-def fault_server():
-    """Start loopback stand-in servers (tests/faultserver.py); all are stopped when the test ends."""
-    from faultserver import FaultServer
+def loopback():
+    """loopback(handler): start a servers.LoopbackServer; every one is stopped when the test ends."""
+    started: list[LoopbackServer] = []
 
-    servers: list = []
-
-    def start(handler):
-        server = FaultServer(handler)
-        servers.append(server)
+    def start(handler) -> LoopbackServer:
+        server = LoopbackServer(handler)
+        started.append(server)
         return server
 
     yield start
-    for server in servers:
+    for server in started:
         server.stop()
+
+
+def pytest_collection_modifyitems(config, items):
+    """A test that runs the installed `clever` (or a server of it) must be marked slow, so that
+    `pytest -m "not slow"` stays a quick loop: refuse to run a suite where one is not."""
+    unmarked = [item.nodeid for item in items
+                if "clever_exe" in getattr(item, "fixturenames", ()) and item.get_closest_marker("slow") is None]
+    if unmarked:
+        raise pytest.UsageError("mark these @pytest.mark.slow (they run the installed `clever`): "
+                                + ", ".join(unmarked))

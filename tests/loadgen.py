@@ -11,66 +11,23 @@ Each HTTP answer's status is recorded below the client, so a retried 5xx is stil
 from __future__ import annotations
 
 import argparse
-import os
-import re
-import signal
 import sqlite3
-import subprocess
-import sys
 import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-EXPORT_RE = re.compile(r"^export API_HOST=(\S+) CLEVER_TOKEN=(\S+) CLEVER_SECRET=(\S+)$")
+from servers import FaultyProxy, SandboxServer
+
 # Per client, cycling: two adds, a list, a delete of its own oldest hook, a list.
 PATTERN = ("add", "add", "list", "delete", "list")
 
 
-def clever_exe() -> str:
-    exe = Path(sys.executable).parent / "clever"
-    if not exe.exists():
-        raise SystemExit(f"`clever` is not installed next to {sys.executable}")
-    return str(exe)
-
-
-class Sandbox:
-    """`clever sandbox serve --port 0` in a subprocess, with its database at `db`; stopped by SIGINT."""
-
-    def __init__(self, db: Path, *, start_timeout: float = 30):
-        env = {**os.environ, "CLEVER_SANDBOX_DB": str(db)}
-        self.db = db
-        self.proc = subprocess.Popen(
-            [clever_exe(), "sandbox", "serve", "--host", "127.0.0.1", "--port", "0"],
-            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        )
-        line = [""]
-        reader = threading.Thread(target=lambda: line.__setitem__(0, self.proc.stdout.readline()), daemon=True)
-        reader.start()
-        reader.join(start_timeout)
-        match = EXPORT_RE.match(line[0].strip())
-        if not match:
-            self.stop()
-            raise RuntimeError(f"the sandbox did not print its export line: {line[0]!r}")
-        self.api_host, self.token, self.secret = match.groups()
-
-    def env(self) -> dict:
-        return {"API_HOST": self.api_host, "CLEVER_TOKEN": self.token, "CLEVER_SECRET": self.secret,
-                "CLEVER_TIMEOUT": "20"}
-
-    def stop(self, timeout: float = 15) -> int:
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGINT)
-            try:
-                self.proc.wait(timeout)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(timeout)
-        self.stderr = self.proc.stderr.read()
-        self.proc.stdout.close()
-        self.proc.stderr.close()
-        return self.proc.returncode
+def client_env(sandbox: SandboxServer) -> dict:
+    """What an ApiClient needs to talk to `sandbox` (and nothing of the caller's environment)."""
+    return {"API_HOST": sandbox.api_host, "CLEVER_TOKEN": sandbox.token, "CLEVER_SECRET": sandbox.secret,
+            "CLEVER_TIMEOUT": "20"}
 
 
 @dataclass
@@ -141,7 +98,7 @@ def _worker(n: int, ops: int, env: dict, owner: str, stats: Stats, deadline: flo
             elapsed = time.perf_counter() - started
             with stats.lock:
                 stats.latencies[op].append(elapsed)
-    except Exception as exc:  # reported by the caller; a worker never dies silently
+    except Exception as exc:  # noqa: BLE001 - reported by the caller; a worker never dies silently
         with stats.lock:
             stats.errors.append(f"client {n}: {type(exc).__name__}: {exc}")
 
@@ -173,12 +130,12 @@ def check_state(before: dict, after: dict, stats: Stats) -> list[str]:
     return problems
 
 
-def run_load(sandbox: Sandbox, clients: int = 20, ops: int = 50, time_limit: float = 90.0,
+def run_load(sandbox: SandboxServer, clients: int = 20, ops: int = 50, time_limit: float = 90.0,
              via: str | None = None) -> dict:
     """Run the clients against `sandbox` (or through `via`, a proxy to it); returns counts, statuses,
     throughput and latency percentiles. The before/after states are read from the sandbox itself."""
     stats = Stats()
-    direct_env = sandbox.env()
+    direct_env = client_env(sandbox)
     env = {**direct_env, "API_HOST": via} if via else direct_env
     checker = _client(direct_env, Stats())
     owner = checker.get_self()["id"]
@@ -232,11 +189,9 @@ def main(argv=None) -> int:
     parser.add_argument("--faults", type=float, default=0.0,
                         help="share of requests a proxy answers with 502/504/503 or a dropped connection")
     args = parser.parse_args(argv)
-    from faultserver import FaultyProxy
-
     with tempfile.TemporaryDirectory() as folder:
         db = Path(folder) / "sandbox" / "load.db"
-        sandbox = Sandbox(db)
+        sandbox = SandboxServer(db)
         proxy = FaultyProxy(sandbox.api_host, rate=args.faults) if args.faults else None
         try:
             result = run_load(sandbox, args.clients, args.ops, args.time_limit, via=proxy and proxy.url)
@@ -254,5 +209,4 @@ def main(argv=None) -> int:
 
 
 if __name__ == "__main__":
-    sys.path.insert(0, str(Path(__file__).resolve().parent))
     raise SystemExit(main())

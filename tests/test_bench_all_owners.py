@@ -8,9 +8,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 BENCH = Path(__file__).resolve().parent.parent / "benchmarks" / "all_owners.py"
 
 
+@pytest.mark.slow
 def test_all_owners_benchmark_counts_one_summary_and_one_list_per_owner(clever_exe):
     proc = subprocess.run(
         [sys.executable, str(BENCH), "--runs", "1", "--owners", "4", "--hooks", "1", "--clever", clever_exe],

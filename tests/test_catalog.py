@@ -44,7 +44,8 @@ def test_unknown_event_message_is_the_issues_one():
 
 
 def test_unknown_event_with_two_and_no_suggestions():
-    with pytest.raises(InputError, match=r"^unknown event DEPLOYMENT; did you mean DEPLOYMENT_FAIL or DEPLOYMENT_SUCCESS\?$"):
+    suggestion = r"^unknown event DEPLOYMENT; did you mean DEPLOYMENT_FAIL or DEPLOYMENT_SUCCESS\?$"
+    with pytest.raises(InputError, match=suggestion):
         catalog.normalize_event("DEPLOYMENT")
     with pytest.raises(InputError, match=r"^unknown event nope; run `clever events` to list them$"):
         catalog.normalize_event("nope")
@@ -67,7 +68,8 @@ def test_every_name_is_accepted_in_any_case():
 
 def test_normalize_format():
     assert catalog.normalize_format(" Slack ") == "slack"
-    with pytest.raises(InputError, match=r"^unknown webhook format 'teams'; choose one of: raw, slack, gitter, flowdock$"):
+    with pytest.raises(InputError,
+                       match=r"^unknown webhook format 'teams'; choose one of: raw, slack, gitter, flowdock$"):
         catalog.normalize_format("teams")
 
 
@@ -76,7 +78,8 @@ def test_catalog_is_consistent():
     assert len(catalog.META_EVENTS) == 4
     for expansion in catalog.META_EVENTS.values():
         assert set(expansion) <= set(catalog.EVENTS)
-    assert catalog.expand(["META_DEPLOYMENT_RESULT", "GIT_PUSH"]) == {"DEPLOYMENT_FAIL", "DEPLOYMENT_SUCCESS", "GIT_PUSH"}
+    expanded = catalog.expand(["META_DEPLOYMENT_RESULT", "GIT_PUSH"])
+    assert expanded == {"DEPLOYMENT_FAIL", "DEPLOYMENT_SUCCESS", "GIT_PUSH"}
 
 
 def test_api_document_shape():

@@ -73,8 +73,10 @@ def ask(clever_exe, protocol, words, cword):
     return proc.stdout
 
 
+@pytest.mark.slow
 def test_bash_protocol_completes_event_names(clever_exe):
-    out = ask(clever_exe, "bash", "clever webhooks add n https://example.org/h --event DEPLOYMENT_FAIL,DEPLOYMENT_", "6")
+    line = "clever webhooks add n https://example.org/h --event DEPLOYMENT_FAIL,DEPLOYMENT_"
+    out = ask(clever_exe, "bash", line, "6")
     assert out.splitlines() == [
         "plain,DEPLOYMENT_FAIL,DEPLOYMENT_ACTION_BEGIN",
         "plain,DEPLOYMENT_FAIL,DEPLOYMENT_ACTION_END",
@@ -82,6 +84,7 @@ def test_bash_protocol_completes_event_names(clever_exe):
     ]
 
 
+@pytest.mark.slow
 def test_zsh_protocol_completes_meta_events(clever_exe):
     out = ask(clever_exe, "zsh", "clever webhooks add n https://example.org/h --event META_", "6")
     assert out.splitlines() == [line for name in META for line in ("plain", name, "_")]
@@ -95,6 +98,7 @@ def fish_values(out: str) -> list[str]:
     return lines[1::3]
 
 
+@pytest.mark.slow
 def test_fish_protocol_completes_formats(clever_exe):
     # fish passes the word being completed in COMP_CWORD
     out = ask(clever_exe, "fish", "clever webhooks add n https://example.org/h --format ", "")
@@ -125,6 +129,7 @@ def test_unknown_shell_is_refused(run):
 
 
 @pytest.mark.skipif(shutil.which("bash") is None, reason="bash is not installed")
+@pytest.mark.slow
 def test_bash_script_really_completes_event_names(clever_exe, tmp_path):
     """Source the printed script in bash and call its completion function as bash would on TAB."""
     test_script = tmp_path / "complete.sh"

@@ -3,96 +3,55 @@
 from __future__ import annotations
 
 import json
-import socket
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
 from clever_notify import delivery, payloads
+from servers import LoopbackServer, closed_port_url, later, partial, reply, script, webhook_receiver
 
 
 @pytest.fixture
 def receiver():
-    received = []
+    """/fail answers 500, /slow answers after 2 s, anything else 200."""
+    receive = webhook_receiver(answer=b"ok")
 
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self):
-            length = int(self.headers.get("Content-Length", 0))
-            received.append((self.path, self.headers.get("Content-Type"), self.rfile.read(length)))
-            status = 500 if self.path == "/fail" else 200
-            if self.path == "/slow":
-                threading.Event().wait(2)
-            try:
-                self.send_response(status)
-                self.end_headers()
-                self.wfile.write(b"boom" if status == 500 else b"ok")
-            except (BrokenPipeError, ConnectionResetError):
-                pass  # the /slow client gave up first, as the test intends
+    def handler(req):
+        return later(2, reply(200, raw=b"ok")) if req.path == "/slow" else receive(req)
 
-        def log_message(self, *a):
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}", received
-    server.shutdown()
-    server.server_close()
+    with LoopbackServer(handler) as server:
+        yield server
 
 
 def test_posts_rendered_event_and_reports(receiver):
-    base, received = receiver
     event = payloads.make_event("DEPLOYMENT_SUCCESS", owner_id="orga_x", service_id="app_y")
-    result = delivery.post(base + "/ok", "raw", event)
+    result = delivery.post(receiver.url + "/ok", "raw", event)
     assert result.ok and result.status == 200 and result.body_start == "ok"
-    assert received[0][0] == "/ok" and received[0][1] == "application/json"
-    assert json.loads(received[0][2]) == event
+    [got] = receiver.received
+    assert got.method == "POST" and got.path == "/ok" and got.headers["Content-Type"] == "application/json"
+    assert json.loads(got.body) == event
 
 
 def test_error_status_is_not_ok(receiver):
-    base, _ = receiver
-    result = delivery.post(base + "/fail", "slack", payloads.make_event("DEPLOYMENT_FAIL", owner_id="o"))
-    assert not result.ok and result.status == 500 and result.body_start == "boom"
+    result = delivery.post(receiver.url + "/fail", "slack", payloads.make_event("DEPLOYMENT_FAIL", owner_id="o"))
+    assert not result.ok and result.status == 500 and result.body_start == "receiver exploded"
 
 
 def test_refused_connection_is_a_result():
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    sock.close()
-    result = delivery.post(f"http://127.0.0.1:{port}/", "raw", payloads.make_event("GIT_PUSH", owner_id="o"))
+    result = delivery.post(closed_port_url("/"), "raw", payloads.make_event("GIT_PUSH", owner_id="o"))
     assert result.status is None and result.error == "connection failed" and not result.ok
 
 
 def test_timeout_is_bounded(receiver):
-    base, _ = receiver
-    result = delivery.post(base + "/slow", "raw", payloads.make_event("GIT_PUSH", owner_id="o"), timeout=(1, 0.3))
+    event = payloads.make_event("GIT_PUSH", owner_id="o")
+    result = delivery.post(receiver.url + "/slow", "raw", event, timeout=(1, 0.3))
     assert result.status is None and "timed out" in result.error
     assert result.latency_ms < 1500
 
 
 def test_answer_cut_short_is_a_failed_delivery_not_a_crash():
     # Announces 1000 bytes, sends 5, hangs up: urllib3 raises its own error while reading.
-    server = socket.socket()
-    server.bind(("127.0.0.1", 0))
-    server.listen(1)
-    port = server.getsockname()[1]
-
-    def serve_once():
-        conn, _ = server.accept()
-        with conn:
-            conn.settimeout(5)
-            conn.recv(65536)
-            conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\nhello")
-
-    thread = threading.Thread(target=serve_once, daemon=True)
-    thread.start()
-    try:
-        result = delivery.post(f"http://127.0.0.1:{port}/h", "raw", payloads.make_event("GIT_PUSH", owner_id="o"),
+    with LoopbackServer(script(partial(b"hello", declared=1000))) as server:
+        result = delivery.post(server.url + "/h", "raw", payloads.make_event("GIT_PUSH", owner_id="o"),
                                timeout=(2, 2))
-    finally:
-        thread.join(5)
-        server.close()
     assert result.status == 200 and not result.ok
     assert result.error == "connection lost while reading the answer"

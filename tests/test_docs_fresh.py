@@ -45,7 +45,8 @@ def test_group_page_has_each_sub_commands_usage_description_options_and_examples
     assert "| `--format FORMAT` | Body format sent to the URLs: raw, slack, gitter, flowdock.  [default: raw] |" in page
     assert "| `-F, --format [human\\|json]` | Output format.  [default: human] |" in page  # `|` escaped in tables
     assert ("```sh\nclever webhooks add \"deployment results on Slack\" "
-            "https://hooks.slack.com/services/xxxxxx/yyyyyy/zzzzzzzzzzzzz --format slack --event META_DEPLOYMENT_RESULT\n") in page
+            "https://hooks.slack.com/services/xxxxxx/yyyyyy/zzzzzzzzzzzzz "
+            "--format slack --event META_DEPLOYMENT_RESULT\n") in page
     assert ("[add](#clever-webhooks-add), [check](#clever-webhooks-check), [disable](#clever-webhooks-disable), "
             "[enable](#clever-webhooks-enable), [remove](#clever-webhooks-remove)") in page
     assert "--help" not in page

@@ -9,7 +9,7 @@ import sys
 import responses
 
 from clever_notify import catalog
-from conftest import API
+from helpers import API
 
 INFO_URL = f"{API}/v2/notifications/info/events"
 

@@ -6,13 +6,15 @@ from __future__ import annotations
 
 import json
 
-from receivers import closed_port_url
-from test_sandbox_e2e import clever, served  # noqa: F401 - `served` is a fixture
+import pytest
+from servers import closed_port_url
+from test_sandbox_e2e import clever
 
 DISABLE_AFTER = 5  # the sandbox's default, CLEVER_SANDBOX_DISABLE_AFTER unset (conftest clears CLEVER_*)
 
 
-def test_a_failing_webhook_is_disabled_then_checked_then_revived(clever_exe, served):  # noqa: F811
+@pytest.mark.slow
+def test_a_failing_webhook_is_disabled_then_checked_then_revived(clever_exe, served):
     env = served.env
     assert "CLEVER_SANDBOX_DISABLE_AFTER" not in env
     hook_id = clever(clever_exe, env, "webhooks", "add", "broken", closed_port_url(), "--org", "Acme").stdout.strip()

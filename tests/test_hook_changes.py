@@ -7,8 +7,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from clever_notify import catalog
-from clever_notify.errors import NotFound
 from clever_notify.api.client import hooks_path
+from clever_notify.errors import NotFound
 from clever_notify.hooks.update import ALL, diff, find_hook, new_urls, sent_back, update_body
 from clever_notify.hooks.words import MAX_FAILURES_SHOWN, clean, describe_failures, describe_notified, format_time
 
@@ -70,8 +70,8 @@ WEBHOOK = {"id": "h", "ownerId": "o", "name": "n", "urls": [{"format": "slack", 
 
 def test_sent_back_drops_read_only_fields_and_empty_restrictions_keeps_the_rest():
     # state is sent back as read (a PUT must not flip it); an unknown key inside a URL entry survives
-    assert sent_back("webhooks", WEBHOOK) == {"name": "n", "urls": [{"format": "slack", "url": "https://a", "extra": 1}],
-                                              "state": "ENABLED"}
+    assert sent_back("webhooks", WEBHOOK) == {
+        "name": "n", "urls": [{"format": "slack", "url": "https://a", "extra": 1}], "state": "ENABLED"}
 
 
 def test_update_body_restricts_then_unrestricts():
@@ -99,7 +99,8 @@ def test_update_body_emailhook_replaces_notified():
 
 hooks = st.fixed_dictionaries(
     {"id": st.just("h"), "urls": st.lists(st.fixed_dictionaries(
-        {"format": st.sampled_from(catalog.WEBHOOK_FORMATS), "url": st.from_regex(r"https://[a-z]{1,8}", fullmatch=True)}),
+        {"format": st.sampled_from(catalog.WEBHOOK_FORMATS),
+         "url": st.from_regex(r"https://[a-z]{1,8}", fullmatch=True)}),
         max_size=3)},
     optional={"name": st.text(min_size=1, max_size=10), "scope": st.lists(st.sampled_from(["app_1", "app_2"])),
               "events": st.lists(st.sampled_from(catalog.ALL_EVENT_NAMES), max_size=3)},

@@ -16,8 +16,7 @@ from clever_notify.errors import ExitCode, InputError, NetworkError, NotAuthenti
 from clever_notify.hooks import describe, fields
 from clever_notify.hooks.kinds import EMAILHOOKS, KINDS, WEBHOOKS, kind_of
 from clever_notify.hooks.update import ALL, diff, sent_back, update_body
-from conftest import API, ORG_ID, SECRET, TOKEN
-from test_webhooks_cli import assert_sent
+from helpers import API, ORG_ID, SECRET, TOKEN, assert_sent, hooks_url
 
 SETTINGS_ENV = {"CLEVER_TOKEN": TOKEN, "CLEVER_SECRET": SECRET, "API_HOST": API}
 
@@ -116,8 +115,8 @@ def test_listing_json_keys_in_clever_tools_order(kind, keys):
 
 @pytest.mark.parametrize("kind", KINDS, ids=str)
 @responses.activate
-def test_client_endpoints_per_kind(kind, auth_header):
-    base = f"{API}/v2/notifications/{kind.path}/{ORG_ID}"
+def test_client_endpoints_per_kind(kind):
+    base = hooks_url(kind.path)
     responses.get(base, json=[{"id": "h"}])
     responses.post(base, json={"id": "new"})
     responses.put(f"{base}/a%20b", json={"id": "a b"})
@@ -128,16 +127,16 @@ def test_client_endpoints_per_kind(kind, auth_header):
     assert api.update_hook(kind, ORG_ID, "a b", {"name": "m"}) == {"id": "a b"}
     assert api.delete_hook(kind, ORG_ID, "a b") is None
     sent = responses.calls
-    assert_sent(sent[0], "GET", base, auth_header)
-    assert_sent(sent[1], "POST", base, auth_header, {"name": "n"})
-    assert_sent(sent[2], "PUT", f"{base}/a%20b", auth_header, {"name": "m"})
-    assert_sent(sent[3], "DELETE", f"{base}/a%20b", auth_header)
+    assert_sent(sent[0], "GET", base)
+    assert_sent(sent[1], "POST", base, {"name": "n"})
+    assert_sent(sent[2], "PUT", f"{base}/a%20b", {"name": "m"})
+    assert_sent(sent[3], "DELETE", f"{base}/a%20b")
     assert api.transport.requests_sent == 4
 
 
 @responses.activate
 def test_client_error_mapping():
-    base = f"{API}/v2/notifications/emailhooks/{ORG_ID}"
+    base = hooks_url("emailhooks")
     responses.delete(f"{base}/gone", status=404, json={"message": "Not Found"})
     responses.get(base, status=401)
     with pytest.raises(NotFound, match=f"^e-mail notification gone not found for {ORG_ID}$"):
@@ -151,7 +150,7 @@ def test_client_error_mapping():
 
 @responses.activate
 def test_recording_dry_run_reads_but_sends_no_change():
-    base = f"{API}/v2/notifications/webhooks/{ORG_ID}"
+    base = hooks_url("webhooks")
     responses.get(base, json=[])
     dry = client().recording(send=False)
     assert isinstance(dry.transport, RecordingTransport)
@@ -169,7 +168,7 @@ def test_recording_dry_run_reads_but_sends_no_change():
 
 @responses.activate
 def test_recording_real_run_sends_and_records():
-    base = f"{API}/v2/notifications/emailhooks/{ORG_ID}"
+    base = hooks_url("emailhooks")
     responses.post(base, json={"id": "e9", "name": "n"})
     live = client().recording(send=True)
     assert live.create_hook(EMAILHOOKS, ORG_ID, {"name": "n"}) == {"id": "e9", "name": "n"}
@@ -180,7 +179,7 @@ def test_recording_real_run_sends_and_records():
 
 @responses.activate
 def test_recording_real_run_lists_only_the_changes_the_api_accepted():
-    base = f"{API}/v2/notifications/emailhooks/{ORG_ID}"
+    base = hooks_url("emailhooks")
     responses.delete(f"{base}/gone", status=404, json={"message": "Not Found"})
     responses.delete(f"{base}/e1", status=204)
     live = client().recording(send=True)
@@ -196,7 +195,7 @@ def test_recording_real_run_lists_only_the_changes_the_api_accepted():
 
 @responses.activate
 def test_confirmation_notice_goes_to_the_callback_not_the_terminal(capsys):
-    base = f"{API}/v2/notifications/webhooks/{ORG_ID}"
+    base = hooks_url("webhooks")
     body = {"name": "n", "urls": [{"format": "raw", "url": "https://a.org"}]}
     responses.post(base, status=504, body="gateway timeout")
     responses.get(base, json=[{**body, "id": "h7", "createdAt": None}])
@@ -214,7 +213,7 @@ def test_confirmation_notice_goes_to_the_callback_not_the_terminal(capsys):
 
 @responses.activate
 def test_confirmation_gives_up_after_two_ambiguous_sends():
-    base = f"{API}/v2/notifications/emailhooks/{ORG_ID}"
+    base = hooks_url("emailhooks")
     responses.post(base, status=502)
     responses.get(base, json=[])
     with pytest.raises(NetworkError, match="two tries failed ambiguously"):
@@ -235,7 +234,7 @@ def test_field_rows_are_frozen():
 
 @responses.activate
 def test_default_disable_json_reports_only_the_deletes_that_happened(run, creds):
-    base = f"{API}/v2/notifications/emailhooks/{ORG_ID}"
+    base = hooks_url("emailhooks")
     name = "Default deployment result e-mails"
     responses.get(base, json=[{"id": "d1", "name": name}, {"id": "d2", "name": name}])
     responses.delete(f"{base}/d1", status=404, json={"message": "Not Found"})  # removed meanwhile

@@ -1,10 +1,11 @@
 """Bounded waits, Ctrl-C, plain-http refusal, secrets kept out of every output, hostile answers and files.
 
-Servers are fault-injecting stand-ins on 127.0.0.1 (tests/faultserver.py) with bounded lifetimes.
+Servers are fault-injecting stand-ins on 127.0.0.1 (tests/servers.py) with bounded lifetimes.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import signal
@@ -16,33 +17,27 @@ import time
 import pytest
 import responses
 
-from conftest import ORG_ID, SECRET, TOKEN
-from faultserver import hang, reply, script, stream
 from clever_notify.api import transport as api
+from clever_notify.api.api_host import check_api_host, is_loopback_host
 from clever_notify.api.client import ApiClient
 from clever_notify.config import load_settings
 from clever_notify.errors import CleverNotifyError
-from clever_notify.api.api_host import check_api_host, is_loopback_host
+from helpers import API, CONSUMER_KEY, ORG_ID, SECRET, TOKEN, hooks_path
+from helpers import CONSUMER_SECRET as CLEVER_TOOLS_CONSUMER_SECRET
+from servers import hang, partial, reply, script, stream
 
-HOOKS = f"/v2/notifications/webhooks/{ORG_ID}"
+HOOKS = hooks_path("webhooks")
 CONSUMER_SECRET = "cs-SECRET-override-555"
 # Characters that URL- and JSON-escaping change: an echo may show the secret only in an escaped spelling.
 ODD_SECRET = 'sec-SECRET/"+&=%'
-OAUTH_PREFIX = len('OAuth oauth_consumer_key="T5nFjKeHH4AIlEveuGhB5S3xg8T19e", oauth_token="')
-SECRET_BITS = ("tok-SECRET", "sec-SECRET", "cs-SECRET", "MgVMqTr6fWlf2M0tkC2MXOnhfqBWDT")
+OAUTH_PREFIX = len(f'OAuth oauth_consumer_key="{CONSUMER_KEY}", oauth_token="')
+SECRET_BITS = ("tok-SECRET", "sec-SECRET", "cs-SECRET", CLEVER_TOOLS_CONSUMER_SECRET)
 
 
 @pytest.fixture
-def point_at(monkeypatch):
-    def _point(url: str, timeout: str | None = None):
-        monkeypatch.setenv("CLEVER_TOKEN", TOKEN)
-        monkeypatch.setenv("CLEVER_SECRET", ODD_SECRET)
-        monkeypatch.setenv("OAUTH_CONSUMER_SECRET", CONSUMER_SECRET)
-        monkeypatch.setenv("API_HOST", url)
-        if timeout:
-            monkeypatch.setenv("CLEVER_TIMEOUT", timeout)
-
-    return _point
+def point_at(point_at):
+    """conftest's point_at, with a secret that needs escaping and an overridden consumer secret."""
+    return functools.partial(point_at, CLEVER_SECRET=ODD_SECRET, OAUTH_CONSUMER_SECRET=CONSUMER_SECRET)
 
 
 def assert_no_secret(text: str) -> None:
@@ -53,27 +48,28 @@ def assert_no_secret(text: str) -> None:
 # --- timeouts -----------------------------------------------------------------------------------------
 
 
-def test_a_server_that_never_answers_gives_up_within_the_timeout(run, fault_server, point_at):
-    server = fault_server(script(hang()))
+def test_a_server_that_never_answers_gives_up_within_the_timeout(run, loopback, point_at):
+    server = loopback(script(hang()))
     point_at(server.url, timeout="0.3")
     started = time.monotonic()
     result = run("webhooks", "--org", ORG_ID)
     elapsed = time.monotonic() - started
     assert result.exit_code == 1
-    assert result.stderr == f"Error: the API at {server.url} did not answer in time (0.3 s); try again, or raise CLEVER_TIMEOUT.\n"
+    assert result.stderr == (f"Error: the API at {server.url} did not answer in time (0.3 s); "
+                             "try again, or raise CLEVER_TIMEOUT.\n")
     assert server.methods() == ["GET"] * 3  # each try bounded by the read timeout
     assert elapsed < 5
 
 
-def test_a_server_dripping_its_answer_is_cut_off(fault_server):
-    server = fault_server(script(stream(10_000_000, chunk=1, delay=0.01)))
+def test_a_server_dripping_its_answer_is_cut_off(loopback):
+    server = loopback(script(stream(10_000_000, chunk=1, delay=0.01)))
     env = {"CLEVER_TOKEN": TOKEN, "CLEVER_SECRET": SECRET, "API_HOST": server.url, "CLEVER_TIMEOUT": "0.2"}
     client = ApiClient(load_settings(env), sleep=lambda s: None)
     started = time.monotonic()
     with pytest.raises(CleverNotifyError, match="sending its answer too slowly"):
         client.list_hooks("webhooks", ORG_ID)
     assert time.monotonic() - started < 6
-    assert len(server.requests) == api.MAX_TRIES
+    assert len(server.received) == api.MAX_TRIES
 
 
 def test_every_request_carries_connect_and_read_timeouts(monkeypatch):
@@ -91,7 +87,7 @@ def test_every_request_carries_connect_and_read_timeouts(monkeypatch):
 
             return requests.adapters.HTTPAdapter()
 
-    env = {"CLEVER_TOKEN": TOKEN, "CLEVER_SECRET": SECRET, "API_HOST": "https://api.test", "CLEVER_TIMEOUT": "7"}
+    env = {"CLEVER_TOKEN": TOKEN, "CLEVER_SECRET": SECRET, "API_HOST": API, "CLEVER_TIMEOUT": "7"}
     client = ApiClient(load_settings(env), session=Spy())
     for call in (lambda: client.list_hooks("webhooks", ORG_ID), lambda: client.delete_hook("webhooks", ORG_ID, "h"),
                  lambda: client.create_hook("webhooks", ORG_ID, {"name": "n"}), lambda: client.get_self()):
@@ -109,6 +105,7 @@ def test_bad_clever_timeout_is_exit_2_before_any_request(run, creds, monkeypatch
     assert result.exit_code == 2 and "CLEVER_TIMEOUT" in result.stderr
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
 def test_ctrl_c_while_waiting_for_the_api_exits_130_quietly(clever_exe, tmp_path):
     listener = socket.socket()
@@ -137,8 +134,8 @@ def test_ctrl_c_while_waiting_for_the_api_exits_130_quietly(clever_exe, tmp_path
     assert out == "" and err.strip() == ""
 
 
-def test_ctrl_c_during_a_retry_wait_is_also_130(run, fault_server, point_at, monkeypatch):
-    server = fault_server(script(reply(503)))
+def test_ctrl_c_during_a_retry_wait_is_also_130(run, loopback, point_at, monkeypatch):
+    server = loopback(script(reply(503)))
     point_at(server.url)
 
     def interrupted(seconds):
@@ -189,8 +186,8 @@ def test_loopback_hosts(host, loopback):
     assert is_loopback_host(host) is loopback
 
 
-def test_plain_http_to_loopback_is_allowed(run, fault_server, point_at):
-    server = fault_server(script(reply(200, [])))
+def test_plain_http_to_loopback_is_allowed(run, loopback, point_at):
+    server = loopback(script(reply(200, [])))
     for host in ("127.0.0.1", "localhost"):
         point_at(server.url.replace("127.0.0.1", host))
         assert run("webhooks", "--org", ORG_ID).exit_code == 0
@@ -204,13 +201,13 @@ def test_in_process_sandbox_is_not_refused(run):
     assert json.loads(result.stdout) == []
 
 
-def test_redirects_are_not_followed_so_credentials_stay(run, fault_server, point_at):
-    elsewhere = fault_server(script(reply(200, [])))
-    server = fault_server(script(reply(302, headers={"Location": elsewhere.url + HOOKS})))
+def test_redirects_are_not_followed_so_credentials_stay(run, loopback, point_at):
+    elsewhere = loopback(script(reply(200, [])))
+    server = loopback(script(reply(302, headers={"Location": elsewhere.url + HOOKS})))
     point_at(server.url)
     result = run("webhooks", "--org", ORG_ID)
     assert result.exit_code == 1 and "redirect (302)" in result.stderr
-    assert elsewhere.requests == []
+    assert elsewhere.received == []
 
 
 # --- secrets never shown ----------------------------------------------------------------------------------
@@ -242,8 +239,8 @@ def _echo(status, shape):
 @pytest.mark.parametrize("status", [400, 404, 409, 500, 502, 200])
 @pytest.mark.parametrize("shape", ["json", "long", "text", "quoted", "escaped", "bare-long", "bare-quoted",
                                    "bare-escaped"])
-def test_servers_echoing_the_credentials_never_get_them_printed(run, fault_server, point_at, status, shape):
-    server = fault_server(_echo(status, shape))
+def test_servers_echoing_the_credentials_never_get_them_printed(run, loopback, point_at, status, shape):
+    server = loopback(_echo(status, shape))
     point_at(server.url)
     for args in (("--verbose", "webhooks", "--org", ORG_ID),
                  ("--verbose", "webhooks", "add", "n", "https://x.org/h", "--org", ORG_ID),
@@ -251,11 +248,11 @@ def test_servers_echoing_the_credentials_never_get_them_printed(run, fault_serve
         result = run(*args)
         assert result.exit_code != 0 or status == 200
         assert_no_secret(result.output)
-    assert "oauth_token" in server.requests[0].headers["Authorization"]  # the server did get them to echo
+    assert "oauth_token" in server.received[0].headers["Authorization"]  # the server did get them to echo
 
 
-def test_exceptions_text_and_repr_hold_no_secret(fault_server):
-    server = fault_server(_echo(500, "long"))
+def test_exceptions_text_and_repr_hold_no_secret(loopback):
+    server = loopback(_echo(500, "long"))
     env = {"CLEVER_TOKEN": TOKEN, "CLEVER_SECRET": SECRET, "OAUTH_CONSUMER_SECRET": CONSUMER_SECRET,
            "API_HOST": server.url}
     settings = load_settings(env)
@@ -279,8 +276,8 @@ def test_exceptions_text_and_repr_hold_no_secret(fault_server):
     (stream(api.MAX_BODY_BYTES + 1), "more than 8 MB"),
     (stream(100 * 1024 * 1024, declare=True), "more than 8 MB"),
 ])
-def test_malformed_answers_are_one_clear_line(run, fault_server, point_at, action, needle):
-    server = fault_server(script(action))
+def test_malformed_answers_are_one_clear_line(run, loopback, point_at, action, needle):
+    server = loopback(script(action))
     point_at(server.url)
     result = run("webhooks", "--org", ORG_ID)
     assert result.exit_code == 1, result.output
@@ -288,10 +285,10 @@ def test_malformed_answers_are_one_clear_line(run, fault_server, point_at, actio
     assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
 
 
-def test_hooks_of_odd_shapes_are_listed_without_a_crash(run, fault_server, point_at):
+def test_hooks_of_odd_shapes_are_listed_without_a_crash(run, loopback, point_at):
     hooks = [7, "x", None, {"id": "a", "ownerId": ORG_ID, "scope": 5, "events": "DEPLOYMENT_FAIL", "urls": "u"},
              {"id": "b", "urls": [{"url": "https://x.org"}, 3], "name": None}, {}]
-    server = fault_server(script(reply(200, hooks)))
+    server = loopback(script(reply(200, hooks)))
     point_at(server.url)
     human = run("webhooks", "--org", ORG_ID)
     assert human.exit_code == 0, human.output
@@ -300,16 +297,16 @@ def test_hooks_of_odd_shapes_are_listed_without_a_crash(run, fault_server, point
     assert as_json.exit_code == 0 and len(json.loads(as_json.stdout)) == 3
 
 
-def test_post_answered_by_an_html_page_is_exit_1(run, fault_server, point_at):
-    server = fault_server(script(reply(200, raw=b"<html>ok</html>", content_type="text/html")))
+def test_post_answered_by_an_html_page_is_exit_1(run, loopback, point_at):
+    server = loopback(script(reply(200, raw=b"<html>ok</html>", content_type="text/html")))
     point_at(server.url)
     result = run("webhooks", "add", "n", "https://x.org/h", "--org", ORG_ID)
     assert result.exit_code == 1 and "not JSON" in result.stderr and "Traceback" not in result.output
     assert server.methods() == ["POST"]
 
 
-def test_self_without_an_id_is_exit_1(run, fault_server, point_at):
-    server = fault_server(script(reply(200, {"name": "no id"})))
+def test_self_without_an_id_is_exit_1(run, loopback, point_at):
+    server = loopback(script(reply(200, {"name": "no id"})))
     point_at(server.url)
     result = run("webhooks")
     assert result.exit_code == 1 and "/v2/self" in result.stderr
@@ -334,7 +331,7 @@ def _config_path(isolated_env):
 ])
 def test_malformed_clever_tools_config_is_exit_2(run, isolated_env, monkeypatch, content, needle):
     _config_path(isolated_env).write_bytes(content)
-    monkeypatch.setenv("API_HOST", "https://api.test")
+    monkeypatch.setenv("API_HOST", API)
     with responses.RequestsMock(assert_all_requests_are_fired=False) as mocked:
         result = run("webhooks", "--org", ORG_ID)
         assert len(mocked.calls) == 0
@@ -366,17 +363,8 @@ def test_profile_api_host_override_of_the_wrong_type_is_exit_2(run, isolated_env
     assert result.exit_code == 2 and "API_HOST" in result.stderr
 
 
-def test_an_answer_that_stalls_mid_body_is_a_timeout(run, fault_server, point_at):
-    def stall(h):
-        h.send_response(200)
-        h.send_header("Content-Type", "application/json")
-        h.send_header("Content-Length", "100")
-        h.end_headers()
-        h.wfile.write(b"[")
-        h.wfile.flush()
-        h.server_owner_stopping.wait(3)
-
-    server = fault_server(script(stall))
+def test_an_answer_that_stalls_mid_body_is_a_timeout(run, loopback, point_at):
+    server = loopback(script(partial(b"[", declared=100, wait=3)))
     point_at(server.url, timeout="0.3")
     result = run("webhooks", "--org", ORG_ID)
     assert result.exit_code == 1
@@ -384,9 +372,9 @@ def test_an_answer_that_stalls_mid_body_is_a_timeout(run, fault_server, point_at
     assert server.methods() == ["GET"] * 3
 
 
-def test_plain_http_to_loopback_never_goes_through_a_proxy(run, fault_server, point_at, monkeypatch):
-    proxy = fault_server(script(reply(200, ["from the proxy"])))
-    server = fault_server(script(reply(200, [])))
+def test_plain_http_to_loopback_never_goes_through_a_proxy(run, loopback, point_at, monkeypatch):
+    proxy = loopback(script(reply(200, ["from the proxy"])))
+    server = loopback(script(reply(200, [])))
     for var in ("HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"):
         monkeypatch.setenv(var, proxy.url)
     monkeypatch.delenv("NO_PROXY", raising=False)
@@ -395,14 +383,14 @@ def test_plain_http_to_loopback_never_goes_through_a_proxy(run, fault_server, po
     result = run("webhooks", "--org", ORG_ID, "-F", "json")
     assert result.exit_code == 0, result.stderr
     assert result.stdout == "[]\n"
-    assert proxy.requests == [] and server.methods() == ["GET"]
+    assert proxy.received == [] and server.methods() == ["GET"]
 
 
-def test_a_netrc_entry_does_not_replace_the_oauth_header(run, fault_server, point_at, isolated_env):
-    server = fault_server(script(reply(200, [])))
+def test_a_netrc_entry_does_not_replace_the_oauth_header(run, loopback, point_at, isolated_env):
+    server = loopback(script(reply(200, [])))
     netrc = isolated_env / "home" / ".netrc"
     netrc.write_text("machine 127.0.0.1 login someone password other\n")
     netrc.chmod(0o600)
     point_at(server.url)
     assert run("webhooks", "--org", ORG_ID).exit_code == 0
-    assert server.requests[0].headers["Authorization"].startswith('OAuth oauth_consumer_key="')
+    assert server.received[0].headers["Authorization"].startswith('OAuth oauth_consumer_key="')

@@ -9,15 +9,19 @@ from __future__ import annotations
 import os
 import stat
 
-from faultserver import FaultyProxy
-from loadgen import Sandbox, integrity, run_load
+import pytest
+
+from loadgen import integrity, run_load
+from servers import FaultyProxy, SandboxServer
+
+pytestmark = pytest.mark.slow
 
 CLIENTS, OPS = 20, 50
 
 
 def test_concurrent_clients_leave_an_exact_count_and_an_intact_database(tmp_path):
     db = tmp_path / "state" / "sandbox.db"
-    sandbox = Sandbox(db)
+    sandbox = SandboxServer(db)
     try:
         result = run_load(sandbox, CLIENTS, OPS, time_limit=90)
     finally:
@@ -40,7 +44,7 @@ def test_through_a_lying_gateway_nothing_is_created_twice_or_lost(tmp_path):
     """15% of requests answered 502/504 or cut off after the sandbox applied them, or refused with 503:
     the clients' retries and confirmations must still leave exactly what each was told."""
     db = tmp_path / "sandbox.db"
-    sandbox = Sandbox(db)
+    sandbox = SandboxServer(db)
     proxy = FaultyProxy(sandbox.api_host, rate=0.15, seed=11)
     try:
         result = run_load(sandbox, 10, 30, time_limit=90, via=proxy.url)

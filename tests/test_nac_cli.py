@@ -8,14 +8,16 @@ import textwrap
 
 import pytest
 import responses
-from conftest import API, APP_ID, ORG2_ID, ORG_ID, USER_ID
+
+from helpers import API, APP_ID, ORG2_ID, ORG_ID, USER_ID
 from test_nac_file import write
 
 WORKER_ID = "app_11111111-2222-4333-8444-555555555555"
 SUMMARY = {
     "user": {"id": USER_ID, "name": "Me", "applications": [], "addons": [], "consumers": []},
     "organisations": [
-        {"id": ORG_ID, "name": "Acme", "applications": [{"id": APP_ID, "name": "web"}, {"id": WORKER_ID, "name": "worker"}],
+        {"id": ORG_ID, "name": "Acme",
+         "applications": [{"id": APP_ID, "name": "web"}, {"id": WORKER_ID, "name": "worker"}],
          "addons": [], "consumers": []},
         {"id": ORG2_ID, "name": "Twin", "applications": [], "addons": [], "consumers": []},
     ],
@@ -106,8 +108,9 @@ owners:
 
 DEFAULT_MAIL = {"id": "e-default", "ownerId": ORG_ID, "name": "Default deployment result e-mails",
                 "events": ["META_DEPLOYMENT_RESULT"], "createdAt": 1}
-OLD_HOOK = {"id": "w-old", "ownerId": ORG_ID, "name": "old name", "urls": [{"format": "raw", "url": "https://ops.example.org/hook"}],
-            "createdAt": 2, "failures": [{"url": "x"}], "state": "DISABLED", "description": "a field this tool does not know"}
+OLD_HOOK = {"id": "w-old", "ownerId": ORG_ID, "name": "old name",
+            "urls": [{"format": "raw", "url": "https://ops.example.org/hook"}], "createdAt": 2,
+            "failures": [{"url": "x"}], "state": "DISABLED", "description": "a field this tool does not know"}
 STRAY = {"id": "w-stray", "ownerId": ORG_ID, "name": "stray", "urls": [{"format": "raw", "url": "https://stray.org"}],
          "createdAt": 3, "failures": [], "state": "ENABLED"}
 
@@ -165,7 +168,8 @@ def test_plan_of_many_owners_reads_each_once(run, creds, notifications_file):
 @responses.activate
 def test_plan_with_ids_only_reads_no_summary(run, creds, notifications_file):
     api = FakeApi()
-    text = f"version: 1\nowners:\n  {ORG_ID}:\n    webhooks:\n      - {{name: a, urls: [{{url: 'https://a.org'}}], services: [{APP_ID}]}}\n"
+    text = (f"version: 1\nowners:\n  {ORG_ID}:\n    webhooks:\n"
+            f"      - {{name: a, urls: [{{url: 'https://a.org'}}], services: [{APP_ID}]}}\n")
     assert run("notifications", "plan", notifications_file(text)).exit_code == 0
     assert api.reads() == lists(ORG_ID)
     api.sent.clear()

@@ -10,7 +10,6 @@ import re
 import subprocess
 
 import pytest
-from test_sandbox_e2e import served  # noqa: F401 - the fixture: `clever sandbox serve` on a loopback port
 
 pytestmark = pytest.mark.slow
 
@@ -94,7 +93,7 @@ def scenario(exe, env, tmp_path, *, sandbox: list[str]):
     assert json.loads(run("webhooks", "--org", "Acme", "-F", "json").stdout) == []
 
 
-def test_export_edit_plan_apply_plan_against_the_server(clever_exe, served, tmp_path):  # noqa: F811
+def test_export_edit_plan_apply_plan_against_the_server(clever_exe, served, tmp_path):
     assert served.env["API_HOST"].startswith("http://127.0.0.1:")
     scenario(clever_exe, served.env, tmp_path, sandbox=[])
 

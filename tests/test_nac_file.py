@@ -94,7 +94,8 @@ HOOK = "version: 1\nowners:\n  Acme:\n    webhooks:\n      - name: x\n        ur
     ("        events: DEPLOYMENT_FAIL\n", "owners.Acme.webhooks[0].events", "expected a list, got text"),
     ("        services: []\n", "owners.Acme.webhooks[0].services",
      "the list is empty: leave `services` out for every service of the owner"),
-    ("        services: [\"a\\tb\"]\n", "owners.Acme.webhooks[0].services[0]", "service 'a\\tb' contains a tab or line break"),
+    ("        services: [\"a\\tb\"]\n", "owners.Acme.webhooks[0].services[0]",
+     "service 'a\\tb' contains a tab or line break"),
     ("        id: 'a/b'\n", "owners.Acme.webhooks[0].id", "invalid hook id 'a/b'"),
 ])
 def test_value_rules_located_on_their_line(tmp_path, extra, path, message):
@@ -113,7 +114,8 @@ def test_urls_checked(tmp_path, url, message):
 
 
 def test_formats_checked_and_case_folded(tmp_path):
-    text = "version: 1\nowners:\n  A:\n    webhooks:\n      - name: x\n        urls:\n          - {url: 'https://a.org', format: SLACK}\n          - {url: 'https://b.org', format: teams}\n"
+    text = ("version: 1\nowners:\n  A:\n    webhooks:\n      - name: x\n        urls:\n"
+            "          - {url: 'https://a.org', format: SLACK}\n          - {url: 'https://b.org', format: teams}\n")
     assert problems(tmp_path, text) == [
         ("owners.A.webhooks[0].urls[1].format", 8,
          "unknown webhook format 'teams'; choose one of: raw, slack, gitter, flowdock"),
@@ -135,12 +137,14 @@ def test_plain_http_is_a_warning_not_a_problem(tmp_path):
     ("user_$", "invalid user id 'user_$'"),
 ])
 def test_notify_targets_checked(tmp_path, target, message):
-    text = f"version: 1\nowners:\n  A:\n    emails:\n      - name: x\n        notify:\n          - ok@example.org\n          - '{target}'\n"
+    text = (f"version: 1\nowners:\n  A:\n    emails:\n      - name: x\n        notify:\n"
+            f"          - ok@example.org\n          - '{target}'\n")
     assert problems(tmp_path, text) == [("owners.A.emails[0].notify[1]", 8, message)]
 
 
 def test_notify_targets_become_api_entries(tmp_path):
-    text = "version: 1\nowners:\n  A:\n    emails:\n      - name: x\n        notify: [a@x.org, Organisation, user_abc, a@x.org]\n"
+    text = ("version: 1\nowners:\n  A:\n    emails:\n      - name: x\n"
+            "        notify: [a@x.org, Organisation, user_abc, a@x.org]\n")
     (hook,) = read(write(tmp_path, text), {}).owners[0].hooks[EMAILHOOKS]
     assert hook.fields["notified"] == [{"type": "email", "target": "a@x.org"}, {"type": "organisation"},
                                        {"type": "userid", "target": "user_abc"}]
@@ -308,7 +312,8 @@ def test_plan_refuses_with_every_problem_and_no_request(run, creds, tmp_path):
     assert result.stdout == ""
     assert result.stderr == (
         f"Error: {path}: 2 problems, nothing was sent:\n"
-        f"  {path}:7: owners.Acme.webhooks[0].events[0]: unknown event DEPLOYMENT_FAILED; did you mean DEPLOYMENT_FAIL?\n"
+        f"  {path}:7: owners.Acme.webhooks[0].events[0]: unknown event DEPLOYMENT_FAILED; "
+        "did you mean DEPLOYMENT_FAIL?\n"
         f"  {path}:8: owners.Acme.webhooks[0].services: the list is empty: leave `services` out for every service "
         "of the owner\n"
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from clever_notify.hooks.kinds import EMAILHOOKS, WEBHOOKS
 from clever_notify.hooks.plan import Change, OwnerInput, Wanted, make_plan
 
-O = "orga_1"
+OWNER = "orga_1"
 
 
 def web(name, url="https://a.org", fmt="raw", events=None, scope=None, hook_id=None):
@@ -19,12 +19,12 @@ def mail(name, notified=None, events=None):
 
 
 def api_web(hook_id, name, url="https://a.org", fmt="raw", **extra):
-    return {"id": hook_id, "ownerId": O, "name": name, "urls": [{"format": fmt, "url": url}], "createdAt": 1,
+    return {"id": hook_id, "ownerId": OWNER, "name": name, "urls": [{"format": fmt, "url": url}], "createdAt": 1,
             "failures": [], "state": "ENABLED", **extra}
 
 
 def owner(wanted, actual):
-    return OwnerInput("A", O, wanted, actual)
+    return OwnerInput("A", OWNER, wanted, actual)
 
 
 def test_create_update_delete_in_that_order_whatever_the_file_order():
@@ -46,8 +46,9 @@ def test_put_body_is_the_hook_as_read_with_only_the_changes():
     plan = make_plan([owner({WEBHOOKS: [web("x", events=["DEPLOYMENT_FAIL"], scope=["app_1"])]},
                             {WEBHOOKS: [hook], EMAILHOOKS: []})], prune=False)
     (update,) = plan.actions
-    assert update.body == {"name": "x", "urls": [{"format": "raw", "url": "https://a.org"}], "events": ["DEPLOYMENT_FAIL"],
-                           "scope": ["app_1"], "state": "ENABLED", "description": "kept", "futureField": {"a": 1}}
+    assert update.body == {"name": "x", "urls": [{"format": "raw", "url": "https://a.org"}],
+                           "events": ["DEPLOYMENT_FAIL"], "scope": ["app_1"], "state": "ENABLED",
+                           "description": "kept", "futureField": {"a": 1}}
 
 
 def test_all_events_drops_the_key():
@@ -102,9 +103,11 @@ def test_unknown_id_and_same_name_twice_are_refused():
     plan = make_plan([owner({WEBHOOKS: [web("twin"), web("solo", hook_id="nope")]}, actual)], prune=True)
     assert plan.refusals == [
         (("owners", "A", "webhooks", "solo"), "no webhook with id nope at A (orga_1); remove the `id:` to create it"),
-        (("owners", "A", "webhooks", "twin"), "2 webhooks named 'twin' at A: h1, h2; add `id:` to say which one this is"),
+        (("owners", "A", "webhooks", "twin"),
+         "2 webhooks named 'twin' at A: h1, h2; add `id:` to say which one this is"),
     ]
     # the twins are named by the file: not deleted by --prune while it cannot say which is which
     assert [a.hook_id for a in plan.actions if a.op == "delete"] == ["h3"]
     settled = make_plan([owner({WEBHOOKS: [web("twin", hook_id="h2")]}, actual)], prune=True)
-    assert settled.refusals == [] and [(a.op, a.hook_id) for a in settled.actions] == [("delete", "h1"), ("delete", "h3")]
+    assert settled.refusals == []
+    assert [(a.op, a.hook_id) for a in settled.actions] == [("delete", "h1"), ("delete", "h3")]

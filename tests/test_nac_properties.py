@@ -22,7 +22,8 @@ SUMMARY = {"user": {"id": "user_x", "name": "Me", "applications": [], "addons": 
            "organisations": [{"id": OWNER, "name": "Acme", "addons": [],
                               "applications": [{"id": i, "name": n} for i, n in APPS]}]}
 
-names = st.one_of(st.none(), st.sampled_from(["a", "b", "deploys", "ünïcode ✓", "with $dollar", "cost ${X}", "a$$b", "x: y", "- z", "'q'"]))
+names = st.one_of(st.none(), st.sampled_from(["a", "b", "deploys", "ünïcode ✓", "with $dollar", "cost ${X}", "a$$b",
+                                               "x: y", "- z", "'q'"]))
 urls = st.lists(st.tuples(st.sampled_from(["https://a.org/x", "https://b.org/$T/y", "http://127.0.0.1:9/h",
                                            "https://c.org/?a=1&b=2"]),
                           st.sampled_from(catalog.WEBHOOK_FORMATS)), min_size=1, max_size=3, unique_by=lambda u: u[0])

@@ -9,19 +9,14 @@ import stat
 import pytest
 import responses
 
-from conftest import API, ORG2_ID, ORG_ID, TOKEN, USER_ID
+import helpers
+from helpers import API, ORG2_ID, ORG_ID, SUMMARY_URL, TOKEN, owner
 
-SUMMARY_URL = f"{API}/v2/summary"
 HOOKS_URL = f"{API}/v2/notifications/webhooks"
 
 
 def summary(*orgs):
-    return {
-        "user": {"id": USER_ID, "name": "Me", "applications": [], "addons": [], "consumers": []},
-        "organisations": [
-            {"id": oid, "name": name, "applications": [], "addons": [], "consumers": []} for oid, name in orgs
-        ],
-    }
+    return helpers.summary(*(owner(org_id, name) for org_id, name in orgs))
 
 
 @pytest.fixture

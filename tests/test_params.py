@@ -9,6 +9,7 @@ import pytest
 
 from clever_notify.cli import params as p
 from clever_notify.errors import InputError
+from helpers import USER_ID
 
 
 def values(items):
@@ -157,7 +158,7 @@ def test_url_refused(value, message):
 @pytest.mark.parametrize("value,entry", [
     ("ops@example.org", {"type": "email", "target": "ops@example.org"}),
     (" first.last+tag@sub.example.co ", {"type": "email", "target": "first.last+tag@sub.example.co"}),
-    ("user_8c0b3c7a-9d3c-4d5a-8f5e-2a1f2b3c4d5e", {"type": "userid", "target": "user_8c0b3c7a-9d3c-4d5a-8f5e-2a1f2b3c4d5e"}),
+    (USER_ID, {"type": "userid", "target": USER_ID}),
     ("organisation", {"type": "organisation"}),
     ("Organisation", {"type": "organisation"}),
 ])

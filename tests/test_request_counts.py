@@ -14,7 +14,7 @@ import json
 import pytest
 import responses
 
-from conftest import API, APP_ID, ORG_ID, USER_ID
+from helpers import API, APP_ID, ORG_ID, USER_ID
 
 SUMMARY = {
     "user": {"id": USER_ID, "name": "Me", "applications": [], "addons": [], "consumers": []},

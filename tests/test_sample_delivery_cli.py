@@ -9,16 +9,15 @@ import pytest
 import responses
 
 from clever_notify.cli.webhooks_test import SAMPLE_APP, SAMPLE_OWNER
-from conftest import API, APP_ID, ORG_ID
-from loopback import closed_port_url, receiver_route, serve
-from test_webhooks_cli import assert_sent
+from helpers import APP_ID, ORG_ID, assert_sent, hooks_url
+from servers import LoopbackServer, closed_port_url, webhook_receiver
 
-HOOKS_URL = f"{API}/v2/notifications/webhooks/{ORG_ID}"
+HOOKS_URL = hooks_url("webhooks")
 
 
 @pytest.fixture
 def receiver():
-    with serve(receiver_route) as server:
+    with LoopbackServer(webhook_receiver()) as server:
         yield server
 
 
@@ -45,14 +44,14 @@ def check_body(fmt: str, body: dict, event: str, owner: str, app: str | None):
 @responses.activate
 def test_url_each_format_without_credentials(run, receiver, fmt):
     responses.add_passthru("http://127.0.0.1")
-    result = run("webhooks", "test", "--url", receiver.base + "/hook", "--format", fmt)
+    result = run("webhooks", "test", "--url", receiver.url + "/hook", "--format", fmt)
     assert result.exit_code == 0, result.stderr
     assert len(responses.calls) == 0  # not a single API call, and no credentials were set
     assert len(receiver.received) == 1
     got = receiver.received[0]
     assert (got.method, got.path, got.headers["Content-Type"]) == ("POST", "/hook", "application/json")
     check_body(fmt, got.json(), "DEPLOYMENT_SUCCESS", SAMPLE_OWNER, SAMPLE_APP)
-    assert result.stdout.startswith(f"ok {receiver.base}/hook ({fmt}): HTTP 200 in ")
+    assert result.stdout.startswith(f"ok {receiver.url}/hook ({fmt}): HTTP 200 in ")
     assert result.stdout.endswith(" ms; answer: ok thanks\n")
     assert result.stderr == "All 1 URL(s) accepted the DEPLOYMENT_SUCCESS sample.\n"
 
@@ -61,27 +60,27 @@ def test_url_each_format_without_credentials(run, receiver, fmt):
 def test_url_failing_receiver_and_closed_port_exit_1(run, receiver):
     responses.add_passthru("http://127.0.0.1")
     closed = closed_port_url()
-    result = run("webhooks", "test", "--url", receiver.base + "/fail", "--url", closed, "--url",
-                 receiver.base + "/fine", "--event", "deployment_fail")
+    result = run("webhooks", "test", "--url", receiver.url + "/fail", "--url", closed, "--url",
+                 receiver.url + "/fine", "--event", "deployment_fail")
     assert result.exit_code == 1
     assert [r.path for r in receiver.received] == ["/fail", "/fine"]
     assert all(r.json()["type"] == "DEPLOYMENT_FAIL" for r in receiver.received)
     lines = result.stdout.splitlines()
-    assert lines[0].startswith(f"FAILED {receiver.base}/fail (raw): HTTP 500 in ")
+    assert lines[0].startswith(f"FAILED {receiver.url}/fail (raw): HTTP 500 in ")
     assert lines[0].endswith("answer: receiver exploded")
     assert lines[1].startswith(f"FAILED {closed} (raw): network failure (connection failed) after ")
-    assert lines[2].startswith(f"ok {receiver.base}/fine (raw): HTTP 200")
+    assert lines[2].startswith(f"ok {receiver.url}/fine (raw): HTTP 200")
     assert result.stderr == "Error: 2 of 3 URL(s) failed the DEPLOYMENT_FAIL sample\n"
 
 
 def test_url_json_output(run, receiver):
-    result = run("webhooks", "test", "--url", receiver.base + "/j", "--format", "gitter", "--event", "GIT_PUSH",
+    result = run("webhooks", "test", "--url", receiver.url + "/j", "--format", "gitter", "--event", "GIT_PUSH",
                  "--json")
     assert result.exit_code == 0, result.stderr
     out = json.loads(result.stdout)
     assert out["event"]["type"] == "GIT_PUSH"
     [delivery] = out["deliveries"]
-    assert delivery["url"] == receiver.base + "/j" and delivery["format"] == "gitter"
+    assert delivery["url"] == receiver.url + "/j" and delivery["format"] == "gitter"
     assert delivery["status"] == 200 and delivery["ok"] is True and delivery["body_start"] == "ok thanks"
     assert delivery["error"] is None and delivery["latency_ms"] >= 0
     assert receiver.received[0].json()["message"].startswith("[GIT_PUSH] ")
@@ -91,19 +90,19 @@ def test_url_json_output(run, receiver):
 
 
 @responses.activate
-def test_hook_id_posts_each_url_in_its_format(run, creds, auth_header, receiver):
+def test_hook_id_posts_each_url_in_its_format(run, creds, receiver):
     responses.add_passthru("http://127.0.0.1")
     hook = {"id": "h1", "ownerId": ORG_ID, "scope": [APP_ID, "app_second"], "events": ["META_DEPLOYMENT_RESULT"],
             "state": "ENABLED", "failures": [],
-            "urls": [{"format": "slack", "url": receiver.base + "/s"}, {"format": "raw", "url": receiver.base + "/r"},
-                     {"format": "flowdock", "url": receiver.base + "/f"}]}
+            "urls": [{"format": "slack", "url": receiver.url + "/s"}, {"format": "raw", "url": receiver.url + "/r"},
+                     {"format": "flowdock", "url": receiver.url + "/f"}]}
     responses.get(HOOKS_URL, json=[hook])
     result = run("webhooks", "test", "h1", "--org", ORG_ID)
     assert result.exit_code == 0, result.stderr
     assert len(responses.calls) == 1  # reading the hook is the only API call
-    assert_sent(responses.calls[0], "GET", HOOKS_URL, auth_header)
+    assert_sent(responses.calls[0], "GET", HOOKS_URL)
     assert [r.path for r in receiver.received] == ["/s", "/r", "/f"]
-    for got, fmt in zip(receiver.received, ["slack", "raw", "flowdock"]):
+    for got, fmt in zip(receiver.received, ["slack", "raw", "flowdock"], strict=True):
         check_body(fmt, got.json(), "DEPLOYMENT_SUCCESS", ORG_ID, APP_ID)  # first scoped service
         assert "Authorization" not in got.headers  # the API credentials never go to a receiver
     assert len(result.stdout.splitlines()) == 3
@@ -114,7 +113,7 @@ def test_hook_id_posts_each_url_in_its_format(run, creds, auth_header, receiver)
 def test_hook_id_notes_unsubscribed_event_and_disabled_state(run, creds, receiver):
     responses.add_passthru("http://127.0.0.1")
     hook = {"id": "h1", "ownerId": ORG_ID, "events": ["DEPLOYMENT_FAIL"], "state": "DISABLED",
-            "urls": [{"format": "raw", "url": receiver.base + "/fail"}]}
+            "urls": [{"format": "raw", "url": receiver.url + "/fail"}]}
     responses.get(HOOKS_URL, json=[hook])
     result = run("webhooks", "test", "h1", "-o", ORG_ID, "--event", "CREDITS_ADDED")
     assert result.exit_code == 1
@@ -136,7 +135,8 @@ def test_hook_id_absent_is_exit_4_and_nothing_posted(run, creds, receiver):
 
 @pytest.mark.parametrize("args,message", [
     (["--event", "META_DEPLOYMENT_RESULT"],
-     "META_DEPLOYMENT_RESULT is a meta-event; use one of the events it stands for: DEPLOYMENT_FAIL, DEPLOYMENT_SUCCESS"),
+     "META_DEPLOYMENT_RESULT is a meta-event; use one of the events it stands for: "
+     "DEPLOYMENT_FAIL, DEPLOYMENT_SUCCESS"),
     (["--event", "DEPLOY"], "unknown event DEPLOY"),
     (["h1"], "give either a webhook ID or --url, not both"),
     (["--org", ORG_ID], "--org only applies with a webhook ID"),
@@ -144,7 +144,7 @@ def test_hook_id_absent_is_exit_4_and_nothing_posted(run, creds, receiver):
 ])
 @responses.activate
 def test_bad_usage_is_exit_2_and_nothing_sent(run, creds, receiver, args, message):
-    result = run("webhooks", "test", "--url", receiver.base + "/x", *args)
+    result = run("webhooks", "test", "--url", receiver.url + "/x", *args)
     assert result.exit_code == 2
     assert message in result.stderr
     assert len(responses.calls) == 0 and receiver.received == []
@@ -161,9 +161,10 @@ def test_neither_id_nor_url_and_format_with_id_are_exit_2(run, creds):
 # --- end to end: the installed executable ----------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_installed_clever_tests_a_url(clever_exe, receiver):
-    proc = subprocess.run([clever_exe, "webhooks", "test", "--url", receiver.base + "/e2e", "--format", "slack"],
+    proc = subprocess.run([clever_exe, "webhooks", "test", "--url", receiver.url + "/e2e", "--format", "slack"],
                           capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0, proc.stderr
-    assert proc.stdout.startswith(f"ok {receiver.base}/e2e (slack): HTTP 200")
+    assert proc.stdout.startswith(f"ok {receiver.url}/e2e (slack): HTTP 200")
     check_body("slack", receiver.received[0].json(), "DEPLOYMENT_SUCCESS", SAMPLE_OWNER, SAMPLE_APP)

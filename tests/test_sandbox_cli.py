@@ -8,7 +8,7 @@ import pytest
 
 from clever_notify import catalog
 from clever_notify.sandbox.store import Store
-from receivers import Receiver, closed_port_url
+from servers import LoopbackServer, closed_port_url, webhook_receiver
 
 
 @pytest.fixture
@@ -77,7 +77,7 @@ def _webhook(store, owner, name, url, fmt="raw", events=None, scope=None):
 
 def test_emit_delivers_matching_hooks_only(run, store):
     org_id, services = acme(store)
-    with Receiver() as rx:
+    with LoopbackServer(webhook_receiver()) as rx:
         hit_all = _webhook(store, org_id, "all", rx.url + "/all")
         _webhook(store, org_id, "meta", rx.url + "/meta", "slack", events=["META_DEPLOYMENT_RESULT"])
         _webhook(store, org_id, "web only", rx.url + "/web", "gitter", scope=[services["web"]])
@@ -89,10 +89,10 @@ def test_emit_delivers_matching_hooks_only(run, store):
         result = run("sandbox", "emit", "DEPLOYMENT_FAIL", "--org", "Acme", "--service", "web", "-F", "json")
     assert result.exit_code == 0, result.stderr
     report = json.loads(result.stdout)
-    assert sorted(r["path"] for r in rx.received) == ["/all", "/meta", "/web"]
+    assert sorted(r.path for r in rx.received) == ["/all", "/meta", "/web"]
     assert sorted(d["url"] for d in report["deliveries"]) == [rx.url + p for p in ("/all", "/meta", "/web")]
     assert all(d["status"] == 200 and d["ok"] for d in report["deliveries"])
-    raw = next(r["json"] for r in rx.received if r["path"] == "/all")
+    raw = next(r.json() for r in rx.received if r.path == "/all")
     assert raw == report["event"]
     assert raw["type"] == "DEPLOYMENT_FAIL" and raw["data"]["appId"] == services["web"]
     assert raw["data"]["ownerId"] == org_id and raw["data"]["appName"] == "web"
@@ -105,19 +105,19 @@ def test_emit_delivers_matching_hooks_only(run, store):
 
 def test_emit_without_service_skips_scoped_hooks(run, store):
     org_id, services = acme(store)
-    with Receiver() as rx:
+    with LoopbackServer(webhook_receiver()) as rx:
         _webhook(store, org_id, "web only", rx.url + "/web", scope=[services["web"]])
         _webhook(store, org_id, "all", rx.url + "/all")
         result = run("sandbox", "emit", "APPLICATION_STOP", "--org", "Acme")
     assert result.exit_code == 0, result.stderr
-    assert [r["path"] for r in rx.received] == ["/all"]
+    assert [r.path for r in rx.received] == ["/all"]
     assert store.outbox() == []  # APPLICATION_STOP is not a deployment result
 
 
 def test_emit_records_failures_and_exits_1(run, store):
     org_id, _ = acme(store)
     gone = closed_port_url()
-    with Receiver(status=500, answer=b"receiver exploded") as rx:
+    with LoopbackServer(webhook_receiver(status=500, answer=b"receiver exploded")) as rx:
         hook = _webhook(store, org_id, "broken", rx.url + "/500")
         hook2 = _webhook(store, org_id, "nobody", gone)
         result = run("sandbox", "emit", "DEPLOYMENT_SUCCESS", "--org", "Acme")
@@ -134,13 +134,13 @@ def test_emit_records_failures_and_exits_1(run, store):
 
 
 def test_emit_to_the_user_by_default_with_human_report(run, store):
-    with Receiver() as rx:
+    with LoopbackServer(webhook_receiver()) as rx:
         _webhook(store, store.user()["id"], "mine", rx.url + "/me", "flowdock")
         result = run("sandbox", "emit", "credits_added")
     assert result.exit_code == 0, result.stderr
     [line] = result.stdout.splitlines()
     assert line.startswith("ok   200") and line.endswith(f"flowdock {rx.url}/me")
-    body = rx.received[0]["json"]
+    body = rx.received[0].json()
     assert body["event"] == "activity" and body["author"] == {"name": "Clever Cloud"}
 
 

@@ -13,7 +13,7 @@ from clever_notify.errors import InputError
 from clever_notify.sandbox.app import make_app
 from clever_notify.sandbox.deliver import DEFAULT_DISABLE_AFTER, emit
 from clever_notify.sandbox.store import Store
-from receivers import Receiver, closed_port_url
+from servers import LoopbackServer, closed_port_url, webhook_receiver
 
 AUTH = {"Authorization": 'OAuth oauth_consumer_key="ck", oauth_token="t", oauth_signature="cs%26s"'}
 
@@ -62,12 +62,12 @@ def test_disabled_after_the_default_number_of_failures_in_a_row_then_receives_no
 
 def test_a_success_resets_the_count(store, org, monkeypatch):
     monkeypatch.setenv("CLEVER_SANDBOX_DISABLE_AFTER", "3")
-    with Receiver(status=500) as rx:
+    with LoopbackServer(webhook_receiver(500)) as rx:
         hook_id = _webhook(store, org, rx.url + "/hook")
         _emit(store), _emit(store)  # 2 failures in a row
-        rx.status = 200
+        rx.handler = webhook_receiver(200)
         assert _emit(store).ok  # resets
-        rx.status = 500
+        rx.handler = webhook_receiver(500)
         _emit(store), _emit(store)  # 2 in a row again: still under 3
         assert _hook(store, org, hook_id)["state"] == "ENABLED"
         assert len(_hook(store, org, hook_id)["failures"]) == 4  # the history is kept, only the count resets
@@ -79,7 +79,7 @@ def test_a_success_resets_the_count(store, org, monkeypatch):
 
 def test_other_hooks_keep_receiving(store, org, monkeypatch):
     monkeypatch.setenv("CLEVER_SANDBOX_DISABLE_AFTER", "1")
-    with Receiver() as rx:
+    with LoopbackServer(webhook_receiver()) as rx:
         good = _webhook(store, org, rx.url + "/ok", name="good")
         bad = _webhook(store, org, closed_port_url(), name="bad")
         assert _emit(store).disabled == [{"hookId": bad, "hookName": "bad"}]

@@ -6,69 +6,16 @@ Every subprocess has a timeout; the server is terminated (then killed if it must
 from __future__ import annotations
 
 import json
-import os
-import re
-import selectors
 import signal
 import subprocess
-import time
 
 import pytest
 
-from receivers import Receiver
+from servers import LoopbackServer, webhook_receiver
 
-STARTUP_TIMEOUT = 15
+pytestmark = pytest.mark.slow
+
 RUN_TIMEOUT = 30
-
-
-class Served:
-    def __init__(self, proc: subprocess.Popen, env: dict):
-        self.proc, self.env = proc, env
-
-
-def _read_export_line(proc: subprocess.Popen) -> str:
-    """The first stdout line of the server, waited for with a deadline (never a blocking read forever)."""
-    sel = selectors.DefaultSelector()
-    sel.register(proc.stdout, selectors.EVENT_READ)
-    deadline = time.monotonic() + STARTUP_TIMEOUT
-    buf = b""
-    try:
-        while b"\n" not in buf:
-            left = deadline - time.monotonic()
-            if left <= 0 or proc.poll() is not None:
-                raise AssertionError(f"sandbox serve did not start (exit {proc.poll()}): {buf!r}")
-            if sel.select(timeout=left):
-                chunk = os.read(proc.stdout.fileno(), 4096)
-                if not chunk:
-                    continue
-                buf += chunk
-    finally:
-        sel.close()
-    return buf.split(b"\n", 1)[0].decode()
-
-
-@pytest.fixture
-def served(clever_exe):
-    # stderr to a file: nothing the server writes there can fill a pipe and block it.
-    env = dict(os.environ)
-    with open(os.environ["CLEVER_SANDBOX_DB"] + ".stderr", "wb") as err:
-        proc = subprocess.Popen([clever_exe, "sandbox", "serve", "--port", "0"], stdout=subprocess.PIPE,
-                                stderr=err, env=env)
-    try:
-        line = _read_export_line(proc)
-        m = re.fullmatch(r"export API_HOST=(http://127\.0\.0\.1:(\d+)) CLEVER_TOKEN=(\S+) CLEVER_SECRET=(\S+)", line)
-        assert m, line
-        env.update(API_HOST=m[1], CLEVER_TOKEN=m[3], CLEVER_SECRET=m[4])
-        yield Served(proc, env)
-    finally:
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGTERM)
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(timeout=10)
-        proc.stdout.close()
 
 
 def clever(exe, env, *args, expect=0):
@@ -112,7 +59,7 @@ def test_a_non_oauth_client_gets_401(served):
 
 def test_emit_in_every_format_and_failure_recorded(clever_exe, served):
     env = served.env
-    with Receiver() as ok, Receiver(status=500, answer=b"nope") as bad:
+    with LoopbackServer(webhook_receiver()) as ok, LoopbackServer(webhook_receiver(500, b"nope")) as bad:
         for fmt in ("raw", "slack", "gitter", "flowdock"):
             clever(clever_exe, env, "webhooks", "add", f"to {fmt}", f"{ok.url}/{fmt}", "--format", fmt,
                    "--event", "META_DEPLOYMENT_RESULT", "--org", "Acme")
@@ -122,9 +69,9 @@ def test_emit_in_every_format_and_failure_recorded(clever_exe, served):
                          "-F", "json", expect=1)
     report = json.loads(emitted.stdout)
     event = report["event"]
-    bodies = {r["path"]: r["json"] for r in ok.received}
+    bodies = {r.path: r.json() for r in ok.received}
     assert sorted(bodies) == ["/flowdock", "/gitter", "/raw", "/slack"]
-    assert all(r["headers"]["Content-Type"] == "application/json" for r in ok.received)
+    assert all(r.headers["Content-Type"] == "application/json" for r in ok.received)
     assert bodies["/raw"] == event and event["type"] == "DEPLOYMENT_FAIL" and event["data"]["appName"] == "web"
     slack = bodies["/slack"]
     assert slack["text"].startswith("web failed to deploy") and slack["attachments"][0]["color"] == "danger"
@@ -133,7 +80,7 @@ def test_emit_in_every_format_and_failure_recorded(clever_exe, served):
                                  "level": "error"}
     flowdock = bodies["/flowdock"]
     assert flowdock["event"] == "activity" and flowdock["thread"]["status"] == {"color": "red", "value": "failed"}
-    assert [r["path"] for r in bad.received] == ["/hook"]
+    assert [r.path for r in bad.received] == ["/hook"]
     statuses = {d["url"]: d["status"] for d in report["deliveries"]}
     assert statuses[f"{bad.url}/hook"] == 500 and sorted(set(statuses.values())) == [200, 500]
     assert "1 of 5 deliveries failed" in emitted.stderr

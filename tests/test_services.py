@@ -6,7 +6,7 @@ import pytest
 
 from clever_notify import services
 from clever_notify.errors import InputError, NotFound
-from conftest import ORG2_ID, ORG_ID, USER_ID
+from helpers import ORG2_ID, ORG_ID, USER_ID
 
 WEB = "app_11111111-1111-4111-8111-111111111111"
 WORKER = "app_22222222-2222-4222-8222-222222222222"

@@ -13,61 +13,48 @@ import pytest
 import responses
 
 from clever_notify.sandbox.store import Store
-from conftest import API, ORG2_ID, ORG_ID, USER_ID
-from test_webhooks_cli import assert_sent
+from helpers import DEFAULT_NAME, ORG2_ID, ORG_ID, SUMMARY_URL, assert_sent, changes, hooks_url, owner, sent, summary
 
 WEB = "app_11111111-1111-4111-8111-111111111111"
 WORKER = "app_22222222-2222-4222-8222-222222222222"
 SPACED = "app_33333333-3333-4333-8333-333333333333"
 DB = "addon_44444444-4444-4444-8444-444444444444"
 TWIN_APP = "app_55555555-5555-4555-8555-555555555555"
-SUMMARY = {
-    "user": {"id": USER_ID, "name": "Me", "applications": [], "addons": [], "consumers": []},
-    "organisations": [
-        {"id": ORG_ID, "name": "Acme", "consumers": [],
-         "applications": [{"id": WEB, "name": "web"}, {"id": WORKER, "name": "worker"},
-                          {"id": SPACED, "name": "My App"}, {"id": "app_dup1", "name": "twice"},
-                          {"id": "app_dup2", "name": "twice"}],
-         "addons": [{"id": DB, "realId": "postgresql_0123456789abcdef0123456789abcdef", "name": "db"}]},
-        {"id": ORG2_ID, "name": "Twin", "applications": [{"id": TWIN_APP, "name": "web"}], "addons": [],
-         "consumers": []},
-    ],
-}
-SUMMARY_URL = f"{API}/v2/summary"
-WEBHOOKS = f"{API}/v2/notifications/webhooks/{ORG_ID}"
-EMAILS = f"{API}/v2/notifications/emailhooks/{ORG_ID}"
-DEFAULT_NAME = "Default deployment result e-mails"
-
-
-def sent():
-    return [(c.request.method, c.request.url) for c in responses.calls]
+SUMMARY = summary(
+    owner(ORG_ID, "Acme", [(WEB, "web"), (WORKER, "worker"), (SPACED, "My App"), ("app_dup1", "twice"),
+                           ("app_dup2", "twice")],
+          [{"id": DB, "realId": "postgresql_0123456789abcdef0123456789abcdef", "name": "db"}]),
+    owner(ORG2_ID, "Twin", [(TWIN_APP, "web")]),
+)
+WEBHOOKS = hooks_url("webhooks")
+EMAILS = hooks_url("emailhooks")
 
 
 def writes():
-    return [m for m, _ in sent() if m != "GET"]
+    return [m for m, _ in changes()]
 
 
 # --- add -------------------------------------------------------------------------------------------
 
 
 @responses.activate
-def test_webhooks_add_names_become_ids(run, creds, auth_header):
+def test_webhooks_add_names_become_ids(run, creds):
     responses.get(SUMMARY_URL, json=SUMMARY)
     responses.post(WEBHOOKS, json={"id": "h1"})
     result = run("webhooks", "add", "n", "https://x.org/h", "--org", ORG_ID, "--service", "web,My App",
                  "--service", "db", "--service", WORKER, "--service", "web")
     assert result.exit_code == 0, result.stderr
     assert sent() == [("GET", SUMMARY_URL), ("POST", WEBHOOKS)]
-    assert_sent(responses.calls[0], "GET", SUMMARY_URL, auth_header)
-    assert_sent(responses.calls[1], "POST", WEBHOOKS, auth_header, {
+    assert_sent(responses.calls[0], "GET", SUMMARY_URL)
+    assert_sent(responses.calls[1], "POST", WEBHOOKS, {
         "name": "n", "urls": [{"format": "raw", "url": "https://x.org/h"}],
         "scope": [WEB, SPACED, DB, WORKER], "events": None,
     })
 
 
 @responses.activate
-def test_org_name_and_service_names_share_one_summary_read(run, creds, auth_header):
-    twin_hooks = f"{API}/v2/notifications/webhooks/{ORG2_ID}"
+def test_org_name_and_service_names_share_one_summary_read(run, creds):
+    twin_hooks = hooks_url("webhooks", ORG2_ID)
     responses.get(SUMMARY_URL, json=SUMMARY)
     responses.post(twin_hooks, json={"id": "h2"})
     for cache in ("cold", "warm"):  # the second run finds Twin's id in the org cache; the names still need a read
@@ -75,32 +62,32 @@ def test_org_name_and_service_names_share_one_summary_read(run, creds, auth_head
         result = run("webhooks", "add", "n", "https://x.org/h", "--org", "Twin", "--service", "web")
         assert result.exit_code == 0, (cache, result.stderr)
         assert sent() == [("GET", SUMMARY_URL), ("POST", twin_hooks)], cache
-        assert_sent(responses.calls[1], "POST", twin_hooks, auth_header, {
+        assert_sent(responses.calls[1], "POST", twin_hooks, {
             "name": "n", "urls": [{"format": "raw", "url": "https://x.org/h"}], "scope": [TWIN_APP], "events": None,
         })  # Twin's own `web`, not Acme's
 
 
 @responses.activate
-def test_cold_org_name_with_service_names_reads_the_summary_once(run, creds, auth_header):
+def test_cold_org_name_with_service_names_reads_the_summary_once(run, creds):
     responses.get(SUMMARY_URL, json=SUMMARY)
     responses.post(EMAILS, json={"id": "e1"})
     result = run("notify-email", "add", "ops", "--notify", "ops@example.org", "--org", "Acme", "--service", "worker")
     assert result.exit_code == 0, result.stderr
     assert sent() == [("GET", SUMMARY_URL), ("POST", EMAILS)]
-    assert_sent(responses.calls[1], "POST", EMAILS, auth_header, {
+    assert_sent(responses.calls[1], "POST", EMAILS, {
         "name": "ops", "notified": [{"type": "email", "target": "ops@example.org"}], "scope": [WORKER],
         "events": None,
     })
 
 
 @responses.activate
-def test_id_shaped_values_send_no_summary_request(run, creds, auth_header):
+def test_id_shaped_values_send_no_summary_request(run, creds):
     responses.post(WEBHOOKS, json={"id": "h1"})
     real_id = "postgresql_0123456789abcdef0123456789abcdef"
     result = run("webhooks", "add", "n", "https://x.org/h", "--org", ORG_ID, "--service", f"{WEB},{real_id},app_x")
     assert result.exit_code == 0, result.stderr
     assert sent() == [("POST", WEBHOOKS)]
-    assert_sent(responses.calls[0], "POST", WEBHOOKS, auth_header, {
+    assert_sent(responses.calls[0], "POST", WEBHOOKS, {
         "name": "n", "urls": [{"format": "raw", "url": "https://x.org/h"}],
         "scope": [WEB, real_id, "app_x"], "events": None,
     })
@@ -111,7 +98,7 @@ def test_id_shaped_values_send_no_summary_request(run, creds, auth_header):
     ["notify-email", "add", "n", "--notify", "ops@example.org"],
 ])
 @responses.activate
-def test_unknown_name_is_refused_and_nothing_is_written(run, creds, auth_header, kind_args):
+def test_unknown_name_is_refused_and_nothing_is_written(run, creds, kind_args):
     responses.get(SUMMARY_URL, json=SUMMARY)
     result = run(*kind_args, "--org", ORG_ID, "--service", "web,wbe")
     assert result.exit_code == 2
@@ -153,14 +140,14 @@ EMAILHOOK = {"id": "e1", "ownerId": ORG_ID, "name": "ops", "notified": [{"type":
 
 
 @responses.activate
-def test_webhooks_update_resolves_names(run, creds, auth_header):
+def test_webhooks_update_resolves_names(run, creds):
     responses.get(WEBHOOKS, json=[HOOK])
     responses.get(SUMMARY_URL, json=SUMMARY)
     responses.put(f"{WEBHOOKS}/h1", json={})
     result = run("webhooks", "update", "h1", "--org", ORG_ID, "--service", "worker,db")
     assert result.exit_code == 0, result.stderr
     assert sent() == [("GET", WEBHOOKS), ("GET", SUMMARY_URL), ("PUT", f"{WEBHOOKS}/h1")]
-    assert_sent(responses.calls[2], "PUT", f"{WEBHOOKS}/h1", auth_header, {
+    assert_sent(responses.calls[2], "PUT", f"{WEBHOOKS}/h1", {
         "name": "deploys", "urls": HOOK["urls"], "scope": [WORKER, DB], "state": "ENABLED"})
     assert result.stdout == f"services: {WEB} → {WORKER}, {DB}\n"
 
@@ -177,13 +164,13 @@ def test_update_dry_run_prints_the_resolved_ids(run, creds):
 
 
 @responses.activate
-def test_update_with_ids_only_reads_no_summary(run, creds, auth_header):
+def test_update_with_ids_only_reads_no_summary(run, creds):
     responses.get(EMAILS, json=[EMAILHOOK])
     responses.put(f"{EMAILS}/e1", json={})
     result = run("notify-email", "update", "e1", "--org", ORG_ID, "--service", WORKER)
     assert result.exit_code == 0, result.stderr
     assert sent() == [("GET", EMAILS), ("PUT", f"{EMAILS}/e1")]
-    assert_sent(responses.calls[1], "PUT", f"{EMAILS}/e1", auth_header,
+    assert_sent(responses.calls[1], "PUT", f"{EMAILS}/e1",
                 {"name": "ops", "notified": [{"type": "organisation"}], "scope": [WORKER]})
 
 
@@ -209,20 +196,20 @@ DEFAULT = {"id": "d1", "ownerId": ORG_ID, "name": DEFAULT_NAME, "events": ["META
 ])
 @pytest.mark.parametrize("dry_run", [[], ["--dry-run"]])
 @responses.activate
-def test_default_only_refuses_what_is_not_the_owners(run, creds, auth_header, value, dry_run):
+def test_default_only_refuses_what_is_not_the_owners(run, creds, value, dry_run):
     responses.get(SUMMARY_URL, json=SUMMARY)
     responses.get(EMAILS, json=[DEFAULT])
     result = run("notify-email", "default", "--org", ORG_ID, "--only", f"web,{value}", *dry_run)
     assert result.exit_code == 2
     assert sent() == [("GET", SUMMARY_URL)]  # refused before the hooks are even read
-    assert_sent(responses.calls[0], "GET", SUMMARY_URL, auth_header)
+    assert_sent(responses.calls[0], "GET", SUMMARY_URL)
     assert result.stdout == ""
     assert result.stderr.startswith(f"Error: {value!r} is not an application or add-on of Acme ({ORG_ID}); ")
     assert f"web ({WEB})" in result.stderr
 
 
 @responses.activate
-def test_default_only_name_replaces_the_hook_with_ids(run, creds, auth_header):
+def test_default_only_name_replaces_the_hook_with_ids(run, creds):
     responses.get(SUMMARY_URL, json=SUMMARY)
     responses.get(EMAILS, json=[DEFAULT])
     responses.post(EMAILS, json={"id": "new-1"})
@@ -230,9 +217,9 @@ def test_default_only_name_replaces_the_hook_with_ids(run, creds, auth_header):
     result = run("notify-email", "default", "--org", ORG_ID, "--only", f"web,{DB}")
     assert result.exit_code == 0, result.stderr
     assert sent() == [("GET", SUMMARY_URL), ("GET", EMAILS), ("POST", EMAILS), ("DELETE", f"{EMAILS}/d1")]
-    assert_sent(responses.calls[2], "POST", EMAILS, auth_header,
+    assert_sent(responses.calls[2], "POST", EMAILS,
                 {"name": DEFAULT_NAME, "scope": [WEB, DB], "events": ["META_DEPLOYMENT_RESULT"]})
-    assert_sent(responses.calls[3], "DELETE", f"{EMAILS}/d1", auth_header)
+    assert_sent(responses.calls[3], "DELETE", f"{EMAILS}/d1")
     assert result.stdout == f"Created new-1 restricted to web ({WEB}), db ({DB}), then deleted d1.\n"
 
 
@@ -253,14 +240,14 @@ def test_default_only_dry_run_reads_and_prints_ids(run, creds):
 
 
 @responses.activate
-def test_restore_on_restricted_default_prints_the_fix_and_writes_nothing(run, creds, auth_header):
+def test_restore_on_restricted_default_prints_the_fix_and_writes_nothing(run, creds):
     restricted = {**DEFAULT, "scope": [WEB, "app_gone"]}
     responses.get(EMAILS, json=[restricted])
     responses.get(SUMMARY_URL, json=SUMMARY)
     result = run("notify-email", "default", "--org", ORG_ID, "--restore")
     assert result.exit_code == 0, result.stderr
     assert sent() == [("GET", EMAILS), ("GET", SUMMARY_URL)]
-    assert_sent(responses.calls[0], "GET", EMAILS, auth_header)
+    assert_sent(responses.calls[0], "GET", EMAILS)
     assert result.stdout == (
         f'"{DEFAULT_NAME}" exists at {ORG_ID} (d1) but is restricted to web ({WEB}), app_gone: '
         "--restore changes nothing.\n"

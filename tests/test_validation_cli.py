@@ -11,7 +11,7 @@ import json
 import pytest
 import responses
 
-from conftest import API, APP_ID, ORG_ID
+from helpers import API, APP_ID, ORG_ID
 
 HOOKS_URL = f"{API}/v2/notifications/webhooks"
 GOOD_URL = "https://hooks.slack.com/services/x/y/z"
@@ -27,7 +27,8 @@ GOOD_URL = "https://hooks.slack.com/services/x/y/z"
     (["n", GOOD_URL, "--event", "GIT_PUSH,"], "empty event name"),
     (["n", GOOD_URL, "--event", "ALL"], "ALL is not an event name: leave --event out"),
     # --format
-    (["n", GOOD_URL, "--format", "teams"], "unknown webhook format 'teams'; choose one of: raw, slack, gitter, flowdock"),
+    (["n", GOOD_URL, "--format", "teams"],
+     "unknown webhook format 'teams'; choose one of: raw, slack, gitter, flowdock"),
     (["n", GOOD_URL, "--format", ""], "choose one of: raw, slack, gitter, flowdock"),
     # URL
     (["n", "hooks.slack.com/services/x"], "must be absolute: did you mean https://hooks.slack.com/services/x?"),
@@ -96,7 +97,8 @@ def test_plain_http_is_sent_after_a_warning(run, creds, linked_app, auth_header)
     responses.post(f"{HOOKS_URL}/{ORG_ID}", json={"id": "h1"})
     result = run("webhooks", "add", "n", "http://example.org/hook")
     assert result.exit_code == 0, result.stderr
-    assert result.stderr.startswith("warning: http://example.org/hook is plain http; payloads would travel unencrypted.\n")
+    assert result.stderr.startswith(
+        "warning: http://example.org/hook is plain http; payloads would travel unencrypted.\n")
     assert result.stdout == "h1\n"
     assert len(responses.calls) == 1
     assert responses.calls[0].request.headers["Authorization"] == auth_header

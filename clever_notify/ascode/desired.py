@@ -8,15 +8,7 @@ from pathlib import Path as FilePath
 
 from clever_notify import catalog
 from clever_notify.ascode import rules
-from clever_notify.ascode.source import (
-    MAX_FILE_BYTES,
-    Document,
-    FileProblems,
-    Path,
-    Problem,
-    format_path,
-    parse,
-)
+from clever_notify.ascode.source import MAX_FILE_BYTES, Document, FileProblems, Path, Problem, format_path, parse
 from clever_notify.errors import InputError
 from clever_notify.hooks.kinds import EMAILHOOKS, WEBHOOKS, HookKind
 from clever_notify.hooks.plan import Wanted
@@ -151,8 +143,9 @@ def _unique(doc: Document, problems: list[Problem]) -> None:
                 hook_id, hook_name = hook.get("id"), hook.get("name")
                 if isinstance(hook_id, str):
                     if hook_id.strip() in first_id:
+                        also = format_path(first_id[hook_id.strip()])
                         problems.append(Problem(where + ("id",), doc.line(where + ("id",)),
-                                                f"id {hook_id.strip()} also at {format_path(first_id[hook_id.strip()])}"))
+                                                f"id {hook_id.strip()} also at {also}"))
                     first_id.setdefault(hook_id.strip(), where)
                 if isinstance(hook_name, str) and hook_name.strip():
                     named.setdefault(hook_name, []).append((where, isinstance(hook_id, str)))

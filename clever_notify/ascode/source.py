@@ -177,7 +177,8 @@ class _Walker:
             key = self._key(key_node, path)
             line = key_node.start_mark.line + 1
             if key in seen:
-                self.problems.append(Problem(path + (key,), line, f"key {key!r} given twice (also on line {seen[key]})"))
+                self.problems.append(Problem(path + (key,), line,
+                                             f"key {key!r} given twice (also on line {seen[key]})"))
             seen.setdefault(key, line)
         self.loader.flatten_mapping(node)  # `<<: *defaults` merges, as safe_load does
         out: dict = {}

@@ -78,7 +78,8 @@ class RootGroup(LazyGroup):
             if os.environ.get("CLEVER_DEBUG"):
                 raise
             click.echo(
-                f"Error: unexpected {type(exc).__name__}: {_scrub(ctx, str(exc))} (set CLEVER_DEBUG=1 for the traceback)",
+                f"Error: unexpected {type(exc).__name__}: {_scrub(ctx, str(exc))} "
+                "(set CLEVER_DEBUG=1 for the traceback)",
                 err=True,
             )
             ctx.exit(ExitCode.API)

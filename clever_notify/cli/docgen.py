@@ -61,12 +61,12 @@ def help_markdown(help_text: str | None) -> list[str]:
         lines = para.split("\n")
         if lines and lines[0].strip() == "\b":
             lines = lines[1:]
-            if len(lines) > 1 and lines[0].rstrip().endswith(":") and all(l.startswith(" ") for l in lines[1:]):
+            if len(lines) > 1 and lines[0].rstrip().endswith(":") and all(line.startswith(" ") for line in lines[1:]):
                 body = inspect.cleandoc("\n".join(lines[1:]))
                 out += [f"**{lines[0].strip()}**", "", "```sh", body, "```", ""]
                 continue
-        if any(l.strip() for l in lines):
-            out += [*(l.rstrip() for l in lines), ""]
+        if any(line.strip() for line in lines):
+            out += [*(line.rstrip() for line in lines), ""]
     return out
 
 

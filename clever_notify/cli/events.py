@@ -28,7 +28,8 @@ def human_lines(doc: dict) -> list[str]:
     groups: dict[str, list[str]] = {family: [] for family in catalog.EVENT_FAMILIES}
     for event in doc["events"]:
         family = catalog.family_of(event)
-        groups.setdefault(family if family in catalog.EVENT_FAMILIES else "Not in this tool's catalog", []).append(event)
+        group = family if family in catalog.EVENT_FAMILIES else "Not in this tool's catalog"
+        groups.setdefault(group, []).append(event)
     lines = ["Events (for --event; case-insensitive):"]
     for family, events in groups.items():
         if events:

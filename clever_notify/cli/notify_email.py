@@ -45,7 +45,7 @@ def add(ctx, name, notify, events, services, org, as_json):
       clever notify-email add "deploys" --notify ops@example.org --event META_DEPLOYMENT_RESULT
       clever notify-email add "team" --notify organisation,user_8c0b3c7a-9d3c-4d5a-8f5e-2a1f2b3c4d5e --event DEPLOYMENT_FAIL
       clever notify-email add "prod" --notify a@example.org --notify b@example.org --org Acme --service web
-    """
+    """  # noqa: E501 - examples are whole command lines
     add_hook(
         ctx, KIND, org=org, services=p.flatten(services), events=p.flatten(events), as_json=as_json,
         fields={"name": name, "notified": p.flatten(notify)},

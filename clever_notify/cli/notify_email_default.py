@@ -126,7 +126,6 @@ def _report(outcome, changes: list[dict], output: str) -> None:
 
 def _show(rt, owner_id: str, found: list[dict], output: str, org: str | None) -> None:
     from clever_notify import render
-
     from clever_notify.hooks.describe import summary
     from clever_notify.hooks.kinds import EMAILHOOKS
 

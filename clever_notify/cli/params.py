@@ -68,7 +68,8 @@ class EventList(CommaList):
 
 
 class ConcreteEvent(click.ParamType):
-    """One catalog event the platform actually sends (tests, sandbox emits); a meta-event is refused with its members."""
+    """One catalog event the platform actually sends (tests, sandbox emits); a meta-event is refused, naming its
+    members."""
 
     name = "event"
 

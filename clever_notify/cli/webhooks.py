@@ -47,7 +47,7 @@ def add(ctx, name, urls, fmt, events, services, org, as_json):
       clever webhooks add "credits added" https://hooks.slack.com/services/xxxxxx/yyyyyy/zzzzzzzzzzzzz --format raw --event META_CREDITS
       clever webhooks add "prod deploys" https://example.org/hook --org Acme --service web,app_… --event META_DEPLOYMENT_RESULT
       clever webhooks add "two receivers" https://a.example.org/hook https://b.example.org/hook --format raw
-    """
+    """  # noqa: E501 - examples are whole command lines
     add_hook(
         ctx, KIND, org=org, services=p.flatten(services), events=p.flatten(events), as_json=as_json,
         fields={"name": name, "urls": [{"format": fmt, "url": url} for url in urls]},

@@ -189,7 +189,8 @@ def _match(owner: OwnerInput, kind: HookKind, wanted: list[Wanted], actual: list
         same = [i for i, h in enumerate(actual) if i not in claimed and h.get("name") == w.name]
         if len(same) > 1:
             ids = ", ".join(str(actual[i].get("id")) for i in same)
-            why = f"{len(same)} {kind.nouns} named {w.name!r} at {owner.owner}: {ids}; add `id:` to say which one this is"
+            why = (f"{len(same)} {kind.nouns} named {w.name!r} at {owner.owner}: {ids}; "
+                   "add `id:` to say which one this is")
             refusals.append((w.where, why))
             claimed.update(same)  # neither is unmanaged: the file names them, it just cannot say which
             continue

@@ -46,7 +46,8 @@ def disable_after(env=None) -> int:
 @dataclass
 class EmitReport:
     event: dict
-    deliveries: list[dict] = field(default_factory=list)  # {hookId, hookName, url, format, status, latencyMs, ok, error}
+    # each: {hookId, hookName, url, format, status, latencyMs, ok, error}
+    deliveries: list[dict] = field(default_factory=list)
     emails: list[dict] = field(default_factory=list)  # {hookId, to, subject}
     disabled: list[dict] = field(default_factory=list)  # {hookId, hookName}: webhooks this event's failures disabled
 
@@ -134,7 +135,7 @@ def emit(store: Store, event_type: str, *, org: str | None = None, service: str 
         results = list(pool.map(lambda t: delivery.post(t[1]["url"], t[1]["format"], event, timeout=timeout),
                                 targets))
     outcomes = []
-    for (hook, _), d in zip(targets, results):
+    for (hook, _), d in zip(targets, results, strict=True):
         report.deliveries.append({"hookId": hook["id"], "hookName": hook.get("name"), "url": d.url,
                                   "format": d.format, "status": d.status, "latencyMs": d.latency_ms, "ok": d.ok,
                                   "error": d.error})

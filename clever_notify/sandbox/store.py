@@ -18,9 +18,9 @@ import os
 import sqlite3
 import time
 import uuid
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 from clever_notify import catalog, files
 from clever_notify.errors import ConfigError
