@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 
 import pytest
+
 from servers import closed_port_url
 from test_sandbox_e2e import clever
 

@@ -13,7 +13,7 @@ import time
 import pytest
 import responses
 
-from conftest import API, ORG2_ID, ORG_ID, USER_ID
+from helpers import API, ORG2_ID, ORG_ID, USER_ID, assert_sent, owner, sent
 
 HOOKS = f"{API}/v2/notifications/webhooks"
 MAILS = f"{API}/v2/notifications/emailhooks"
@@ -25,9 +25,9 @@ def now_ms() -> int:
 
 
 def summary(*orgs: tuple[str, str]) -> dict:
-    return {"user": {"id": USER_ID, "name": "Me", "applications": [], "addons": [], "consumers": []},
-            "organisations": [{"id": i, "name": n, "applications": [], "addons": [], "consumers": []}
-                              for i, n in orgs]}
+    from helpers import summary as of
+
+    return of(*(owner(i, n) for i, n in orgs))
 
 
 def webhook(hook_id, owner=ORG_ID, name=None, state="ENABLED", failures=()):
@@ -44,12 +44,11 @@ def failure(minutes_ago: float, status=None, network=False):
     return f
 
 
-def sent(auth_header) -> list[tuple[str, str]]:
+def reads() -> list[tuple[str, str]]:
     """(method, URL) of every call, after checking each carried the OAuth header and no body."""
     for call in responses.calls:
-        assert call.request.headers["Authorization"] == auth_header
-        assert call.request.body is None
-    return [(c.request.method, c.request.url) for c in responses.calls]
+        assert_sent(call, call.request.method, call.request.url)
+    return sent()
 
 
 STAMP = r"\d{4}-\d\d-\d\d \d\d:\d\d UTC"
@@ -67,7 +66,7 @@ def test_listing_marks_disabled_and_failing_hooks(run, creds, auth_header):
     responses.get(f"{HOOKS}/{ORG_ID}", json=hooks)
     result = run("webhooks", "--org", ORG_ID)
     assert result.exit_code == 0, result.stderr
-    assert sent(auth_header) == [("GET", f"{HOOKS}/{ORG_ID}")]
+    assert reads() == [("GET", f"{HOOKS}/{ORG_ID}")]
     out = result.stdout
     assert "\nclean\n  id: clean\n" in "\n" + out and "clean  [" not in out
     assert re.search(r"\nbroken  \[failing\]\n(  .*\n){4}  failures: 2 failures, last: HTTP 502 "
@@ -101,7 +100,7 @@ def test_all_owners_reads_one_summary_and_one_list_per_owner(run, creds, auth_he
     responses.get(f"{HOOKS}/{ORG2_ID}", json=[no_owner])
     result = run("webhooks", "--all-owners", "-F", "json")
     assert result.exit_code == 0, result.stderr
-    calls = sent(auth_header)
+    calls = reads()
     assert calls[0] == ("GET", f"{API}/v2/summary")
     assert sorted(calls[1:]) == sorted([("GET", f"{HOOKS}/{USER_ID}"), ("GET", f"{HOOKS}/{ORG_ID}"),
                                         ("GET", f"{HOOKS}/{ORG2_ID}")])
@@ -133,7 +132,7 @@ def test_all_owners_for_email_notifications(run, creds, auth_header):
                                               "notified": [{"type": "email", "target": "a@b.example"}]}])
     result = run("notify-email", "--all-owners", "-F", "json")
     assert result.exit_code == 0, result.stderr
-    assert len(sent(auth_header)) == 3
+    assert len(reads()) == 3
     assert [(h["id"], h["ownerId"], h["notified"]) for h in json.loads(result.stdout)] == [
         ("m1", USER_ID, ["whole team"]), ("m2", ORG_ID, ["a@b.example"])]
 
@@ -168,11 +167,11 @@ def test_all_owners_with_one_owner_is_refused_before_any_request(run, creds, arg
 def test_fifty_owners_cost_fifty_one_requests(run, creds, auth_header):
     orgs = [(f"orga_{i:08d}-0000-4000-8000-000000000000", f"Org {i:03d}") for i in range(1, 50)]
     responses.get(f"{API}/v2/summary", json=summary(*orgs))
-    for owner in [USER_ID] + [o for o, _ in orgs]:
-        responses.get(f"{HOOKS}/{owner}", json=[webhook(f"h-{owner}", owner=owner)])
+    for owner_id in [USER_ID] + [o for o, _ in orgs]:
+        responses.get(f"{HOOKS}/{owner_id}", json=[webhook(f"h-{owner_id}", owner=owner_id)])
     result = run("webhooks", "check", "--all-owners", "--json")
     assert result.exit_code == 0, result.stderr
-    calls = sent(auth_header)
+    calls = reads()
     assert len(calls) == 51 and len(set(calls)) == 51
     assert calls.count(("GET", f"{API}/v2/summary")) == 1
     assert [h["ownerId"] for h in json.loads(result.stdout)] == [USER_ID] + [o for o, _ in orgs]
@@ -186,7 +185,7 @@ def test_check_all_healthy_exits_0(run, creds, auth_header):
     responses.get(f"{HOOKS}/{ORG_ID}", json=[webhook("a"), webhook("b", failures=[failure(48 * 60, status=500)])])
     result = run("webhooks", "check", "--org", ORG_ID)
     assert result.exit_code == 0, result.stderr
-    assert sent(auth_header) == [("GET", f"{HOOKS}/{ORG_ID}")]
+    assert reads() == [("GET", f"{HOOKS}/{ORG_ID}")]
     lines = result.stdout.splitlines()
     assert lines[0] == "ok       a (a)  no recent failure"
     assert re.fullmatch(r"ok       b \(b\)  1 failure, 0 recent, last: HTTP 500 " + STAMP + r" \(2 days ago\)",
@@ -246,7 +245,7 @@ def test_check_no_webhook_is_healthy(run, creds, auth_header):
     responses.get(f"{HOOKS}/{USER_ID}", json=[])
     result = run("webhooks", "check")
     assert result.exit_code == 0 and result.stdout == ""
-    assert sent(auth_header) == [("GET", f"{API}/v2/self"), ("GET", f"{HOOKS}/{USER_ID}")]
+    assert reads() == [("GET", f"{API}/v2/self"), ("GET", f"{HOOKS}/{USER_ID}")]
     assert "Checked 0 webhooks" in result.stderr
 
 

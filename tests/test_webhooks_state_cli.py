@@ -8,7 +8,7 @@ import json
 import pytest
 import responses
 
-from conftest import API, ORG_ID
+from helpers import API, NO_BODY, ORG_ID, assert_sent
 
 HOOKS = f"{API}/v2/notifications/webhooks/{ORG_ID}"
 NEW_ID = "0e0e0e0e-1111-4222-8333-444444444444"
@@ -28,11 +28,12 @@ def sent_body(state):
             "scope": ["app_1"], "events": ["DEPLOYMENT_FAIL"], "description": "kept as is", "state": state}
 
 
-def calls(auth_header):
+def calls():
+    """(method, URL, JSON body or None) of every call, after checking each with helpers.assert_sent."""
     out = []
     for c in responses.calls:
-        assert c.request.headers["Authorization"] == auth_header
         body = json.loads(c.request.body) if c.request.body else None
+        assert_sent(c, c.request.method, c.request.url, NO_BODY if body is None else body, ordered=False)
         out.append((c.request.method, c.request.url, body))
     return out
 
@@ -43,7 +44,7 @@ def test_enable_sends_the_hook_back_with_state_enabled(run, creds, auth_header):
     responses.put(f"{HOOKS}/h1", json=hook(state="ENABLED"))
     result = run("webhooks", "enable", "h1", "--org", ORG_ID)
     assert result.exit_code == 0, result.stderr
-    assert calls(auth_header) == [("GET", HOOKS, None), ("PUT", f"{HOOKS}/h1", sent_body("ENABLED"))]
+    assert calls() == [("GET", HOOKS, None), ("PUT", f"{HOOKS}/h1", sent_body("ENABLED"))]
     assert result.stdout == "h1\n"
     assert result.stderr == "The webhook deploys (h1) is enabled.\n"
 
@@ -54,7 +55,7 @@ def test_disable_sends_the_hook_back_with_state_disabled(run, creds, auth_header
     responses.put(f"{HOOKS}/h1", json=hook(state="DISABLED"))
     result = run("webhooks", "disable", "h1", "--org", ORG_ID, "--json")
     assert result.exit_code == 0, result.stderr
-    assert calls(auth_header) == [("GET", HOOKS, None), ("PUT", f"{HOOKS}/h1", sent_body("DISABLED"))]
+    assert calls() == [("GET", HOOKS, None), ("PUT", f"{HOOKS}/h1", sent_body("DISABLED"))]
     assert json.loads(result.stdout) == {"id": "h1", "ownerId": ORG_ID, "state": "DISABLED", "changed": True,
                                          "recreated": False}
 
@@ -65,7 +66,7 @@ def test_nothing_is_sent_when_already_in_that_state(run, creds, auth_header, com
     responses.get(HOOKS, json=[hook(state=state)])
     result = run("webhooks", command, "h1", "--org", ORG_ID)
     assert result.exit_code == 0, result.stderr
-    assert calls(auth_header) == [("GET", HOOKS, None)]
+    assert calls() == [("GET", HOOKS, None)]
     assert result.stdout == "h1\n" and "already" in result.stderr
 
 
@@ -87,7 +88,7 @@ def test_enable_recreates_when_the_api_keeps_it_disabled(run, creds, auth_header
     result = run("webhooks", "enable", "h1", "--org", ORG_ID)
     assert result.exit_code == 0, result.stderr
     create = {k: v for k, v in sent_body("ENABLED").items() if k != "state"}  # a new webhook starts enabled
-    assert calls(auth_header) == [("GET", HOOKS, None), ("PUT", f"{HOOKS}/h1", sent_body("ENABLED")),
+    assert calls() == [("GET", HOOKS, None), ("PUT", f"{HOOKS}/h1", sent_body("ENABLED")),
                                   ("POST", HOOKS, create), ("DELETE", f"{HOOKS}/h1", None)]
     assert result.stdout == f"{NEW_ID}\n"
     assert f"created again as {NEW_ID}" in result.stderr and "old one was removed" in result.stderr
@@ -111,7 +112,7 @@ def test_an_empty_answer_is_checked_against_the_list(run, creds, auth_header):
     responses.get(HOOKS, json=[hook(state="ENABLED")])
     result = run("webhooks", "enable", "h1", "--org", ORG_ID)
     assert result.exit_code == 0, result.stderr
-    assert [m for m, *_ in calls(auth_header)] == ["GET", "PUT", "GET"]
+    assert [m for m, *_ in calls()] == ["GET", "PUT", "GET"]
     assert result.stdout == "h1\n"
 
 
@@ -122,7 +123,7 @@ def test_a_failed_recreation_leaves_the_old_hook_and_deletes_nothing(run, creds,
     responses.post(HOOKS, status=400, json={"message": "bad", "type": "error"})
     result = run("webhooks", "enable", "h1", "--org", ORG_ID)
     assert result.exit_code == 1
-    assert [m for m, *_ in calls(auth_header)] == ["GET", "PUT", "POST"]
+    assert [m for m, *_ in calls()] == ["GET", "PUT", "POST"]
     assert "The old webhook is unchanged" in result.stderr and result.stdout == ""
 
 
@@ -144,7 +145,7 @@ def test_disable_refused_by_the_api_is_an_error_and_nothing_else_is_sent(run, cr
     responses.put(f"{HOOKS}/h1", json=hook(state="ENABLED"))
     result = run("webhooks", "disable", "h1", "--org", ORG_ID)
     assert result.exit_code == 1
-    assert [m for m, *_ in calls(auth_header)] == ["GET", "PUT"]
+    assert [m for m, *_ in calls()] == ["GET", "PUT"]
     assert "kept webhook h1 ENABLED" in result.stderr
 
 
@@ -155,7 +156,7 @@ def test_dry_run_prints_the_update_and_sends_nothing(run, creds, auth_header, co
     responses.get(HOOKS, json=[hook(state=before)])
     result = run("webhooks", command, "h1", "--org", ORG_ID, "--dry-run")
     assert result.exit_code == 0, result.stderr
-    assert calls(auth_header) == [("GET", HOOKS, None)]
+    assert calls() == [("GET", HOOKS, None)]
     path = f"/v2/notifications/webhooks/{ORG_ID}/h1"
     assert result.stdout == f"PUT {path}\n{json.dumps(sent_body(state), indent=2)}\n"
     assert "Dry run: nothing was sent." in result.stderr
