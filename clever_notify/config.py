@@ -35,9 +35,16 @@ class Settings:
     credentials: Credentials | None
     source: str  # where the credentials came from, for messages
     timeout: tuple[float, float] = DEFAULT_TIMEOUT
+    missing_env: str | None = None  # "CLEVER_SECRET" when CLEVER_TOKEN alone is set (or the other way round)
 
     def require_credentials(self) -> Credentials:
         if self.credentials is None:
+            if self.missing_env:
+                given = "CLEVER_TOKEN" if self.missing_env == "CLEVER_SECRET" else "CLEVER_SECRET"
+                raise NotAuthenticated(
+                    f"Not logged in: {given} is set but {self.missing_env} is not; set both "
+                    "(or unset it and run `clever login` from clever-tools)."
+                )
             raise NotAuthenticated(NOT_LOGGED_IN)
         return self.credentials
 
@@ -132,6 +139,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     """Settings as clever-tools computes them: env > active profile overrides > defaults."""
     env = os.environ if env is None else env
     overrides: dict = {}
+    missing_env = None
     if env.get("CLEVER_TOKEN") and env.get("CLEVER_SECRET"):
         credentials = Credentials(env["CLEVER_TOKEN"], env["CLEVER_SECRET"])
         source = "CLEVER_TOKEN/CLEVER_SECRET"
@@ -140,6 +148,9 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         profile = read_profile(path)
         if profile is None:
             credentials, source = None, "nowhere"
+            # clever-tools reads the pair or neither; half of it is a mistake worth naming.
+            if env.get("CLEVER_TOKEN") or env.get("CLEVER_SECRET"):
+                missing_env = "CLEVER_SECRET" if env.get("CLEVER_TOKEN") else "CLEVER_TOKEN"
         else:
             credentials = Credentials(profile["token"], profile["secret"])
             overrides = profile["overrides"]
@@ -153,6 +164,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         credentials=credentials,
         source=source,
         timeout=_timeout(env),
+        missing_env=missing_env,
     )
 
 

@@ -7,7 +7,7 @@ failure: a refused connection, a timeout or a 500 are results to report, not cra
 from __future__ import annotations
 
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 from clever_notify import __version__, payloads
 
@@ -30,7 +30,9 @@ class Delivery:
         return self.status is not None and 200 <= self.status < 300 and self.error is None
 
     def to_dict(self) -> dict:
-        return {**asdict(self), "ok": self.ok}
+        """The result in the JSON style of every output of this tool (camelCase, as the API writes)."""
+        return {"url": self.url, "format": self.format, "status": self.status, "latencyMs": self.latency_ms,
+                "ok": self.ok, "error": self.error, "bodyStart": self.body_start}
 
 
 def post(url: str, fmt: str, event: dict, *, timeout=DEFAULT_TIMEOUT, session=None) -> Delivery:

@@ -75,6 +75,11 @@ def _listing(owner: Owner) -> str:
     return "its applications and add-ons: " + ", ".join(shown) + (f" … and {more} more" if more > 0 else "")
 
 
+def unknown_service(owner: Owner, value: str) -> InputError:
+    """The one error for a --service/--only value that is none of the owner's services, wherever it is given."""
+    return InputError(f"no application or add-on {value!r} at {owner.label}; {_listing(owner)}")
+
+
 def _by_id(owner: Owner, value: str) -> Service | None:
     for s in owner.services:
         if value in (s.id, s.real_id):
@@ -118,7 +123,7 @@ def resolve(get_summary: Callable[[], dict], owner_id: str, values: list[str]) -
             if known is not None or looks_like_id(value):
                 found = value
             else:
-                raise InputError(f"no application or add-on named {value!r} at {owner.label}; {_listing(owner)}")
+                raise unknown_service(owner, value)
         out.append(found)
     return _dedupe(out)
 
@@ -134,7 +139,7 @@ def check(summary: dict, owner_id: str, values: list[str]) -> list[str]:
         known = _by_id(owner, value)
         found = value if known is not None else _by_name(owner, value)
         if found is None:
-            raise InputError(f"{value!r} is not an application or add-on of {owner.label}; {_listing(owner)}")
+            raise unknown_service(owner, value)
         out.append(found)
     return _dedupe(out)
 

@@ -43,7 +43,7 @@ def test_group_page_has_each_sub_commands_usage_description_options_and_examples
     assert "\n## clever webhooks add\n\nRegister a webhook called when events happen.\n" in page
     assert "**Usage:** `clever webhooks add [OPTIONS] NAME URL [URL…]`" in page
     assert "| `--format FORMAT` | Body format sent to the URLs: raw, slack, gitter, flowdock.  [default: raw] |" in page
-    assert "| `-F, --format [human\\|json]` | Output format.  [default: human] |" in page  # `|` escaped in tables
+    assert "| `-F, --format [human\\|json]` | Output format: human (the default) or json. |" in page  # `|` escaped
     assert ("```sh\nclever webhooks add \"deployment results on Slack\" "
             "https://hooks.slack.com/services/xxxxxx/yyyyyy/zzzzzzzzzzzzz "
             "--format slack --event META_DEPLOYMENT_RESULT\n") in page

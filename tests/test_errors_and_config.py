@@ -196,18 +196,6 @@ def test_help_command_matches_dash_dash_help(run):
     assert bad.exit_code == 2 and "no such command" in bad.stderr
 
 
-@pytest.mark.slow
-def test_python_m_and_both_scripts(clever_exe):
-    import subprocess
-    import sys
-    from pathlib import Path
-
-    for argv in ([sys.executable, "-m", "clever_notify", "--version"], [clever_exe, "--version"],
-                 [str(Path(clever_exe).with_name("clever-notify")), "--version"]):
-        out = subprocess.run(argv, capture_output=True, text=True, timeout=30)
-        assert out.returncode == 0 and "0.1.0" in out.stdout
-
-
 @responses.activate
 def test_unexpected_exception_is_one_line_and_hides_credentials(run, creds, monkeypatch):
     from clever_notify.hooks import describe

@@ -80,8 +80,9 @@ def test_list_without_linked_app_uses_self(run, creds, kind):
     responses.get(hooks_url(kind, USER_ID), json=[])
     result = run(kind.command)
     assert result.exit_code == 0
-    assert result.stdout.startswith(f"No {kind.noun}s for {USER_ID}.\n")
-    assert f"clever {kind.command} add" in result.stdout
+    assert result.stdout == ""  # a message, not data
+    assert result.stderr.startswith(f"No {kind.noun}s for {USER_ID}.\n")
+    assert f"clever {kind.command} add" in result.stderr
 
 
 @responses.activate

@@ -72,33 +72,33 @@ def test_all_drops_a_restriction_and_empty_means_all():
 
 # --- a new row of the table flows everywhere --------------------------------------------------------
 
-DESCRIPTION = fields.Field(
-    "description", "description", option="--description", sent_at=15, compare=lambda v: v,
+NOTE = fields.Field(
+    "note", "note", option="--note", sent_at=15, compare=lambda v: v,
     show=lambda v, owner: v or "(none)", show_at=65, change=lambda v, owner: [repr(v) if v else "(none)"],
 )
 
 
 @pytest.fixture
-def with_description(monkeypatch):
-    monkeypatch.setattr(fields, "FIELDS", (*fields.FIELDS, DESCRIPTION))
+def with_note(monkeypatch):
+    monkeypatch.setattr(fields, "FIELDS", (*fields.FIELDS, NOTE))
 
 
 @pytest.mark.parametrize("kind", KINDS, ids=str)
-def test_a_new_field_in_the_table_reaches_show_diff_body_and_match(with_description, kind):
-    hook = {"id": "h", "ownerId": "o", "name": "n", "description": "old", "events": ["GIT_PUSH"]}
+def test_a_new_field_in_the_table_reaches_show_diff_body_and_match(with_note, kind):
+    hook = {"id": "h", "ownerId": "o", "name": "n", "note": "old", "events": ["GIT_PUSH"]}
     title, lines = describe.show_block(kind, hook, "o")
-    assert ("description", "old") in lines
-    new = update_body(kind, hook, {"description": "new"})
-    assert list(new)[:2] == ["name", "description"]
-    assert diff(kind, sent_back(kind, hook), new, "o") == [("description", "'old'", "'new'")]
-    assert not confirm.same_hook(new, hook) and confirm.same_hook(new, {**hook, "description": "new"})
+    assert ("note", "old") in lines
+    new = update_body(kind, hook, {"note": "new"})
+    assert list(new)[:2] == ["name", "note"]
+    assert diff(kind, sent_back(kind, hook), new, "o") == [("note", "'old'", "'new'")]
+    assert not confirm.same_hook(new, hook) and confirm.same_hook(new, {**hook, "note": "new"})
 
 
 def test_without_the_row_an_unknown_field_is_neither_shown_nor_compared_but_kept():
-    hook = {"id": "h", "name": "n", "description": "old"}
-    assert all(label != "description" for label, _ in describe.show_block(EMAILHOOKS, hook, "o")[1])
-    assert confirm.same_hook({"name": "n", "description": "other"}, hook)
-    assert update_body(EMAILHOOKS, hook, {"name": "m"}) == {"name": "m", "description": "old"}
+    hook = {"id": "h", "name": "n", "note": "old"}
+    assert all(label != "note" for label, _ in describe.show_block(EMAILHOOKS, hook, "o")[1])
+    assert confirm.same_hook({"name": "n", "note": "other"}, hook)
+    assert update_body(EMAILHOOKS, hook, {"name": "m"}) == {"name": "m", "note": "old"}
 
 
 @pytest.mark.parametrize("kind,keys", [

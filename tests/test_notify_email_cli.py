@@ -154,8 +154,9 @@ def test_default_show_absent(run, creds):
     StandIn(ORG_ID, [OTHER])
     result = run("notify-email", "default", "--org", ORG_ID)
     assert result.exit_code == 0, result.stderr
-    assert f'No "{DEFAULT_NAME}" hook at {ORG_ID}' in result.stdout
-    assert f"clever notify-email default --restore --org {ORG_ID}" in result.stdout
+    assert result.stdout == ""
+    assert f'No "{DEFAULT_NAME}" hook at {ORG_ID}' in result.stderr
+    assert f"clever notify-email default --restore --org {ORG_ID}\n" in result.stderr
     assert run("notify-email", "default", "--org", ORG_ID, "-F", "json").stdout == "[]\n"
 
 
@@ -199,7 +200,8 @@ def test_only_creates_the_replacement_then_deletes_the_old(run, creds):
     })
     assert_sent(delete, "DELETE", f"{EMAILS}/d2")
     assert stand_in.ids() == ["o1", "new-1"]
-    assert result.stdout == "Created new-1 restricted to web (app_a), worker (app_b), db (addon_c), then deleted d2.\n"
+    assert result.stderr == "Created new-1 restricted to web (app_a), worker (app_b), db (addon_c), then deleted d2.\n"
+    assert result.stdout == "new-1\n"  # data only: the new id, as `add` prints it
 
 
 @responses.activate
@@ -289,7 +291,7 @@ def test_only_old_hook_deleted_meanwhile_is_not_an_error(run, creds):
     assert changes() == [("POST", EMAILS), ("DELETE", f"{EMAILS}/d1")]
     assert json.loads(result.stdout)["deleted"] == []
     human = run("notify-email", "default", "--org", ORG_ID, "--only", "app_a")
-    assert human.stdout == "Created new-1 restricted to web (app_a), d1 was already gone.\n"
+    assert human.stderr == "Created new-1 restricted to web (app_a), d1 was already gone.\n"
 
 
 @responses.activate
@@ -298,7 +300,7 @@ def test_only_already_restricted_is_left_alone(run, creds):
     result = run("notify-email", "default", "--org", ORG_ID, "--only", "app_a,app_b")
     assert result.exit_code == 0, result.stderr
     assert changes() == []
-    assert "already restricted" in result.stdout
+    assert "already restricted" in result.stderr and result.stdout == ""
 
 
 @responses.activate
@@ -323,14 +325,14 @@ def test_only_dry_run_sends_no_change_and_prints_the_requests(run, creds):
     body1 = json.dumps({"name": DEFAULT_NAME, "scope": ["app_a"], "events": ["META_DEPLOYMENT_RESULT"]})
     body2 = json.dumps({"name": DEFAULT_NAME, "notified": DEFAULT_TARGETED["notified"], "scope": ["app_a"],
                         "events": ["DEPLOYMENT_FAIL"]})
-    assert result.stdout.endswith(
-        "Dry run: nothing was sent. The requests would be:\n"
-        f"  POST /v2/notifications/emailhooks/{ORG_ID}\n    {body1}\n"
-        f"  DELETE /v2/notifications/emailhooks/{ORG_ID}/d1\n"
-        f"  POST /v2/notifications/emailhooks/{ORG_ID}\n    {body2}\n"
-        f"  DELETE /v2/notifications/emailhooks/{ORG_ID}/d2\n"
+    assert result.stdout == (  # the data of a dry run: the requests, nothing else
+        f"POST /v2/notifications/emailhooks/{ORG_ID}\n  {body1}\n"
+        f"DELETE /v2/notifications/emailhooks/{ORG_ID}/d1\n"
+        f"POST /v2/notifications/emailhooks/{ORG_ID}\n  {body2}\n"
+        f"DELETE /v2/notifications/emailhooks/{ORG_ID}/d2\n"
     )
-    assert "Would create a copy of d1" in result.stdout
+    assert "Would create a copy of d1" in result.stderr
+    assert result.stderr.endswith("Dry run: nothing was sent. The requests would be:\n")
     for secret in (TOKEN, SECRET, "Authorization", "oauth"):
         assert secret not in result.stdout + result.stderr
 
@@ -346,13 +348,14 @@ def test_disable_deletes_every_default_hook_and_is_idempotent(run, creds):
     assert changes() == [("DELETE", f"{EMAILS}/d1"), ("DELETE", f"{EMAILS}/d2")]
     assert_sent(responses.calls[1], "DELETE", f"{EMAILS}/d1")
     assert stand_in.ids() == ["o1"]
-    assert result.stdout == "Deleted d1.\nDeleted d2.\n"
+    assert result.stdout == "" and "Deleted d1.\nDeleted d2.\n" in result.stderr
     assert "2 hooks are named" in result.stderr
 
     again = run("notify-email", "default", "--org", ORG_ID, "--disable")
     assert again.exit_code == 0, again.stderr
     assert len(changes()) == 2  # nothing more was sent
-    assert again.stdout == f'No "{DEFAULT_NAME}" hook at {ORG_ID}: those e-mails are already off.\n'
+    assert again.stdout == ""
+    assert again.stderr == f'No "{DEFAULT_NAME}" hook at {ORG_ID}: those e-mails are already off.\n'
 
 
 @responses.activate
@@ -399,12 +402,12 @@ def test_restore_creates_it_unscoped_then_is_idempotent(run, creds):
     assert_sent(responses.calls[1], "POST", EMAILS,
                 {"name": DEFAULT_NAME, "events": ["META_DEPLOYMENT_RESULT"]})
     assert stand_in.ids() == ["o1", "new-1"]
-    assert result.stdout.startswith("Created new-1:")
+    assert result.stderr.startswith("Created new-1:") and result.stdout == "new-1\n"
 
     again = run("notify-email", "default", "--org", ORG_ID, "--restore")
     assert again.exit_code == 0, again.stderr
     assert len(changes()) == 1
-    assert "already exists" in again.stdout and "new-1" in again.stdout
+    assert "already exists" in again.stderr and "new-1" in again.stderr and again.stdout == ""
 
 
 @responses.activate
@@ -415,7 +418,7 @@ def test_restore_dry_run_sends_nothing(run, creds):
     assert changes() == []
     assert stand_in.ids() == []
     body = json.dumps({"name": DEFAULT_NAME, "events": ["META_DEPLOYMENT_RESULT"]})
-    assert f"  POST /v2/notifications/emailhooks/{ORG_ID}\n    {body}\n" in result.stdout
+    assert result.stdout == f"POST /v2/notifications/emailhooks/{ORG_ID}\n  {body}\n"
 
 
 @responses.activate

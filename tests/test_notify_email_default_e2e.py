@@ -47,7 +47,7 @@ def test_only_disable_restore_with_the_installed_clever(clever_exe, stand_in):
     assert log() == [("GET", "/v2/summary"), ("GET", BASE)]  # --only is checked against the owner's services
 
     bogus = clever("--only", "app_zzz")
-    assert bogus.returncode == 2 and "'app_zzz' is not an application or add-on of Acme" in bogus.stderr
+    assert bogus.returncode == 2 and "no application or add-on 'app_zzz' at Acme" in bogus.stderr
     assert [m for m, _ in log()] == ["GET"] * 3
 
     only = clever("--only", "web,app_b")  # a name and an id

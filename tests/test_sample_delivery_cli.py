@@ -81,8 +81,8 @@ def test_url_json_output(run, receiver):
     assert out["event"]["type"] == "GIT_PUSH"
     [delivery] = out["deliveries"]
     assert delivery["url"] == receiver.url + "/j" and delivery["format"] == "gitter"
-    assert delivery["status"] == 200 and delivery["ok"] is True and delivery["body_start"] == "ok thanks"
-    assert delivery["error"] is None and delivery["latency_ms"] >= 0
+    assert delivery["status"] == 200 and delivery["ok"] is True and delivery["bodyStart"] == "ok thanks"
+    assert delivery["error"] is None and delivery["latencyMs"] >= 0
     assert receiver.received[0].json()["message"].startswith("[GIT_PUSH] ")
 
 

@@ -156,16 +156,21 @@ def test_emit_bad_event_is_usage_error(run, store, args, message):
 def test_emit_unknown_org_or_service(run, store):
     assert run("sandbox", "emit", "GIT_PUSH", "--org", "Nope").exit_code == 4
     result = run("sandbox", "emit", "GIT_PUSH", "--org", "Acme", "--service", "nope")
-    assert result.exit_code == 4 and "no application or add-on 'nope' in Acme" in result.stderr
+    # The same error as `webhooks add --service nope`: exit 2, the owner's services listed.
+    assert result.exit_code == 2, result.stderr
+    assert "no application or add-on 'nope' at Acme (orga_" in result.stderr
+    assert "its applications and add-ons: web (app_" in result.stderr and "db (addon_" in result.stderr
 
 
 def test_emit_nothing_matches(run, store):
     result = run("sandbox", "emit", "GIT_PUSH", "--org", "Acme")
-    assert result.exit_code == 0 and result.stdout == "GIT_PUSH: no webhook matched.\n"
+    assert result.exit_code == 0 and result.stdout == ""
+    assert result.stderr == "GIT_PUSH: no webhook matched.\n"
 
 
 def test_outbox_human_and_json(run, store):
-    assert "The outbox is empty" in run("sandbox", "outbox").stdout
+    empty = run("sandbox", "outbox")
+    assert empty.stdout == "" and "The outbox is empty" in empty.stderr
     assert json.loads(run("sandbox", "outbox", "-F", "json").stdout) == []
     store.create_hook("emailhooks", store.user()["id"],
                       {"name": "x", "notified": [{"type": "email", "target": "a@example.org, b@example.org"},

@@ -68,14 +68,14 @@ def test_unknown_name_lists_the_owners_services():
     with pytest.raises(InputError) as err:
         services.resolve(lambda: SUMMARY, ORG_ID, ["web", "wbe"])
     assert str(err.value) == (
-        f"no application or add-on named 'wbe' at Acme ({ORG_ID}); its applications and add-ons: "
+        f"no application or add-on 'wbe' at Acme ({ORG_ID}); its applications and add-ons: "
         f"web ({WEB}), worker ({WORKER}), db ({DB})"
     )
     assert err.value.exit_code == 2
 
 
 def test_unknown_name_at_an_owner_without_services():
-    with pytest.raises(InputError, match=r"no application or add-on named 'web' at .*it has no applications"):
+    with pytest.raises(InputError, match=r"no application or add-on 'web' at .*it has no applications"):
         services.resolve(lambda: {"user": {"id": USER_ID, "name": "Me"}, "organisations": []}, USER_ID, ["web"])
 
 
@@ -99,7 +99,7 @@ def test_check_accepts_the_owners_ids_real_ids_and_names():
 def test_check_refuses_ids_that_are_not_the_owners(value):
     with pytest.raises(InputError) as err:
         services.check(SUMMARY, ORG_ID, [WEB, value])
-    assert str(err.value).startswith(f"{value!r} is not an application or add-on of Acme ({ORG_ID}); ")
+    assert str(err.value).startswith(f"no application or add-on {value!r} at Acme ({ORG_ID}); ")
     assert f"web ({WEB})" in str(err.value)
 
 

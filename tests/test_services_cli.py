@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+import shlex
 
 import pytest
 import responses
@@ -105,7 +106,7 @@ def test_unknown_name_is_refused_and_nothing_is_written(run, creds, kind_args):
     assert sent() == [("GET", SUMMARY_URL)]
     assert result.stdout == ""
     assert result.stderr == (
-        f"Error: no application or add-on named 'wbe' at Acme ({ORG_ID}); its applications and add-ons: "
+        f"Error: no application or add-on 'wbe' at Acme ({ORG_ID}); its applications and add-ons: "
         f"web ({WEB}), worker ({WORKER}), My App ({SPACED}), twice (app_dup1), twice (app_dup2), db ({DB})\n"
     )
 
@@ -181,7 +182,7 @@ def test_update_unknown_name_sends_no_put(run, creds):
     result = run("webhooks", "update", "h1", "--org", ORG_ID, "--service", "nope")
     assert result.exit_code == 2
     assert sent() == [("GET", WEBHOOKS), ("GET", SUMMARY_URL)]
-    assert "no application or add-on named 'nope'" in result.stderr
+    assert "no application or add-on 'nope'" in result.stderr
 
 
 # --- notify-email default --only: every value checked, ids too ----------------------------------------
@@ -204,7 +205,7 @@ def test_default_only_refuses_what_is_not_the_owners(run, creds, value, dry_run)
     assert sent() == [("GET", SUMMARY_URL)]  # refused before the hooks are even read
     assert_sent(responses.calls[0], "GET", SUMMARY_URL)
     assert result.stdout == ""
-    assert result.stderr.startswith(f"Error: {value!r} is not an application or add-on of Acme ({ORG_ID}); ")
+    assert result.stderr.startswith(f"Error: no application or add-on {value!r} at Acme ({ORG_ID}); ")
     assert f"web ({WEB})" in result.stderr
 
 
@@ -220,7 +221,8 @@ def test_default_only_name_replaces_the_hook_with_ids(run, creds):
     assert_sent(responses.calls[2], "POST", EMAILS,
                 {"name": DEFAULT_NAME, "scope": [WEB, DB], "events": ["META_DEPLOYMENT_RESULT"]})
     assert_sent(responses.calls[3], "DELETE", f"{EMAILS}/d1")
-    assert result.stdout == f"Created new-1 restricted to web ({WEB}), db ({DB}), then deleted d1.\n"
+    assert result.stderr == f"Created new-1 restricted to web ({WEB}), db ({DB}), then deleted d1.\n"
+    assert result.stdout == "new-1\n"
 
 
 @responses.activate
@@ -248,7 +250,8 @@ def test_restore_on_restricted_default_prints_the_fix_and_writes_nothing(run, cr
     assert result.exit_code == 0, result.stderr
     assert sent() == [("GET", EMAILS), ("GET", SUMMARY_URL)]
     assert_sent(responses.calls[0], "GET", EMAILS)
-    assert result.stdout == (
+    assert result.stdout == ""
+    assert result.stderr == (
         f'"{DEFAULT_NAME}" exists at {ORG_ID} (d1) but is restricted to web ({WEB}), app_gone: '
         "--restore changes nothing.\n"
         f"To make it apply to every service: clever notify-email update d1 --all-services --org {ORG_ID}\n"
@@ -264,7 +267,8 @@ def test_restore_on_default_with_other_events_and_an_unrestricted_twin(run, cred
     assert sent() == [("GET", EMAILS)]
     assert json.loads(result.stdout)["unchanged"] == ["d1", "d2"]
     human = run("notify-email", "default", "--org", ORG_ID, "--restore")
-    assert human.stdout == (
+    assert human.stdout == ""
+    assert human.stderr.endswith(
         f'"{DEFAULT_NAME}" already exists at {ORG_ID} (d1): nothing to do.\n'
         f'"{DEFAULT_NAME}" exists at {ORG_ID} (d2) but is sending DEPLOYMENT_FAIL instead of '
         "META_DEPLOYMENT_RESULT: --restore changes nothing.\n"
@@ -280,7 +284,7 @@ def test_restore_hint_falls_back_to_ids_when_the_summary_cannot_be_read(run, cre
     responses.get(SUMMARY_URL, status=403, json={"message": "Forbidden"})
     result = run("notify-email", "default", "--org", ORG_ID, "--restore")
     assert result.exit_code == 0, result.stderr
-    assert f"but is restricted to {WEB}: --restore changes nothing." in result.stdout
+    assert f"but is restricted to {WEB}: --restore changes nothing." in result.stderr
     assert writes() == []
 
 
@@ -317,13 +321,15 @@ def test_sandbox_default_only_by_name_then_bogus_then_restore_hint(run):
     restore = run("--sandbox", "notify-email", "default", "--org", "Acme", "--restore")
     assert restore.exit_code == 0, restore.stderr
     assert store.list_hooks("emailhooks", org_id) == [after]  # nothing written
-    assert f"restricted to web ({ids['web']})" in restore.stdout
-    command = re.search(r"clever (notify-email update .*)$", restore.stdout, re.MULTILINE).group(1).split()
-    assert command == ["notify-email", "update", after["id"], "--all-services", "--org", org_id]
+    assert restore.stdout == ""
+    assert f"restricted to web ({ids['web']})" in restore.stderr
+    command = shlex.split(re.search(r"^To make it .*?: (clever .*)$", restore.stderr, re.MULTILINE).group(1))
+    # Pasted as printed: it stays in the sandbox and names the owner as the user did.
+    assert command == ["clever", "--sandbox", "notify-email", "update", after["id"], "--all-services", "--org", "Acme"]
 
-    widened = run("--sandbox", *command)  # the printed command does what it says
+    widened = run(*command[1:])  # the printed command does what it says
     assert widened.exit_code == 0, widened.stderr
     [final] = store.list_hooks("emailhooks", org_id)
     assert not final.get("scope") and final["id"] == after["id"]
     again = run("--sandbox", "notify-email", "default", "--org", "Acme", "--restore")
-    assert "already exists" in again.stdout and "nothing to do" in again.stdout
+    assert "already exists" in again.stderr and "nothing to do" in again.stderr

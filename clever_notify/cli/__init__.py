@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import importlib
 import os
 import sys
@@ -25,18 +26,62 @@ COMMANDS: dict[str, str] = {
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
-class LazyGroup(click.Group):
+class Group(click.Group):
+    """Every group of the tree: a mistyped sub-command gets the names it is close to.
+
+    Said here rather than left to click: 8.5 suggests only among eagerly added commands (not the
+    root's lazy ones) and earlier versions not at all.
+    """
+
+    def resolve_command(self, ctx, args):
+        typed = args[0] if args else ""
+        if typed and not typed.startswith("-") and not ctx.resilient_parsing and self.get_command(ctx, typed) is None:
+            close = difflib.get_close_matches(typed, self.list_commands(ctx), n=3, cutoff=0.6)
+            hint = f" Did you mean {' or '.join(close)}?" if close else ""
+            raise click.UsageError(f"No such command {typed!r}.{hint}", ctx=ctx)
+        return super().resolve_command(ctx, args)
+
+
+# The root's flags, accepted after the command too (`clever webhooks --org Acme -v`), as clever-tools
+# accepts its global flags anywhere. Sub-commands get hidden copies that set the same Runtime attribute.
+ROOT_FLAGS = {"verbose": ("-v", "--verbose"), "sandbox": ("--sandbox",)}
+
+
+def _set_root_flag(ctx, param, value):
+    if value and not ctx.resilient_parsing:
+        from clever_notify.cli.runtime import runtime
+
+        setattr(runtime(ctx), param.name, True)
+
+
+def accept_root_flags(cmd: click.Command) -> click.Command:
+    """Give `cmd` and every command under it the root flags (hidden: the root's help documents them)."""
+    if not getattr(cmd, "_root_flags", False):
+        taken = {opt for param in cmd.params for opt in getattr(param, "opts", ())}
+        for name, opts in ROOT_FLAGS.items():
+            free = [opt for opt in opts if opt not in taken]
+            if free:
+                cmd.params.append(click.Option(
+                    free, name, is_flag=True, hidden=True, expose_value=False, callback=_set_root_flag,
+                ))
+        cmd._root_flags = True
+    for sub in getattr(cmd, "commands", {}).values():
+        accept_root_flags(sub)
+    return cmd
+
+
+class LazyGroup(Group):
     def list_commands(self, ctx):
         return sorted(set(COMMANDS) | set(self.commands))
 
     def get_command(self, ctx, name):
         if name in self.commands:
-            return self.commands[name]
+            return accept_root_flags(self.commands[name])
         spec = COMMANDS.get(name)
         if spec is None:
             return None
         module, attr = spec.split(":")
-        return getattr(importlib.import_module(module), attr)
+        return accept_root_flags(getattr(importlib.import_module(module), attr))
 
 
 def _scrub(ctx, text: str) -> str:
@@ -98,7 +143,8 @@ def cli(ctx, verbose, sandbox):
 
     \b
     Credentials come from CLEVER_TOKEN + CLEVER_SECRET, or from the clever-tools
-    config file written by `clever login`.
+    config file written by `clever login`. -v/--verbose and --sandbox may also be
+    given after the command, anywhere on the line.
 
     \b
     Examples:
@@ -110,7 +156,7 @@ def cli(ctx, verbose, sandbox):
     """
     from clever_notify.cli.runtime import Runtime
 
-    ctx.obj = Runtime(verbose=verbose, sandbox=sandbox)
+    ctx.obj = Runtime(verbose=verbose, sandbox=sandbox, prog=ctx.info_name or "clever")
 
 
 def _complete_help_words(ctx, param, incomplete):

@@ -10,7 +10,6 @@ import click
 
 from clever_notify.cli import CONTEXT_SETTINGS
 from clever_notify.cli import params as p
-from clever_notify.errors import InputError
 from clever_notify.hooks.kinds import HookKind
 
 
@@ -18,7 +17,7 @@ def require_org_for_services(org: str | None, services: list[str]) -> None:
     # clever-tools refuses this too: without --org the owner would come from a guess (linked app or self),
     # and a scope naming another owner's services would be silently meaningless.
     if services and org is None:
-        raise InputError("--org is required when using --service")
+        raise click.UsageError("--org is required when using --service")
 
 
 def hook_scope(services: list[str], app_id: str | None) -> list[str] | None:
@@ -64,18 +63,41 @@ def report_created(created: dict, as_json: bool, message: str) -> None:
 
 
 def remove_command(kind: HookKind, help: str) -> click.Command:
-    """`remove ID`: delete at --org, else the linked application's owner, else the user's own account."""
+    """`remove ID`: delete at --org, else the linked application's owner, else the user's own account.
+
+    A dry run reads the owner's list (so a wrong id fails as the real run would, exit 4) and sends nothing.
+    """
 
     @click.command("remove", help=help, context_settings=CONTEXT_SETTINGS)
     @click.argument("hook_id", metavar="ID", type=p.HOOK_ID)
     @p.org_option
+    @click.option("--dry-run", is_flag=True, help="Check that it exists and print the request; send nothing.")
+    @p.output_format_option
     @click.pass_context
-    def remove(ctx, hook_id, org):
+    def remove(ctx, hook_id, org, dry_run, output):
+        from clever_notify import render
         from clever_notify.cli.runtime import runtime
 
         rt = runtime(ctx)
         target = rt.target(org, use_linked_app=True)
-        rt.client.delete_hook(kind, target.owner_id, hook_id)
-        click.echo(f"The {kind.noun} {hook_id} has been removed.", err=True)
+        if dry_run:
+            from clever_notify.hooks.update import find_hook
+
+            hook = find_hook(rt.client.list_hooks(kind, target.owner_id), kind, hook_id, target.owner_id)
+        client = rt.recording_client(dry_run=dry_run)
+        client.delete_hook(kind, target.owner_id, hook_id)
+        requests = client.transport.changes
+        if output == "json":
+            click.echo(render.to_json({"id": hook_id, "ownerId": target.owner_id, "dryRun": dry_run,
+                                       "requests": requests}))
+        elif dry_run:
+            for request in requests:
+                click.echo(f"{request['method']} {request['path']}")
+        if dry_run:
+            name = f' "{hook["name"]}"' if hook.get("name") else ""
+            click.echo(render.printable(f"Would remove the {kind.noun} {hook_id}{name}. Dry run: nothing was sent."),
+                       err=True)
+        else:
+            click.echo(f"The {kind.noun} {hook_id} has been removed.", err=True)
 
     return remove

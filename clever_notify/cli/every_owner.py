@@ -127,10 +127,10 @@ def list_every_owner(rt: Runtime, kind: HookKind, *, output: str, annotate: Anno
             out.blocks(human_blocks(kind, r.hooks, annotate))
             shown += 1
         if empty:
-            if shown:
-                out.line()
             names = ", ".join(r.owner.name for r in empty[:5]) + (" …" if len(empty) > 5 else "")
-            out.line(f"No {kind.nouns} for {len(empty)} owner{'s' if len(empty) != 1 else ''}: {names}")
+            # A message, not data, as the one-owner listing's "No webhooks for …".
+            click.echo(render.printable(
+                f"No {kind.nouns} for {len(empty)} owner{'s' if len(empty) != 1 else ''}: {names}"), err=True)
     error = unread_error(results, kind)
     if error is not None:
         raise error

@@ -11,7 +11,7 @@ import shlex
 
 import click
 
-from clever_notify.cli import CONTEXT_SETTINGS
+from clever_notify.cli import CONTEXT_SETTINGS, Group
 from clever_notify.cli import params as p
 from clever_notify.cli.every_owner import Annotate, all_owners_option, list_every_owner, refuse_with_org
 from clever_notify.cli.runtime import Runtime, runtime
@@ -23,7 +23,7 @@ def hook_group(kind: HookKind, *, help: str, list_all_help: str, commands: list[
     """`annotate()` may give a function adding to a hook's human block what the JSON shape leaves out."""
 
     @click.group(
-        kind.command, help=help, invoke_without_command=True, context_settings=CONTEXT_SETTINGS,
+        kind.command, cls=Group, help=help, invoke_without_command=True, context_settings=CONTEXT_SETTINGS,
         # Said explicitly: click 8.4 and 8.5 word the usage line differently, and docs/ must not depend on it.
         subcommand_metavar="[COMMAND] [ARGS]...", commands=commands,
     )
@@ -68,16 +68,11 @@ def list_hooks(rt: Runtime, kind: HookKind, *, org: str | None, list_all: bool, 
     if output == "json":
         click.echo(render.to_json([summary(kind, h) for h in hooks]))
         return
-    out = rt.out()
     if not hooks:
+        # A message, not data: `OUT=$(clever webhooks)` captures nothing when there is nothing.
         who = target.owner_id if org in (None, target.owner_id) else f"{org} ({target.owner_id})"
-        out.line(f"No {kind.nouns} for {who}.")
-        # The hint must work when pasted: same sandbox, same owner.
-        add_hint = kind.add_hint
-        if rt.sandbox:
-            add_hint = add_hint.replace("clever ", "clever --sandbox ", 1)
-        if org is not None:
-            add_hint += f" --org {shlex.quote(org)}"
-        out.line(f"Add one with: {add_hint}")
+        click.echo(render.printable(f"No {kind.nouns} for {who}."), err=True)
+        hint = rt.command_line(*shlex.split(kind.add_hint)[1:], owner=True)  # same program, sandbox, owner
+        click.echo(render.printable(f"Add one with: {hint}"), err=True)
         return
-    out.blocks(human_blocks(kind, hooks, annotate))
+    rt.out().blocks(human_blocks(kind, hooks, annotate))

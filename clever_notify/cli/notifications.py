@@ -7,27 +7,22 @@ import sys
 
 import click
 
-from clever_notify.cli import CONTEXT_SETTINGS
+from clever_notify.cli import CONTEXT_SETTINGS, Group
 from clever_notify.cli import params as p
 from clever_notify.cli.runtime import runtime
 from clever_notify.errors import CleverNotifyError, ExitCode, InputError
 
-
-def _format_options(f):
-    f = click.option("--json", "as_json", is_flag=True, help="Print JSON (same as -F json).")(f)
-    return p.output_format_option(f)
-
-
-def _wants_json(output: str, as_json: bool) -> bool:
-    return as_json or output == "json"
+_format_options = p.output_format_option  # -F human|json and --json, given as `output`
 
 
 def _hint(rt, command: str) -> str:
-    """A command to paste: in sandbox mode it carries --sandbox, so it acts where this one did."""
-    return f"clever --sandbox {command}" if rt.sandbox else f"clever {command}"
+    """A command to paste: the same program, and in sandbox mode --sandbox, so it acts where this one did."""
+    import shlex
+
+    return rt.command_line(*shlex.split(command))
 
 
-@click.group(context_settings=CONTEXT_SETTINGS, subcommand_metavar="COMMAND [ARGS]...")
+@click.group(cls=Group, context_settings=CONTEXT_SETTINGS, subcommand_metavar="COMMAND [ARGS]...")
 def notifications():
     """Notifications as code: keep every hook in a reviewed file, plan and apply it.
 
@@ -141,7 +136,7 @@ def _plan(rt, file: str, prune: bool, output_json: bool):
               help="Exit 0 when nothing would change, 2 when something would, 1 on any error (as terraform).")
 @_format_options
 @click.pass_context
-def plan_command(ctx, file, prune, detailed_exitcode, output, as_json):
+def plan_command(ctx, file, prune, detailed_exitcode, output):
     """Show what `apply FILE` would change; send no change.
 
     The whole file is checked first (keys, events, formats, URLs, recipients, every
@@ -160,7 +155,7 @@ def plan_command(ctx, file, prune, detailed_exitcode, output, as_json):
     from clever_notify import render
     from clever_notify.ascode import render as words
 
-    output_json = _wants_json(output, as_json)
+    output_json = output == "json"
     rt = runtime(ctx)
     try:
         wanted, plan, names = _plan(rt, file, prune, output_json)
@@ -202,7 +197,7 @@ def _can_ask() -> bool:
 @click.option("--yes", "-y", is_flag=True, help="Delete without asking (needed to delete when not on a terminal).")
 @_format_options
 @click.pass_context
-def apply_command(ctx, file, prune, dry_run, yes, output, as_json):
+def apply_command(ctx, file, prune, dry_run, yes, output):
     """Make the API match FILE: create, then update, then delete.
 
     Checks and plans as `plan` does, then sends the plan's requests in order: every
@@ -223,7 +218,7 @@ def apply_command(ctx, file, prune, dry_run, yes, output, as_json):
     from clever_notify.ascode import render as words
     from clever_notify.ascode.execute import ApplyFailed, done_line, execute
 
-    output_json = _wants_json(output, as_json)
+    output_json = output == "json"
     rt = runtime(ctx)
     wanted, plan, names = _plan(rt, file, prune, output_json)
     mask = words.Mask(wanted.variables)
@@ -296,7 +291,7 @@ def _apply_json(plan, steps, mask, dry_run: bool) -> dict:
                    "to set on stderr.")
 @_format_options
 @click.pass_context
-def export_command(ctx, orgs, all_owners, output_file, url_placeholders, output, as_json):
+def export_command(ctx, orgs, all_owners, output_file, url_placeholders, output):
     """Write the hooks of owners as a notifications file: same state, same bytes.
 
     Without --org or --all-owners, the owner is the linked application's, else your
@@ -323,7 +318,7 @@ def export_command(ctx, orgs, all_owners, output_file, url_placeholders, output,
     for o in owners:
         o.hooks = state[o.owner_id]
     data, placeholders = export.document(owners, placeholders=url_placeholders)
-    as_json_file = _wants_json(output, as_json) or (output_file or "").lower().endswith(".json")
+    as_json_file = output == "json" or (output_file or "").lower().endswith(".json")
     text = export.to_json(data) if as_json_file else export.to_yaml(data)
     if output_file:
         try:

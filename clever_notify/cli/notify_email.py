@@ -29,11 +29,9 @@ KIND = EMAILHOOKS
 @p.event_option
 @p.service_option
 @p.org_option
-@click.option(
-    "--json", "as_json", is_flag=True, help="Print the created e-mail notification as JSON instead of its id."
-)
+@p.output_format_option
 @click.pass_context
-def add(ctx, name, notify, events, services, org, as_json):
+def add(ctx, name, notify, events, services, org, output):
     """Add an e-mail notification.
 
     Without --org, the notification is added to the owner of the application linked
@@ -47,7 +45,7 @@ def add(ctx, name, notify, events, services, org, as_json):
       clever notify-email add "prod" --notify a@example.org --notify b@example.org --org Acme --service web
     """  # noqa: E501 - examples are whole command lines
     add_hook(
-        ctx, KIND, org=org, services=p.flatten(services), events=p.flatten(events), as_json=as_json,
+        ctx, KIND, org=org, services=p.flatten(services), events=p.flatten(events), as_json=output == "json",
         fields={"name": name, "notified": p.flatten(notify)},
     )
 
@@ -77,11 +75,13 @@ REMOVE_HELP = """Remove an e-mail notification.
     Examples:
       clever notify-email remove 0b5c7e2a-…
       clever notify-email remove 0b5c7e2a-… --org Acme
+      clever notify-email remove 0b5c7e2a-… --org Acme --dry-run
     """
 
 notify_email = hook_group(
     KIND,
     help=GROUP_HELP,
-    list_all_help="List every e-mail notification of the owner, ignoring the linked application.",
+    list_all_help="Ignore the linked application: list every e-mail notification of --org, or of your own account "
+                  "without --org.",
     commands=[add, remove_command(KIND, REMOVE_HELP), show_command(KIND), update_command(KIND), default],
 )

@@ -10,7 +10,6 @@ from clever_notify import catalog
 from clever_notify.cli import CONTEXT_SETTINGS
 from clever_notify.cli import params as p
 from clever_notify.cli.runtime import runtime
-from clever_notify.errors import InputError
 
 NAME = catalog.DEFAULT_EMAIL_HOOK_NAME
 _EVENTS = ", ".join(catalog.DEFAULT_EMAIL_HOOK_EVENTS)
@@ -57,7 +56,7 @@ def default(ctx, org, only, disable, restore, dry_run, output):
     services = p.flatten(only)
     modes = [flag for flag, on in (("--only", bool(services)), ("--disable", disable), ("--restore", restore)) if on]
     if len(modes) > 1:
-        raise InputError(f"{' and '.join(modes)} cannot be used together: choose one")
+        raise click.UsageError(f"{' and '.join(modes)} cannot be used together: choose one")
     from clever_notify.hooks import default_emails as de
     from clever_notify.hooks.kinds import EMAILHOOKS
 
@@ -81,14 +80,15 @@ def default(ctx, org, only, disable, restore, dry_run, output):
     if not modes:
         if dry_run:
             click.echo("note: --dry-run changes nothing without --only, --disable or --restore.", err=True)
-        _show(rt, target.owner_id, found, output, org)
+        _show(rt, target.owner_id, found, output)
         return
     if services:
-        outcome = de.restrict(client, target.owner_id, found, services, names)
+        outcome = de.restrict(client, target.owner_id, found, services, names, command_line=rt.command_line)
     elif disable:
         outcome = de.disable(client, target.owner_id, found)
     else:
-        outcome = de.restore(client, target.owner_id, found, _names_for_restore(rt, target.owner_id, found))
+        outcome = de.restore(client, target.owner_id, found, _names_for_restore(rt, target.owner_id, found),
+                             command_line=rt.command_line)
     _report(outcome, client.transport.changes, output)
 
 
@@ -106,25 +106,29 @@ def _names_for_restore(rt, owner_id: str, found: list[dict]) -> dict[str, str] |
 
 
 def _report(outcome, changes: list[dict], output: str) -> None:
+    """Data on stdout (the ids created, or the requests a dry run would send), the story on stderr."""
     from clever_notify import render
 
     if output == "json":
         click.echo(render.to_json(outcome.as_json(changes)))
         return
     for line in outcome.lines:
-        click.echo(line)
+        click.echo(render.printable(line), err=True)
     if outcome.dry_run:
         if not changes:
-            click.echo("Dry run: no request would be sent.")
+            click.echo("Dry run: no request would be sent.", err=True)
             return
-        click.echo("Dry run: nothing was sent. The requests would be:")
+        click.echo("Dry run: nothing was sent. The requests would be:", err=True)
         for change in changes:
-            click.echo(f"  {change['method']} {change['path']}")
+            click.echo(f"{change['method']} {change['path']}")
             if "body" in change:
-                click.echo(f"    {json.dumps(change['body'], ensure_ascii=False)}")
+                click.echo(f"  {json.dumps(change['body'], ensure_ascii=False)}")
+        return
+    for created in outcome.created:  # like `add`: the new ids, for `NEW=$(clever notify-email default …)`
+        click.echo(str(created.get("id", "")))
 
 
-def _show(rt, owner_id: str, found: list[dict], output: str, org: str | None) -> None:
+def _show(rt, owner_id: str, found: list[dict], output: str) -> None:
     from clever_notify import render
     from clever_notify.hooks.describe import summary
     from clever_notify.hooks.kinds import EMAILHOOKS
@@ -132,13 +136,12 @@ def _show(rt, owner_id: str, found: list[dict], output: str, org: str | None) ->
     if output == "json":
         click.echo(render.to_json([summary(EMAILHOOKS, h) for h in found]))
         return
-    out = rt.out()
     if not found:
-        where = f" --org {org}" if org is not None else ""
-        out.line(f'No "{NAME}" hook at {owner_id}: nobody gets deployment result e-mails from it.')
-        out.line(f"Restore it with: clever notify-email default --restore{where}")
+        click.echo(f'No "{NAME}" hook at {owner_id}: nobody gets deployment result e-mails from it.', err=True)
+        hint = rt.command_line("notify-email", "default", "--restore", owner=True)
+        click.echo(render.printable(f"Restore it with: {hint}"), err=True)
         return
-    out.blocks(_block(h, owner_id) for h in found)
+    rt.out().blocks(_block(h, owner_id) for h in found)
 
 
 def _block(hook: dict, owner_id: str) -> tuple[str, list]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import re
 from urllib.parse import urlsplit
@@ -288,10 +289,26 @@ def org_option(f):
 
 
 def output_format_option(f):
+    """`-F/--format human|json` (clever-tools' switch) and `--json`, given to the command as `output`."""
+
+    @functools.wraps(f)
+    def merged(*args, **kwargs):
+        fmt, as_json = kwargs.pop("output_format"), kwargs.pop("output_json")
+        if as_json and fmt == "human":
+            raise click.UsageError("--json and -F human contradict each other: give one")
+        kwargs["output"] = "json" if as_json else (fmt or "human").lower()
+        return f(*args, **kwargs)
+
+    merged = json_option(merged, dest="output_json", help="Print JSON: the same as -F json.")
     return click.option(
-        "-F", "--format", "output", type=OUTPUT_FORMAT, default="human", show_default=True,
-        help="Output format.",
-    )(f)
+        "-F", "--format", "output_format", type=OUTPUT_FORMAT, default=None,
+        help="Output format: human (the default) or json.",
+    )(merged)
+
+
+def json_option(f, dest: str = "as_json", help: str = "Print JSON for scripts."):
+    """`--json`: the switch every command that prints data accepts (-F json too where -F is the output format)."""
+    return click.option("--json", dest, is_flag=True, help=help)(f)
 
 
 def event_option(f):

@@ -16,12 +16,26 @@ if TYPE_CHECKING:  # config pulls json/dataclasses/pathlib: only commands that r
 
 
 class Runtime:
-    def __init__(self, verbose: bool = False, cwd: Path | None = None, sandbox: bool = False):
+    def __init__(self, verbose: bool = False, cwd: Path | None = None, sandbox: bool = False, prog: str = "clever"):
         self.verbose = verbose
         self.cwd = cwd
         self.sandbox = sandbox  # `clever --sandbox`: the emulator in-process, no server, no credentials
+        self.prog = prog  # how the user called us: `clever`, `clever-notify`, `python -m clever_notify`
+        self.org_typed: str | None = None  # --org exactly as given, for hints
         self.org_name: str | None = None  # an --org name resolved through the cache, see forget_cached_org
         self.owner_hint: str | None = None  # how the owner was chosen without --org, for "not found" errors
+
+    def command_line(self, *words: str, owner: bool = False) -> str:
+        """A command to paste: same program, same sandbox, and (with `owner`) the owner as the user named it.
+
+        Without --org the pasted command chooses the owner the same way this one did (linked app, else self).
+        """
+        import shlex
+
+        parts = [self.prog] + (["--sandbox"] if self.sandbox else []) + [shlex.quote(w) for w in words]
+        if owner and self.org_typed is not None:
+            parts += ["--org", shlex.quote(self.org_typed)]
+        return " ".join(parts)
 
     def log(self, line: str) -> None:
         click.echo(f"[api] {line}", err=True)
@@ -76,6 +90,7 @@ class Runtime:
         from clever_notify import owners
 
         cache = None
+        self.org_typed = org
         # In-process sandbox: names cost no round trip, and the cache key (host + token) could not tell
         # one sandbox database from another.
         if org is not None and not owners.is_owner_id(org) and not self.sandbox:

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import click
 
-from clever_notify.cli import CONTEXT_SETTINGS
+from clever_notify.cli import CONTEXT_SETTINGS, Group
 from clever_notify.cli import params as p
-from clever_notify.errors import InputError
+from clever_notify.cli.runtime import runtime
 
 DEFAULT_PORT = 8765
 
 
-@click.group(context_settings=CONTEXT_SETTINGS)
+@click.group(cls=Group, context_settings=CONTEXT_SETTINGS)
 def sandbox():
     """A local sandbox of the Clever Cloud API: try every command without an account.
 
@@ -58,7 +58,7 @@ def serve(host, port, allow_remote, log_requests):
     from clever_notify.api.api_host import is_loopback_host
 
     if not is_loopback_host(host) and not allow_remote:
-        raise InputError(f"--host {host} is not a loopback address; the sandbox has no real authentication. "
+        raise click.UsageError(f"--host {host} is not a loopback address; the sandbox has no real authentication. "
                          "Pass --allow-remote to listen there anyway.")
     from clever_notify.sandbox.serve import serve_forever
 
@@ -84,8 +84,8 @@ def reset():
 @sandbox.command(context_settings=CONTEXT_SETTINGS, hidden=True)
 @click.option("--orgs", "count", required=True, type=click.IntRange(0, 10_000),
               help='How many organisations "Org 001" … "Org NNN" the sandbox should hold.')
-@click.option("--json", "as_json", is_flag=True, help="Print the organisations added as JSON.")
-def seed(count, as_json):
+@p.output_format_option
+def seed(count, output):
     """Add organisations "Org 001" … "Org NNN" (applications web and worker, the default
     deployment e-mails), for benchmarks over many owners. Those already there are kept, so
     re-running adds nothing. Prints the id and name of each organisation added.
@@ -99,7 +99,7 @@ def seed(count, as_json):
 
     store = _store()
     added = store.seed_organisations(count)
-    if as_json:
+    if output == "json":
         click.echo(render.to_json(added))
     else:
         for org in added:
@@ -125,7 +125,8 @@ def outbox(output):
         click.echo(render.to_json(mails))
         return
     if not mails:
-        click.echo("The outbox is empty. Emit an event: clever sandbox emit DEPLOYMENT_FAIL --org Acme")
+        hint = runtime().command_line("sandbox", "emit", "DEPLOYMENT_FAIL", "--org", "Acme")
+        click.echo(f"The outbox is empty. Emit an event: {hint}", err=True)
         return
     for i, mail in enumerate(mails):
         if i:
@@ -141,7 +142,8 @@ def outbox(output):
 @p.org_option
 @click.option("--service", metavar="ID|NAME", help="The application or add-on the event is about (id or name).")
 @p.output_format_option
-def emit(event, org, service, output):
+@click.pass_context
+def emit(ctx, event, org, service, output):
     """Emit EVENT in the sandbox and deliver it like the platform would.
 
     Every matching webhook of the owner (your sandbox account without --org) gets an
@@ -161,12 +163,22 @@ def emit(event, org, service, output):
     from clever_notify import render
     from clever_notify.sandbox.deliver import emit as do_emit
 
-    report = do_emit(_store(), event, org=org, service=service)
+    # The owner and the service are found as every other command finds them (through the API, here the
+    # in-process sandbox), so a wrong name fails with the same exit code and message as `webhooks add`.
+    rt = runtime(ctx)
+    rt.sandbox = True
+    owner_id = rt.target(org, use_linked_app=False).owner_id
+    service_id = None
+    if service is not None:
+        from clever_notify import services
+
+        [service_id] = services.check(rt.client.get_summary(), owner_id, [service])
+    report = do_emit(_store(), event, org=owner_id, service=service_id)
     if output == "json":
         click.echo(render.to_json(report.to_dict()))
     else:
         if not report.deliveries:
-            click.echo(f"{event}: no webhook matched.")
+            click.echo(f"{event}: no webhook matched.", err=True)
         for d in report.deliveries:
             status = str(d["status"]) if d["status"] is not None else "---"
             tail = f"  ({d['error']})" if d["error"] else ""
@@ -175,12 +187,14 @@ def emit(event, org, service, output):
         for m in report.emails:
             click.echo(f"mail {', '.join(m['to'])}: {m['subject']}")
     owner_id = (report.event.get("data") or {}).get("ownerId")
-    owner = f" --org {owner_id}" if owner_id else ""
     for hook in report.disabled:
+        # --sandbox always: the webhook lives in the sandbox's database, whatever this command was run with.
+        words = ["webhooks", "enable", hook["hookId"]] + (["--org", owner_id] if owner_id else [])
+        rt = runtime()
+        hint = rt.command_line(*words) if rt.sandbox else rt.command_line(*words).replace(" ", " --sandbox ", 1)
         click.echo(render.printable(
             f"Webhook {hook['hookName'] or hook['hookId']} ({hook['hookId']}) is now DISABLED after failing "
-            f"too many deliveries in a row; revive it with: clever --sandbox webhooks enable {hook['hookId']}{owner}"),
-            err=True)
+            f"too many deliveries in a row; revive it with: {hint}"), err=True)
     if not report.ok:
         failed = sum(not d["ok"] for d in report.deliveries)
         click.echo(f"Error: {failed} of {len(report.deliveries)} deliveries failed (recorded in the hooks' failures).",

@@ -7,6 +7,8 @@ field table (hooks/fields.py); this module only declares the options and turns t
 
 from __future__ import annotations
 
+import functools
+
 import click
 
 from clever_notify import catalog
@@ -153,10 +155,11 @@ def _check_usage(ctx: click.Context, given: dict) -> None:
 
 
 def update_command(kind: HookKind) -> click.Command:
-    def update(ctx, hook_id, org, dry_run, as_json, **given):
+    def update(ctx, hook_id, org, dry_run, **given):
         from clever_notify import render
         from clever_notify.hooks.update import diff, sent_back, update_body
 
+        as_json = given.pop("as_json", False) or given.pop("output", "human") == "json"
         _check_usage(ctx, given)
         rt = runtime(ctx)
         target, hook = read_hook(rt, kind, hook_id, org)
@@ -181,7 +184,10 @@ def update_command(kind: HookKind) -> click.Command:
                 f"{kind.noun} {hook_id} not found for {owner}: it was removed after it was read; nothing was changed"
             ) from None
         if dry_run:
-            for change in client.transport.changes:
+            if as_json:  # one shape for every dry run: remove's and default's too
+                click.echo(render.to_json({"id": hook_id, "ownerId": owner, "dryRun": True,
+                                           "requests": client.transport.changes}))
+            for change in [] if as_json else client.transport.changes:
                 click.echo(f"{change['method']} {change['path']}")
                 click.echo(render.to_json(change["body"]))
             for field, before, after in changed:
@@ -209,7 +215,9 @@ def update_command(kind: HookKind) -> click.Command:
         click.option("--all-services", is_flag=True, help="Every service of the owner from now on (drops the scope)."),
         p.org_option,
         click.option("--dry-run", is_flag=True, help="Print the request (method, path, JSON body); send nothing."),
-        click.option("--json", "as_json", is_flag=True, help=f"Print the updated {kind.noun} as JSON."),
+        # -F is the output format wherever --format is not the body format (webhooks' --format is).
+        (functools.partial(p.json_option, help=f"Print the updated {kind.noun} as JSON.") if kind == WEBHOOKS
+         else p.output_format_option),
         click.pass_context,
     ]
     command = update

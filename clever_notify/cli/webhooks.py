@@ -80,6 +80,7 @@ REMOVE_HELP = """Remove a webhook.
     Examples:
       clever webhooks remove 6e9f1a2c-…
       clever webhooks remove 6e9f1a2c-… --org Acme
+      clever webhooks remove 6e9f1a2c-… --org Acme --dry-run
     """
 
 
@@ -92,7 +93,8 @@ def _health_marks():
 webhooks = hook_group(
     KIND,
     help=GROUP_HELP,
-    list_all_help="List every webhook of the owner, ignoring the linked application.",
+    list_all_help="Ignore the linked application: list every webhook of --org, or of your own account "
+                  "without --org.",
     commands=[add, remove_command(KIND, REMOVE_HELP), show_command(KIND), update_command(KIND), webhook_test_command,
               check_command, enable_command, disable_command],
     annotate=_health_marks,

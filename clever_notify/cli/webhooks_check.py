@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import shlex
-
 import click
 
 from clever_notify.cli import CONTEXT_SETTINGS
@@ -20,9 +18,8 @@ from clever_notify.hooks.kinds import WEBHOOKS
               help="How far back a delivery failure makes a webhook `failing` (90s, 30m, 24h, 7d); older ones are "
                    "shown but do not count.")
 @p.output_format_option
-@click.option("--json", "as_json", is_flag=True, help="Same as -F json.")
 @click.pass_context
-def check_command(ctx, org, all_owners, window_ms, output, as_json):
+def check_command(ctx, org, all_owners, window_ms, output):
     """Check that webhooks still work: exit 0 when all are healthy, 5 when one is not.
 
     One line per webhook: `ok`, `failing` (a delivery failed within --since) or
@@ -51,7 +48,7 @@ def check_command(ctx, org, all_owners, window_ms, output, as_json):
     rows = [(owner, hook, health.classify(hook, now_ms=now_ms, window_ms=window_ms))
             for owner, hooks in groups for hook in hooks]
 
-    if as_json or output == "json":
+    if output == "json":
         from clever_notify import render
 
         click.echo(render.to_json([health.as_json(hook, h, owner_id) for (_, owner_id), hook, h in rows]))
@@ -69,8 +66,10 @@ def check_command(ctx, org, all_owners, window_ms, output, as_json):
                f"{counts[health.FAILING]} failing, {counts[health.DISABLED]} disabled.", err=True)
     for (_, owner_id), hook, h in rows:
         if h.status == health.DISABLED:
-            click.echo(_printable(f"Revive {hook.get('name') or hook.get('id')} with: "
-                                  f"{_enable_hint(rt, hook.get('id'), owner_id)}"), err=True)
+            # With --all-owners the owner must be named; else the owner as the user chose it.
+            words = ["webhooks", "enable", str(hook.get("id"))] + (["--org", str(owner_id)] if all_owners else [])
+            hint = rt.command_line(*words, owner=not all_owners)
+            click.echo(_printable(f"Revive {hook.get('name') or hook.get('id')} with: {hint}"), err=True)
     unhealthy = counts[health.FAILING] + counts[health.DISABLED]
     if unhealthy:
         # Definite news about a webhook beats an incomplete read: exit 5 even if an owner could not be read.
@@ -89,11 +88,6 @@ def _read(rt, org: str | None, all_owners: bool):
         return [((owner_label(r.owner), r.owner.id), r.hooks) for r in results], unread_error(results, WEBHOOKS)
     target = rt.target(org, use_linked_app=True)
     return [((org or target.owner_id, target.owner_id), rt.client.list_hooks(WEBHOOKS, target.owner_id))], None
-
-
-def _enable_hint(rt, hook_id, owner_id) -> str:
-    sandbox = "--sandbox " if rt.sandbox else ""
-    return f"clever {sandbox}webhooks enable {shlex.quote(str(hook_id))} --org {shlex.quote(str(owner_id))}"
 
 
 def _printable(text) -> str:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import shlex
-
 import click
 
 from clever_notify.cli import CONTEXT_SETTINGS
@@ -61,8 +59,7 @@ def state_command(state: str) -> click.Command:
         target, hook = read_hook(rt, WEBHOOKS, hook_id, org)
         owner = target.owner_id
         client = rt.recording_client(dry_run=dry_run)
-        sandbox = "--sandbox " if rt.sandbox else ""
-        hint = f"clever {sandbox}webhooks remove {shlex.quote(hook_id)} --org {shlex.quote(owner)}"
+        hint = rt.command_line("webhooks", "remove", hook_id, "--org", owner)
         outcome = set_state(client, owner, hook, state, dry_run=dry_run, remove_hint=hint)
         word = state.lower()
         label = render.printable(f"{hook.get('name') or '(unnamed)'} ({hook_id})")

@@ -14,6 +14,7 @@ No click here: cli/notify_email_default.py parses the options and prints what th
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -93,8 +94,17 @@ def _hook_id(hook: dict) -> str:
     return str(hook.get("id") or "(no id)")
 
 
-def _remove_hint(hook_id: str, owner_id: str) -> str:
-    return f"clever notify-email remove {hook_id} --org {owner_id}"
+# Builds a command the user can paste: (*words, owner=True) → "clever [--sandbox] notify-email … [--org ORG]".
+# The CLI passes one that repeats how the user called the tool; this default names the owner by id.
+CommandLine = Callable[..., str]
+
+
+def _by_id(owner_id: str) -> CommandLine:
+    import shlex
+
+    return lambda *words, owner=False: " ".join(
+        ["clever", *map(shlex.quote, words)] + (["--org", owner_id] if owner else [])
+    )
 
 
 class _Progress:
@@ -133,12 +143,14 @@ def _is_dry(client: ApiClient) -> bool:
 
 
 def restrict(
-    client: ApiClient, owner_id: str, found: list[dict], services: list[str], names: dict[str, str] | None = None
+    client: ApiClient, owner_id: str, found: list[dict], services: list[str], names: dict[str, str] | None = None,
+    command_line: CommandLine | None = None,
 ) -> Outcome:
     """Replace each default hook by one restricted to `services`: create the replacement, then delete the old.
 
     `names` (service id → name) only changes the wording of the report.
     """
+    command_line = command_line or _by_id(owner_id)
 
     def _scope_text(ids: list[str]) -> str:
         from clever_notify.services import describe
@@ -188,7 +200,8 @@ def restrict(
             raise ChangeFailed(
                 f"created {new_id} (restricted to {_scope_text(services)}) but could not delete the hook it "
                 f"replaces, {old_id}: {_said(exc)} Both exist now, so deployments of {_scope_text(services)} are "
-                f"e-mailed twice; remove the old one with: {_remove_hint(old_id, owner_id)}{progress.tail(old_id)}",
+                f"e-mailed twice; remove the old one with: "
+                f"{command_line('notify-email', 'remove', old_id, owner=True)}{progress.tail(old_id)}",
                 exc.exit_code,
             ) from None
         else:
@@ -230,7 +243,7 @@ def disable(client: ApiClient, owner_id: str, found: list[dict]) -> Outcome:
     return out
 
 
-def _narrowed(hook: dict, owner_id: str, names: dict[str, str] | None) -> list[str]:
+def _narrowed(hook: dict, owner_id: str, names: dict[str, str] | None, command_line: CommandLine) -> list[str]:
     """How an existing default hook sends fewer or other e-mails than a restored one, then the fix; else []."""
     from clever_notify.services import describe
 
@@ -243,21 +256,24 @@ def _narrowed(hook: dict, owner_id: str, names: dict[str, str] | None) -> list[s
     parts, flags = [], []
     if scope:
         parts.append(f"restricted to {describe(scope, names)}")
-        flags.append("--all-services")
+        flags.append(("--all-services",))
     if other_events:
         parts.append(f"sending {', '.join(map(str, events)) if events else 'every event'} instead of "
                      f"{', '.join(catalog.DEFAULT_EMAIL_HOOK_EVENTS)}")
-        flags.append(f"--event {','.join(catalog.DEFAULT_EMAIL_HOOK_EVENTS)}")
+        flags.append(("--event", ",".join(catalog.DEFAULT_EMAIL_HOOK_EVENTS)))
     goal = {1: "apply to every service", 2: f"send {', '.join(catalog.DEFAULT_EMAIL_HOOK_EVENTS)} again",
             3: f"apply to every service with {', '.join(catalog.DEFAULT_EMAIL_HOOK_EVENTS)}"}
     return [
         f"{QUOTED} exists at {owner_id} ({hook_id}) but is {' and '.join(parts)}: --restore changes nothing.",
         f"To make it {goal[bool(scope) + 2 * other_events]}: "
-        f"clever notify-email update {hook_id} {' '.join(flags)} --org {owner_id}",
+        + command_line("notify-email", "update", hook_id, *(word for flag in flags for word in flag), owner=True),
     ]
 
 
-def restore(client: ApiClient, owner_id: str, found: list[dict], names: dict[str, str] | None = None) -> Outcome:
+def restore(
+    client: ApiClient, owner_id: str, found: list[dict], names: dict[str, str] | None = None,
+    command_line: CommandLine | None = None,
+) -> Outcome:
     """Recreate the default hook, unrestricted, when none exists.
 
     One that exists is left alone, restricted or not (exit 0, as for an unrestricted one); a restricted one
@@ -267,7 +283,7 @@ def restore(client: ApiClient, owner_id: str, found: list[dict], names: dict[str
     out = Outcome(owner_id, "restore", dry, found)
     if found:
         out.unchanged.extend(_hook_id(h) for h in found)
-        hints = {_hook_id(h): _narrowed(h, owner_id, names) for h in found}
+        hints = {_hook_id(h): _narrowed(h, owner_id, names, command_line or _by_id(owner_id)) for h in found}
         whole = [hook_id for hook_id, hint in hints.items() if not hint]
         if whole:
             out.lines.append(f"{QUOTED} already exists at {owner_id} ({', '.join(whole)}): nothing to do.")

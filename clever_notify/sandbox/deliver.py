@@ -46,8 +46,7 @@ def disable_after(env=None) -> int:
 @dataclass
 class EmitReport:
     event: dict
-    # each: {hookId, hookName, url, format, status, latencyMs, ok, error}
-    deliveries: list[dict] = field(default_factory=list)
+    deliveries: list[dict] = field(default_factory=list)  # {hookId, hookName} + delivery.Delivery.to_dict()
     emails: list[dict] = field(default_factory=list)  # {hookId, to, subject}
     disabled: list[dict] = field(default_factory=list)  # {hookId, hookName}: webhooks this event's failures disabled
 
@@ -136,9 +135,7 @@ def emit(store: Store, event_type: str, *, org: str | None = None, service: str 
                                 targets))
     outcomes = []
     for (hook, _), d in zip(targets, results, strict=True):
-        report.deliveries.append({"hookId": hook["id"], "hookName": hook.get("name"), "url": d.url,
-                                  "format": d.format, "status": d.status, "latencyMs": d.latency_ms, "ok": d.ok,
-                                  "error": d.error})
+        report.deliveries.append({"hookId": hook["id"], "hookName": hook.get("name"), **d.to_dict()})
         outcomes.append({"hook_id": hook["id"], "url": d.url, "ok": d.ok, "status": d.status,
                          "network_failure": d.status is None, "partial_body": d.body_start[:PARTIAL_BODY]})
     mails = [_mail(store, owner, h, event) for h in store.list_hooks("emailhooks", owner["id"])
