@@ -57,7 +57,9 @@ def test_disable_sends_the_hook_back_with_state_disabled(run, creds, auth_header
     assert result.exit_code == 0, result.stderr
     assert calls() == [("GET", HOOKS, None), ("PUT", f"{HOOKS}/h1", sent_body("DISABLED"))]
     assert json.loads(result.stdout) == {"id": "h1", "ownerId": ORG_ID, "state": "DISABLED", "changed": True,
-                                         "recreated": False}
+                                         "recreated": False, "dryRun": False, "requests": [
+                                             {"method": "PUT", "path": f"/v2/notifications/webhooks/{ORG_ID}/h1",
+                                              "body": sent_body("DISABLED")}]}
 
 
 @pytest.mark.parametrize("command,state", [("enable", "ENABLED"), ("disable", "DISABLED"), ("enable", "enabled")])
@@ -100,9 +102,14 @@ def test_enable_recreate_json(run, creds):
     responses.put(f"{HOOKS}/h1", json=hook(state="DISABLED"))
     responses.post(HOOKS, json={**hook(state="ENABLED"), "id": NEW_ID})
     responses.delete(f"{HOOKS}/h1", status=204)
-    result = run("webhooks", "enable", "h1", "--org", ORG_ID, "--json")
-    assert json.loads(result.stdout) == {"id": NEW_ID, "ownerId": ORG_ID, "state": "ENABLED", "changed": True,
-                                         "recreated": True, "replacedId": "h1"}
+    result = run("webhooks", "enable", "h1", "--org", ORG_ID, "-F", "json")
+    doc = json.loads(result.stdout)
+    assert {k: doc[k] for k in ("id", "ownerId", "state", "changed", "recreated", "replacedId", "dryRun")} == {
+        "id": NEW_ID, "ownerId": ORG_ID, "state": "ENABLED", "changed": True, "recreated": True, "replacedId": "h1",
+        "dryRun": False}
+    assert [(r["method"], r["path"]) for r in doc["requests"]] == [
+        ("PUT", f"/v2/notifications/webhooks/{ORG_ID}/h1"), ("POST", f"/v2/notifications/webhooks/{ORG_ID}"),
+        ("DELETE", f"/v2/notifications/webhooks/{ORG_ID}/h1")]
 
 
 @responses.activate
@@ -160,6 +167,10 @@ def test_dry_run_prints_the_update_and_sends_nothing(run, creds, auth_header, co
     path = f"/v2/notifications/webhooks/{ORG_ID}/h1"
     assert result.stdout == f"PUT {path}\n{json.dumps(sent_body(state), indent=2)}\n"
     assert "Dry run: nothing was sent." in result.stderr
+    as_json = json.loads(run("webhooks", command, "h1", "--org", ORG_ID, "--dry-run", "--json").stdout)
+    assert (as_json["dryRun"], as_json["requests"]) == (True, [{"method": "PUT", "path": path,
+                                                                "body": sent_body(state)}])
+    assert len(responses.calls) == 2  # one more read, still nothing sent
 
 
 @responses.activate

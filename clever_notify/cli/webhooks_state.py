@@ -34,7 +34,7 @@ HELP = {
     \b
     Examples:
       clever webhooks disable 6e9f1a2c-… --org Acme
-      clever webhooks disable 6e9f1a2c-… --org Acme --dry-run --json
+      clever webhooks disable 6e9f1a2c-… --org Acme --dry-run -F json
     """,
 }
 
@@ -46,10 +46,10 @@ def state_command(state: str) -> click.Command:
     @click.argument("hook_id", metavar="ID", type=p.HOOK_ID)
     @p.org_option
     @click.option("--dry-run", is_flag=True, help="Print the request (method, path, JSON body); send nothing.")
-    @click.option("--json", "as_json", is_flag=True,
-                  help="Print {id, ownerId, state, changed, recreated, replacedId?} as JSON instead of the id.")
+    @p.output_format_option
     @click.pass_context
-    def command(ctx, hook_id, org, dry_run, as_json):
+    def command(ctx, hook_id, org, dry_run, output):
+        """JSON: {id, ownerId, state, changed, recreated, replacedId?, dryRun, requests}."""
         from clever_notify import render
         from clever_notify.cli.show_update import read_hook
         from clever_notify.hooks.kinds import WEBHOOKS
@@ -63,10 +63,16 @@ def state_command(state: str) -> click.Command:
         outcome = set_state(client, owner, hook, state, dry_run=dry_run, remove_hint=hint)
         word = state.lower()
         label = render.printable(f"{hook.get('name') or '(unnamed)'} ({hook_id})")
-        if dry_run:
+        if output == "json":
+            click.echo(render.to_json({**outcome.as_json(owner), "dryRun": dry_run,
+                                       "requests": client.transport.changes}))
+        elif dry_run:
             for change in client.transport.changes:
                 click.echo(f"{change['method']} {change['path']}")
                 click.echo(render.to_json(change["body"]))
+        else:
+            click.echo(outcome.hook_id)
+        if dry_run:
             if not outcome.changed:
                 click.echo(f"The webhook {label} is already {word}: no request would be sent.", err=True)
             elif state == "ENABLED":
@@ -74,10 +80,6 @@ def state_command(state: str) -> click.Command:
                            "the same fields, then the old one deleted.", err=True)
             click.echo("Dry run: nothing was sent.", err=True)
             return
-        if as_json:
-            click.echo(render.to_json(outcome.as_json(owner)))
-        else:
-            click.echo(outcome.hook_id)
         if not outcome.changed:
             click.echo(f"The webhook {label} is already {word}; nothing was sent.", err=True)
         elif outcome.replaced_id:
