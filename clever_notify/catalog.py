@@ -171,6 +171,12 @@ def as_api_document() -> dict:
     return {"events": list(EVENTS), "meta_events": {k: list(v) for k, v in META_EVENTS.items()}}
 
 
+def as_api_answer() -> dict:
+    """What the API answers on /v2/notifications/info/events, as its official client reads it:
+    `meta_events` is a list of {"key", "events"} objects (the sandbox answers this)."""
+    return {"events": list(EVENTS), "meta_events": [{"key": k, "events": list(v)} for k, v in META_EVENTS.items()]}
+
+
 def differences(document: dict) -> list[str]:
     """How an events document (the API's /v2/notifications/info/events) differs from this catalog.
 

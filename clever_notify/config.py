@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -27,6 +26,11 @@ class Credentials:
         return "Credentials(token=<hidden>, secret=<hidden>)"
 
 
+def _fits_in_a_header(value: str) -> bool:
+    """Printable ASCII only: what every Clever Cloud credential is made of, and what any HTTP stack sends as is."""
+    return all(" " <= ch <= "~" for ch in value)
+
+
 @dataclass(frozen=True)
 class Settings:
     api_host: str
@@ -38,6 +42,7 @@ class Settings:
     missing_env: str | None = None  # "CLEVER_SECRET" when CLEVER_TOKEN alone is set (or the other way round)
 
     def require_credentials(self) -> Credentials:
+        """The credentials, checked to fit in an HTTP header; NotAuthenticated when there are none."""
         if self.credentials is None:
             if self.missing_env:
                 given = "CLEVER_TOKEN" if self.missing_env == "CLEVER_SECRET" else "CLEVER_SECRET"
@@ -46,7 +51,23 @@ class Settings:
                     "(or unset it and run `clever login` from clever-tools)."
                 )
             raise NotAuthenticated(NOT_LOGGED_IN)
+        for value, name in ((self.credentials.token, "token"), (self.credentials.secret, "secret"),
+                            (self.consumer_key, "OAuth consumer key"), (self.consumer_secret, "OAuth consumer secret")):
+            if not _fits_in_a_header(value):
+                # exit 2 like any malformed local setting: nothing was sent. The value itself is never shown.
+                raise ConfigError(
+                    f"the {name} from {self.source if name in ('token', 'secret') else 'the environment'} contains "
+                    "a line break, a control or a non-ASCII character, which cannot be sent in an HTTP header: "
+                    "it is not a valid credential. Set it again (or run `clever login` from clever-tools)."
+                )
         return self.credentials
+
+    def is_sandbox_login(self) -> bool:
+        """The sandbox's fixed, published credentials: nothing secret travels, whatever the host."""
+        from clever_notify.sandbox import SANDBOX_SECRET, SANDBOX_TOKEN
+
+        return (self.credentials == Credentials(SANDBOX_TOKEN, SANDBOX_SECRET)
+                and self.consumer_secret == DEFAULT_CONSUMER_SECRET)
 
     def secrets(self) -> list[str]:
         """Every value that must never be printed."""
@@ -65,21 +86,32 @@ def config_file_path(env: Mapping[str, str]) -> Path:
     return Path(base) / "clever-tools.json"
 
 
+MAX_CONFIG_BYTES = 1024 * 1024  # a clever-tools config or a .clever.json is a few hundred bytes
+
+
 def _read_json(path: Path, what: str):
+    from clever_notify.files import NotARegularFile, TooBig, read_regular
+    from clever_notify.sanitise import strict_loads
+
     try:
-        text = path.read_text(encoding="utf-8")
+        data = read_regular(path, MAX_CONFIG_BYTES)
     except FileNotFoundError:
         return None
+    except NotARegularFile:
+        raise ConfigError(f"cannot read {what} {path}: not a regular file (a FIFO, a device or a folder)") from None
+    except TooBig:
+        raise ConfigError(f"cannot read {what} {path}: larger than {MAX_CONFIG_BYTES // 1024} KB, "
+                          "not a config file") from None
     except OSError as exc:
         raise ConfigError(f"cannot read {what} {path}: {exc.strerror or exc}") from None
+    try:
+        text = data.decode("utf-8")
     except UnicodeDecodeError:
         raise ConfigError(f"{what} {path} is not UTF-8 text") from None
     try:
-        return json.loads(text)
+        return strict_loads(text)
     except ValueError as exc:
         raise ConfigError(f"{what} {path} is not valid JSON: {exc}") from None
-    except RecursionError:
-        raise ConfigError(f"{what} {path} is nested too deeply to be a config file") from None
 
 
 def _string(value, path: Path, field: str) -> str:
@@ -140,17 +172,21 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     env = os.environ if env is None else env
     overrides: dict = {}
     missing_env = None
-    if env.get("CLEVER_TOKEN") and env.get("CLEVER_SECRET"):
+    if env.get("CLEVER_TOKEN", "").strip() and env.get("CLEVER_SECRET", "").strip():
         credentials = Credentials(env["CLEVER_TOKEN"], env["CLEVER_SECRET"])
         source = "CLEVER_TOKEN/CLEVER_SECRET"
     else:
         path = config_file_path(env)
         profile = read_profile(path)
-        if profile is None:
+        if profile is None or not profile["token"].strip() or not profile["secret"].strip():
+            # A profile whose token or secret is empty (a logout, a hand edit) is "not logged in", not a
+            # request sent with empty credentials.
             credentials, source = None, "nowhere"
+            if profile is not None:
+                overrides = profile["overrides"]
             # clever-tools reads the pair or neither; half of it is a mistake worth naming.
-            if env.get("CLEVER_TOKEN") or env.get("CLEVER_SECRET"):
-                missing_env = "CLEVER_SECRET" if env.get("CLEVER_TOKEN") else "CLEVER_TOKEN"
+            if env.get("CLEVER_TOKEN", "").strip() or env.get("CLEVER_SECRET", "").strip():
+                missing_env = "CLEVER_SECRET" if env.get("CLEVER_TOKEN", "").strip() else "CLEVER_TOKEN"
         else:
             credentials = Credentials(profile["token"], profile["secret"])
             overrides = profile["overrides"]
@@ -189,7 +225,8 @@ def find_app_config(cwd: Path | None = None, env: Mapping[str, str] | None = Non
         name, folder = APP_CONFIG_NAME, (cwd or Path.cwd()).resolve()
     for candidate_dir in (folder, *folder.parents):
         candidate = candidate_dir / name
-        if candidate.is_file():
+        # Anything there but a folder is clever-tools' file: a FIFO or a device is then refused when read.
+        if os.path.lexists(candidate) and not candidate.is_dir():
             return candidate
     return None
 
@@ -220,10 +257,17 @@ def load_linked_app(cwd: Path | None = None, env: Mapping[str, str] | None = Non
             f"several applications are linked in {path} and none is the default; "
             f"pass --org, or set `default` there. Available aliases: {aliases}"
         )
+    from clever_notify.ids import is_well_formed_id
+
     app_id = app.get("app_id")
     if not isinstance(app_id, str) or not app_id:
         raise ConfigError(f"linked-app file {path}: the linked application has no `app_id`")
     org_id = app.get("org_id")
     if org_id is not None and not isinstance(org_id, str):
         raise ConfigError(f"linked-app file {path}: `org_id` must be a string")
+    # These ids go into URL paths and hook scopes: `..`, `/`, `%2e`, `?` would address something else.
+    for key, value in (("app_id", app_id), ("org_id", org_id or None)):
+        if value is not None and not is_well_formed_id(value):
+            raise ConfigError(f"linked-app file {path}: `{key}` {value[:80]!r} is not a well-formed id "
+                              "(letters, digits, `_` and `-`)")
     return LinkedApp(app_id=app_id, org_id=org_id or None, alias=app.get("alias"), path=path)

@@ -22,6 +22,11 @@ class CleverNotifyError(Exception):
 
     exit_code = ExitCode.API
 
+    def message_lines(self) -> list[str]:
+        """What the CLI prints, line by line. One line, unless a subclass lists several (a file's problems):
+        the error boundary escapes each line on its own, so text from the API cannot start a line."""
+        return [str(self)]
+
     def __init_subclass__(cls, exit_code: ExitCode | None = None, **kwargs):
         super().__init_subclass__(**kwargs)
         if exit_code is not None:

@@ -21,6 +21,7 @@ from clever_notify.files import write_private
 APP_NAME = "clever-notify"
 FILE_NAME = "organisations.json"
 VERSION = 1
+MAX_CACHE_BYTES = 4 * 1024 * 1024  # names and ids of a few thousand organisations
 
 
 def default_path(env: Mapping[str, str] | None = None) -> Path:
@@ -42,8 +43,11 @@ class OrgCache:
         self.account = account
 
     def _load(self) -> dict[str, Any]:
-        try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
+        from clever_notify.files import read_regular
+        from clever_notify.sanitise import strict_loads
+
+        try:  # a FIFO or a device planted here is refused at once, a huge file unread
+            data = strict_loads(read_regular(self.path, MAX_CACHE_BYTES).decode("utf-8"))
         except (OSError, ValueError, UnicodeDecodeError):
             return {}
         if not isinstance(data, dict) or data.get("version") != VERSION or not isinstance(data.get("accounts"), dict):

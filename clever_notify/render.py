@@ -7,25 +7,29 @@ Only writes to the stream it is given; rich is imported only when a terminal is 
 
 from __future__ import annotations
 
-import json
 import os
-import re
 import sys
 from collections.abc import Iterable
 from typing import IO, Any
 
-# Names, URLs and targets come from the API: a control character in them (an ESC sequence, a newline
-# forging a line) must not reach the terminal as such.
-UNPRINTABLE = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f]")  # tab stays
-
 
 def printable(text: str) -> str:
-    return UNPRINTABLE.sub("?", text)
+    """One line of human output: names, URLs and targets come from the API, and a control character
+    in them (an escape sequence, a newline forging a line, a bidi override) must not reach the terminal."""
+    from clever_notify.sanitise import for_terminal
+
+    return for_terminal(text)
 
 
 def to_json(value: Any) -> str:
-    """JSON as clever-tools prints it (JSON.stringify(value, null, 2))."""
-    return json.dumps(value, indent=2, ensure_ascii=False)
+    """JSON as clever-tools prints it (JSON.stringify(value, null, 2)), always valid and terminal-safe."""
+    from clever_notify.errors import ApiError
+    from clever_notify.sanitise import NotRepresentable, json_for_terminal
+
+    try:
+        return json_for_terminal(value)
+    except NotRepresentable as exc:
+        raise ApiError(f"cannot print this as JSON: it holds {exc}") from None
 
 
 def in_scope(hook: dict, app_id: str | None) -> bool:
@@ -68,7 +72,10 @@ class Output:
             from rich.console import Console
             from rich.text import Text
 
-            console = Console(file=self.stream, highlight=False, soft_wrap=True)
+            from clever_notify.sanitise import unguarded
+
+            # The lines are escaped above; rich's own styling must reach the terminal as styling.
+            console = Console(file=unguarded(self.stream), highlight=False, soft_wrap=True)
             # One Text for all lines: a print() per line made 5,000 hooks take 1.6 s; this is ~4x faster
             # and writes the same bytes.
             body = Text()

@@ -8,7 +8,7 @@ import pytest
 import requests
 import responses
 
-from helpers import API, CONSUMER_SECRET, ORG2_ID, ORG_ID, SECRET, TOKEN, USER_ID, oauth_header
+from helpers import API, CONSUMER_SECRET, ORG2_ID, ORG_ID, SECRET, SELF_URL, SUMMARY_URL, TOKEN, USER_ID, oauth_header
 
 HOOKS_URL = f"{API}/v2/notifications/webhooks"
 
@@ -108,7 +108,7 @@ def test_app_configuration_file_env(run, creds, tmp_path, monkeypatch):
 
 @responses.activate
 def test_unknown_org_name(run, creds):
-    responses.get(f"{API}/v2/summary", json={"user": {}, "organisations": [{"id": ORG_ID, "name": "Acme"}]})
+    responses.get(SUMMARY_URL, json={"user": {}, "organisations": [{"id": ORG_ID, "name": "Acme"}]})
     result = run("webhooks", "--org", "Nope")
     assert result.exit_code == 4
     assert result.stderr == "Error: organisation 'Nope' not found among yours; yours are: 'Acme'\n"
@@ -117,7 +117,7 @@ def test_unknown_org_name(run, creds):
 
 @responses.activate
 def test_org_name_near_miss_is_suggested(run, creds):
-    responses.get(f"{API}/v2/summary", json={"user": {}, "organisations": [
+    responses.get(SUMMARY_URL, json={"user": {}, "organisations": [
         {"id": ORG_ID, "name": "Acme"}, {"id": ORG2_ID, "name": "Other"}]})
     result = run("webhooks", "--org", "acme")
     assert result.exit_code == 4
@@ -126,7 +126,7 @@ def test_org_name_near_miss_is_suggested(run, creds):
 
 @responses.activate
 def test_ambiguous_org_name_lists_candidates(run, creds):
-    responses.get(f"{API}/v2/summary", json={"user": {}, "organisations": [
+    responses.get(SUMMARY_URL, json={"user": {}, "organisations": [
         {"id": ORG_ID, "name": "Same"}, {"id": ORG2_ID, "name": "Same"}]})
     result = run("webhooks", "add", "n", "https://x.org", "--org", "Same")
     assert result.exit_code == 2
@@ -179,7 +179,7 @@ def test_connection_failure_is_a_sentence(run, creds):
 
 @responses.activate
 def test_verbose_logs_requests_without_secrets(run, creds):
-    responses.get(f"{API}/v2/self", json={"id": USER_ID})
+    responses.get(SELF_URL, json={"id": USER_ID})
     responses.get(f"{HOOKS_URL}/{USER_ID}", status=500, json={"message": f"echo {TOKEN} {SECRET}"})
     result = run("--verbose", "webhooks")
     assert result.exit_code == 1

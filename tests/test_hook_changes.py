@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from clever_notify import catalog
 from clever_notify.api.client import hooks_path
-from clever_notify.errors import NotFound
+from clever_notify.errors import InputError, NotFound
 from clever_notify.hooks.update import ALL, diff, find_hook, new_urls, sent_back, update_body
 from clever_notify.hooks.words import MAX_FAILURES_SHOWN, clean, describe_failures, describe_notified, format_time
 
@@ -45,7 +45,7 @@ def test_failure_with_network_reason_iso_time_and_long_body():
 
 
 def test_clean_removes_terminal_control():
-    assert clean("a\x1b]0;pwned\x07b\r\nc") == "a ]0;pwned b c"
+    assert clean("a\x1b]0;pwned\x07b\r\nc") == "a\\x1b]0;pwned\\x07b c"
 
 
 def test_notified_targets():
@@ -60,8 +60,11 @@ def test_find_hook():
         find_hook([{"id": "a"}], "emailhooks", "z", "orga_1")
 
 
-def test_hook_path_escapes():
-    assert hooks_path("webhooks", "orga_1", "a b/c") == "/v2/notifications/webhooks/orga_1/a%20b%2Fc"
+def test_hook_path_takes_only_well_formed_ids():
+    assert hooks_path("webhooks", "orga_1", "a-b_C9") == "/v2/notifications/webhooks/orga_1/a-b_C9"
+    for bad in ("a b/c", "..", "%2e", "a?b"):
+        with pytest.raises(InputError, match="not a well-formed id"):
+            hooks_path("webhooks", "orga_1", bad)
 
 
 WEBHOOK = {"id": "h", "ownerId": "o", "name": "n", "urls": [{"format": "slack", "url": "https://a", "extra": 1}],

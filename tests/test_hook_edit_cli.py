@@ -59,7 +59,7 @@ def test_webhook_show_every_field(run, creds):
         "    https://b.org/x (raw)\n"
         "  recent failures:\n"
         # most recent first; the terminal escape from the server is neutralised
-        "    2023-11-14 22:16:40 UTC  https://hooks.slack.com/a  HTTP 500: internal error [31mred\n"
+        "    2023-11-14 22:16:40 UTC  https://hooks.slack.com/a  HTTP 500: internal error \\x1b[31mred\n"
         "    2023-11-14 22:15:00 UTC  https://b.org/x  network failure\n"
     )
 

@@ -119,18 +119,18 @@ def test_client_endpoints_per_kind(kind):
     base = hooks_url(kind.path)
     responses.get(base, json=[{"id": "h"}])
     responses.post(base, json={"id": "new"})
-    responses.put(f"{base}/a%20b", json={"id": "a b"})
-    responses.delete(f"{base}/a%20b", status=204)
+    responses.put(f"{base}/a-b", json={"id": "a-b"})
+    responses.delete(f"{base}/a-b", status=204)
     api = client()
     assert api.list_hooks(kind, ORG_ID) == [{"id": "h"}]
     assert api.create_hook(kind, ORG_ID, {"name": "n"}) == {"id": "new"}
-    assert api.update_hook(kind, ORG_ID, "a b", {"name": "m"}) == {"id": "a b"}
-    assert api.delete_hook(kind, ORG_ID, "a b") is None
+    assert api.update_hook(kind, ORG_ID, "a-b", {"name": "m"}) == {"id": "a-b"}
+    assert api.delete_hook(kind, ORG_ID, "a-b") is None
     sent = responses.calls
     assert_sent(sent[0], "GET", base)
     assert_sent(sent[1], "POST", base, {"name": "n"})
-    assert_sent(sent[2], "PUT", f"{base}/a%20b", {"name": "m"})
-    assert_sent(sent[3], "DELETE", f"{base}/a%20b")
+    assert_sent(sent[2], "PUT", f"{base}/a-b", {"name": "m"})
+    assert_sent(sent[3], "DELETE", f"{base}/a-b")
     assert api.transport.requests_sent == 4
 
 
@@ -156,13 +156,13 @@ def test_recording_dry_run_reads_but_sends_no_change():
     assert isinstance(dry.transport, RecordingTransport)
     assert dry.list_hooks(WEBHOOKS, ORG_ID) == []
     assert dry.create_hook(WEBHOOKS, ORG_ID, {"name": "n"}) == {"name": "n"}
-    assert dry.update_hook(WEBHOOKS, ORG_ID, "h/1", {"name": "m"}) == {"name": "m"}
-    assert dry.delete_hook(WEBHOOKS, ORG_ID, "h/1") is None
+    assert dry.update_hook(WEBHOOKS, ORG_ID, "h-1", {"name": "m"}) == {"name": "m"}
+    assert dry.delete_hook(WEBHOOKS, ORG_ID, "h-1") is None
     assert [c.request.method for c in responses.calls] == ["GET"]  # responses would refuse anything else
     assert dry.transport.changes == [
         {"method": "POST", "path": f"/v2/notifications/webhooks/{ORG_ID}", "body": {"name": "n"}},
-        {"method": "PUT", "path": f"/v2/notifications/webhooks/{ORG_ID}/h%2F1", "body": {"name": "m"}},
-        {"method": "DELETE", "path": f"/v2/notifications/webhooks/{ORG_ID}/h%2F1"},
+        {"method": "PUT", "path": f"/v2/notifications/webhooks/{ORG_ID}/h-1", "body": {"name": "m"}},
+        {"method": "DELETE", "path": f"/v2/notifications/webhooks/{ORG_ID}/h-1"},
     ]
 
 

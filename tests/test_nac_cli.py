@@ -9,7 +9,7 @@ import textwrap
 import pytest
 import responses
 
-from helpers import API, APP_ID, ORG2_ID, ORG_ID, USER_ID
+from helpers import API, APP_ID, ORG2_ID, ORG_ID, USER_ID, hooks_path
 from test_nac_file import write
 
 WORKER_ID = "app_11111111-2222-4333-8444-555555555555"
@@ -76,10 +76,6 @@ class FakeApi:
 
     def reads(self):
         return sorted(s[1] for s in self.sent if s[0] == "GET")
-
-
-def hooks_path(kind, owner, hook_id=None):
-    return f"/v2/notifications/{kind}/{owner}" + (f"/{hook_id}" if hook_id else "")
 
 
 def lists(*owners):

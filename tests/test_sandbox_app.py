@@ -80,7 +80,7 @@ def test_organisation(client, ids):
 
 
 def test_info_routes(client):
-    assert client.get("/v2/notifications/info/events", headers=AUTH).json == catalog.as_api_document()
+    assert client.get("/v2/notifications/info/events", headers=AUTH).json == catalog.as_api_answer()
     assert client.get("/v2/notifications/info/webhookformats", headers=AUTH).json == ["raw", "slack", "gitter",
                                                                                        "flowdock"]
 

@@ -22,7 +22,7 @@ from typing import Any
 from urllib.parse import quote, quote_plus
 
 from clever_notify import __version__
-from clever_notify.api.api_host import check_api_host
+from clever_notify.api.api_host import check_api_host, parse_api_host
 from clever_notify.config import Settings
 from clever_notify.errors import ApiError, CleverNotifyError, NetworkError
 
@@ -43,11 +43,23 @@ def authorization_header(settings: Settings) -> str:
 _OAUTH_VALUE = re.compile(r"(oauth_(?:token|signature)(?:=|%3D|\\u003d)\s*)[^\s,]+", re.IGNORECASE)
 
 
+# Below this length a value is hidden only where this tool put it (the OAuth values of an echoed
+# Authorization header): replacing every occurrence of a one-letter test token would turn each `a` of a
+# message into <hidden>. Clever Cloud tokens and secrets are far longer, so they are hidden everywhere.
+MIN_SECRET_LENGTH_EVERYWHERE = 8
+
+
 def redact(text: str, secrets: list[str]) -> str:
-    """Replace each secret, also in its URL- and JSON-escaped spellings, and any echoed OAuth value."""
+    """Replace each secret, also in its URL- and JSON-escaped spellings, and any echoed OAuth value.
+
+    The rule: any value after oauth_token= / oauth_signature= (however escaped) is hidden, whatever it
+    is; a credential of at least MIN_SECRET_LENGTH_EVERYWHERE characters is also hidden wherever else it
+    appears, in each of its spellings. Shorter ones are left alone outside the header, so ordinary text
+    is not garbled.
+    """
     forms = set()
     for secret in secrets:
-        if secret:
+        if secret and len(secret) >= MIN_SECRET_LENGTH_EVERYWHERE:
             forms.update({secret, json.dumps(secret)[1:-1], json.dumps(secret, ensure_ascii=False)[1:-1]})
             try:
                 forms.update({quote(secret, safe=""), quote(secret), quote_plus(secret)})
@@ -111,9 +123,11 @@ class Answer:
         return self.content.decode("utf-8", errors="replace")
 
     def json(self) -> Any:
-        try:
-            return json.loads(self.content.decode("utf-8"))
-        except (UnicodeDecodeError, RecursionError):
+        from clever_notify.sanitise import strict_loads
+
+        try:  # NaN, Infinity and 1e999 are refused: they are not JSON, and not a hook's value
+            return strict_loads(self.content.decode("utf-8"))
+        except UnicodeDecodeError:
             raise ValueError("undecodable JSON") from None
 
 
@@ -237,9 +251,7 @@ class Transport:
         (self._sleep or sleep)(seconds)
 
     def send(self, method: str, path: str, body: Any = None) -> Answer:
-        url = self.settings.api_host + path
-        if not self._answered_in_process(url):
-            check_api_host(self.settings.api_host)
+        url = self._base_url() + path
         headers = {"Authorization": authorization_header(self.settings)}
         data = None
         if body is not None:
@@ -280,6 +292,15 @@ class Transport:
                 return Answer(204, "No Content (removed by an earlier try)", {}, b"")
             return answer
         raise AssertionError("unreachable")  # pragma: no cover
+
+    def _base_url(self) -> str:
+        """API_HOST parsed once and checked; requests gets the URL rebuilt from the parse, not the typed text."""
+        if getattr(self, "_checked_base", None) is None:
+            parsed = parse_api_host(self.settings.api_host)
+            if not self._answered_in_process(parsed.origin + "/"):
+                parsed = check_api_host(self.settings.api_host, plain_http_ok=self.settings.is_sandbox_login())
+            self._checked_base = parsed.origin + parsed.rest
+        return self._checked_base
 
     def _answered_in_process(self, url: str) -> bool:
         """True when the session answers `url` without a socket (`clever --sandbox`): nothing can leak."""

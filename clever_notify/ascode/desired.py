@@ -51,6 +51,9 @@ class FileInvalid(InputError):
         lines = "".join(f"\n  {p.located(file_name)}" for p in self.problems)
         super().__init__(f"{file_name}: {count}, nothing was sent:{lines}")
 
+    def message_lines(self) -> list[str]:
+        return str(self).split("\n")  # the header, then one line per problem (built just above)
+
     def as_json(self) -> list[dict]:
         return [{"path": format_path(p.path), "line": p.line, "message": p.message} for p in self.problems]
 

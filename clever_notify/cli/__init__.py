@@ -85,17 +85,33 @@ class LazyGroup(Group):
 
 
 def _scrub(ctx, text: str) -> str:
+    """One line of an error: credentials hidden, then every unsafe character (line feeds included) escaped."""
+    from clever_notify.sanitise import for_terminal
+
     scrub = getattr(ctx.obj, "scrub", None)
-    return scrub(text) if scrub is not None else text
+    return for_terminal(scrub(text) if scrub is not None else text)
 
 
 class RootGroup(LazyGroup):
     """Turns every project exception into one line on stderr and its exit code."""
 
+    def main(self, *args, **kwargs):
+        # Everything a command prints, click's own usage errors included, goes through the sanitiser.
+        from clever_notify.sanitise import guarded_streams
+
+        with guarded_streams():
+            return super().main(*args, **kwargs)
+
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)
-        except (click.exceptions.Exit, click.ClickException, click.Abort):
+        except click.ClickException as exc:
+            # A usage error may quote a value (typed, or read from a file by a script): one line, escaped.
+            from clever_notify.sanitise import for_terminal
+
+            exc.message = for_terminal(exc.message)
+            raise
+        except (click.exceptions.Exit, click.Abort):
             raise
         except CleverNotifyError as exc:
             if isinstance(exc, NotFound) or getattr(exc, "status", None) == 403:
@@ -104,11 +120,11 @@ class RootGroup(LazyGroup):
                     forget()  # the organisation behind a cached name may be gone or renamed
             if os.environ.get("CLEVER_DEBUG"):
                 raise
-            message = str(exc)
+            lines = exc.message_lines()
             hint = getattr(ctx.obj, "owner_hint", None)
             if isinstance(exc, NotFound) and hint:
-                message += f" ({hint})"
-            click.echo(f"Error: {_scrub(ctx, message)}", err=True)
+                lines[-1] += f" ({hint})"
+            click.echo("Error: " + "\n".join(_scrub(ctx, line) for line in lines), err=True)
             ctx.exit(exc.exit_code)
         except KeyboardInterrupt:
             if os.environ.get("CLEVER_DEBUG"):

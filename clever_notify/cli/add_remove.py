@@ -11,6 +11,7 @@ import click
 from clever_notify.cli import CONTEXT_SETTINGS
 from clever_notify.cli import params as p
 from clever_notify.hooks.kinds import HookKind
+from clever_notify.sanitise import for_terminal
 
 
 def require_org_for_services(org: str | None, services: list[str]) -> None:
@@ -59,7 +60,7 @@ def report_created(created: dict, as_json: bool, message: str) -> None:
         click.echo(render.to_json(created))
         return
     click.echo(message, err=True)
-    click.echo(created.get("id", ""))
+    click.echo(for_terminal(created.get("id", "")))  # the API's answer: one line, whatever it holds
 
 
 def remove_command(kind: HookKind, help: str) -> click.Command:

@@ -8,18 +8,39 @@ from clever_notify import catalog
 from clever_notify.cli import CONTEXT_SETTINGS
 from clever_notify.cli import params as p
 from clever_notify.errors import ApiError
+from clever_notify.sanitise import for_terminal
+
+
+def _names(value) -> bool:
+    return isinstance(value, list) and all(isinstance(e, str) for e in value)
+
+
+def _meta_map(metas) -> dict[str, list[str]] | None:
+    """`meta_events` as a map of name → events, from either form the API has used: the list of
+    `{"key", "events"}` objects the official client reads, or the older map. None for any other shape."""
+    if isinstance(metas, dict):
+        return metas if all(_names(v) for v in metas.values()) else None
+    if not isinstance(metas, list):
+        return None
+    out: dict[str, list[str]] = {}
+    for entry in metas:
+        if not (isinstance(entry, dict) and isinstance(entry.get("key"), str) and _names(entry.get("events"))):
+            return None
+        if entry["key"] in out:  # two expansions for one name: which one the API applies is unknown
+            return None
+        out[entry["key"]] = entry["events"]
+    return out
 
 
 def _checked_document(doc: dict) -> dict:
-    """The API's events document reduced to its two keys; ApiError when its shape is not the documented one."""
-    events, metas = doc.get("events"), doc.get("meta_events")
-    if not (isinstance(events, list) and all(isinstance(e, str) for e in events)):
+    """The API's events document reduced to its two keys, `meta_events` as a map; ApiError when its
+    shape is neither of the documented ones."""
+    events, metas = doc.get("events"), _meta_map(doc.get("meta_events"))
+    if not _names(events):
         raise ApiError("unexpected answer from the API for events info: `events` is not a list of names.")
-    if not (
-        isinstance(metas, dict)
-        and all(isinstance(v, list) and all(isinstance(e, str) for e in v) for v in metas.values())
-    ):
-        raise ApiError("unexpected answer from the API for events info: `meta_events` is not a map of name lists.")
+    if metas is None:
+        raise ApiError("unexpected answer from the API for events info: `meta_events` is neither a list of "
+                       "{key, events} objects nor a map of name lists.")
     return {"events": events, "meta_events": metas}
 
 
@@ -74,7 +95,8 @@ def events(ctx, output, live):
 
         click.echo(render.to_json(doc))
     else:
-        click.echo("\n".join(human_lines(doc)))
+        # Names may come from the API (--live): each line is escaped on its own, so none can start a line.
+        click.echo("\n".join(for_terminal(line) for line in human_lines(doc)))
     if live:
         diffs = catalog.differences(doc)
         if not diffs:
@@ -82,4 +104,4 @@ def events(ctx, output, live):
         else:
             click.echo(f"The API's catalog differs from this tool's ({len(diffs)}):", err=True)
             for line in diffs:
-                click.echo(f"  {line}", err=True)
+                click.echo(f"  {for_terminal(line)}", err=True)

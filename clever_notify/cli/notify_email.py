@@ -73,9 +73,9 @@ REMOVE_HELP = """Remove an e-mail notification.
 
     \b
     Examples:
-      clever notify-email remove 0b5c7e2a-…
-      clever notify-email remove 0b5c7e2a-… --org Acme
-      clever notify-email remove 0b5c7e2a-… --org Acme --dry-run
+      clever notify-email remove 0b5c7e2a-4d3c
+      clever notify-email remove 0b5c7e2a-4d3c --org Acme
+      clever notify-email remove 0b5c7e2a-4d3c --org Acme --dry-run
     """
 
 notify_email = hook_group(

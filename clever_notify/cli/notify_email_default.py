@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
-
 import click
 
 from clever_notify import catalog
 from clever_notify.cli import CONTEXT_SETTINGS
 from clever_notify.cli import params as p
 from clever_notify.cli.runtime import runtime
+from clever_notify.sanitise import for_terminal, json_for_terminal
 
 NAME = catalog.DEFAULT_EMAIL_HOOK_NAME
 _EVENTS = ", ".join(catalog.DEFAULT_EMAIL_HOOK_EVENTS)
@@ -73,7 +72,7 @@ def default(ctx, org, only, disable, restore, dry_run, output):
     client = rt.recording_client(dry_run=dry_run)
     found = de.find(client.list_hooks(EMAILHOOKS, target.owner_id))
     if len(found) > 1:
-        ids = ", ".join(str(h.get("id")) for h in found)
+        ids = for_terminal(", ".join(str(h.get("id")) for h in found))
         doing = "acting on" if modes else "showing"
         click.echo(f'note: {len(found)} hooks are named "{NAME}" at {target.owner_id} ({ids}); {doing} all of them.',
                    err=True)
@@ -122,10 +121,10 @@ def _report(outcome, changes: list[dict], output: str) -> None:
         for change in changes:
             click.echo(f"{change['method']} {change['path']}")
             if "body" in change:
-                click.echo(f"  {json.dumps(change['body'], ensure_ascii=False)}")
+                click.echo(f"  {json_for_terminal(change['body'], indent=None)}")
         return
     for created in outcome.created:  # like `add`: the new ids, for `NEW=$(clever notify-email default …)`
-        click.echo(str(created.get("id", "")))
+        click.echo(for_terminal(created.get("id", "")))
 
 
 def _show(rt, owner_id: str, found: list[dict], output: str) -> None:

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import functools
-import ipaddress
 import re
-from urllib.parse import urlsplit
 
 import click
 
@@ -121,54 +119,33 @@ class WebhookFormat(click.ParamType):
         return [CompletionItem(f) for f in catalog.WEBHOOK_FORMATS if f.startswith(incomplete.lower())]
 
 
-# One DNS label: letters (IDN included), digits, `_` and inner `-`.
-_LABEL_RE = re.compile(r"^(?!-)[\w-]{1,63}(?<!-)$")
-
-
-def _valid_host(host: str) -> bool:
-    try:
-        ipaddress.ip_address(host)
-        return True
-    except ValueError:
-        pass
-    labels = host[:-1].split(".") if host.endswith(".") else host.split(".")
-    return all(_LABEL_RE.match(label) for label in labels)
-
-
 def check_webhook_url(value: str) -> tuple[str, str | None]:
-    """(url, warning or None); InputError when it is not an absolute http(s) URL with a host."""
+    """(url, warning or None); InputError when it is not an absolute http(s) URL with a host.
+
+    The host is read by the same strict parser as API_HOST (transport.parse_url), so the plain-http
+    warning is about the host that will be called, and a URL that parsers read differently is refused.
+    """
     url = value.strip()
     if not url:
         raise InputError("empty webhook URL")
     if any(ch.isspace() for ch in url):
         raise InputError(f"webhook URL contains a space: {value!r}")
-    try:
-        parts = urlsplit(url)
-    except ValueError:  # e.g. a bracketed host that is not an IPv6 address
-        raise InputError(f"invalid webhook URL {value!r}") from None
-    scheme = parts.scheme.lower()
-    if scheme not in ("http", "https"):
+    scheme, sep, _ = url.partition("://")
+    if not sep and url.partition(":")[0].lower() in ("http", "https"):
+        raise InputError(f"webhook URL has no host: {value!r}")
+    if not sep or scheme.lower() not in ("http", "https"):
         # example.org/hook, or example.org:8080/hook (which urlsplit reads as scheme "example.org")
         if url.startswith("//"):
             raise InputError(f"webhook URL must be absolute: did you mean https:{url}?")
-        if "://" not in url and (not scheme or "." in scheme or scheme == "localhost"):
+        head = url.split(":", 1)[0].lower() if ":" in url else ""  # what urlsplit would call the scheme
+        if not sep and (not head or "." in head or head == "localhost"):
             raise InputError(f"webhook URL must be absolute: did you mean https://{url}?")
         raise InputError(f"webhook URL must start with https:// (or http://), got {value!r}")
-    host = parts.hostname
-    if not host:
-        raise InputError(f"webhook URL has no host: {value!r}")
-    if not _valid_host(host):
-        raise InputError(f"webhook URL has an invalid host {host!r}: {value!r}")
-    try:
-        port = parts.port
-    except ValueError:
-        port = 0
-    if port == 0:
-        raise InputError(f"webhook URL has an invalid port: {value!r}")
-    warning = None
-    from clever_notify.api.api_host import is_loopback_host  # here: `--help` must not load the api package
+    from clever_notify.api.api_host import check_webhook_host  # here: `--help` must not load the api package
 
-    if scheme == "http" and not is_loopback_host(host):
+    parsed = check_webhook_host(url)
+    warning = None
+    if parsed.scheme == "http" and not parsed.is_loopback:
         warning = f"warning: {url} is plain http; payloads would travel unencrypted."
     return url, warning
 
@@ -232,10 +209,12 @@ class HookId(click.ParamType):
     name = "id"
 
     def convert(self, value, param, ctx):
+        from clever_notify.ids import is_well_formed_id
+
         value = value.strip()
-        # `.` and `..` would be resolved as path segments and address another resource.
-        if not value or "/" in value or any(ch.isspace() for ch in value) or set(value) == {"."}:
-            self.fail(f"invalid hook id {value!r}", param, ctx)
+        # `.`, `..`, `/`, `%2e`, `?`, `#` would address another resource once in a URL path.
+        if not is_well_formed_id(value):
+            self.fail(f"invalid hook id {value!r}: an id has only letters, digits, `_` and `-`", param, ctx)
         return value
 
 
@@ -278,6 +257,8 @@ def _org_from_group(ctx, param, value):
     # silently act on another owner.
     if value is None and ctx.parent is not None:
         return ctx.parent.params.get("org")
+    if value is not None and not value.strip():
+        raise click.BadParameter("an organisation id (orga_…) or name is required, not an empty value", ctx, param)
     return value
 
 

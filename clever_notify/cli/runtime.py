@@ -38,7 +38,9 @@ class Runtime:
         return " ".join(parts)
 
     def log(self, line: str) -> None:
-        click.echo(f"[api] {line}", err=True)
+        from clever_notify.sanitise import for_terminal
+
+        click.echo(f"[api] {for_terminal(line)}", err=True)
 
     @cached_property
     def settings(self) -> Settings:
@@ -62,8 +64,11 @@ class Runtime:
         return ApiClient(self.settings, session=session, log=self.log if self.verbose else None, notice=self.notice)
 
     def notice(self, line: str) -> None:
-        """A message the library below wants the user to see (not only with --verbose)."""
-        click.echo(line, err=True)
+        """A message the library below wants the user to see (not only with --verbose); it quotes names
+        read from the API, so it is kept to one line."""
+        from clever_notify.sanitise import for_terminal
+
+        click.echo(for_terminal(line), err=True)
 
     def recording_client(self, *, dry_run: bool):
         """The client over a recording transport: `.transport.changes` are the changes sent, or with

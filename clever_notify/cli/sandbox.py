@@ -7,6 +7,7 @@ import click
 from clever_notify.cli import CONTEXT_SETTINGS, Group
 from clever_notify.cli import params as p
 from clever_notify.cli.runtime import runtime
+from clever_notify.sanitise import for_terminal
 
 DEFAULT_PORT = 8765
 
@@ -131,8 +132,9 @@ def outbox(output):
     for i, mail in enumerate(mails):
         if i:
             click.echo("")
-        click.echo(f"To: {', '.join(mail['to'])}")
-        click.echo(f"Subject: {mail['subject']}")
+        # Addresses and hook names were sent by whatever client used the sandbox: one line each.
+        click.echo(for_terminal(f"To: {', '.join(mail['to'])}"))
+        click.echo(for_terminal(f"Subject: {mail['subject']}"))
         click.echo("")
         click.echo(mail["body"].rstrip())
 
@@ -183,16 +185,16 @@ def emit(ctx, event, org, service, output):
             status = str(d["status"]) if d["status"] is not None else "---"
             tail = f"  ({d['error']})" if d["error"] else ""
             click.echo(f"{'ok  ' if d['ok'] else 'FAIL'} {status} {d['latencyMs']:>8.1f} ms  "
-                       f"{d['format']:<8} {d['url']}{tail}")
+                       f"{d['format']:<8} {for_terminal(d['url'] + tail)}")
         for m in report.emails:
-            click.echo(f"mail {', '.join(m['to'])}: {m['subject']}")
+            click.echo(for_terminal(f"mail {', '.join(m['to'])}: {m['subject']}"))
     owner_id = (report.event.get("data") or {}).get("ownerId")
     for hook in report.disabled:
         # --sandbox always: the webhook lives in the sandbox's database, whatever this command was run with.
         words = ["webhooks", "enable", hook["hookId"]] + (["--org", owner_id] if owner_id else [])
         rt = runtime()
         hint = rt.command_line(*words) if rt.sandbox else rt.command_line(*words).replace(" ", " --sandbox ", 1)
-        click.echo(render.printable(
+        click.echo(for_terminal(
             f"Webhook {hook['hookName'] or hook['hookId']} ({hook['hookId']}) is now DISABLED after failing "
             f"too many deliveries in a row; revive it with: {hint}"), err=True)
     if not report.ok:

@@ -27,8 +27,8 @@ SHOW_HELP = {
 
     \b
     Examples:
-      clever webhooks show 6e9f1a2c-…
-      clever webhooks show 6e9f1a2c-… --org Acme -F json
+      clever webhooks show 6e9f1a2c-0b1d
+      clever webhooks show 6e9f1a2c-0b1d --org Acme -F json
     """,
     EMAILHOOKS: """Show every field of an e-mail notification, with who receives it.
 
@@ -38,8 +38,8 @@ SHOW_HELP = {
 
     \b
     Examples:
-      clever notify-email show 6e9f1a2c-…
-      clever notify-email show 6e9f1a2c-… --org Acme -F json
+      clever notify-email show 6e9f1a2c-0b1d
+      clever notify-email show 6e9f1a2c-0b1d --org Acme -F json
     """,
 }
 
@@ -53,10 +53,10 @@ UPDATE_HELP = {
 
     \b
     Examples:
-      clever webhooks update 6e9f1a2c-… --name "prod deploys"
-      clever webhooks update 6e9f1a2c-… --url https://example.org/a --url https://example.org/b
-      clever webhooks update 6e9f1a2c-… --format slack --event META_DEPLOYMENT_RESULT
-      clever webhooks update 6e9f1a2c-… --all-events --all-services --org Acme --dry-run
+      clever webhooks update 6e9f1a2c-0b1d --name "prod deploys"
+      clever webhooks update 6e9f1a2c-0b1d --url https://example.org/a --url https://example.org/b
+      clever webhooks update 6e9f1a2c-0b1d --format slack --event META_DEPLOYMENT_RESULT
+      clever webhooks update 6e9f1a2c-0b1d --all-events --all-services --org Acme --dry-run
     """,
     EMAILHOOKS: """Change an e-mail notification in place: only the fields named are changed.
 
@@ -67,9 +67,9 @@ UPDATE_HELP = {
 
     \b
     Examples:
-      clever notify-email update 6e9f1a2c-… --notify ops@example.org,user_8c0b3c7a-9d3c-4d5a-8f5e-2a1f2b3c4d5e
-      clever notify-email update 6e9f1a2c-… --event META_DEPLOYMENT_RESULT --all-services
-      clever notify-email update 6e9f1a2c-… --name "deploys" --org Acme --dry-run
+      clever notify-email update 6e9f1a2c-0b1d --notify ops@example.org,user_8c0b3c7a-9d3c-4d5a-8f5e-2a1f2b3c4d5e
+      clever notify-email update 6e9f1a2c-0b1d --event META_DEPLOYMENT_RESULT --all-services
+      clever notify-email update 6e9f1a2c-0b1d --name "deploys" --org Acme --dry-run
     """,
 }
 

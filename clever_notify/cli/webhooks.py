@@ -78,9 +78,9 @@ REMOVE_HELP = """Remove a webhook.
 
     \b
     Examples:
-      clever webhooks remove 6e9f1a2c-…
-      clever webhooks remove 6e9f1a2c-… --org Acme
-      clever webhooks remove 6e9f1a2c-… --org Acme --dry-run
+      clever webhooks remove 6e9f1a2c-0b1d
+      clever webhooks remove 6e9f1a2c-0b1d --org Acme
+      clever webhooks remove 6e9f1a2c-0b1d --org Acme --dry-run
     """
 
 

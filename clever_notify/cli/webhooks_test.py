@@ -12,7 +12,8 @@ from clever_notify import catalog
 from clever_notify.cli import CONTEXT_SETTINGS
 from clever_notify.cli import params as p
 from clever_notify.cli.runtime import runtime
-from clever_notify.errors import CleverNotifyError
+from clever_notify.errors import CleverNotifyError, InputError
+from clever_notify.sanitise import for_terminal
 
 # The sample's owner and application when no hook gives them (--url): obviously made up, well formed.
 SAMPLE_OWNER = "orga_00000000-0000-4000-8000-000000000000"
@@ -27,6 +28,11 @@ def _deliver(targets: list[tuple[str, str]], event: dict) -> list:
         if fmt not in catalog.WEBHOOK_FORMATS:
             # A format the API knows and we do not: say so rather than send a guess.
             results.append(delivery.Delivery(url, fmt, None, 0.0, error=f"unknown format {fmt!r}, not sent"))
+            continue
+        try:  # a URL read from the API goes through the same parser as one typed with --url
+            p.check_webhook_url(str(url))
+        except InputError as exc:
+            results.append(delivery.Delivery(str(url), fmt, None, 0.0, error=f"not sent: {exc}"))
             continue
         results.append(delivery.post(url, fmt, event))
     return results
@@ -65,8 +71,8 @@ def webhook_test_command(ctx, hook_id, urls, fmt, event, org, as_json):
 
     \b
     Examples:
-      clever webhooks test 6e9f1a2c-…
-      clever webhooks test 6e9f1a2c-… --event DEPLOYMENT_FAIL --org Acme
+      clever webhooks test 6e9f1a2c-0b1d
+      clever webhooks test 6e9f1a2c-0b1d --event DEPLOYMENT_FAIL --org Acme
       clever webhooks test --url https://hooks.slack.com/services/xxxxxx/yyyyyy/zzzz --format slack
       clever webhooks test --url http://127.0.0.1:8080/hook --json
     """
@@ -97,7 +103,8 @@ def webhook_test_command(ctx, hook_id, urls, fmt, event, org, as_json):
             click.echo(f"note: webhook {hook_id} does not subscribe to {event}; the platform would not send it.",
                        err=True)
         if hook.get("state") and hook.get("state") != "ENABLED":
-            click.echo(f"note: webhook {hook_id} is {hook['state']}; the platform does not call it now.", err=True)
+            state = for_terminal(hook["state"])
+            click.echo(f"note: webhook {hook_id} is {state}; the platform does not call it now.", err=True)
     else:
         sample = payloads.make_event(event, owner_id=SAMPLE_OWNER, service_id=SAMPLE_APP, service_name="my-app")
         targets = [(url, fmt or catalog.DEFAULT_WEBHOOK_FORMAT) for url in p.flatten([[u] for u in urls])]

@@ -11,7 +11,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from clever_notify import catalog
-from clever_notify.render import UNPRINTABLE
+from clever_notify.sanitise import for_terminal
 
 MAX_FAILURES_SHOWN = 10
 BODY_PREVIEW = 80
@@ -20,7 +20,7 @@ WHOLE_OWNER = "whole organisation/team"
 
 def clean(value: Any, limit: int | None = None) -> str:
     """Server text as one printable line, optionally cut to `limit` characters."""
-    text = " ".join(UNPRINTABLE.sub(" ", str(value)).split())
+    text = for_terminal(" ".join(str(value).split()))
     if limit is not None and len(text) > limit:
         text = text[: limit - 1] + "…"
     return text

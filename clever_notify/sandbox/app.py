@@ -16,6 +16,7 @@ from werkzeug.wrappers import Request, Response
 from clever_notify import catalog
 from clever_notify.sandbox.store import Store
 from clever_notify.sandbox.validate import BadBody, hook_body
+from clever_notify.sanitise import strict_loads
 
 MAX_BODY = 1024 * 1024
 
@@ -75,6 +76,11 @@ class SandboxApp:
             return error_response(exc.code or 500, exc.description or exc.name)
         except sqlite3.Error as exc:  # disk full, file removed under us: still an API-like answer
             return error_response(500, f"Sandbox database error: {exc}", 5000)
+        except Exception as exc:  # noqa: BLE001 - a request this emulator did not foresee: a JSON 500, one line
+            import sys
+
+            print(f"sandbox: {request.method} {request.path!r} failed: {type(exc).__name__}", file=sys.stderr)
+            return error_response(500, f"Sandbox internal error ({type(exc).__name__})", 5001)
 
     # --- helpers ---------------------------------------------------------------------------------
 
@@ -89,8 +95,8 @@ class SandboxApp:
         if request.mimetype and request.mimetype != "application/json":
             raise ApiProblem(415, f"Unsupported Content-Type {request.mimetype}: send application/json")
         raw = request.get_data(cache=False)
-        try:
-            return json.loads(raw.decode("utf-8"))
+        try:  # also refuses NaN/Infinity and nesting too deep to follow (RecursionError, once a traceback)
+            return strict_loads(raw.decode("utf-8"))
         except (UnicodeDecodeError, ValueError) as exc:
             raise ApiProblem(400, f"Malformed JSON body: {exc}", 4000) from None
 
@@ -120,7 +126,7 @@ class SandboxApp:
         return json_response(org)
 
     def on_events_info(self, request):
-        return json_response(catalog.as_api_document())
+        return json_response(catalog.as_api_answer())
 
     def on_formats_info(self, request):
         return json_response(list(catalog.WEBHOOK_FORMATS))

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import signal
 import socket
 import sys
+import threading
 
 from werkzeug.serving import WSGIRequestHandler, make_server
 
+from clever_notify.api.api_host import is_loopback_host
 from clever_notify.errors import CleverNotifyError
 from clever_notify.sandbox import SANDBOX_SECRET, SANDBOX_TOKEN
 from clever_notify.sandbox.app import make_app
@@ -21,12 +24,63 @@ class QuietHandler(WSGIRequestHandler):
         pass
 
 
-class _Stop(Exception):
-    pass
+def _this_machine_address(family: int) -> str | None:
+    """An address other machines can use to reach this one, found without sending anything.
+
+    connect() on a UDP socket only asks the routing table which local address would be used
+    (the documentation-only targets below are never contacted).
+    """
+    target = ("2001:db8::1", 9) if family == socket.AF_INET6 else ("192.0.2.1", 9)
+    try:
+        with socket.socket(family, socket.SOCK_DGRAM) as probe:
+            probe.connect(target)
+            address = probe.getsockname()[0]
+    except OSError:
+        address = None
+    if address and not ipaddress.ip_address(address.split("%")[0]).is_unspecified:
+        return address.split("%")[0]
+    try:
+        for info in socket.getaddrinfo(socket.gethostname(), None, family, socket.SOCK_STREAM):
+            candidate = info[4][0].split("%")[0]
+            ip = ipaddress.ip_address(candidate)
+            if not (ip.is_loopback or ip.is_link_local or ip.is_unspecified):
+                return candidate
+    except OSError:
+        pass
+    return None
 
 
-def _stop(signum, frame):
-    raise _Stop()
+def export_lines(host: str, port: int) -> tuple[str, list[str]]:
+    """The `export …` line for stdout, and notes for stderr.
+
+    On a wildcard address (0.0.0.0, ::) the line names a real address of this machine, so it works
+    as printed from another one. Plain http off loopback is accepted by this tool only with the
+    sandbox's own fixed credentials (the ones in the line): that is the opt-in, and real credentials
+    are still refused over plain http.
+    """
+    notes = []
+    shown = host
+    try:
+        ip = ipaddress.ip_address(host)
+    except ValueError:
+        ip = None
+    if ip is not None and ip.is_unspecified:
+        found = _this_machine_address(socket.AF_INET6 if ip.version == 6 else socket.AF_INET)
+        if found is None:
+            found = "::1" if ip.version == 6 else "127.0.0.1"
+            notes.append(f"Listening on every interface ({host}); no other address of this machine was found, "
+                         f"so the line names {found}.")
+        else:
+            notes.append(f"Listening on every interface ({host}); from another machine use this machine's "
+                         f"address, e.g. {found} as printed.")
+        shown = found
+    bracketed = f"[{shown}]" if ":" in shown else shown
+    url = f"http://{bracketed}:{port}"
+    if not is_loopback_host(shown):
+        notes.append("Plain http off loopback: this tool sends only the sandbox's own credentials (those in the "
+                     "export line) there, and refuses real ones; with real credentials use https.")
+    line = f"export API_HOST={url} CLEVER_TOKEN={SANDBOX_TOKEN} CLEVER_SECRET={SANDBOX_SECRET}"
+    return line, notes
 
 
 def serve_forever(store: Store, host: str, port: int, *, log_requests: bool = False) -> None:
@@ -50,16 +104,33 @@ def serve_forever(store: Store, host: str, port: int, *, log_requests: bool = Fa
     finally:
         sock.close()  # the server holds its own duplicate of the descriptor
     server.daemon_threads = True  # a stuck client must not keep the process alive after a stop
-    shown = f"[{host}]" if ":" in host else host
-    url = f"http://{shown}:{server.port}"
-    previous = signal.signal(signal.SIGTERM, _stop)
+    # socketserver joins every handler thread on close (daemon or not): a client that keeps its
+    # connection open, or keeps opening new ones, would hold a stop for ever.
+    server.block_on_close = False
+    line, notes = export_lines(host, server.port)
+
+    def stop(signum, frame):
+        # Ask the serving loop to end (it looks every poll interval) from another thread: shutdown() waits
+        # for the loop, which runs in this thread. Raising here instead would land anywhere, e.g. inside
+        # socketserver's accept path, which catches and prints it and serves on. A second signal acts as
+        # it would without us.
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+        threading.Thread(target=server.shutdown, daemon=True).start()
+
+    previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGINT)}
     try:
-        print(f"export API_HOST={url} CLEVER_TOKEN={SANDBOX_TOKEN} CLEVER_SECRET={SANDBOX_SECRET}", flush=True)
-        print(f"Sandbox API on {url} (database {store.path}); Ctrl-C stops it.", file=sys.stderr, flush=True)
-        server.serve_forever()
-    except (KeyboardInterrupt, _Stop):
+        print(line, flush=True)
+        shown = f"[{host}]" if ":" in host else host
+        print(f"Sandbox API on http://{shown}:{server.port} (database {store.path}); Ctrl-C stops it.",
+              file=sys.stderr, flush=True)
+        for note in notes:
+            print(note, file=sys.stderr, flush=True)
+        server.serve_forever(poll_interval=0.1)
+    except KeyboardInterrupt:  # a second Ctrl-C while stopping
         pass
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
         server.server_close()
         print("Sandbox stopped.", file=sys.stderr, flush=True)
