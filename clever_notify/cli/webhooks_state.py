@@ -20,9 +20,9 @@ HELP = {
 
     \b
     Examples:
-      clever webhooks enable 6e9f1a2c-… --org Acme
-      clever webhooks enable 6e9f1a2c-… --org Acme --dry-run
-      NEW_ID=$(clever webhooks enable 6e9f1a2c-… --org Acme)
+      clever webhooks enable 6e9f1a2c-0b1d --org Acme
+      clever webhooks enable 6e9f1a2c-0b1d --org Acme --dry-run
+      NEW_ID=$(clever webhooks enable 6e9f1a2c-0b1d --org Acme)
     """,
     "DISABLED": """Turn a webhook off without removing it: the platform stops calling it.
 
@@ -33,8 +33,8 @@ HELP = {
 
     \b
     Examples:
-      clever webhooks disable 6e9f1a2c-… --org Acme
-      clever webhooks disable 6e9f1a2c-… --org Acme --dry-run -F json
+      clever webhooks disable 6e9f1a2c-0b1d --org Acme
+      clever webhooks disable 6e9f1a2c-0b1d --org Acme --dry-run -F json
     """,
 }
 
