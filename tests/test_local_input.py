@@ -193,6 +193,8 @@ def test_ids_from_anywhere_are_checked_where_paths_are_built(path_id):
     ("webhooks", "--org", ""), ("webhooks", "--org", "  "), ("notify-email", "-o", ""),
     ("webhooks", "add", "n", "https://x.org/h", "--org", ""), ("webhooks", "remove", "h1", "--org", ""),
     ("notify-email", "default", "--org", ""), ("webhooks", "--org", "", "add", "n", "https://x.org/h"),
+    ("notifications", "export", "--org", ""), ("notifications", "export", "--org", "Acme", "--org", " "),
+    ("sandbox", "emit", "DEPLOYMENT_FAIL", "--org", ""),
 ])
 def test_an_empty_org_is_a_usage_error(run, creds, args):
     with responses.RequestsMock(assert_all_requests_are_fired=False) as mocked:

@@ -281,7 +281,7 @@ def _apply_json(plan, steps, mask, dry_run: bool) -> dict:
 
 
 @notifications.command("export", context_settings=CONTEXT_SETTINGS)
-@click.option("--org", "--owner", "orgs", multiple=True, metavar="ORG",
+@click.option("--org", "--owner", "orgs", multiple=True, metavar="ORG", callback=p.no_empty_org,
               help="An owner to export: organisation name or id, or `self` (repeatable).")
 @click.option("--all-owners", is_flag=True, help="Export your own account and every organisation you belong to.")
 @click.option("-o", "--output-file", "output_file", metavar="FILE",

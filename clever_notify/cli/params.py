@@ -230,14 +230,21 @@ HOOK_ID = HookId()
 OUTPUT_FORMAT = click.Choice(["human", "json"], case_sensitive=False)
 
 
+def no_empty_org(ctx, param, value):
+    """An --org given empty (`--org ''`, `--org "$UNSET"`) is a usage error, not a name to look up."""
+    for one in value if isinstance(value, tuple) else (value,):
+        if one is not None and not one.strip():
+            raise click.BadParameter("an organisation id (orga_…) or name is required, not an empty value",
+                                     ctx, param)
+    return value
+
+
 def _org_from_group(ctx, param, value):
     # `clever webhooks --org Acme add …` puts --org on the group: the sub-command must honour it, not
     # silently act on another owner.
     if value is None and ctx.parent is not None:
         return ctx.parent.params.get("org")
-    if value is not None and not value.strip():
-        raise click.BadParameter("an organisation id (orga_…) or name is required, not an empty value", ctx, param)
-    return value
+    return no_empty_org(ctx, param, value)
 
 
 def org_option(f):
