@@ -127,9 +127,9 @@ def test_default_show_human(run, creds):
     assert result.stdout == (
         f"{DEFAULT_NAME}\n"
         "  id: d1\n"
-        f"  services: all of {ORG_ID}\n"
+        f"  services: all services of {ORG_ID}\n"
         "  events: META_DEPLOYMENT_RESULT\n"
-        "  to: whole team\n"
+        "  to: whole team (default)\n"
     )
     assert changes() == []
 

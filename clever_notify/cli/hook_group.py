@@ -49,19 +49,19 @@ def only_for_listing(ctx: click.Context, list_all: bool, output: str) -> None:
 
 def list_hooks(rt: Runtime, kind: HookKind, *, org: str | None, list_all: bool, output: str) -> None:
     from clever_notify import render
-    from clever_notify.hooks.describe import list_block, summary
+    from clever_notify.hooks.describe import listing_block, summary
 
     target = rt.target(org, use_linked_app=not list_all)
     hooks = rt.client.list_hooks(kind, target.owner_id)
-    summaries = [summary(kind, h) for h in hooks if render.in_scope(h, target.app_id)]
+    hooks = [h for h in hooks if render.in_scope(h, target.app_id)]
     if output == "json":
-        click.echo(render.to_json(summaries))
+        click.echo(render.to_json([summary(kind, h) for h in hooks]))
         return
-    if not summaries:
+    if not hooks:
         # A message, not data: `OUT=$(clever webhooks)` captures nothing when there is nothing.
         who = target.owner_id if org in (None, target.owner_id) else f"{org} ({target.owner_id})"
         click.echo(render.printable(f"No {kind.nouns} for {who}."), err=True)
         hint = rt.command_line(*shlex.split(kind.add_hint)[1:], owner=True)  # same program, sandbox, owner
         click.echo(render.printable(f"Add one with: {hint}"), err=True)
         return
-    rt.out().blocks(list_block(kind, s) for s in summaries)
+    rt.out().blocks(listing_block(kind, h, target.owner_id) for h in hooks)

@@ -17,7 +17,8 @@ FIELDS is a tuple of Field rows, in the order of the listings' clever-tools JSON
                  update's diff; a field without one comes after them, then unknown keys as read
     change       its words in update's `field: old → new` lines
     summary_key/summarise  its key and value in the listings' clever-tools JSON (`-F json`)
-    list_label/list_words  its line in the human listing, from that JSON value
+    list_label/list_words  its line in the human listing: (value as read, owner id) → words, the same words as
+                 `show` for the same concept (hooks/words.py), shorter where `show` expands (meta-events)
 
 A key the table does not know is never dropped: hooks/update.py sends it back as read.
 The sandbox (clever_notify/sandbox/) keeps its own field handling on purpose: it stands for the API.
@@ -54,7 +55,7 @@ class Field:
     summary_key: str | None = None
     summarise: Callable[[dict], Any] | None = None
     list_label: str | None = None
-    list_words: Callable[[Any], Any] | None = None
+    list_words: Callable[[Any, str], Any] | None = None
 
 
 # --- normalise: as read → as sent back --------------------------------------------------------------
@@ -137,19 +138,14 @@ def _target_label(entry: Any) -> Any:
 
 def _joined(values: Any) -> str:
     """A list from the API as one line; anything else (a malformed answer) as its text, never a crash."""
-    return ", ".join(map(str, values)) if isinstance(values, list) else str(values)
-
-
-def _listed_urls(urls: Any) -> list[str]:
-    urls = urls if isinstance(urls, list) else []
-    return [f"{u.get('url')} ({u.get('format')})" for u in urls if isinstance(u, dict)] or ["(none)"]
+    return ", ".join(map(str, values)) if isinstance(values, list) else words.clean(values)
 
 
 # --- the table ---------------------------------------------------------------------------------------
 
 FIELDS: tuple[Field, ...] = (
     Field("id", "id", writable=False, show=lambda v, owner: words.clean(v), show_at=10,
-          summary_key="id", summarise=_as_given("id"), list_label="id", list_words=str),
+          summary_key="id", summarise=_as_given("id"), list_label="id", list_words=lambda v, owner: str(v)),
     Field("name", "name", option="--name",
           change=lambda v, owner: [repr(v) if v is not None else "(none)"], sent_at=10,
           compare=lambda v: v, summary_key="name", summarise=_as_given("name")),
@@ -161,16 +157,17 @@ FIELDS: tuple[Field, ...] = (
           show=words.describe_scope, show_at=50, change=words.describe_scope, sent_at=30,
           summary_key="services",
           summarise=lambda hook: hook["scope"] if hook.get("scope") is not None else [hook.get("ownerId")],
-          list_label="services", list_words=_joined),
+          list_label="services", list_words=lambda v, owner: _joined(words.describe_scope(v, owner))),
     Field("events", "events", option="--event", normalise=_restriction, compare=_as_set,
           show=lambda v, owner: words.describe_events(v), show_at=60,
           change=lambda v, owner: [str(e) for e in v or []] or ["all events"], sent_at=40,
           summary_key="events", summarise=lambda hook: hook["events"] if hook.get("events") is not None else ["ALL"],
-          list_label="events", list_words=_joined),
+          list_label="events", list_words=lambda v, owner: _joined(v) if v else "all events"),
     Field("urls", "urls", kinds=(WEBHOOKS,), option="--url", normalise=_urls, compare=_urls_compared,
           show=lambda v, owner: words.describe_urls(v), show_at=70,
           change=lambda v, owner: words.describe_urls(v), sent_at=20,
-          summary_key="urls", summarise=_as_given("urls"), list_label="hooks", list_words=_listed_urls),
+          summary_key="urls", summarise=_as_given("urls"), list_label="hooks",
+          list_words=lambda v, owner: words.describe_urls(v if isinstance(v, list) else None)),
     Field("failures", "recent failures", kinds=(WEBHOOKS,), writable=False,
           show=lambda v, owner: words.describe_failures(v), show_at=80),
     Field("notified", "notified", kinds=(EMAILHOOKS,), option="--notify", normalise=_notified,
@@ -179,7 +176,7 @@ FIELDS: tuple[Field, ...] = (
           summary_key="notified",
           summarise=lambda hook: [_target_label(t) for t in hook["notified"]]
           if isinstance(hook.get("notified"), list) else ["whole team"],
-          list_label="to", list_words=lambda v: [str(t) for t in v] or ["(nobody)"]),
+          list_label="to", list_words=lambda v, owner: words.describe_notified(v if isinstance(v, list) else None)),
 )
 
 
