@@ -60,7 +60,7 @@ def default(ctx, org, only, disable, restore, dry_run, output):
     from clever_notify.hooks.kinds import EMAILHOOKS
 
     rt = runtime(ctx)
-    target = rt.target(org, use_linked_app=True)
+    target = rt.target(org, use_linked_app=True, for_write=bool(modes))
     names = None
     if services:
         from clever_notify import services as svc
@@ -84,7 +84,7 @@ def default(ctx, org, only, disable, restore, dry_run, output):
     if services:
         outcome = de.restrict(client, target.owner_id, found, services, names, command_line=rt.command_line)
     elif disable:
-        outcome = de.disable(client, target.owner_id, found)
+        outcome = de.disable(client, target.owner_id, found, command_line=rt.command_line)
     else:
         outcome = de.restore(client, target.owner_id, found, _names_for_restore(rt, target.owner_id, found),
                              command_line=rt.command_line)

@@ -218,6 +218,20 @@ class HookId(click.ParamType):
         return value
 
 
+class Seconds(click.ParamType):
+    name = "seconds"
+
+    def convert(self, value, param, ctx):
+        from clever_notify.config import seconds
+
+        if isinstance(value, float):
+            return value
+        try:
+            return seconds(str(value), "the timeout")
+        except InputError as exc:  # ConfigError is one: same words, click's usage error
+            self.fail(str(exc), param, ctx)
+
+
 EVENTS = EventList()
 CONCRETE_EVENT = ConcreteEvent()
 SERVICES = ServiceList()
@@ -226,6 +240,7 @@ URL = WebhookUrl()
 NOTIFY = NotifyTargets()
 NAME = HookName()
 HOOK_ID = HookId()
+SECONDS = Seconds()
 
 OUTPUT_FORMAT = click.Choice(["human", "json"], case_sensitive=False)
 
