@@ -129,7 +129,7 @@ def render_times(api_env: dict, org: str, runs: int) -> dict[str, float]:
     from clever_notify import render
     from clever_notify.api.client import ApiClient
     from clever_notify.config import load_settings
-    from clever_notify.hooks.describe import list_block, summary
+    from clever_notify.hooks.describe import listing_block, summary
     from clever_notify.hooks.kinds import WEBHOOKS
 
     client = ApiClient(load_settings(api_env))
@@ -141,8 +141,7 @@ def render_times(api_env: dict, org: str, runs: int) -> dict[str, float]:
         text = render.to_json([summary(WEBHOOKS, h) for h in hooks if render.in_scope(h, None)])
         t2 = time.perf_counter()
         buf = io.StringIO()
-        summaries = [summary(WEBHOOKS, h) for h in hooks if render.in_scope(h, None)]
-        render.Output(buf).blocks(list_block(WEBHOOKS, s) for s in summaries)
+        render.Output(buf).blocks(listing_block(WEBHOOKS, h, org) for h in hooks if render.in_scope(h, None))
         t3 = time.perf_counter()
         assert text and buf.getvalue()
         for key, value in (("fetch", t1 - t0), ("json", t2 - t1), ("human", t3 - t2)):

@@ -154,16 +154,28 @@ def read_profile(path: Path) -> dict | None:
     raise ConfigError(f"clever-tools config {path}: neither a `profiles` list nor a legacy token/secret pair")
 
 
-def _timeout(env: Mapping[str, str]) -> tuple[float, float]:
-    raw = env.get("CLEVER_TIMEOUT")
-    if not raw:
-        return DEFAULT_TIMEOUT
+MAX_TIMEOUT = 600.0
+
+
+def seconds(raw: str, what: str) -> float:
+    """A timeout given as text: a number of seconds in (0, 600]; ConfigError (exit 2) otherwise."""
     try:
         value = float(raw)
     except ValueError:
-        raise ConfigError(f"CLEVER_TIMEOUT must be a number of seconds, got {raw!r}") from None
-    if not 0 < value <= 600:
-        raise ConfigError(f"CLEVER_TIMEOUT must be between 0 and 600 seconds, got {raw!r}")
+        raise ConfigError(f"{what} must be a number of seconds, got {raw!r}") from None
+    if not 0 < value <= MAX_TIMEOUT:  # also refuses nan and inf
+        raise ConfigError(f"{what} must be between 0 and {MAX_TIMEOUT:g} seconds, got {raw!r}")
+    return value
+
+
+def clever_timeout(env: Mapping[str, str], default: float) -> float:
+    """CLEVER_TIMEOUT in seconds, `default` when unset: the deadline of one API call or one delivery."""
+    raw = env.get("CLEVER_TIMEOUT")
+    return seconds(raw, "CLEVER_TIMEOUT") if raw else default
+
+
+def _timeout(env: Mapping[str, str]) -> tuple[float, float]:
+    value = clever_timeout(env, DEFAULT_TIMEOUT[1])
     return (min(value, DEFAULT_TIMEOUT[0]), value)
 
 

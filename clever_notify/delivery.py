@@ -11,7 +11,8 @@ from dataclasses import dataclass
 
 from clever_notify import __version__, payloads
 
-DEFAULT_TIMEOUT = (3.0, 10.0)
+DEFAULT_TIMEOUT = 10.0  # seconds for one delivery, connection and whole answer included (CLEVER_TIMEOUT overrides)
+CONNECT_TIMEOUT = 3.0
 MAX_BODY = 64 * 1024  # what we read of an answer: enough to show its start, bounded against huge bodies
 PREVIEW = 200
 
@@ -35,40 +36,48 @@ class Delivery:
                 "ok": self.ok, "error": self.error, "bodyStart": self.body_start}
 
 
-def post(url: str, fmt: str, event: dict, *, timeout=DEFAULT_TIMEOUT, session=None) -> Delivery:
+def post(url: str, fmt: str, event: dict, *, timeout: float = DEFAULT_TIMEOUT, session=None) -> Delivery:
+    """Deliver once; the whole exchange (connection, status line, headers, start of the body) ends within
+    `timeout` seconds, however slowly the receiver sends its answer."""
     import requests
+    import urllib3
+
+    from clever_notify import deadline
 
     content_type, body = payloads.render(event, fmt)
-    http = session or requests
+    http = session or deadline.session()
+    took_too_long = f"timed out after {timeout:g} s"
     started = time.monotonic()
     try:
-        response = http.post(
-            url,
-            data=body,
-            headers={"Content-Type": content_type, "User-Agent": f"clever-notify/{__version__}"},
-            timeout=timeout,
-            stream=True,
-            allow_redirects=False,
-        )
-        try:
-            raw = response.raw.read(MAX_BODY, decode_content=True) or b""
-        except Exception as exc:  # urllib3's own errors while reading: the status is known, the body is not
-            import urllib3
-
-            if not isinstance(exc, (urllib3.exceptions.HTTPError, OSError)):
-                raise
-            return Delivery(url, fmt, response.status_code, _ms(started),
-                            error="connection lost while reading the answer")
-        finally:
-            response.close()
+        with deadline.within(timeout):
+            response = http.post(
+                url,
+                data=body,
+                headers={"Content-Type": content_type, "User-Agent": f"clever-notify/{__version__}"},
+                timeout=(min(CONNECT_TIMEOUT, timeout), timeout),
+                stream=True,
+                allow_redirects=False,
+            )
+            try:
+                raw = response.raw.read(MAX_BODY, decode_content=True) or b""
+            except (urllib3.exceptions.HTTPError, OSError) as exc:  # the status is known, the body is not
+                lost = "connection lost while reading the answer"
+                error = took_too_long if isinstance(exc, (urllib3.exceptions.ReadTimeoutError, TimeoutError)) else lost
+                return Delivery(url, fmt, response.status_code, _ms(started), error=error)
+            finally:
+                response.close()
     except requests.exceptions.Timeout:
-        return Delivery(url, fmt, None, _ms(started), error=f"timed out after {timeout[1]:g} s")
+        return Delivery(url, fmt, None, _ms(started), error=took_too_long)
     except requests.exceptions.SSLError:
         return Delivery(url, fmt, None, _ms(started), error="TLS handshake failed")
-    except requests.exceptions.ConnectionError:
-        return Delivery(url, fmt, None, _ms(started), error="connection failed")
+    except requests.exceptions.ConnectionError as exc:
+        timed_out = isinstance(exc.args[0] if exc.args else None, urllib3.exceptions.ReadTimeoutError)
+        return Delivery(url, fmt, None, _ms(started), error=took_too_long if timed_out else "connection failed")
     except requests.exceptions.RequestException as exc:
         return Delivery(url, fmt, None, _ms(started), error=type(exc).__name__)
+    finally:
+        if session is None:
+            http.close()
     text = raw.decode("utf-8", errors="replace")
     return Delivery(url, fmt, response.status_code, _ms(started), body_start=" ".join(text.split())[:PREVIEW])
 

@@ -65,6 +65,10 @@ class NetworkError(CleverNotifyError, exit_code=ExitCode.API):
     """Raised when the API cannot be reached: DNS, connection, TLS or timeout failures."""
 
 
+class Interrupted(CleverNotifyError, exit_code=ExitCode.INTERRUPTED):
+    """Raised on Ctrl-C in the middle of a change made of several requests: the message says where it stopped."""
+
+
 NOT_LOGGED_IN = (
     "Not logged in: set CLEVER_TOKEN and CLEVER_SECRET, or run `clever login` from clever-tools "
     "(or try the sandbox: `clever --sandbox …`)."

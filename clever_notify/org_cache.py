@@ -1,4 +1,4 @@
-"""Organisation name → id cache, so `--org NAME` costs one /v2/summary per new name, not one per command.
+"""Organisation name → id cache, so a read with `--org NAME` costs one /v2/summary per new name, not one per command.
 
 clever-tools keeps a similar ids cache. Ours lives in the user cache folder (0700), in one 0600 file,
 split per account (API host + token, stored only as a short one-way digest) so that two logins or a
@@ -18,6 +18,9 @@ from typing import Any
 
 from clever_notify.files import write_private
 
+# Reads (listings, show) may trust a name resolved this recently; writes never use the cache at all: an
+# organisation renamed, and another given its old name, must not receive a change meant for the other.
+READ_MAX_AGE = 10 * 60.0
 APP_NAME = "clever-notify"
 FILE_NAME = "organisations.json"
 VERSION = 1
@@ -59,9 +62,15 @@ class OrgCache:
         names = entry.get("organisations") if isinstance(entry, dict) else None
         return names if isinstance(names, dict) else {}
 
-    def lookup(self, name: str) -> list[str] | None:
-        """The ids cached for `name`, or None when the name is unknown (or the entry is damaged)."""
-        ids = self._names(self._load()).get(name)
+    def lookup(self, name: str, max_age: float = READ_MAX_AGE) -> list[str] | None:
+        """The ids cached for `name` less than `max_age` seconds ago, or None when the name is unknown, the
+        entry older (or dated in the future) or damaged."""
+        data = self._load()
+        entry = data.get("accounts", {}).get(self.account)
+        stored = entry.get("updatedAt") if isinstance(entry, dict) else None
+        if not isinstance(stored, (int, float)) or isinstance(stored, bool) or not 0 <= time.time() - stored < max_age:
+            return None
+        ids = self._names(data).get(name)
         if isinstance(ids, list) and ids and all(isinstance(i, str) and i for i in ids):
             return ids
         return None

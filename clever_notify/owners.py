@@ -29,15 +29,16 @@ def is_owner_id(value: str) -> bool:
     return bool(OWNER_ID_RE.fullmatch(value))  # not .match: `$` lets a trailing newline through
 
 
-def resolve_org(client: ApiClient, org: str, cache: OrgCache | None = None) -> str:
+def resolve_org(client: ApiClient, org: str, cache: OrgCache | None = None, *, for_write: bool = False) -> str:
     """An organisation id as given, or the id of the one organisation with that name.
 
-    The name is looked up in the cache first; a miss (or a cached ambiguity, which may have been
-    resolved since) asks /v2/summary, whose answer refreshes the cache.
+    For a read, the name is looked up in the cache first; a miss (or a cached ambiguity, which may have
+    been resolved since, or an entry too old) asks /v2/summary, whose answer refreshes the cache. For a
+    write, /v2/summary is always asked: a cached name never decides where a change goes.
     """
     if is_owner_id(org):
         return org
-    if cache is not None:
+    if cache is not None and not for_write:
         cached = cache.lookup(org)
         if cached is not None and len(cached) == 1:
             return cached[0]
@@ -84,10 +85,11 @@ def resolve(
     use_linked_app: bool,
     linked_app: Callable[[], LinkedApp | None],
     cache: OrgCache | None = None,
+    for_write: bool = False,
 ) -> Target:
     """--org wins; else the linked app (when the command allows it); else the user's own account."""
     if org is not None:
-        return Target(resolve_org(client, org, cache))
+        return Target(resolve_org(client, org, cache, for_write=for_write))
     if use_linked_app:
         app = linked_app()
         if app is not None:

@@ -182,6 +182,26 @@ def partial(data: bytes, *, declared: int, wait: float = 0.0) -> Action:
     return act
 
 
+def drip(raw: bytes, *, every: float = 0.05, limit: float = MAX_HANG) -> Action:
+    """Write `raw` (a whole HTTP answer: status line, headers, body) one byte every `every` seconds: each byte
+    comes well within any read timeout, so only a deadline on the whole answer stops the client waiting."""
+
+    def act(h):
+        end = time.monotonic() + limit
+        try:
+            for byte in raw:
+                if time.monotonic() > end or h.server_owner_stopping.is_set():
+                    break
+                h.wfile.write(bytes([byte]))
+                h.wfile.flush()
+                time.sleep(every)
+        except OSError:
+            pass  # the client hung up, as it should
+        h.close_connection = True
+
+    return act
+
+
 def stream(total: int, *, chunk: int = 64 * 1024, delay: float = 0.0, declare: bool = False) -> Action:
     """A 200 body of `total` bytes sent in chunks (chunked encoding unless `declare`), `delay` between chunks."""
 

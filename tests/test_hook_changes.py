@@ -50,7 +50,7 @@ def test_clean_removes_terminal_control():
 
 def test_notified_targets():
     assert describe_notified([{"type": "email", "target": "a@b.c, d@e.f"}, {"type": "userid", "target": "user_1"},
-                              {"type": "organisation"}]) == ["a@b.c", "d@e.f", "user user_1", "whole organisation/team"]
+                              {"type": "organisation"}]) == ["a@b.c", "d@e.f", "user user_1", "whole team"]
     assert describe_notified([]) == ["(nobody)"]
 
 
@@ -97,7 +97,7 @@ def test_update_body_emailhook_replaces_notified():
     new = update_body("emailhooks", hook, {"notified": [{"type": "email", "target": "a@b.c"}]})
     assert new == {"name": "n", "notified": [{"type": "email", "target": "a@b.c"}]}
     assert diff("emailhooks", sent_back("emailhooks", hook), new, "o") == [
-        ("notified", "whole organisation/team", "a@b.c")]
+        ("notified", "whole team", "a@b.c")]
 
 
 hooks = st.fixed_dictionaries(

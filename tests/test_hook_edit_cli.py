@@ -96,7 +96,7 @@ def test_notify_email_show_resolves_targets(run, creds):
         "    a@x.org\n"
         "    b@x.org\n"
         f"    user {USER_ID}\n"
-        "    whole organisation/team\n"
+        "    whole team\n"
     )
 
 
@@ -104,7 +104,7 @@ def test_notify_email_show_resolves_targets(run, creds):
 def test_notify_email_show_default_recipients(run, creds):
     responses.get(EMAILS_URL, json=[{"id": "e2", "ownerId": ORG_ID, "name": "d"}])
     shown = run("notify-email", "show", "e2", "-o", ORG_ID)
-    assert "  notified: whole organisation/team (default)\n" in shown.stdout
+    assert "  notified: whole team (default)\n" in shown.stdout
 
 
 # --- update: webhooks ------------------------------------------------------------------------------
@@ -211,8 +211,8 @@ def test_notify_email_update_notify_replaces_recipients(run, creds):
                      {"type": "userid", "target": USER_ID}],
     })
     assert result.stdout == (
-        f"notified: a@x.org, b@x.org, user {USER_ID}, whole organisation/team → "
-        f"c@y.org, whole organisation/team, user {USER_ID}\n"
+        f"notified: a@x.org, b@x.org, user {USER_ID}, whole team → "
+        f"c@y.org, whole team, user {USER_ID}\n"
     )
     assert result.stderr == "The e-mail notification e1 has been updated.\n"
 

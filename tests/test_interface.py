@@ -366,6 +366,38 @@ def test_hints_without_org_let_the_pasted_command_choose_the_same_owner():
     assert "--org" not in command and command[:3] == ["clever", "--sandbox", "webhooks"]
 
 
+# --- one wording per concept ------------------------------------------------------------------------
+
+
+def test_a_hook_reads_the_same_in_the_listing_show_and_default():
+    """The default e-mail hook (no scope, no recipients list) through the three commands that describe it."""
+    store = Store()
+    [org] = store.find_owner("Acme")
+    [hook] = store.list_hooks("emailhooks", org["id"])
+    assert not hook.get("scope") and hook.get("notified") is None
+    outputs = {
+        "listing": invoke("--sandbox", "notify-email", "--org", "Acme").stdout,
+        "show": invoke("--sandbox", "notify-email", "show", hook["id"], "--org", "Acme").stdout,
+        "default": invoke("--sandbox", "notify-email", "default", "--org", "Acme").stdout,
+    }
+    for name, text in outputs.items():
+        assert f"services: all services of {org['id']}\n" in text, name
+        assert "whole team (default)\n" in text, name
+        assert "organisation/team" not in text and f"services: {org['id']}" not in text, name
+
+
+def test_a_restricted_hook_names_its_services_the_same_way(seeded):
+    store = seeded["store"]
+    [org] = store.find_owner("Acme")
+    web = next(s["id"] for s in store.services(org["id"]) if s["name"] == "web")
+    assert invoke("--sandbox", "notify-email", "update", seeded["emailhook"], "--org", "Acme",
+                  "--service", "web").exit_code == 0
+    listing = invoke("--sandbox", "notify-email", "--org", "Acme").stdout
+    shown = invoke("--sandbox", "notify-email", "show", seeded["emailhook"], "--org", "Acme").stdout
+    assert f"services: {web}\n" in listing and f"services: {web}\n" in shown
+    assert "  to: b@example.org\n" in listing and "  notified: b@example.org\n" in shown
+
+
 # --- same error, same code, same shape --------------------------------------------------------------
 
 
@@ -386,6 +418,20 @@ def test_an_unknown_service_is_the_same_error_everywhere(seeded):
     [message] = messages
     assert message.startswith("Error: no application or add-on 'nope' at Acme (orga_")
     assert "its applications and add-ons: web (app_" in message and message.count("\n") == 1
+
+
+def test_an_unknown_organisation_is_the_same_error_everywhere(seeded):
+    runs = {
+        "webhooks": ["webhooks", "--org", "Acm"],
+        "notify-email add": ["notify-email", "add", "n", "--notify", "a@example.org", "--org", "Acm"],
+        "webhooks show": ["webhooks", "show", seeded["webhook"], "--org", "Acm"],
+        "default": ["notify-email", "default", "--org", "Acm", "--disable"],
+        "sandbox emit": ["sandbox", "emit", "GIT_PUSH", "--org", "Acm"],
+    }
+    results = {name: invoke("--sandbox", *args) for name, args in runs.items()}
+    assert {name: r.exit_code for name, r in results.items()} == dict.fromkeys(runs, 4)
+    assert {r.stderr for r in results.values()} == {
+        "Error: organisation 'Acm' not found among yours; did you mean 'Acme'? (names are case-sensitive)\n"}
 
 
 # Mistakes in the command line itself: click's usage line and the --help pointer, exit 2.

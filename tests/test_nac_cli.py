@@ -142,7 +142,7 @@ def test_plan_reads_summary_once_then_two_lists_per_owner(run, creds, auth_heade
           ~ update webhook "old name" (id w-old)
               name: 'old name' → 'renamed'
           ~ update e-mail notification "Default deployment result e-mails" (id e-default)
-              notified: whole organisation/team (default) → whole organisation/team
+              notified: whole team (default) → whole team
           1 webhook not in the file (kept; --prune deletes them)
 
         Plan: 1 to create, 2 to update, 0 to delete (0 unchanged, 1 not in the file).

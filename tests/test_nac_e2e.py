@@ -66,7 +66,7 @@ def scenario(exe, env, tmp_path, *, sandbox: list[str]):
 
     planned = run("notifications", "plan", "n.yml", "--detailed-exitcode", expect=2)
     assert '  + create webhook "deploys"\n      urls: ${HOOK_URL} (slack)\n' in planned.stdout
-    assert "      notified: whole organisation/team (default) → whole organisation/team\n" in planned.stdout
+    assert "      notified: whole team (default) → whole team\n" in planned.stdout
     assert planned.stdout.endswith("Plan: 1 to create, 1 to update, 0 to delete (0 unchanged, 0 not in the file).\n")
     assert sent(planned) == ["GET"] * 3
 

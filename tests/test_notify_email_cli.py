@@ -127,9 +127,9 @@ def test_default_show_human(run, creds):
     assert result.stdout == (
         f"{DEFAULT_NAME}\n"
         "  id: d1\n"
-        f"  services: all of {ORG_ID}\n"
+        f"  services: all services of {ORG_ID}\n"
         "  events: META_DEPLOYMENT_RESULT\n"
-        "  to: whole team\n"
+        "  to: whole team (default)\n"
     )
     assert changes() == []
 
@@ -246,7 +246,7 @@ def test_only_create_failure_leaves_the_original_untouched(run, creds):
     assert stand_in.ids() == ["d1"]
     assert result.stderr == (
         "Error: could not create the replacement of d1: the API answered 500: create refused. "
-        "d1 is unchanged and still sends the e-mails.\n"
+        "d1 is unchanged and still sends the e-mails; nothing was deleted.\n"
     )
 
 
@@ -360,10 +360,12 @@ def test_disable_deletes_every_default_hook_and_is_idempotent(run, creds):
 
 @responses.activate
 def test_disable_never_makes_up_an_id(run, creds):
+    # A listed hook without an id is a listing we cannot act on: refused whole, nothing deleted.
     StandIn(ORG_ID, [{k: v for k, v in DEFAULT.items() if k != "id"}, DEFAULT_TARGETED])
     result = run("notify-email", "default", "--org", ORG_ID, "--disable")
-    assert result.exit_code == 0, result.stderr
-    assert changes() == [("DELETE", f"{EMAILS}/d2")]
+    assert result.exit_code == 1
+    assert "item 0 has no id" in result.stderr
+    assert changes() == []
 
 
 @responses.activate

@@ -230,7 +230,7 @@ def test_summary_never_crashes_and_round_trips(kind, data):
     if kind is EMAILHOOKS:
         assert isinstance(summary["notified"], list)
     assert json.loads(render.to_json(summary)) == summary
-    describe.list_block(kind, summary)
+    describe.listing_block(kind, hook)
 
 
 @PROP

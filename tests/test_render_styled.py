@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 
 from clever_notify import render
-from clever_notify.hooks.describe import list_block, summary
+from clever_notify.hooks.describe import listing_block
 from clever_notify.hooks.kinds import WEBHOOKS
 
 
@@ -46,7 +46,7 @@ def per_line_reference(blocks) -> str:
 def test_styled_blocks_match_a_print_per_line(monkeypatch):
     monkeypatch.setenv("TERM", "xterm-256color")
     monkeypatch.delenv("NO_COLOR", raising=False)
-    blocks = [list_block(WEBHOOKS, summary(WEBHOOKS, h)) for h in HOOKS]
+    blocks = [listing_block(WEBHOOKS, h) for h in HOOKS]
     out = Tty()
     render.Output(out).blocks(blocks)
     text = out.getvalue()

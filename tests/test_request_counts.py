@@ -24,6 +24,7 @@ HOOK_ID = "6e9f1a2c-0000-4000-8000-000000000001"
 CREATED = {"id": HOOK_ID, "ownerId": ORG_ID, "urls": [{"format": "raw", "url": "https://example.org/h"}]}
 
 # (name, args, where: "plain" | "linked" | "linked-no-org", clever-tools' count, ours cold, ours with a warm cache)
+# A write never trusts the name cache (an organisation renamed, another taking its name): warm = cold for writes.
 CASES = [
     ("list by org id", ["webhooks", "--org", ORG_ID, "-F", "json"], "plain", 1, 1, 1),
     ("list by org name", ["webhooks", "--org", "Acme", "-F", "json"], "plain", 2, 2, 1),
@@ -33,11 +34,11 @@ CASES = [
     ("list --list-all", ["webhooks", "--list-all", "-F", "json"], "linked", 2, 2, 2),
     ("list human", ["webhooks", "--org", ORG_ID], "plain", 1, 1, 1),
     ("add by org id", ["webhooks", "add", "n", "https://example.org/h", "--org", ORG_ID], "plain", 1, 1, 1),
-    ("add by org name", ["webhooks", "add", "n", "https://example.org/h", "--org", "Acme"], "plain", 2, 2, 1),
+    ("add by org name", ["webhooks", "add", "n", "https://example.org/h", "--org", "Acme"], "plain", 2, 2, 2),
     ("add in linked-app folder", ["webhooks", "add", "n", "https://example.org/h"], "linked", 1, 1, 1),
     ("add, no linked app", ["webhooks", "add", "n", "https://example.org/h"], "plain", 2, 2, 2),
     ("remove with org id", ["webhooks", "remove", HOOK_ID, "--org", ORG_ID], "plain", 1, 1, 1),
-    ("remove by org name", ["webhooks", "remove", HOOK_ID, "--org", "Acme"], "plain", 2, 2, 1),
+    ("remove by org name", ["webhooks", "remove", HOOK_ID, "--org", "Acme"], "plain", 2, 2, 2),
     ("remove, no org", ["webhooks", "remove", HOOK_ID], "plain", 2, 2, 2),
     # clever-tools asks /v2/self here; the linked app's org_id already names the owner
     ("remove in linked-app folder", ["webhooks", "remove", HOOK_ID], "linked", 2, 1, 1),

@@ -215,7 +215,8 @@ def test_post_definite_errors_are_not_retried(run, loopback, point_at, status):
     point_at(server.url)
     result = run(*ADD)
     assert result.exit_code == 1 and f"answered {status}: no" in result.stderr
-    assert server.methods() == ["POST"]
+    # A 500 may come after the API committed the hook: the listing is read, the POST never sent again.
+    assert server.methods() == (["POST", "GET"] if status == 500 else ["POST"])
 
 
 def test_post_429_was_refused_so_it_is_sent_again(run, stand_in, retry_waits):
@@ -276,7 +277,7 @@ def test_emailhook_post_confirmed_by_notified_targets(loopback):
 
 def test_post_answered_with_a_non_object_is_a_clear_error(loopback):
     server = loopback(script(reply(200, ["not", "a", "hook"])))
-    with pytest.raises(Exception, match="expected a JSON object") as info:
+    with pytest.raises(Exception, match="with no hook id: counted as failed") as info:
         client(server.url).create_hook("webhooks", ORG_ID, SENT)
     assert info.type.__module__ == "clever_notify.errors"
 

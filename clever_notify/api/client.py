@@ -1,8 +1,8 @@
 """The Clever Cloud API's endpoints: paths, error mapping, and confirmation of ambiguous writes.
 
     client = ApiClient(settings, notice=print_to_stderr)          # or transport=RecordingTransport(…)
-    client.list_hooks(kind, owner_id)             -> [hook, …]     (a 404 list is "owner not found")
-    client.create_hook(kind, owner_id, body)      -> the created hook
+    client.list_hooks(kind, owner_id)             -> [hook, …]     (complete and well-formed, or an error)
+    client.create_hook(kind, owner_id, body)      -> the created hook (with an id, or an error)
     client.update_hook(kind, owner_id, hook_id, body) -> the hook as the API answered it ({} for a 204)
     client.delete_hook(kind, owner_id, hook_id)
     client.get_self(), client.get_summary(), client.get_events_info()
@@ -25,7 +25,10 @@ from clever_notify.api import confirm
 from clever_notify.api.transport import AmbiguousOutcome, RecordingTransport, Transport, error_message
 from clever_notify.config import Settings
 from clever_notify.errors import ApiError, InputError, NotAuthenticated, NotFound
+from clever_notify.hooks.fields import shape_problem
 from clever_notify.hooks.kinds import HookKind, kind_of
+
+MAX_QUOTED = 150  # how much of an API's message is quoted in ours
 
 
 def _seg(value: str) -> str:
@@ -35,7 +38,7 @@ def _seg(value: str) -> str:
 
     if not is_well_formed_id(value):
         raise InputError(f"{str(value)[:80]!r} is not a well-formed id (letters, digits, `_` and `-`); "
-                         "nothing was sent")
+                         "it is not put in a URL")
     return quote(value, safe="")
 
 
@@ -122,22 +125,81 @@ class ApiClient:
         return self._summary
 
     def list_hooks(self, kind: HookKind | str, owner_id: str) -> list[dict]:
+        """The owner's hooks. Anything but a complete JSON list of well-formed hooks (hooks/fields.py `shape`)
+        is an error, never "no hooks": an empty body or a 204 is no list, and every decision reads lists.
+
+        A 404 is an empty list, as the official client reads it, but only for an owner the account knows
+        (its own id or one of its organisations in /v2/summary, read only then): for any other owner it
+        stays "owner not found", so a mistyped id is not reported as an owner without hooks (nor
+        `default --disable` as "already off")."""
+        kind = kind_of(kind)
         path = hooks_path(kind, owner_id)
-        result = self.request("GET", path, not_found=f"owner {owner_id} not found")
-        hooks = self._expect(result if result is not None else [], list, path)
-        return [h for h in hooks if isinstance(h, dict)]
+        try:
+            result = self.request("GET", path, not_found=f"owner {owner_id} not found")
+        except NotFound:
+            if not self._known_owner(owner_id):
+                raise
+            self.transport.say(f"GET {path}: 404 for an owner of this account, read as no {kind.nouns}")
+            return []
+        what = f"unexpected answer from the API for GET {path}"
+        if not isinstance(result, list):
+            got = "an empty body" if result is None else f"a JSON {type(result).__name__}"
+            raise ApiError(f"{what}: {got}, expected a JSON list of {kind.nouns}; nothing was changed.")
+        for n, hook in enumerate(result):
+            wrong = shape_problem(kind, hook)
+            if wrong:
+                raise ApiError(f"{what}: item {n} {wrong}; refusing to act on it, nothing was changed.")
+        return result
+
+    def _known_owner(self, owner_id: str) -> bool:
+        summary = self.get_summary()
+        user, organisations = summary.get("user"), summary.get("organisations")
+        ids = {user.get("id")} if isinstance(user, dict) else set()
+        if isinstance(organisations, list):
+            ids.update(o.get("id") for o in organisations if isinstance(o, dict))
+        return owner_id in ids
 
     def create_hook(self, kind: HookKind | str, owner_id: str, body: dict) -> dict:
         kind = kind_of(kind)
         path = hooks_path(kind, owner_id)
-        # A hook created long before this call cannot be the one it sent, however alike.
-        not_before_ms = time.time() * 1000 - confirm.CLOCK_SKEW_MS
+        sent_at = time.monotonic()
         result = self._confirmed(
             kind, owner_id, body, "created",
             send=lambda: self.request("POST", path, body, not_found=f"owner {owner_id} not found"),
-            lookup=lambda hooks: confirm.find_sent(body, hooks, not_before_ms=not_before_ms),
+            lookup=lambda hooks: confirm.find_sent(body, hooks, not_before_ms=self._not_before(body, hooks, sent_at)),
         )
-        return self._expect_hook(result, "POST " + path)
+        return self._expect_created(kind, result, body)
+
+    def _not_before(self, body: dict, hooks: list[dict], sent_at: float) -> float | None:
+        """The API's clock (epoch ms) when our POST went out, at monotonic `sent_at`: a hook like ours that
+        the API dated earlier is an older twin, not ours. Read from the Date header of the API's last answer,
+        never from our own clock, which may be off by hours. None when no listed match is dated."""
+        if not any(confirm.same_hook(body, h) and confirm.created_ms(h) is not None for h in hooks):
+            return None
+        clock = getattr(self.transport, "api_clock", None)
+        if clock is None:
+            raise ApiError("the API's answers carry no Date header, so the hook just sent cannot be told apart "
+                           "from an older one just like it")
+        api_then, seen_at = clock
+        return (api_then - (seen_at - sent_at) - confirm.DATE_SLACK_S) * 1000
+
+    def _expect_created(self, kind: HookKind, result: Any, body: dict) -> dict:
+        """The created hook. An answer without a hook id (`{}`, an id that is null or not a string, an error
+        object answered 200) is a failed create: nothing may be built on it, nothing deleted after it."""
+        hook_id = result.get("id") if isinstance(result, dict) else None
+        if isinstance(hook_id, str) and hook_id.strip():
+            return result
+        if isinstance(self.transport, RecordingTransport) and not self.transport.sending:
+            return result  # a dry run's create, not sent: no id yet
+        said = ""
+        if isinstance(result, dict):
+            words = next((result[k] for k in ("message", "error") if isinstance(result.get(k), str)), "")
+            if words.strip():
+                said = f" (it said: {self.transport.redact(' '.join(words.split()))[:MAX_QUOTED]})"
+        raise ApiError(
+            f"the API answered the create of the {kind.noun} {body.get('name')!r} with no hook id{said}: counted "
+            f"as failed; it may or may not exist, list the {kind.nouns} before trying again."
+        )
 
     def update_hook(self, kind: HookKind | str, owner_id: str, hook_id: str, body: dict) -> dict:
         kind = kind_of(kind)

@@ -11,11 +11,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from clever_notify.errors import CleverNotifyError, NetworkError
+from clever_notify.errors import ApiError, CleverNotifyError, NetworkError
 from clever_notify.hooks import fields
 from clever_notify.hooks.kinds import HookKind
 
-CLOCK_SKEW_MS = 10 * 60 * 1000  # how far the API's clock may lag ours when confirming a create
+# A create's own hook is dated by the API no earlier than the API's time when our POST went out, which the
+# client reads from the API's Date header (whole seconds) and our monotonic clock: slack for the rounding.
+DATE_SLACK_S = 2.0
 
 
 def same_hook(sent: dict, listed: dict) -> bool:
@@ -74,13 +76,28 @@ def confirm_or_resend(
     ambiguous: type[Exception],
 ) -> Any:
     """Send a POST/PUT; after an `ambiguous` failure, list the owner's hooks and send again only if the
-    change is not there. Two sends at most."""
+    change is not there. Two sends at most.
+
+    A 500 may also come after the API committed the change: the listing is read, and a change found there
+    is confirmed; but a 500 is never sent again (the API said it failed, and would likely fail again)."""
     noun = kind.noun
     for sends in (1, 2):
         try:
             return send()
         except ambiguous as failure:
             last = failure
+        except ApiError as failure:
+            if failure.status != 500:
+                raise
+            try:
+                found = lookup(list_hooks())
+            except CleverNotifyError:
+                found = None
+            if found is None:
+                raise
+            notice(f"Note: the API answered 500, yet the listing shows the {noun} {name!r} {done} "
+                   f"(id {found.get('id')}).")
+            return found
         try:
             found = lookup(list_hooks())
         except CleverNotifyError as check_error:

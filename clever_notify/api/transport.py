@@ -71,9 +71,9 @@ def redact(text: str, secrets: list[str]) -> str:
 
 
 def make_session():
-    import requests
+    from clever_notify import deadline
 
-    session = requests.Session()
+    session = deadline.session()  # each try of a request ends by its deadline, however slowly the API answers
     session.headers["User-Agent"] = f"clever-notify/{__version__}"
     session.headers["Accept"] = "application/json"
     return session
@@ -111,12 +111,14 @@ class AmbiguousOutcome(NetworkError):
 
 @dataclass
 class Answer:
-    """A complete answer of the API (or, for a change a dry run did not send, the one it stands for)."""
+    """A complete answer of the API (or, for a change a dry run did not send, the one it stands for: `sent`
+    is then False)."""
 
     status_code: int
     reason: str
     headers: Any
     content: bytes
+    sent: bool = True
 
     @property
     def text(self) -> str:
@@ -229,6 +231,7 @@ class Transport:
         self._log = log
         self._sleep = sleep
         self.requests_sent = 0
+        self.api_clock: tuple[float, float] | None = None  # (API epoch seconds, our monotonic) at an answer
 
     def __repr__(self) -> str:
         return f"Transport(api_host={self.settings.api_host!r})"
@@ -259,6 +262,7 @@ class Transport:
             data = json.dumps(body).encode("utf-8")
         repeatable = method in ("GET", "HEAD", "DELETE")
         waited = 0.0
+        reached = False  # whether an earlier try may have reached the API (and done the work)
         for attempt in range(1, MAX_TRIES + 1):
             last = attempt == MAX_TRIES
             try:
@@ -268,6 +272,7 @@ class Transport:
                     raise failure.error from None
                 if failure.sent and not repeatable:
                     raise AmbiguousOutcome(str(failure.error).rstrip("."), method) from None
+                reached = reached or failure.sent
                 delay = None if last else retry_delay(attempt, None, waited)
                 if delay is None:
                     raise failure.error from None
@@ -280,14 +285,17 @@ class Transport:
                 if not repeatable and status in AMBIGUOUS_STATUSES:
                     reason = error_message(answer, self.settings.secrets())[:80]
                     raise AmbiguousOutcome(f"the API answered {status} ({reason})", method)
+                # 429 and 503 say the API refused the request; a gateway's 502/504 may come after it was done.
+                reached = reached or status in (502, 504)
                 delay = None if last else retry_delay(attempt, answer.headers.get("Retry-After"), waited)
                 if delay is not None:
                     self.say(f"retrying {method} {url} in {delay:g} s (try {attempt + 1} of {MAX_TRIES})")
                     self._wait(delay)
                     waited += delay
                     continue
-            if status == 404 and method == "DELETE" and attempt > 1:
-                # An earlier try may have deleted it before its answer was lost: gone is what was asked.
+            if status == 404 and method == "DELETE" and reached:
+                # An earlier try (timed out, cut off, or answered by a gateway) may have deleted it before its
+                # answer was lost: gone is what was asked. After a 429 or 503 only, the 404 is the truth.
                 self.say(f"{method} {url}: 404 on a retry, the earlier try removed it")
                 return Answer(204, "No Content (removed by an earlier try)", {}, b"")
             return answer
@@ -315,20 +323,23 @@ class Transport:
         """Send once and read the whole (bounded) answer, within the connect/read timeouts."""
         import requests
 
+        from clever_notify import deadline
+
         started = time.monotonic()
-        connect_timeout, read_timeout = self.settings.timeout
-        # A server dripping one byte at a time never trips the read timeout: bound the whole answer too.
-        deadline = started + connect_timeout + 2 * read_timeout
+        read_timeout = self.settings.timeout[1]
         self.requests_sent += 1
         response = None
         try:
-            response = self.session.request(
-                method, url, data=data, headers=headers, timeout=self.settings.timeout,
-                allow_redirects=False, stream=True, auth=_keep_headers,
-                # plain http is allowed only to this machine: never hand it to an http proxy on the way
-                proxies=_NO_PROXY if url.lower().startswith("http:") else None,
-            )
-            content = self._read_bounded(response, deadline)
+            # A read timeout alone bounds each wait for a byte; a server dripping its answer byte by byte
+            # would never trip it. The deadline bounds the whole try: status line, headers and body.
+            with deadline.within(read_timeout):
+                response = self.session.request(
+                    method, url, data=data, headers=headers, timeout=self.settings.timeout,
+                    allow_redirects=False, stream=True, auth=_keep_headers,
+                    # plain http is allowed only to this machine: never hand it to an http proxy on the way
+                    proxies=_NO_PROXY if url.lower().startswith("http:") else None,
+                )
+                content = self._read_bounded(response)
         except _Failure:
             raise
         except requests.exceptions.SSLError:
@@ -369,11 +380,24 @@ class Transport:
         finally:
             if response is not None and response.raw is not None:
                 response.close()
+        self._note_api_clock(response.headers.get("Date"))
         elapsed = (time.monotonic() - started) * 1000
         self.say(f"{method} {url} -> {response.status_code} ({elapsed:.0f} ms)")
         return Answer(response.status_code, response.reason or "", response.headers, content)
 
-    def _read_bounded(self, response, deadline: float) -> bytes:
+    def _note_api_clock(self, date: str | None) -> None:
+        """The API's time (epoch seconds) at the last answer carrying a Date header, with our monotonic
+        time then: "was this hook created after we sent it?" is decided on the API's clock (api/confirm.py)."""
+        from email.utils import parsedate_to_datetime
+
+        try:
+            when = parsedate_to_datetime(date) if date else None
+        except (TypeError, ValueError, IndexError):
+            when = None
+        if when is not None and when.tzinfo is not None:
+            self.api_clock = (when.timestamp(), time.monotonic())
+
+    def _read_bounded(self, response) -> bytes:
         too_big = ApiError(
             f"the API answered more than {MAX_BODY_BYTES // (1024 * 1024)} MB; refusing to read it "
             "(is API_HOST pointing at the Clever Cloud API?)", status=response.status_code,
@@ -390,11 +414,6 @@ class Transport:
             size += len(chunk)
             if size > MAX_BODY_BYTES:
                 raise _Failure(too_big, sent=True, retryable=False)
-            if time.monotonic() > deadline:
-                raise _Failure(NetworkError(
-                    f"the API at {self.settings.api_host} is sending its answer too slowly; gave up. "
-                    "Try again, or raise CLEVER_TIMEOUT."
-                ), sent=True)
             chunks.append(chunk)
         return b"".join(chunks)
 
@@ -428,6 +447,10 @@ class RecordingTransport:
     def settings(self) -> Settings:
         return self.inner.settings
 
+    @property
+    def api_clock(self) -> tuple[float, float] | None:
+        return self.inner.api_clock
+
     def say(self, line: str) -> None:
         self.inner.say(line)
 
@@ -443,7 +466,7 @@ class RecordingTransport:
         if not self.sending:
             self.changes.append(entry)
             echoed = json.dumps(body).encode("utf-8") if isinstance(body, dict) else b""
-            return Answer(200 if echoed else 204, "not sent (dry run)", {}, echoed)
+            return Answer(200 if echoed else 204, "not sent (dry run)", {}, echoed, sent=False)
         answer = self.inner.send(method, path, body)
         if 200 <= answer.status_code < 300:
             self.changes.append(entry)

@@ -41,7 +41,7 @@ def add_hook(
 
     require_org_for_services(org, services)
     rt = runtime(ctx)
-    target = rt.target(org, use_linked_app=org is None)
+    target = rt.target(org, use_linked_app=org is None, for_write=True)
     if services:
         from clever_notify.services import resolve
 
@@ -80,7 +80,7 @@ def remove_command(kind: HookKind, help: str) -> click.Command:
         from clever_notify.cli.runtime import runtime
 
         rt = runtime(ctx)
-        target = rt.target(org, use_linked_app=True)
+        target = rt.target(org, use_linked_app=True, for_write=True)
         if dry_run:
             from clever_notify.hooks.update import find_hook
 

@@ -98,11 +98,12 @@ def owner_label(owner) -> str:
     return f"{owner.name} ({owner.id})"
 
 
-def human_blocks(kind: HookKind, hooks: list[dict], annotate: Annotate | None) -> list[tuple]:
+def human_blocks(kind: HookKind, hooks: list[dict], annotate: Annotate | None,
+                 owner_id: str | None = None) -> list[tuple]:
     """The listing's blocks (hooks/describe.py), each passed through `annotate` when given."""
-    from clever_notify.hooks.describe import list_block, summary
+    from clever_notify.hooks.describe import listing_block
 
-    blocks = [(hook, list_block(kind, summary(kind, hook))) for hook in hooks]
+    blocks = [(hook, listing_block(kind, hook, owner_id)) for hook in hooks]
     return [annotate(hook, block) if annotate else block for hook, block in blocks]
 
 
@@ -124,7 +125,7 @@ def list_every_owner(rt: Runtime, kind: HookKind, *, output: str, annotate: Anno
             if shown:
                 out.line()
             out.line(f"{owner_label(r.owner)}: {len(r.hooks)} {kind.nouns if len(r.hooks) != 1 else kind.noun}")
-            out.blocks(human_blocks(kind, r.hooks, annotate))
+            out.blocks(human_blocks(kind, r.hooks, annotate, r.owner.id))
             shown += 1
         if empty:
             names = ", ".join(r.owner.name for r in empty[:5]) + (" …" if len(empty) > 5 else "")

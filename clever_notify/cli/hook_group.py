@@ -13,14 +13,22 @@ import click
 
 from clever_notify.cli import CONTEXT_SETTINGS, Group
 from clever_notify.cli import params as p
+from clever_notify.cli.add_remove import remove_command
 from clever_notify.cli.every_owner import Annotate, all_owners_option, list_every_owner, refuse_with_org
 from clever_notify.cli.runtime import Runtime, runtime
+from clever_notify.cli.show_update import show_command, update_command
 from clever_notify.hooks.kinds import HookKind
 
 
-def hook_group(kind: HookKind, *, help: str, list_all_help: str, commands: list[click.Command],
-               annotate: Annotate | None = None) -> click.Group:
-    """`annotate()` may give a function adding to a hook's human block what the JSON shape leaves out."""
+def hook_group(
+    kind: HookKind, *, help: str, add: click.Command, remove_help: str, extra: list[click.Command],
+    annotate: Annotate | None = None,
+) -> click.Group:
+    """The group: list, then `add` (the kind's own arguments), the shared remove/show/update, and `extra`.
+    `annotate()` may give a function adding to a hook's human block what the JSON shape leaves out."""
+    commands = [add, remove_command(kind, remove_help), show_command(kind), update_command(kind), *extra]
+    list_all_help = (f"Ignore the linked application: list every {kind.noun} of --org, or of your own account "
+                     "without --org.")
 
     @click.group(
         kind.command, cls=Group, help=help, invoke_without_command=True, context_settings=CONTEXT_SETTINGS,
@@ -64,7 +72,8 @@ def list_hooks(rt: Runtime, kind: HookKind, *, org: str | None, list_all: bool, 
     from clever_notify.hooks.describe import summary
 
     target = rt.target(org, use_linked_app=not list_all)
-    hooks = [h for h in rt.client.list_hooks(kind, target.owner_id) if render.in_scope(h, target.app_id)]
+    hooks = rt.client.list_hooks(kind, target.owner_id)
+    hooks = [h for h in hooks if render.in_scope(h, target.app_id)]
     if output == "json":
         click.echo(render.to_json([summary(kind, h) for h in hooks]))
         return
@@ -75,4 +84,4 @@ def list_hooks(rt: Runtime, kind: HookKind, *, org: str | None, list_all: bool, 
         hint = rt.command_line(*shlex.split(kind.add_hint)[1:], owner=True)  # same program, sandbox, owner
         click.echo(render.printable(f"Add one with: {hint}"), err=True)
         return
-    rt.out().blocks(human_blocks(kind, hooks, annotate))
+    rt.out().blocks(human_blocks(kind, hooks, annotate, target.owner_id))

@@ -60,7 +60,7 @@ def default(ctx, org, only, disable, restore, dry_run, output):
     from clever_notify.hooks.kinds import EMAILHOOKS
 
     rt = runtime(ctx)
-    target = rt.target(org, use_linked_app=True)
+    target = rt.target(org, use_linked_app=True, for_write=bool(modes))
     names = None
     if services:
         from clever_notify import services as svc
@@ -84,7 +84,7 @@ def default(ctx, org, only, disable, restore, dry_run, output):
     if services:
         outcome = de.restrict(client, target.owner_id, found, services, names, command_line=rt.command_line)
     elif disable:
-        outcome = de.disable(client, target.owner_id, found)
+        outcome = de.disable(client, target.owner_id, found, command_line=rt.command_line)
     else:
         outcome = de.restore(client, target.owner_id, found, _names_for_restore(rt, target.owner_id, found),
                              command_line=rt.command_line)
@@ -129,7 +129,7 @@ def _report(outcome, changes: list[dict], output: str) -> None:
 
 def _show(rt, owner_id: str, found: list[dict], output: str) -> None:
     from clever_notify import render
-    from clever_notify.hooks.describe import summary
+    from clever_notify.hooks.describe import listing_block, summary
     from clever_notify.hooks.kinds import EMAILHOOKS
 
     if output == "json":
@@ -140,15 +140,4 @@ def _show(rt, owner_id: str, found: list[dict], output: str) -> None:
         hint = rt.command_line("notify-email", "default", "--restore", owner=True)
         click.echo(render.printable(f"Restore it with: {hint}"), err=True)
         return
-    rt.out().blocks(_block(h, owner_id) for h in found)
-
-
-def _block(hook: dict, owner_id: str) -> tuple[str, list]:
-    from clever_notify.hooks.describe import list_block, summary
-    from clever_notify.hooks.kinds import EMAILHOOKS
-
-    title, fields = list_block(EMAILHOOKS, summary(EMAILHOOKS, hook))
-    if not hook.get("scope"):
-        # clever-tools shows the owner id here; say what it means.
-        fields = [(label, f"all of {owner_id}" if label == "services" else value) for label, value in fields]
-    return title, fields
+    rt.out().blocks(listing_block(EMAILHOOKS, h, owner_id) for h in found)

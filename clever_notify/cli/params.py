@@ -218,6 +218,20 @@ class HookId(click.ParamType):
         return value
 
 
+class Seconds(click.ParamType):
+    name = "seconds"
+
+    def convert(self, value, param, ctx):
+        from clever_notify.config import seconds
+
+        if isinstance(value, float):
+            return value
+        try:
+            return seconds(str(value), "the timeout")
+        except InputError as exc:  # ConfigError is one: same words, click's usage error
+            self.fail(str(exc), param, ctx)
+
+
 EVENTS = EventList()
 CONCRETE_EVENT = ConcreteEvent()
 SERVICES = ServiceList()
@@ -226,6 +240,7 @@ URL = WebhookUrl()
 NOTIFY = NotifyTargets()
 NAME = HookName()
 HOOK_ID = HookId()
+SECONDS = Seconds()
 
 class Duration(click.ParamType):
     """`90s`, `30m`, `24h`, `7d`: converted to milliseconds."""
@@ -252,14 +267,21 @@ DURATION = Duration()
 OUTPUT_FORMAT = click.Choice(["human", "json"], case_sensitive=False)
 
 
+def no_empty_org(ctx, param, value):
+    """An --org given empty (`--org ''`, `--org "$UNSET"`) is a usage error, not a name to look up."""
+    for one in value if isinstance(value, tuple) else (value,):
+        if one is not None and not one.strip():
+            raise click.BadParameter("an organisation id (orga_…) or name is required, not an empty value",
+                                     ctx, param)
+    return value
+
+
 def _org_from_group(ctx, param, value):
     # `clever webhooks --org Acme add …` puts --org on the group: the sub-command must honour it, not
     # silently act on another owner.
     if value is None and ctx.parent is not None:
         return ctx.parent.params.get("org")
-    if value is not None and not value.strip():
-        raise click.BadParameter("an organisation id (orga_…) or name is required, not an empty value", ctx, param)
-    return value
+    return no_empty_org(ctx, param, value)
 
 
 def org_option(f):

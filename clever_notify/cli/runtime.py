@@ -91,7 +91,9 @@ class Runtime:
         creds = self.settings.require_credentials()
         return org_cache.OrgCache(org_cache.default_path(), org_cache.account_key(self.settings.api_host, creds.token))
 
-    def target(self, org: str | None, *, use_linked_app: bool):
+    def target(self, org: str | None, *, use_linked_app: bool, for_write: bool = False):
+        """The owner to act on. `for_write`: the command changes something (or shows, with --dry-run, what it
+        would change), so an --org name is resolved afresh, never from the cache."""
         from clever_notify import owners
 
         cache = None
@@ -102,7 +104,7 @@ class Runtime:
             cache = self.org_cache
             self.org_name = org  # remembered so that a 404/403 on this owner drops the cached id
         target = owners.resolve(self.client, org, use_linked_app=use_linked_app, linked_app=self.linked_app,
-                                cache=cache)
+                                cache=cache, for_write=for_write)
         if org is None:
             app = self.linked_app() if target.app_id else None
             self.owner_hint = (

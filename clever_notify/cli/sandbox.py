@@ -151,6 +151,7 @@ def emit(ctx, event, org, service, output):
     Every matching webhook of the owner (your sandbox account without --org) gets an
     HTTP POST in its format; matching e-mail notifications go to the outbox. Prints
     one line per URL with its status and latency; exits 1 if any delivery failed.
+    Each delivery gives up after CLEVER_TIMEOUT seconds (default 10), its whole answer included.
 
     As the platform does, a webhook that failed CLEVER_SANDBOX_DISABLE_AFTER deliveries
     in a row (5 unless set, 0 never; the platform's own number is not published) is
@@ -162,7 +163,9 @@ def emit(ctx, event, org, service, output):
       clever sandbox emit DEPLOYMENT_SUCCESS --org Acme --service web
       clever sandbox emit DEPLOYMENT_FAIL --org Acme -F json
     """
-    from clever_notify import render
+    import os
+
+    from clever_notify import config, delivery, render
     from clever_notify.sandbox.deliver import emit as do_emit
 
     # The owner and the service are found as every other command finds them (through the API, here the
@@ -175,7 +178,8 @@ def emit(ctx, event, org, service, output):
         from clever_notify import services
 
         [service_id] = services.check(rt.client.get_summary(), owner_id, [service])
-    report = do_emit(_store(), event, org=owner_id, service=service_id)
+    timeout = config.clever_timeout(os.environ, delivery.DEFAULT_TIMEOUT)
+    report = do_emit(_store(), event, org=owner_id, service=service_id, timeout=timeout)
     if output == "json":
         click.echo(render.to_json(report.to_dict()))
     else:

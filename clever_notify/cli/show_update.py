@@ -74,11 +74,12 @@ UPDATE_HELP = {
 }
 
 
-def read_hook(rt, kind: HookKind, hook_id: str, org: str | None):
-    """(target, hook): the API has no GET for one hook, so the owner's list is read and searched."""
+def read_hook(rt, kind: HookKind, hook_id: str, org: str | None, *, for_write: bool = False):
+    """(target, hook): the API has no GET for one hook, so the owner's list is read and searched.
+    `for_write`: the hook is read to be changed, so an --org name is resolved afresh (never from the cache)."""
     from clever_notify.hooks.update import find_hook
 
-    target = rt.target(org, use_linked_app=True)
+    target = rt.target(org, use_linked_app=True, for_write=for_write)
     hook = find_hook(rt.client.list_hooks(kind, target.owner_id), kind, hook_id, target.owner_id)
     return target, hook
 
@@ -162,7 +163,7 @@ def update_command(kind: HookKind) -> click.Command:
         as_json = given.pop("as_json", False) or given.pop("output", "human") == "json"
         _check_usage(ctx, given)
         rt = runtime(ctx)
-        target, hook = read_hook(rt, kind, hook_id, org)
+        target, hook = read_hook(rt, kind, hook_id, org, for_write=True)
         owner = target.owner_id
         changes = _changes(kind, hook, given)
         if isinstance(changes.get("scope"), list):

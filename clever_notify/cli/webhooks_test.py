@@ -20,7 +20,7 @@ SAMPLE_OWNER = "orga_00000000-0000-4000-8000-000000000000"
 SAMPLE_APP = "app_00000000-0000-4000-8000-000000000000"
 
 
-def _deliver(targets: list[tuple[str, str]], event: dict) -> list:
+def _deliver(targets: list[tuple[str, str]], event: dict, timeout: float) -> list:
     from clever_notify import delivery
 
     results = []
@@ -34,7 +34,7 @@ def _deliver(targets: list[tuple[str, str]], event: dict) -> list:
         except InputError as exc:
             results.append(delivery.Delivery(str(url), fmt, None, 0.0, error=f"not sent: {exc}"))
             continue
-        results.append(delivery.post(url, fmt, event))
+        results.append(delivery.post(url, fmt, event, timeout=timeout))
     return results
 
 
@@ -58,9 +58,12 @@ def _line(result) -> str:
 @click.option("--event", type=p.CONCRETE_EVENT, default=catalog.DEFAULT_TEST_EVENT, show_default=True,
               help="Event of the sample (a concrete event, not a meta-event; see `clever events`).")
 @p.org_option
+@click.option("--timeout", type=p.SECONDS, default=None, metavar="SECONDS",
+              help="Give up on a URL after this long, its whole answer included "
+                   "(default: CLEVER_TIMEOUT, else 10).")
 @click.option("--json", "as_json", is_flag=True, help="Print the sample event and each delivery's result as JSON.")
 @click.pass_context
-def webhook_test_command(ctx, hook_id, urls, fmt, event, org, as_json):
+def webhook_test_command(ctx, hook_id, urls, fmt, event, org, timeout, as_json):
     """Send a sample event to a webhook's URLs from this machine and report each answer.
 
     The sample is rendered in each URL's own format and POSTed from here, not by Clever
@@ -74,9 +77,11 @@ def webhook_test_command(ctx, hook_id, urls, fmt, event, org, as_json):
       clever webhooks test 6e9f1a2c-0b1d
       clever webhooks test 6e9f1a2c-0b1d --event DEPLOYMENT_FAIL --org Acme
       clever webhooks test --url https://hooks.slack.com/services/xxxxxx/yyyyyy/zzzz --format slack
-      clever webhooks test --url http://127.0.0.1:8080/hook --json
+      clever webhooks test --url http://127.0.0.1:8080/hook --json --timeout 3
     """
-    from clever_notify import payloads, render
+    import os
+
+    from clever_notify import config, delivery, payloads, render
 
     if hook_id and urls:
         raise click.UsageError("give either a webhook ID or --url, not both")
@@ -86,6 +91,8 @@ def webhook_test_command(ctx, hook_id, urls, fmt, event, org, as_json):
         raise click.UsageError("--format only applies with --url: a webhook's URLs are tested in their own formats")
     if urls and org:
         raise click.UsageError("--org only applies with a webhook ID")
+    if timeout is None:
+        timeout = config.clever_timeout(os.environ, delivery.DEFAULT_TIMEOUT)
 
     if hook_id:
         from clever_notify.cli.show_update import read_hook
@@ -109,7 +116,7 @@ def webhook_test_command(ctx, hook_id, urls, fmt, event, org, as_json):
         sample = payloads.make_event(event, owner_id=SAMPLE_OWNER, service_id=SAMPLE_APP, service_name="my-app")
         targets = [(url, fmt or catalog.DEFAULT_WEBHOOK_FORMAT) for url in p.flatten([[u] for u in urls])]
 
-    results = _deliver(targets, sample)
+    results = _deliver(targets, sample, timeout)
     if as_json:
         click.echo(render.to_json({"event": sample, "deliveries": [r.to_dict() for r in results]}))
     else:

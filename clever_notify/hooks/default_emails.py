@@ -19,7 +19,8 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from clever_notify import catalog
-from clever_notify.errors import CleverNotifyError, NotFound
+from clever_notify.errors import CleverNotifyError, Interrupted, NotFound
+from clever_notify.hooks.fields import fingerprint
 from clever_notify.hooks.kinds import EMAILHOOKS
 from clever_notify.hooks.update import update_body
 
@@ -108,15 +109,30 @@ def _by_id(owner_id: str) -> CommandLine:
 
 
 class _Progress:
-    """Tells, when a step fails, what the earlier steps did and which hooks were not reached."""
+    """Tells, when a step fails or is interrupted, what the earlier steps did and which hooks were not reached."""
 
     def __init__(self, found: list[dict]):
         self.pending = [_hook_id(h) for h in found]
         self.done: list[str] = []
+        self.exists: list[str] = []  # hooks this run created
+        self.step: str | None = None  # the request in flight, in words
 
     def finish(self, old_id: str, what: str) -> None:
         self.pending.remove(old_id)
         self.done.append(what)
+        self.step = None
+
+    def interrupted(self, rerun: str) -> Interrupted:
+        """Ctrl-C between (or during) steps: which hooks exist now, and the command that finishes the job."""
+        said = ["Interrupted" + (f" while {self.step}." if self.step else ".")]
+        if self.done:
+            said.append("Done: " + "; ".join(self.done) + ".")
+        if self.exists:
+            said.append("Created by this run: " + ", ".join(self.exists) + ".")
+        if self.pending:
+            said.append("Still there: " + ", ".join(self.pending) + ".")
+        said.append(f"Run it again to finish (it picks up where it stopped): {rerun}")
+        return Interrupted(" ".join(said))
 
     def tail(self, current: str) -> str:
         parts = []
@@ -126,6 +142,24 @@ class _Progress:
         if untouched:
             parts.append("Not touched: " + ", ".join(untouched) + ".")
         return (" " + " ".join(parts)) if parts else ""
+
+
+def _interruptible(flags, steps):
+    """`steps` run with a _Progress; Ctrl-C becomes an Interrupted error (exit 130) saying which hooks exist
+    now and the command that finishes the job: `notify-email default` with the same owner and `flags(*args)`."""
+
+    def run(client: ApiClient, owner_id: str, found: list[dict], *args, command_line: CommandLine | None = None,
+            **kwargs) -> Outcome:
+        command_line = command_line or _by_id(owner_id)
+        progress = _Progress(found)
+        try:
+            return steps(client, owner_id, found, *args, progress=progress, command_line=command_line, **kwargs)
+        except KeyboardInterrupt:
+            rerun = command_line("notify-email", "default", *flags(*args), owner=True)
+            raise progress.interrupted(rerun) from None
+
+    run.__doc__ = steps.__doc__
+    return run
 
 
 def _said(exc: Exception) -> str:
@@ -142,15 +176,15 @@ def _is_dry(client: ApiClient) -> bool:
     return getattr(client.transport, "sending", True) is False
 
 
-def restrict(
+def _restrict(
     client: ApiClient, owner_id: str, found: list[dict], services: list[str], names: dict[str, str] | None = None,
-    command_line: CommandLine | None = None,
+    *, progress: _Progress, command_line: CommandLine,
 ) -> Outcome:
     """Replace each default hook by one restricted to `services`: create the replacement, then delete the old.
 
-    `names` (service id → name) only changes the wording of the report.
+    `names` (service id → name) only changes the wording of the report. Run again after a failure or a
+    Ctrl-C, it finishes the job: a restricted copy already there is used, never duplicated.
     """
-    command_line = command_line or _by_id(owner_id)
 
     def _scope_text(ids: list[str]) -> str:
         from clever_notify.services import describe
@@ -162,6 +196,7 @@ def restrict(
     wanted = set(services)
     if not found:
         body = {"name": NAME, "scope": list(services), "events": list(catalog.DEFAULT_EMAIL_HOOK_EVENTS)}
+        progress.step = f"creating {QUOTED} for {_scope_text(services)} (it may or may not exist now)"
         try:
             created = client.create_hook(EMAILHOOKS, owner_id, body)
         except CleverNotifyError as exc:
@@ -174,24 +209,35 @@ def restrict(
             f"events {', '.join(body['events'])}, e-mailing the whole team."
         )
         return out
-    progress = _Progress(found)
+    restricted = [h for h in found if h.get("scope") and set(h["scope"]) == wanted]
     for old in found:
         old_id = _hook_id(old)
-        if old.get("scope") and set(old["scope"]) == wanted:
+        if old in restricted:
             out.unchanged.append(old_id)
             progress.finish(old_id, f"{old_id} already restricted")
             out.lines.append(f"{old_id} is already restricted to {_scope_text(old['scope'])}: left as it is.")
             continue
-        try:
-            created = client.create_hook(EMAILHOOKS, owner_id, replacement_body(old, services))
-        except CleverNotifyError as exc:
-            raise ChangeFailed(
-                f"could not create the replacement of {old_id}: {_said(exc)} {old_id} is unchanged and still sends "
-                f"the e-mails.{progress.tail(old_id)}",
-                exc.exit_code,
-            ) from None
-        new_id = _hook_id(created)
-        out.created.append(created)
+        body = replacement_body(old, services)
+        # A copy left by an earlier run (stopped, or told 500 after the API had committed it) replaces
+        # `old` as well as a new one would: run again, this never makes a second copy.
+        twin = next((h for h in restricted if fingerprint(h) == fingerprint(body)), None)
+        if twin is not None:
+            new_id, copied = _hook_id(twin), False
+        else:
+            progress.step = f"creating the restricted copy of {old_id} (it may or may not exist now)"
+            try:
+                created = client.create_hook(EMAILHOOKS, owner_id, body)
+            except CleverNotifyError as exc:
+                raise ChangeFailed(
+                    f"could not create the replacement of {old_id}: {_said(exc)} {old_id} is unchanged and still "
+                    f"sends the e-mails; nothing was deleted.{progress.tail(old_id)}",
+                    exc.exit_code,
+                ) from None
+            new_id, copied = _hook_id(created), True
+            out.created.append(created)
+            restricted.append(created)
+            progress.exists.append(f"{new_id} (restricted to {_scope_text(services)})")
+        progress.step = f"deleting {old_id}, replaced by {new_id} (it may or may not be deleted now)"
         try:
             client.delete_hook(EMAILHOOKS, owner_id, old_id)
         except NotFound:  # deleted meanwhile (another session?): the goal is reached all the same
@@ -208,25 +254,35 @@ def restrict(
             out.deleted.append(old_id)
             then = f"then deleted {old_id}"
         progress.finish(old_id, f"{old_id} replaced by {new_id}")
-        if dry:
+        if dry and copied:
             out.lines.append(
                 f"Would create a copy of {old_id} restricted to {_scope_text(services)}, then delete {old_id}."
             )
-        else:
+        elif dry:
+            out.lines.append(f"{new_id}, restricted to {_scope_text(services)}, already replaces {old_id}: "
+                             f"would delete {old_id}.")
+        elif copied:
             out.lines.append(f"Created {new_id} restricted to {_scope_text(services)}, {then}.")
+        else:
+            out.lines.append(f"{new_id}, restricted to {_scope_text(services)}, already existed beside {old_id} "
+                             f"(left by an earlier run): {then}.")
     return out
 
 
-def disable(client: ApiClient, owner_id: str, found: list[dict]) -> Outcome:
+restrict = _interruptible(lambda services, *rest: ["--only", ",".join(services)], _restrict)
+
+
+def _disable(client: ApiClient, owner_id: str, found: list[dict], *, progress: _Progress,
+             command_line: CommandLine) -> Outcome:
     """Delete every default hook."""
     dry = _is_dry(client)
     out = Outcome(owner_id, "disable", dry, found)
     if not found:
         out.lines.append(f"No {QUOTED} hook at {owner_id}: those e-mails are already off.")
         return out
-    progress = _Progress(found)
     for old in found:
         old_id = _hook_id(old)
+        progress.step = f"deleting {old_id} (it may or may not be deleted now)"
         try:
             client.delete_hook(EMAILHOOKS, owner_id, old_id)
         except NotFound:
@@ -241,6 +297,9 @@ def disable(client: ApiClient, owner_id: str, found: list[dict]) -> Outcome:
         progress.finish(old_id, f"{old_id} deleted")
         out.lines.append(f"Would delete {old_id}." if dry else f"Deleted {old_id}.")
     return out
+
+
+disable = _interruptible(lambda *args: ["--disable"], _disable)
 
 
 def _narrowed(hook: dict, owner_id: str, names: dict[str, str] | None, command_line: CommandLine) -> list[str]:
@@ -270,9 +329,9 @@ def _narrowed(hook: dict, owner_id: str, names: dict[str, str] | None, command_l
     ]
 
 
-def restore(
+def _restore(
     client: ApiClient, owner_id: str, found: list[dict], names: dict[str, str] | None = None,
-    command_line: CommandLine | None = None,
+    *, progress: _Progress, command_line: CommandLine,
 ) -> Outcome:
     """Recreate the default hook, unrestricted, when none exists.
 
@@ -283,13 +342,14 @@ def restore(
     out = Outcome(owner_id, "restore", dry, found)
     if found:
         out.unchanged.extend(_hook_id(h) for h in found)
-        hints = {_hook_id(h): _narrowed(h, owner_id, names, command_line or _by_id(owner_id)) for h in found}
+        hints = {_hook_id(h): _narrowed(h, owner_id, names, command_line) for h in found}
         whole = [hook_id for hook_id, hint in hints.items() if not hint]
         if whole:
             out.lines.append(f"{QUOTED} already exists at {owner_id} ({', '.join(whole)}): nothing to do.")
         for hint in hints.values():
             out.lines.extend(hint)
         return out
+    progress.step = f"creating {QUOTED} (it may or may not exist now)"
     try:
         created = client.create_hook(EMAILHOOKS, owner_id, restore_body())
     except CleverNotifyError as exc:
@@ -303,3 +363,6 @@ def restore(
             f"Created {_hook_id(created)}: {QUOTED} for every service of {owner_id} ({events}, whole team)."
         )
     return out
+
+
+restore = _interruptible(lambda *args: ["--restore"], _restore)

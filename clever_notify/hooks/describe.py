@@ -1,10 +1,10 @@
 """A whole hook in words, from the field table: `show`'s block, the listings' JSON and their human blocks.
 
-    from clever_notify.hooks.describe import show_block, summary, list_block
+    from clever_notify.hooks.describe import show_block, summary, listing_block
 
     show_block(kind, hook, owner_id) → (title, [(label, words), …])   every field of the kind that has words
     summary(kind, hook)              → the object clever-tools 4.11 prints per hook with `-F json`
-    list_block(kind, summary)        → (title, [(label, words), …])   the human listing, from that object
+    listing_block(kind, hook, owner) → (title, [(label, words), …])   the human listing (same words as show)
 
 The result goes to render.Output.blocks / render.to_json. No click, no I/O.
 """
@@ -37,11 +37,11 @@ def summary(kind: HookKind | str, hook: dict) -> dict:
     return out
 
 
-def list_block(kind: HookKind | str, summary: dict) -> tuple[str, list]:
-    """One hook of the human listing, from its clever-tools JSON object."""
-    title = str(summary.get("name") or summary.get("id"))
-    return title, [
-        (f.list_label, f.list_words(summary.get(f.summary_key)))
-        for f in fields_of(kind)
-        if f.list_label is not None
-    ]
+def listing_block(kind: HookKind | str, hook: dict, owner_id: str | None = None) -> tuple[str, list]:
+    """One hook of the human listing: a few of `show`'s lines, in the same words (hooks/words.py).
+
+    From the hook as read, not from clever-tools' JSON object: that one says `services: [ownerId]` for a hook
+    on every service, which reads like a scope."""
+    owner = str(hook.get("ownerId") or owner_id or "")
+    title = words.clean(hook.get("name") or hook.get("id"))
+    return title, [(f.list_label, f.list_words(hook.get(f.key), owner)) for f in fields_of(kind) if f.list_label]

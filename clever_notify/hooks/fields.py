@@ -1,6 +1,6 @@
 """The one table of a hook's fields: every command that reads, shows, compares or sends a field uses it.
 
-    from clever_notify.hooks.fields import FIELDS, fields_of, fingerprint, read_only_keys, NOT_SENT
+    from clever_notify.hooks.fields import FIELDS, fields_of, fingerprint, read_only_keys, shape_problem, NOT_SENT
 
 FIELDS is a tuple of Field rows, in the order of the listings' clever-tools JSON. Each row says:
     key          the API's key ("scope")
@@ -17,7 +17,10 @@ FIELDS is a tuple of Field rows, in the order of the listings' clever-tools JSON
                  update's diff; a field without one comes after them, then unknown keys as read
     change       its words in update's `field: old → new` lines
     summary_key/summarise  its key and value in the listings' clever-tools JSON (`-F json`)
-    list_label/list_words  its line in the human listing, from that JSON value
+    list_label/list_words  its line in the human listing: (value as read, owner id) → words, the same words as
+                 `show` for the same concept (hooks/words.py), shorter where `show` expands (meta-events)
+    shape        what the API may answer there (when present and not null): checked before anything is
+                 decided from a hook (api/client.py), so a wrong shape is refused, never "repaired"
 
 A key the table does not know is never dropped: hooks/update.py sends it back as read.
 The sandbox (clever_notify/sandbox/) keeps its own field handling on purpose: it stands for the API.
@@ -54,7 +57,8 @@ class Field:
     summary_key: str | None = None
     summarise: Callable[[dict], Any] | None = None
     list_label: str | None = None
-    list_words: Callable[[Any], Any] | None = None
+    list_words: Callable[[Any, str], Any] | None = None
+    shape: Callable[[Any], str | None] | None = None  # value → what is wrong with it, or None
 
 
 # --- normalise: as read → as sent back --------------------------------------------------------------
@@ -137,49 +141,98 @@ def _target_label(entry: Any) -> Any:
 
 def _joined(values: Any) -> str:
     """A list from the API as one line; anything else (a malformed answer) as its text, never a crash."""
-    return ", ".join(map(str, values)) if isinstance(values, list) else str(values)
+    return ", ".join(map(str, values)) if isinstance(values, list) else words.clean(values)
 
 
-def _listed_urls(urls: Any) -> list[str]:
-    urls = urls if isinstance(urls, list) else []
-    return [f"{u.get('url')} ({u.get('format')})" for u in urls if isinstance(u, dict)] or ["(none)"]
+# --- shape: what the API may answer (a wrong shape is refused, never repaired into another hook) -------
+
+def _what(value: Any) -> str:
+    names = {dict: "an object", list: "a list", str: "a string", bool: "a boolean", int: "a number",
+             float: "a number"}
+    return names.get(type(value), type(value).__name__)
+
+
+def _text(value: Any) -> str | None:
+    return None if isinstance(value, str) else f"is {_what(value)}, expected a string"
+
+
+def _texts(value: Any) -> str | None:
+    if not isinstance(value, list):
+        return f"is {_what(value)}, expected a list of strings"
+    bad = [item for item in value if not isinstance(item, str)]
+    return f"holds {_what(bad[0])}, expected strings only" if bad else None
+
+
+def _objects_with(required: str, optional: tuple[str, ...] = ()) -> Callable[[Any], str | None]:
+    """A list of objects, each with a non-empty `required` string and, when set, string `optional` keys."""
+
+    def check(value: Any) -> str | None:
+        if not isinstance(value, list):
+            return f"is {_what(value)}, expected a list of objects"
+        for n, item in enumerate(value):
+            if not isinstance(item, dict):
+                return f"item {n} is {_what(item)}, expected an object"
+            if not isinstance(item.get(required), str) or not item[required]:
+                return f"item {n} has no `{required}` string"
+            for key in optional:
+                if item.get(key) is not None and not isinstance(item[key], str):
+                    return f"item {n}: `{key}` is {_what(item[key])}, expected a string"
+        return None
+
+    return check
+
+
+def _moment(value: Any) -> str | None:
+    if isinstance(value, str) or (isinstance(value, (int, float)) and not isinstance(value, bool)):
+        return None
+    return f"is {_what(value)}, expected a date"
+
+
+def _list(value: Any) -> str | None:
+    return None if isinstance(value, list) else f"is {_what(value)}, expected a list"
 
 
 # --- the table ---------------------------------------------------------------------------------------
 
 FIELDS: tuple[Field, ...] = (
     Field("id", "id", writable=False, show=lambda v, owner: words.clean(v), show_at=10,
-          summary_key="id", summarise=_as_given("id"), list_label="id", list_words=str),
+          summary_key="id", summarise=_as_given("id"), list_label="id", list_words=lambda v, owner: str(v),
+          shape=_text),
     Field("name", "name", option="--name",
           change=lambda v, owner: [repr(v) if v is not None else "(none)"], sent_at=10,
-          compare=lambda v: v, summary_key="name", summarise=_as_given("name")),
+          compare=lambda v: v, summary_key="name", summarise=_as_given("name"), shape=_text),
     Field("ownerId", "owner", writable=False, show=lambda v, owner: str(v or owner), show_at=20,
-          summary_key="ownerId", summarise=_as_given("ownerId")),
-    Field("state", "state", kinds=(WEBHOOKS,), show=lambda v, owner: words.clean(v or "unknown"), show_at=30),
-    Field("createdAt", "created", writable=False, show=lambda v, owner: words.format_time(v), show_at=40),
-    Field("scope", "services", option="--service", normalise=_restriction, compare=_as_set,
+          summary_key="ownerId", summarise=_as_given("ownerId"), shape=_text),
+    Field("state", "state", kinds=(WEBHOOKS,), show=lambda v, owner: words.clean(v or "unknown"), show_at=30,
+          shape=_text),
+    Field("createdAt", "created", writable=False, show=lambda v, owner: words.format_time(v), show_at=40,
+          shape=_moment),
+    Field("scope", "services", option="--service", normalise=_restriction, compare=_as_set, shape=_texts,
           show=words.describe_scope, show_at=50, change=words.describe_scope, sent_at=30,
           summary_key="services",
           summarise=lambda hook: hook["scope"] if hook.get("scope") is not None else [hook.get("ownerId")],
-          list_label="services", list_words=_joined),
-    Field("events", "events", option="--event", normalise=_restriction, compare=_as_set,
+          list_label="services", list_words=lambda v, owner: _joined(words.describe_scope(v, owner))),
+    Field("events", "events", option="--event", normalise=_restriction, compare=_as_set, shape=_texts,
           show=lambda v, owner: words.describe_events(v), show_at=60,
           change=lambda v, owner: [str(e) for e in v or []] or ["all events"], sent_at=40,
           summary_key="events", summarise=lambda hook: hook["events"] if hook.get("events") is not None else ["ALL"],
-          list_label="events", list_words=_joined),
+          list_label="events", list_words=lambda v, owner: _joined(v) if v else "all events"),
     Field("urls", "urls", kinds=(WEBHOOKS,), option="--url", normalise=_urls, compare=_urls_compared,
+          shape=_objects_with("url", ("format",)),
           show=lambda v, owner: words.describe_urls(v), show_at=70,
           change=lambda v, owner: words.describe_urls(v), sent_at=20,
-          summary_key="urls", summarise=_as_given("urls"), list_label="hooks", list_words=_listed_urls),
+          summary_key="urls", summarise=_as_given("urls"), list_label="hooks",
+          list_words=lambda v, owner: words.describe_urls(v if isinstance(v, list) else None)),
     Field("failures", "recent failures", kinds=(WEBHOOKS,), writable=False,
-          show=lambda v, owner: words.describe_failures(v), show_at=80),
+          show=lambda v, owner: words.describe_failures(v), show_at=80, shape=_list),
     Field("notified", "notified", kinds=(EMAILHOOKS,), option="--notify", normalise=_notified,
+          shape=_objects_with("type", ("target",)),
           compare=_notified_compared, show=lambda v, owner: words.describe_notified(v), show_at=70,
           change=lambda v, owner: words.describe_notified(v), sent_at=20,
           summary_key="notified",
           summarise=lambda hook: [_target_label(t) for t in hook["notified"]]
           if isinstance(hook.get("notified"), list) else ["whole team"],
-          list_label="to", list_words=lambda v: [str(t) for t in v] or ["(nobody)"]),
+          list_label="to", list_words=lambda v, owner: words.describe_notified(v if isinstance(v, list) else None)),
 )
 
 
@@ -193,6 +246,22 @@ def fingerprint(hook: dict) -> tuple:
     """What makes two hooks the same for the user: every compared field of the table (name, URLs or
     notified targets, scope, events), order-insensitive, an empty list meaning "all"."""
     return tuple(f.compare(hook.get(f.key)) for f in FIELDS if f.compare is not None)
+
+
+def shape_problem(kind: HookKind | str, hook: Any) -> str | None:
+    """What makes `hook`, as the API answered it, unusable as a hook of `kind`; None when it is fine.
+    An id is required (a hook without one can be neither changed nor deleted); other fields may be absent."""
+    if not isinstance(hook, dict):
+        return f"is {_what(hook)}, expected a hook object"
+    hook_id = hook.get("id")
+    if not isinstance(hook_id, str) or not hook_id:
+        return "has no id" if hook_id is None else f"has an id that is {_what(hook_id)}, not a non-empty string"
+    for f in fields_of(kind):
+        if f.shape is not None and hook.get(f.key) is not None:
+            wrong = f.shape(hook[f.key])
+            if wrong:
+                return f"({hook_id[:60]!r}): `{f.key}` {wrong}"
+    return None
 
 
 def read_only_keys(kind: HookKind | str) -> frozenset[str]:

@@ -15,7 +15,7 @@ from clever_notify.sanitise import for_terminal
 
 MAX_FAILURES_SHOWN = 10
 BODY_PREVIEW = 80
-WHOLE_OWNER = "whole organisation/team"
+WHOLE_OWNER = "whole team"  # the one wording, as in clever-tools' JSON and --notify organisation's help
 
 
 def clean(value: Any, limit: int | None = None) -> str:
@@ -69,6 +69,8 @@ def describe_events(events: list | None) -> list[str]:
     """One line per listed event; a meta-event carries its members."""
     if not events:
         return ["all events"]
+    if not isinstance(events, list):  # a malformed answer: shown as it is, never a crash
+        return [clean(events)]
     out = []
     for name in events:
         members = catalog.META_EVENTS.get(name)
@@ -79,6 +81,8 @@ def describe_events(events: list | None) -> list[str]:
 def describe_scope(scope: list | None, owner_id: str | None) -> list[str]:
     if not scope:
         return [f"all services of {owner_id}" if owner_id else "all services"]
+    if not isinstance(scope, list):  # a malformed answer: shown as it is, never a crash
+        return [clean(scope)]
     return [str(s) for s in scope]
 
 
