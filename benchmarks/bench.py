@@ -17,7 +17,6 @@ clean): PYTHONDONTWRITEBYTECODE is dropped for the subprocesses.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import io
 import os
 import platform
@@ -154,15 +153,14 @@ def ms(seconds: float | None) -> str:
     return "—" if seconds is None else f"{seconds * 1000:.0f}"
 
 
-def add_tool_options(parser: argparse.ArgumentParser) -> None:
-    """--clever and --clever-tools, shared with the other benchmarks of this folder."""
+def add_tool_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--clever", default=str(Path(sys.executable).parent / "clever"),
                         help="the clever-notify executable; default: the one next to this Python")
     parser.add_argument("--clever-tools", metavar="PATH", help="a clever-tools `clever` executable to compare with")
 
 
-def executables(parser: argparse.ArgumentParser, args) -> tuple[str, str | None]:
-    """(clever-notify, clever-tools or None) as paths, each checked to be executable."""
+def tools(parser: argparse.ArgumentParser, args) -> tuple[str, str | None]:
+    """The clever-notify and (optional) clever-tools executables, checked."""
     clever = shutil.which(args.clever) or args.clever
     clever_tools = (shutil.which(args.clever_tools) or args.clever_tools) if args.clever_tools else None
     for exe in filter(None, (clever, clever_tools)):
@@ -171,31 +169,32 @@ def executables(parser: argparse.ArgumentParser, args) -> tuple[str, str | None]
     return clever, clever_tools
 
 
-@contextlib.contextmanager
-def workspace(prefix: str):
-    """(temp folder with home, home-ct, work and pycache, an environment isolated from the machine's)."""
-    with tempfile.TemporaryDirectory(prefix=prefix) as tmp_name:
-        tmp = Path(tmp_name)
-        for sub in ("home", "home-ct", "work", "pycache"):
-            (tmp / sub).mkdir()
-        base = {k: v for k, v in os.environ.items()
-                if not k.startswith(("CLEVER_", "API_HOST", "OAUTH_CONSUMER_", "CONFIGURATION_FILE",
-                                     "APP_CONFIGURATION_FILE", "PYTHONDONTWRITEBYTECODE", "XDG_"))}
-        base.update({"HOME": str(tmp / "home"), "PYTHONPYCACHEPREFIX": str(tmp / "pycache"), "NO_COLOR": "1"})
-        yield tmp, base
+def isolated_env(tmp: Path) -> dict:
+    """The environment without credentials, API host or user folders, HOME in `tmp` (home, home-ct, work and
+    pycache are created there): nothing the benchmark runs can reach a real account."""
+    for sub in ("home", "home-ct", "work", "pycache"):
+        (tmp / sub).mkdir()
+    base = {k: v for k, v in os.environ.items()
+            if not k.startswith(("CLEVER_", "API_HOST", "OAUTH_CONSUMER_", "CONFIGURATION_FILE",
+                                 "APP_CONFIGURATION_FILE", "PYTHONDONTWRITEBYTECODE", "XDG_"))}
+    base.update({"HOME": str(tmp / "home"), "PYTHONPYCACHEPREFIX": str(tmp / "pycache"), "NO_COLOR": "1"})
+    return base
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=7, help="timed rounds per command (median shown); default 7")
     parser.add_argument("--hooks", type=int, default=5000, help="webhooks in the large list; default 5000")
-    add_tool_options(parser)
+    add_tool_arguments(parser)
     args = parser.parse_args()
     if args.runs < 1 or args.hooks < 1:
         parser.error("--runs and --hooks must be positive")
-    clever, clever_tools = executables(parser, args)
+    clever, clever_tools = tools(parser, args)
 
-    with workspace("clever-bench-") as (tmp, base):
+    with tempfile.TemporaryDirectory(prefix="clever-bench-") as tmp_name:
+        tmp = Path(tmp_name)
+        base = isolated_env(tmp)
+
         print(f"seeding {args.hooks} webhooks…", file=sys.stderr)
         small_org = seed(tmp / "small.db", 3)
         big_org = seed(tmp / "big.db", args.hooks)

@@ -21,12 +21,13 @@ import re
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench import CMD_TIMEOUT, Sandbox, add_tool_options, executables, workspace  # the sibling benchmark's
+from bench import CMD_TIMEOUT, Sandbox, add_tool_arguments, isolated_env, tools  # the sibling benchmark's
 
 # werkzeug colours some log lines (a 204, a 404): the method may follow an escape sequence
 METHOD = re.compile(r'"(?:\x1b\[[0-9;]*m)*(GET|POST|PUT|DELETE) ')
@@ -116,15 +117,17 @@ def main() -> int:
     parser.add_argument("--owners", type=int, default=50, help="organisations; default 50")
     parser.add_argument("--hooks", type=int, default=1000, help="hooks over all owners; default 1000")
     parser.add_argument("--runs", type=int, default=3, help="timed runs per command (median shown); default 3")
-    add_tool_options(parser)
+    add_tool_arguments(parser)
     parser.add_argument("--loop-runs", type=int, default=1,
                         help="timed runs of the clever-tools loop (2 processes per owner, ~1 s each); default 1")
     args = parser.parse_args()
     if args.owners < 1 or args.hooks < args.owners or args.runs < 1 or args.loop_runs < 1:
         parser.error("--owners, --runs and --loop-runs must be positive, --hooks at least --owners")
-    clever, clever_tools = executables(parser, args)
+    clever, clever_tools = tools(parser, args)
 
-    with workspace("clever-nac-bench-") as (tmp, base):
+    with tempfile.TemporaryDirectory(prefix="clever-nac-bench-") as tmp_name:
+        tmp = Path(tmp_name)
+        base = isolated_env(tmp)
         print(f"seeding {args.owners} owners, {args.hooks} hooks…", file=sys.stderr)
         owners = seed(tmp / "nac.db", args.owners, args.hooks)
         server = CountingSandbox(clever, tmp / "nac.db", base)
