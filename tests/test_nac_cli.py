@@ -558,3 +558,14 @@ def test_owners_are_read_concurrently_by_a_bounded_pool():
     assert 1 < client.most <= 4
     assert sorted(client.calls, key=str) == sorted(((k, o) for o in owners for k in (WEBHOOKS, EMAILHOOKS)), key=str)
     assert state["orga_7"] == {WEBHOOKS: [{"id": "webhooks-orga_7"}], EMAILHOOKS: [{"id": "emailhooks-orga_7"}]}
+
+
+@responses.activate
+def test_one_owner_named_twice_is_refused(run, creds, notifications_file):
+    api = FakeApi()
+    path = notifications_file(f"version: 1\nowners:\n  self: {{}}\n  Acme: {{}}\n  {USER_ID}: {{}}\n")
+    result = run("notifications", "plan", path)
+    assert result.exit_code == 2
+    assert api.reads() == ["/v2/summary"]  # refused before any list is read
+    assert result.stderr.splitlines()[1] == (
+        f"  {path}:5: owners.{USER_ID}: the same owner as owners.self ({USER_ID}): merge the two")
