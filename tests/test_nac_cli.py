@@ -569,3 +569,16 @@ def test_one_owner_named_twice_is_refused(run, creds, notifications_file):
     assert api.reads() == ["/v2/summary"]  # refused before any list is read
     assert result.stderr.splitlines()[1] == (
         f"  {path}:5: owners.{USER_ID}: the same owner as owners.self ({USER_ID}): merge the two")
+
+
+@responses.activate
+def test_file_from_stdin(run, creds, monkeypatch):
+    monkeypatch.setenv("SLACK_URL", SECRET_URL)
+    api = FakeApi(state())
+    result = run("notifications", "plan", "-", "--detailed-exitcode", input=FILE)
+    assert result.exit_code == 2, result.stderr
+    assert "Plan: 1 to create, 2 to update, 0 to delete" in result.stdout
+    bad = run("notifications", "plan", "-", input="version: 1\nowners:\n  Acme:\n    webhoks: []\n")
+    assert bad.exit_code == 2
+    assert "<stdin>:4: owners.Acme.webhoks: unknown key 'webhoks'; did you mean 'webhooks'?" in bad.stderr
+    assert api.writes() == []
