@@ -13,11 +13,20 @@ import click
 
 from clever_notify.cli import CONTEXT_SETTINGS, Group
 from clever_notify.cli import params as p
+from clever_notify.cli.add_remove import remove_command
 from clever_notify.cli.runtime import Runtime, runtime
+from clever_notify.cli.show_update import show_command, update_command
 from clever_notify.hooks.kinds import HookKind
 
 
-def hook_group(kind: HookKind, *, help: str, list_all_help: str, commands: list[click.Command]) -> click.Group:
+def hook_group(
+    kind: HookKind, *, help: str, add: click.Command, remove_help: str, extra: list[click.Command]
+) -> click.Group:
+    """The group: list, then `add` (the kind's own arguments), the shared remove/show/update, and `extra`."""
+    commands = [add, remove_command(kind, remove_help), show_command(kind), update_command(kind), *extra]
+    list_all_help = (f"Ignore the linked application: list every {kind.noun} of --org, or of your own account "
+                     "without --org.")
+
     @click.group(
         kind.command, cls=Group, help=help, invoke_without_command=True, context_settings=CONTEXT_SETTINGS,
         # Said explicitly: click 8.4 and 8.5 word the usage line differently, and docs/ must not depend on it.

@@ -9,10 +9,9 @@ import click
 
 from clever_notify.cli import CONTEXT_SETTINGS
 from clever_notify.cli import params as p
-from clever_notify.cli.add_remove import add_hook, remove_command
+from clever_notify.cli.add_remove import add_hook
 from clever_notify.cli.hook_group import hook_group
 from clever_notify.cli.notify_email_default import default
-from clever_notify.cli.show_update import show_command, update_command
 from clever_notify.hooks.kinds import EMAILHOOKS
 
 KIND = EMAILHOOKS
@@ -77,10 +76,4 @@ REMOVE_HELP = """Remove an e-mail notification.
       clever notify-email remove 0b5c7e2a-4d3c --org Acme --dry-run
     """
 
-notify_email = hook_group(
-    KIND,
-    help=GROUP_HELP,
-    list_all_help="Ignore the linked application: list every e-mail notification of --org, or of your own account "
-                  "without --org.",
-    commands=[add, remove_command(KIND, REMOVE_HELP), show_command(KIND), update_command(KIND), default],
-)
+notify_email = hook_group(KIND, help=GROUP_HELP, add=add, remove_help=REMOVE_HELP, extra=[default])

@@ -10,9 +10,8 @@ import click
 from clever_notify import catalog
 from clever_notify.cli import CONTEXT_SETTINGS
 from clever_notify.cli import params as p
-from clever_notify.cli.add_remove import add_hook, remove_command
+from clever_notify.cli.add_remove import add_hook
 from clever_notify.cli.hook_group import hook_group
-from clever_notify.cli.show_update import show_command, update_command
 from clever_notify.cli.webhooks_test import webhook_test_command
 from clever_notify.hooks.kinds import WEBHOOKS
 
@@ -77,10 +76,4 @@ REMOVE_HELP = """Remove a webhook.
       clever webhooks remove 6e9f1a2c-0b1d --org Acme --dry-run
     """
 
-webhooks = hook_group(
-    KIND,
-    help=GROUP_HELP,
-    list_all_help="Ignore the linked application: list every webhook of --org, or of your own account "
-                  "without --org.",
-    commands=[add, remove_command(KIND, REMOVE_HELP), show_command(KIND), update_command(KIND), webhook_test_command],
-)
+webhooks = hook_group(KIND, help=GROUP_HELP, add=add, remove_help=REMOVE_HELP, extra=[webhook_test_command])
