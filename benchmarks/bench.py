@@ -153,30 +153,47 @@ def ms(seconds: float | None) -> str:
     return "—" if seconds is None else f"{seconds * 1000:.0f}"
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--runs", type=int, default=7, help="timed rounds per command (median shown); default 7")
-    parser.add_argument("--hooks", type=int, default=5000, help="webhooks in the large list; default 5000")
+def add_tool_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--clever", default=str(Path(sys.executable).parent / "clever"),
                         help="the clever-notify executable; default: the one next to this Python")
     parser.add_argument("--clever-tools", metavar="PATH", help="a clever-tools `clever` executable to compare with")
-    args = parser.parse_args()
-    if args.runs < 1 or args.hooks < 1:
-        parser.error("--runs and --hooks must be positive")
+
+
+def tools(parser: argparse.ArgumentParser, args) -> tuple[str, str | None]:
+    """The clever-notify and (optional) clever-tools executables, checked."""
     clever = shutil.which(args.clever) or args.clever
     clever_tools = (shutil.which(args.clever_tools) or args.clever_tools) if args.clever_tools else None
     for exe in filter(None, (clever, clever_tools)):
         if not os.access(exe, os.X_OK):
             parser.error(f"not an executable: {exe}")
+    return clever, clever_tools
+
+
+def isolated_env(tmp: Path) -> dict:
+    """The environment without credentials, API host or user folders, HOME in `tmp` (home, home-ct, work and
+    pycache are created there): nothing the benchmark runs can reach a real account."""
+    for sub in ("home", "home-ct", "work", "pycache"):
+        (tmp / sub).mkdir()
+    base = {k: v for k, v in os.environ.items()
+            if not k.startswith(("CLEVER_", "API_HOST", "OAUTH_CONSUMER_", "CONFIGURATION_FILE",
+                                 "APP_CONFIGURATION_FILE", "PYTHONDONTWRITEBYTECODE", "XDG_"))}
+    base.update({"HOME": str(tmp / "home"), "PYTHONPYCACHEPREFIX": str(tmp / "pycache"), "NO_COLOR": "1"})
+    return base
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--runs", type=int, default=7, help="timed rounds per command (median shown); default 7")
+    parser.add_argument("--hooks", type=int, default=5000, help="webhooks in the large list; default 5000")
+    add_tool_arguments(parser)
+    args = parser.parse_args()
+    if args.runs < 1 or args.hooks < 1:
+        parser.error("--runs and --hooks must be positive")
+    clever, clever_tools = tools(parser, args)
 
     with tempfile.TemporaryDirectory(prefix="clever-bench-") as tmp_name:
         tmp = Path(tmp_name)
-        for sub in ("home", "home-ct", "work", "pycache"):
-            (tmp / sub).mkdir()
-        base = {k: v for k, v in os.environ.items()
-                if not k.startswith(("CLEVER_", "API_HOST", "OAUTH_CONSUMER_", "CONFIGURATION_FILE",
-                                     "APP_CONFIGURATION_FILE", "PYTHONDONTWRITEBYTECODE", "XDG_"))}
-        base.update({"HOME": str(tmp / "home"), "PYTHONPYCACHEPREFIX": str(tmp / "pycache"), "NO_COLOR": "1"})
+        base = isolated_env(tmp)
 
         print(f"seeding {args.hooks} webhooks…", file=sys.stderr)
         small_org = seed(tmp / "small.db", 3)

@@ -49,6 +49,10 @@ class NotFound(CleverNotifyError, exit_code=ExitCode.NOT_FOUND):
     """Raised when the API answers 404, or an owner/hook named by the user does not exist."""
 
 
+class Unhealthy(CleverNotifyError, exit_code=ExitCode.UNHEALTHY):
+    """Raised by `webhooks check` when a webhook is failing or disabled (after printing every result)."""
+
+
 class ApiError(CleverNotifyError, exit_code=ExitCode.API):
     """Raised when the API answers an error (4xx/5xx other than 401/404) or an unusable body."""
 

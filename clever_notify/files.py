@@ -103,15 +103,20 @@ def touch_private(path: Path) -> Path:
 
 
 def write_private(path: Path, data: bytes) -> None:
-    """Replace `path` atomically with `data`; the file is created 0600 from the start.
+    """Replace `path` atomically with `data`, creating its folders 0700; the file is 0600 from the start."""
+    private_dir(path.parent)
+    replace_file(path, data)
+
+
+def replace_file(path: Path, data: bytes) -> None:
+    """Replace `path` atomically with `data` (mode 0600: an export may hold webhook URLs, which are secrets).
 
     The temporary file gets an unpredictable name and is created exclusively (O_EXCL) in the target
     folder, so a link planted in advance is never written through; the rename then replaces whatever
-    is at `path` (a planted link included) without following it.
+    is at `path` (a planted link included) without following it. A reader never sees half a file.
     """
     import tempfile
 
-    private_dir(path.parent)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     tmp = Path(tmp_name)
     try:

@@ -41,12 +41,25 @@ def _escape(ch: str) -> str:
     return f"\\U{code:08x}"
 
 
+def _plainly_safe(text: str, keep_newlines: bool) -> bool:
+    """True when no character needs a look of its own (str methods only: a listing of thousands of hooks
+    is one write, and a per-character loop over it would show)."""
+    if text.isprintable():
+        return True
+    stripped = text.replace("\t", "")
+    if keep_newlines:
+        stripped = stripped.replace("\n", "")
+    return stripped.isprintable()
+
+
 def for_terminal(value: Any, *, keep_newlines: bool = False) -> str:
     """`value` as text with every unsafe character escaped; one line unless `keep_newlines`."""
     text = value if isinstance(value, str) else str(value)
-    if text.isprintable():  # the usual case, checked at C speed
+    if _plainly_safe(text, keep_newlines):  # the usual case, checked at C speed
         return text
-    return "".join(_escape(ch) if is_unsafe(ch, keep_newlines=keep_newlines) else ch for ch in text)
+    if keep_newlines:  # only the lines that hold something go character by character
+        return "\n".join(for_terminal(line) for line in text.split("\n"))
+    return "".join(_escape(ch) if is_unsafe(ch) else ch for ch in text)
 
 
 def _json_escape(ch: str) -> str:
@@ -71,9 +84,10 @@ def json_for_terminal(value: Any, *, indent: int | None = 2) -> str:
         text = json.dumps(value, indent=indent, ensure_ascii=False, allow_nan=False)
     except ValueError:
         raise NotRepresentable("NaN or Infinity, which JSON cannot represent") from None
-    if text.isprintable():
+    if _plainly_safe(text, keep_newlines=True):
         return text
-    return "".join(_json_escape(ch) if is_unsafe(ch, keep_newlines=True) else ch for ch in text)
+    return "\n".join(line if _plainly_safe(line, False) else
+                     "".join(_json_escape(ch) if is_unsafe(ch) else ch for ch in line) for line in text.split("\n"))
 
 
 # --- strict JSON reading: what the API or a file sends is refused rather than turned into NaN ---------

@@ -7,6 +7,8 @@ import json
 
 import pytest
 import responses
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
 
 from clever_notify.api.api_host import is_loopback_host
 from clever_notify.cli import params
@@ -232,3 +234,55 @@ def test_webhooks_test_sends_nothing_to_a_url_from_the_api_that_parsers_could_re
         assert receiver.received == []
     assert result.exit_code == 1
     assert "not sent: webhook URL" in result.stdout
+
+
+# --- property: whatever the strict parser accepts, the other parsers read the same way ---------------------
+
+
+_AUTH_CHARS = st.sampled_from(list("abcXYZ019.-_:@[]%\\/?#") + ["127.0.0.1", "localhost", "::1", "0x7f", "é",
+                                                                 "ｌ", "。", "\u200b", " ", "\t", "%2e", "@evil"])
+_REST_CHARS = st.sampled_from(list("ab/._-?#=&%@\\:") + [" ", "\n", "\u202e", "é"])
+
+
+def _same_host(host: str | None) -> str:
+    """Another parser's host in the strict parser's normal form (lower case, compressed IPv6, xn--)."""
+    import ipaddress
+
+    import idna
+
+    host = (host or "").strip("[]").lower()
+    try:
+        return ipaddress.ip_address(host).compressed
+    except ValueError:
+        return host if host.isascii() else idna.encode(host, uts46=True).decode()
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from(["http://", "https://", "HTTP://", "http:/", "http:\\\\"]),
+       st.lists(_AUTH_CHARS, max_size=8).map("".join), st.lists(_REST_CHARS, max_size=6).map("".join))
+@example("http://", "evil.example\\@127.0.0.1", "/h")
+@example("http://", "a@b@127.0.0.1", "")
+@example("http://", "127.0.0.1:80", "/x")
+def test_an_accepted_url_has_one_host_for_every_parser(scheme, authority, rest):
+    from urllib.parse import urlsplit
+
+    from urllib3.util import parse_url
+
+    from clever_notify.api.api_host import BadUrl
+    from clever_notify.api.api_host import parse_url as strict
+
+    text = scheme + authority + rest
+    try:
+        parsed = strict(text, rest_allowed=True)
+    except BadUrl:
+        return
+    default = {"http": 80, "https": 443}[parsed.scheme]
+    split = urlsplit(text)
+    assert _same_host(split.hostname) == parsed.host
+    assert (split.port or default) == (parsed.port or default)
+    u3 = parse_url(text)
+    assert _same_host(u3.host) == parsed.host
+    assert (u3.port or default) == (parsed.port or default)
+    # and the URL rebuilt from the parse reads the same again
+    again = strict(parsed.origin + parsed.rest, rest_allowed=True)
+    assert (again.host, again.port) == (parsed.host, parsed.port)

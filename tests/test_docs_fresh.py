@@ -47,7 +47,8 @@ def test_group_page_has_each_sub_commands_usage_description_options_and_examples
     assert ("```sh\nclever webhooks add \"deployment results on Slack\" "
             "https://hooks.slack.com/services/xxxxxx/yyyyyy/zzzzzzzzzzzzz "
             "--format slack --event META_DEPLOYMENT_RESULT\n") in page
-    assert "[add](#clever-webhooks-add), [remove](#clever-webhooks-remove)" in page
+    assert ("[add](#clever-webhooks-add), [check](#clever-webhooks-check), [disable](#clever-webhooks-disable), "
+            "[enable](#clever-webhooks-enable), [remove](#clever-webhooks-remove)") in page
     assert "--help" not in page
 
 

@@ -193,6 +193,8 @@ def test_ids_from_anywhere_are_checked_where_paths_are_built(path_id):
     ("webhooks", "--org", ""), ("webhooks", "--org", "  "), ("notify-email", "-o", ""),
     ("webhooks", "add", "n", "https://x.org/h", "--org", ""), ("webhooks", "remove", "h1", "--org", ""),
     ("notify-email", "default", "--org", ""), ("webhooks", "--org", "", "add", "n", "https://x.org/h"),
+    ("notifications", "export", "--org", ""), ("notifications", "export", "--org", "Acme", "--org", " "),
+    ("sandbox", "emit", "DEPLOYMENT_FAIL", "--org", ""),
 ])
 def test_an_empty_org_is_a_usage_error(run, creds, args):
     with responses.RequestsMock(assert_all_requests_are_fired=False) as mocked:
@@ -277,3 +279,20 @@ def test_a_real_length_credential_is_hidden_wherever_it_is_echoed(run, creds):
     result = run("webhooks", "--org", ORG_ID)
     assert TOKEN not in result.stderr and SECRET not in result.stderr
     assert result.stderr == "Error: the API answered 400: token <hidden> and secret <hidden> are wrong\n"
+
+
+@posix_only
+@responses.activate
+def test_notifications_export_to_a_file_replaces_a_planted_link_instead_of_writing_through_it(run, creds, tmp_path):
+    from test_nac_cli import EXPORT_STATE, FakeApi
+
+    FakeApi(EXPORT_STATE)
+    victim = tmp_path / "victim"
+    victim.write_text("precious")
+    out = tmp_path / "notifications.yml"
+    out.symlink_to(victim)
+    result = run("notifications", "export", "--org", ORG_ID, "-o", str(out))
+    assert result.exit_code == 0, result.stderr
+    assert victim.read_text() == "precious"
+    assert not out.is_symlink() and out.read_text().startswith("# Clever Cloud notifications")
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []  # no temporary file left

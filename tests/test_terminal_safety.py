@@ -9,6 +9,8 @@ the same characters escaped.
 from __future__ import annotations
 
 import json
+import os
+import time
 import unicodedata
 
 import pytest
@@ -237,3 +239,49 @@ def test_an_escape_sequence_split_over_writes_is_still_caught(capsys):
             print(piece, end="", file=sys.stderr)
     out, err = capsys.readouterr()
     assert out == err == "a\\x1b[31mred\\u202eb\\x9b\n"
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not hasattr(os, "openpty"), reason="needs a pseudo-terminal")
+def test_on_a_real_terminal_only_the_tools_own_styling_is_raw(clever_exe, loopback):
+    """The installed `clever` on a pty (rich styling on): the API's escape sequences arrive escaped, and the
+    only raw ESC sequences are rich's own colour/bold codes (CSI … m)."""
+    import re
+    import select
+    import subprocess
+
+    from servers import reply, script
+
+    server = loopback(script(reply(200, [hook()])))
+    master, slave = os.openpty()
+    env = {**os.environ, "API_HOST": server.url, "CLEVER_TOKEN": "tok-SECRET-0123456789",
+           "CLEVER_SECRET": "sec-SECRET-9876543210", "TERM": "xterm-256color", "COLUMNS": "200"}
+    env.pop("NO_COLOR", None)
+    proc = subprocess.Popen([clever_exe, "webhooks", "--org", ORG_ID], stdin=subprocess.DEVNULL, stdout=slave,
+                            stderr=slave, env=env)
+    os.close(slave)
+    chunks, deadline = [], time.monotonic() + 30
+    try:
+        while time.monotonic() < deadline:
+            ready, _, _ = select.select([master], [], [], 0.5)
+            if ready:
+                try:
+                    data = os.read(master, 65536)
+                except OSError:  # the other end closed
+                    break
+                if not data:
+                    break
+                chunks.append(data)
+            elif proc.poll() is not None:
+                break
+    finally:
+        os.close(master)
+        if proc.poll() is None:
+            proc.kill()
+        proc.wait(timeout=10)
+    out = b"".join(chunks).decode("utf-8", "replace")
+    assert proc.returncode == 0, out
+    assert "\\u202egnp.exe" in out  # the name was printed, escaped
+    assert "\x1b[1m" in out  # and styled: this is rich's path, not the plain one
+    without_styling = re.sub(r"\x1b\[[0-9;]*m", "", out)
+    assert_terminal_safe(without_styling.replace("\r\n", "\n"))

@@ -38,7 +38,7 @@ def _seg(value: str) -> str:
 
     if not is_well_formed_id(value):
         raise InputError(f"{str(value)[:80]!r} is not a well-formed id (letters, digits, `_` and `-`); "
-                         "nothing was sent")
+                         "it is not put in a URL")
     return quote(value, safe="")
 
 

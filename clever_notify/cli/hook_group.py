@@ -14,15 +14,18 @@ import click
 from clever_notify.cli import CONTEXT_SETTINGS, Group
 from clever_notify.cli import params as p
 from clever_notify.cli.add_remove import remove_command
+from clever_notify.cli.every_owner import Annotate, all_owners_option, list_every_owner, refuse_with_org
 from clever_notify.cli.runtime import Runtime, runtime
 from clever_notify.cli.show_update import show_command, update_command
 from clever_notify.hooks.kinds import HookKind
 
 
 def hook_group(
-    kind: HookKind, *, help: str, add: click.Command, remove_help: str, extra: list[click.Command]
+    kind: HookKind, *, help: str, add: click.Command, remove_help: str, extra: list[click.Command],
+    annotate: Annotate | None = None,
 ) -> click.Group:
-    """The group: list, then `add` (the kind's own arguments), the shared remove/show/update, and `extra`."""
+    """The group: list, then `add` (the kind's own arguments), the shared remove/show/update, and `extra`.
+    `annotate()` may give a function adding to a hook's human block what the JSON shape leaves out."""
     commands = [add, remove_command(kind, remove_help), show_command(kind), update_command(kind), *extra]
     list_all_help = (f"Ignore the linked application: list every {kind.noun} of --org, or of your own account "
                      "without --org.")
@@ -34,21 +37,27 @@ def hook_group(
     )
     @p.org_option
     @click.option("--list-all", is_flag=True, help=list_all_help)
+    @all_owners_option(f"List the {kind.nouns}")
     @p.output_format_option
     @click.pass_context
-    def group(ctx, org, list_all, output):
+    def group(ctx, org, list_all, all_owners, output):
         if ctx.invoked_subcommand is not None:
-            only_for_listing(ctx, list_all, output)
+            only_for_listing(ctx, list_all, output, all_owners)
             return
-        list_hooks(runtime(ctx), kind, org=org, list_all=list_all, output=output)
+        refuse_with_org(ctx, org, all_owners, list_all)
+        mark = annotate() if annotate is not None else None
+        if all_owners:
+            list_every_owner(runtime(ctx), kind, output=output, annotate=mark)
+        else:
+            list_hooks(runtime(ctx), kind, org=org, list_all=list_all, output=output, annotate=mark)
 
     return group
 
 
-def only_for_listing(ctx: click.Context, list_all: bool, output: str) -> None:
-    """--list-all and -F belong to the listing; before a sub-command they would be silently ignored."""
-    if list_all or output != "human":
-        flag = "--list-all" if list_all else "-F/--format"
+def only_for_listing(ctx: click.Context, list_all: bool, output: str, all_owners: bool = False) -> None:
+    """--list-all, --all-owners and -F belong to the listing; before a sub-command they would be silently ignored."""
+    if list_all or output != "human" or all_owners:
+        flag = "--list-all" if list_all else "--all-owners" if all_owners else "-F/--format"
         raise click.UsageError(
             f"{flag} applies to the listing (`{ctx.command_path} {flag.split('/')[0]} …`), "
             f"not to `{ctx.invoked_subcommand}`; put the sub-command's own options after its name.",
@@ -56,9 +65,11 @@ def only_for_listing(ctx: click.Context, list_all: bool, output: str) -> None:
         )
 
 
-def list_hooks(rt: Runtime, kind: HookKind, *, org: str | None, list_all: bool, output: str) -> None:
+def list_hooks(rt: Runtime, kind: HookKind, *, org: str | None, list_all: bool, output: str,
+               annotate: Annotate | None = None) -> None:
     from clever_notify import render
-    from clever_notify.hooks.describe import listing_block, summary
+    from clever_notify.cli.every_owner import human_blocks
+    from clever_notify.hooks.describe import summary
 
     target = rt.target(org, use_linked_app=not list_all)
     hooks = rt.client.list_hooks(kind, target.owner_id)
@@ -73,4 +84,4 @@ def list_hooks(rt: Runtime, kind: HookKind, *, org: str | None, list_all: bool, 
         hint = rt.command_line(*shlex.split(kind.add_hint)[1:], owner=True)  # same program, sandbox, owner
         click.echo(render.printable(f"Add one with: {hint}"), err=True)
         return
-    rt.out().blocks(listing_block(kind, h, target.owner_id) for h in hooks)
+    rt.out().blocks(human_blocks(kind, hooks, annotate, target.owner_id))

@@ -163,7 +163,7 @@ def plan_command(ctx, file, prune, detailed_exitcode, output):
         if detailed_exitcode:
             exc.exit_code = ExitCode.API  # 2 means "changes" here: every error is 1
         raise
-    mask = words.Mask(wanted.variables)
+    mask = wanted.document.mask()
     if output_json:
         click.echo(render.to_json(words.plan_json(plan, mask)))
     else:
@@ -221,7 +221,7 @@ def apply_command(ctx, file, prune, dry_run, yes, output):
     output_json = output == "json"
     rt = runtime(ctx)
     wanted, plan, names = _plan(rt, file, prune, output_json)
-    mask = words.Mask(wanted.variables)
+    mask = wanted.document.mask()
     deletes = plan.count("delete")
     if not output_json:
         click.echo(words.human(plan, mask, names, prune=prune))
@@ -281,7 +281,7 @@ def _apply_json(plan, steps, mask, dry_run: bool) -> dict:
 
 
 @notifications.command("export", context_settings=CONTEXT_SETTINGS)
-@click.option("--org", "--owner", "orgs", multiple=True, metavar="ORG",
+@click.option("--org", "--owner", "orgs", multiple=True, metavar="ORG", callback=p.no_empty_org,
               help="An owner to export: organisation name or id, or `self` (repeatable).")
 @click.option("--all-owners", is_flag=True, help="Export your own account and every organisation you belong to.")
 @click.option("-o", "--output-file", "output_file", metavar="FILE",
@@ -321,9 +321,12 @@ def export_command(ctx, orgs, all_owners, output_file, url_placeholders, output)
     as_json_file = output == "json" or (output_file or "").lower().endswith(".json")
     text = export.to_json(data) if as_json_file else export.to_yaml(data)
     if output_file:
-        try:
-            with open(output_file, "w", encoding="utf-8", newline="\n") as handle:
-                handle.write(text)
+        from pathlib import Path
+
+        from clever_notify.files import replace_file
+
+        try:  # created beside it, then renamed: a link planted at that name is replaced, not written through
+            replace_file(Path(output_file), text.encode("utf-8"))
         except OSError as exc:
             raise InputError(f"cannot write {output_file}: {exc.strerror or exc}") from None
         count = sum(len(h) for o in owners for h in o.hooks.values())

@@ -59,6 +59,7 @@ GROUP_HELP = """List e-mail notifications, or manage them with a sub-command.
     Examples:
       clever notify-email
       clever notify-email --org Acme -F json
+      clever notify-email --all-owners
       clever notify-email add --notify ops@example.org,organisation "deploys" --event META_DEPLOYMENT_RESULT
       clever notify-email default --org Acme --only app_…
       clever notify-email default --org Acme --disable

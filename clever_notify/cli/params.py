@@ -242,7 +242,38 @@ NAME = HookName()
 HOOK_ID = HookId()
 SECONDS = Seconds()
 
+class Duration(click.ParamType):
+    """`90s`, `30m`, `24h`, `7d`: converted to milliseconds."""
+
+    name = "duration"
+    UNITS = {"s": 1000, "m": 60_000, "h": 3_600_000, "d": 86_400_000}
+    MAX_MS = 3650 * 86_400_000
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, int):
+            return value
+        text = str(value).strip().lower()
+        match = re.fullmatch(r"(\d{1,7})\s*([smhd])", text)
+        if match is None:
+            self.fail(f"{value!r} is not a duration: a whole number and a unit, e.g. 90s, 30m, 24h or 7d", param, ctx)
+        ms = int(match[1]) * self.UNITS[match[2]]
+        if ms > self.MAX_MS:
+            self.fail(f"{value!r} is longer than ten years", param, ctx)
+        return ms
+
+
+DURATION = Duration()
+
 OUTPUT_FORMAT = click.Choice(["human", "json"], case_sensitive=False)
+
+
+def no_empty_org(ctx, param, value):
+    """An --org given empty (`--org ''`, `--org "$UNSET"`) is a usage error, not a name to look up."""
+    for one in value if isinstance(value, tuple) else (value,):
+        if one is not None and not one.strip():
+            raise click.BadParameter("an organisation id (orga_…) or name is required, not an empty value",
+                                     ctx, param)
+    return value
 
 
 def _org_from_group(ctx, param, value):
@@ -250,9 +281,7 @@ def _org_from_group(ctx, param, value):
     # silently act on another owner.
     if value is None and ctx.parent is not None:
         return ctx.parent.params.get("org")
-    if value is not None and not value.strip():
-        raise click.BadParameter("an organisation id (orga_…) or name is required, not an empty value", ctx, param)
-    return value
+    return no_empty_org(ctx, param, value)
 
 
 def org_option(f):

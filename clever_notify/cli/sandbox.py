@@ -153,6 +153,11 @@ def emit(ctx, event, org, service, output):
     one line per URL with its status and latency; exits 1 if any delivery failed.
     Each delivery gives up after CLEVER_TIMEOUT seconds (default 10), its whole answer included.
 
+    As the platform does, a webhook that failed CLEVER_SANDBOX_DISABLE_AFTER deliveries
+    in a row (5 unless set, 0 never; the platform's own number is not published) is
+    DISABLED and receives nothing more, until an update sets it ENABLED again
+    (`clever webhooks enable ID`).
+
     \b
     Examples:
       clever sandbox emit DEPLOYMENT_SUCCESS --org Acme --service web
@@ -187,6 +192,15 @@ def emit(ctx, event, org, service, output):
                        f"{d['format']:<8} {for_terminal(d['url'] + tail)}")
         for m in report.emails:
             click.echo(for_terminal(f"mail {', '.join(m['to'])}: {m['subject']}"))
+    owner_id = (report.event.get("data") or {}).get("ownerId")
+    for hook in report.disabled:
+        # --sandbox always: the webhook lives in the sandbox's database, whatever this command was run with.
+        words = ["webhooks", "enable", hook["hookId"]] + (["--org", owner_id] if owner_id else [])
+        rt = runtime()
+        hint = rt.command_line(*words) if rt.sandbox else rt.command_line(*words).replace(" ", " --sandbox ", 1)
+        click.echo(for_terminal(
+            f"Webhook {hook['hookName'] or hook['hookId']} ({hook['hookId']}) is now DISABLED after failing "
+            f"too many deliveries in a row; revive it with: {hint}"), err=True)
     if not report.ok:
         failed = sum(not d["ok"] for d in report.deliveries)
         click.echo(f"Error: {failed} of {len(report.deliveries)} deliveries failed (recorded in the hooks' failures).",

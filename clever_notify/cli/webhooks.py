@@ -1,4 +1,4 @@
-"""`clever webhooks`: list, add, remove, show, update, test.
+"""`clever webhooks`: list, add, remove, show, update, test, check, enable, disable.
 
 Assembled like `clever notify-email` (cli/hook_group.py): only `add`'s arguments and `test` are its own.
 """
@@ -12,6 +12,8 @@ from clever_notify.cli import CONTEXT_SETTINGS
 from clever_notify.cli import params as p
 from clever_notify.cli.add_remove import add_hook
 from clever_notify.cli.hook_group import hook_group
+from clever_notify.cli.webhooks_check import check_command
+from clever_notify.cli.webhooks_state import disable_command, enable_command
 from clever_notify.cli.webhooks_test import webhook_test_command
 from clever_notify.hooks.kinds import WEBHOOKS
 
@@ -55,13 +57,17 @@ GROUP_HELP = """List webhooks, or manage them with a sub-command.
 
     Without --org, the application linked in .clever.json chooses the owner and only
     the webhooks that apply to it are listed; with no linked application, your own
-    account's webhooks are listed.
+    account's webhooks are listed. A webhook the platform disabled is marked
+    [DISABLED], one with recent delivery failures [failing], with the count, the last
+    status (or network failure) and when; -F json keeps clever-tools' shape.
 
     \b
     Examples:
       clever webhooks
       clever webhooks --org Acme -F json
       clever webhooks --list-all
+      clever webhooks --all-owners
+      clever webhooks check --all-owners
     """
 
 REMOVE_HELP = """Remove a webhook.
@@ -76,4 +82,13 @@ REMOVE_HELP = """Remove a webhook.
       clever webhooks remove 6e9f1a2c-0b1d --org Acme --dry-run
     """
 
-webhooks = hook_group(KIND, help=GROUP_HELP, add=add, remove_help=REMOVE_HELP, extra=[webhook_test_command])
+
+def _health_marks():
+    from clever_notify import health
+
+    return health.listing_marker()
+
+
+webhooks = hook_group(KIND, help=GROUP_HELP, add=add, remove_help=REMOVE_HELP,
+                      extra=[webhook_test_command, check_command, enable_command, disable_command],
+                      annotate=_health_marks)

@@ -115,18 +115,21 @@ def describe_notified(notified: list | None) -> list[str]:
     return out or ["(nobody)"]
 
 
+def failure_cause(failure: dict) -> str:
+    """'network failure', 'HTTP 502', or 'failed' when the API says neither."""
+    network = failure.get("networkFailure")
+    if network:
+        return "network failure" + (f" ({clean(network, 60)})" if isinstance(network, str) else "")
+    if failure.get("status") is not None:
+        return f"HTTP {clean(failure.get('status'), 10)}"
+    return "failed"
+
+
 def describe_failure(failure: Any) -> str:
     if not isinstance(failure, dict):
         return clean(failure, 120)
     when = format_time(failure.get("createdAt")) if failure.get("createdAt") is not None else "at an unknown time"
-    network = failure.get("networkFailure")
-    if network:
-        what = "network failure" + (f" ({clean(network, 60)})" if isinstance(network, str) else "")
-    elif failure.get("status") is not None:
-        what = f"HTTP {clean(failure.get('status'), 10)}"
-    else:
-        what = "failed"
-    line = f"{when}  {clean(failure.get('url', '?'), 200)}  {what}"
+    line = f"{when}  {clean(failure.get('url', '?'), 200)}  {failure_cause(failure)}"
     body = failure.get("partialBody")
     if body:
         line += f": {clean(body, BODY_PREVIEW)}"

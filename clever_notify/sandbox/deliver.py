@@ -3,11 +3,17 @@
 Every enabled webhook of the owner whose events and scope match gets an HTTP POST of the event in its
 format (clever_notify.delivery); a non-2xx answer or a network failure is recorded in that hook's
 `failures`. Every matching e-mail hook puts a message in the outbox instead of sending mail.
+
+Like the platform, the sandbox disables a webhook that keeps failing: after CLEVER_SANDBOX_DISABLE_AFTER
+failed deliveries in a row (5 unless set; 0 never disables) its state becomes DISABLED and it receives
+nothing more. A successful delivery resets the count; an update setting `state` to ENABLED revives it.
+The platform's own threshold is not published: 5 is the sandbox's choice, not a documented value.
 """
 
 from __future__ import annotations
 
 import json
+import os
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
@@ -17,6 +23,24 @@ from clever_notify.sandbox.store import Store
 
 MAX_PARALLEL = 8  # receivers are contacted concurrently, bounded so a big owner does not open 100 sockets
 PARTIAL_BODY = 200
+DEFAULT_DISABLE_AFTER = 5
+MAX_DISABLE_AFTER = 1_000_000
+
+
+def disable_after(env=None) -> int:
+    """CLEVER_SANDBOX_DISABLE_AFTER: failed deliveries in a row before a webhook is disabled (0: never)."""
+    env = os.environ if env is None else env
+    raw = env.get("CLEVER_SANDBOX_DISABLE_AFTER", "").strip()
+    if not raw:
+        return DEFAULT_DISABLE_AFTER
+    try:
+        value = int(raw)
+    except ValueError:
+        value = -1
+    if not 0 <= value <= MAX_DISABLE_AFTER:
+        raise InputError(f"CLEVER_SANDBOX_DISABLE_AFTER={raw!r}: expected a whole number of failures, "
+                         f"0 (never disable) to {MAX_DISABLE_AFTER}")
+    return value
 
 
 @dataclass
@@ -24,13 +48,15 @@ class EmitReport:
     event: dict
     deliveries: list[dict] = field(default_factory=list)  # {hookId, hookName} + delivery.Delivery.to_dict()
     emails: list[dict] = field(default_factory=list)  # {hookId, to, subject}
+    disabled: list[dict] = field(default_factory=list)  # {hookId, hookName}: webhooks this event's failures disabled
 
     @property
     def ok(self) -> bool:
         return all(d["ok"] for d in self.deliveries)
 
     def to_dict(self) -> dict:
-        return {"event": self.event, "deliveries": self.deliveries, "emails": self.emails, "ok": self.ok}
+        return {"event": self.event, "deliveries": self.deliveries, "emails": self.emails,
+                "disabled": self.disabled, "ok": self.ok}
 
 
 def resolve_owner(store: Store, org: str | None) -> dict:
@@ -89,6 +115,7 @@ def emit(store: Store, event_type: str, *, org: str | None = None, service: str 
          timeout=delivery.DEFAULT_TIMEOUT) -> EmitReport:
     if event_type not in catalog.EVENTS:
         raise InputError(f"{event_type} is not a concrete event; emit one of: {', '.join(catalog.EVENTS)}")
+    threshold = disable_after()  # read before anything is recorded: a bad value changes nothing
     owner = resolve_owner(store, org)
     svc = resolve_service(store, owner, service)
     event = payloads.make_event(event_type, owner_id=owner["id"], service_id=svc["id"] if svc else None,
@@ -106,14 +133,16 @@ def emit(store: Store, event_type: str, *, org: str | None = None, service: str 
     with ThreadPoolExecutor(max_workers=MAX_PARALLEL) as pool:
         results = list(pool.map(lambda t: delivery.post(t[1]["url"], t[1]["format"], event, timeout=timeout),
                                 targets))
-    failures = []
+    outcomes = []
     for (hook, _), d in zip(targets, results, strict=True):
         report.deliveries.append({"hookId": hook["id"], "hookName": hook.get("name"), **d.to_dict()})
-        if not d.ok:
-            failures.append({"hook_id": hook["id"], "url": d.url, "status": d.status,
-                             "network_failure": d.status is None, "partial_body": d.body_start[:PARTIAL_BODY]})
+        outcomes.append({"hook_id": hook["id"], "url": d.url, "ok": d.ok, "status": d.status,
+                         "network_failure": d.status is None, "partial_body": d.body_start[:PARTIAL_BODY]})
     mails = [_mail(store, owner, h, event) for h in store.list_hooks("emailhooks", owner["id"])
              if fires(h)]
     report.emails = [{"hookId": m["hook_id"], "to": m["to"], "subject": m["subject"]} for m in mails]
-    store.record_outcomes(failures, mails)
+    disabled = set(store.record_outcomes(outcomes, mails, disable_after=threshold))
+    names = {hook["id"]: hook.get("name") for hook, _ in targets}
+    report.disabled = [{"hookId": h, "hookName": names.get(h)} for h in dict.fromkeys(o["hook_id"] for o in outcomes)
+                       if h in disabled]
     return report

@@ -45,7 +45,8 @@ CREATE TABLE IF NOT EXISTS services (
     kind TEXT NOT NULL CHECK (kind IN ('app', 'addon')), name TEXT NOT NULL, extra TEXT NOT NULL DEFAULT '{}');
 CREATE TABLE IF NOT EXISTS webhooks (
     id TEXT PRIMARY KEY, owner_id TEXT NOT NULL REFERENCES owners(id), body TEXT NOT NULL,
-    state TEXT NOT NULL DEFAULT 'ENABLED', created_at INTEGER NOT NULL);
+    state TEXT NOT NULL DEFAULT 'ENABLED', created_at INTEGER NOT NULL,
+    failed_in_a_row INTEGER NOT NULL DEFAULT 0);
 CREATE TABLE IF NOT EXISTS emailhooks (
     id TEXT PRIMARY KEY, owner_id TEXT NOT NULL REFERENCES owners(id), body TEXT NOT NULL,
     created_at INTEGER NOT NULL);
@@ -91,6 +92,7 @@ class Store:
             try:
                 db.execute("PRAGMA journal_mode=WAL")
                 db.executescript(SCHEMA)
+                _upgrade(db)
             finally:
                 db.close()
             with self.write() as db:
@@ -239,9 +241,11 @@ class Store:
         table = _table(kind)
         with self.write() as db:
             if kind == "webhooks":
-                cur = db.execute("UPDATE webhooks SET body = ?, state = COALESCE(?, state) "
-                                 "WHERE owner_id = ? AND id = ?",
-                                 (_dump(body), body.get("state"), owner_id, hook_id))
+                # Set to ENABLED, a webhook the sandbox disabled is revived with a fresh count of failures.
+                cur = db.execute(
+                    "UPDATE webhooks SET body = ?, state = COALESCE(?, state), failed_in_a_row = "
+                    "CASE WHEN ? = 'ENABLED' THEN 0 ELSE failed_in_a_row END WHERE owner_id = ? AND id = ?",
+                    (_dump(body), body.get("state"), body.get("state"), owner_id, hook_id))
             else:
                 cur = db.execute(f"UPDATE {table} SET body = ? WHERE owner_id = ? AND id = ?",
                                  (_dump(body), owner_id, hook_id))
@@ -262,20 +266,37 @@ class Store:
             db.execute("INSERT INTO events (id, owner_id, type, body, created_at) VALUES (?, ?, ?, ?, ?)",
                        (event["id"], owner_id, event["type"], _dump(event), now_ms()))
 
-    def record_outcomes(self, failures: list[dict], mails: list[dict]) -> None:
-        """Delivery failures and outbox messages of one event, in one transaction."""
+    def record_outcomes(self, deliveries: list[dict], mails: list[dict], *, disable_after: int = 0) -> list[str]:
+        """Deliveries and outbox messages of one event, in one transaction; answers the ids of the webhooks
+        this disabled.
+
+        Each delivery is {hook_id, url, ok, status, network_failure, partial_body}, in the order they were
+        made. A failure is kept in the hook's `failures` and counted; a success resets the count. With
+        `disable_after` > 0, a webhook whose count reaches it becomes DISABLED, as the platform does with
+        webhooks that keep failing."""
+        disabled = []
         with self.write() as db:
-            for f in failures:
+            for d in deliveries:
+                if d.get("ok"):  # a record without `ok` is a failure
+                    db.execute("UPDATE webhooks SET failed_in_a_row = 0 WHERE id = ?", (d["hook_id"],))
+                    continue
                 db.execute(
                     "INSERT INTO failures (hook_id, url, status, network_failure, partial_body, created_at) "
                     "SELECT ?, ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM webhooks WHERE id = ?)",
-                    (f["hook_id"], f["url"], f.get("status"), int(bool(f.get("network_failure"))),
-                     f.get("partial_body"), now_ms(), f["hook_id"]))
+                    (d["hook_id"], d["url"], d.get("status"), int(bool(d.get("network_failure"))),
+                     d.get("partial_body"), now_ms(), d["hook_id"]))
+                db.execute("UPDATE webhooks SET failed_in_a_row = failed_in_a_row + 1 WHERE id = ?", (d["hook_id"],))
+                row = db.execute("SELECT failed_in_a_row, state FROM webhooks WHERE id = ?",
+                                 (d["hook_id"],)).fetchone()
+                if row and disable_after > 0 and row["failed_in_a_row"] >= disable_after and row["state"] == "ENABLED":
+                    db.execute("UPDATE webhooks SET state = 'DISABLED' WHERE id = ?", (d["hook_id"],))
+                    disabled.append(d["hook_id"])
             for m in mails:
                 db.execute("INSERT INTO outbox (event_id, hook_id, owner_id, recipients, subject, body, created_at) "
                            "VALUES (?, ?, ?, ?, ?, ?, ?)",
                            (m["event_id"], m["hook_id"], m["owner_id"], _dump(m["to"]), m["subject"], m["body"],
                             now_ms()))
+        return disabled
 
     def outbox(self) -> list[dict]:
         with self.read() as db:
@@ -294,6 +315,13 @@ class Store:
 
 
 # --- documents -----------------------------------------------------------------------------------
+
+
+def _upgrade(db: sqlite3.Connection) -> None:
+    """Columns added after a database may have been created: a sandbox.db from an older version keeps working."""
+    columns = {r["name"] for r in db.execute("PRAGMA table_info(webhooks)")}
+    if "failed_in_a_row" not in columns:
+        db.execute("ALTER TABLE webhooks ADD COLUMN failed_in_a_row INTEGER NOT NULL DEFAULT 0")
 
 
 def _table(kind: str) -> str:

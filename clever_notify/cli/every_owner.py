@@ -1,0 +1,137 @@
+"""`--all-owners` for the listings and `webhooks check`: read every owner's hooks, with progress on a terminal.
+
+One /v2/summary, then one list per owner (clever_notify.all_owners). An owner that cannot be read is
+reported on stderr as it happens and the others go on; the caller decides the exit code with
+`unread_error`.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING
+
+import click
+
+from clever_notify.cli.runtime import Runtime
+
+if TYPE_CHECKING:
+    from clever_notify.hooks.kinds import HookKind
+
+PROGRESS_MIN_OWNERS = 6  # below this, a progress bar would flash for nothing
+
+# (hook as read, its block in the listing) → the block to print: how a kind adds what its JSON leaves out
+Annotate = Callable[[dict, tuple], tuple]
+
+
+def all_owners_option(what: str):
+    def decorate(f):
+        return click.option(
+            "--all-owners", is_flag=True,
+            help=f"{what} of your own account and of every organisation you belong to, grouped by owner "
+                 "(one /v2/summary, then the owners read in parallel).",
+        )(f)
+
+    return decorate
+
+
+def refuse_with_org(ctx: click.Context, org: str | None, all_owners: bool, list_all: bool = False) -> None:
+    if all_owners and (org is not None or list_all):
+        other = "--org" if org is not None else "--list-all"
+        raise click.UsageError(f"--all-owners reads every owner: it cannot be combined with {other}.", ctx=ctx)
+
+
+@contextmanager
+def progress(total: int, noun: str, stream=None) -> Iterator[Callable[[object], None]]:
+    """A callback advancing a progress bar on stderr, shown only on a terminal and for enough owners."""
+    stream = stream or sys.stderr
+    isatty = getattr(stream, "isatty", None)
+    if total < PROGRESS_MIN_OWNERS or not (isatty and isatty()):
+        yield lambda _result: None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    console = Console(file=stream)
+    with Progress(TextColumn(f"Reading the {noun} of every owner"), BarColumn(), MofNCompleteColumn(),
+                  console=console, transient=True) as bar:
+        task = bar.add_task("owners", total=total)
+        yield lambda _result: bar.advance(task)
+
+
+def read_every_owner(rt: Runtime, kind: HookKind) -> list:
+    """Every owner's hooks (all_owners.OwnerHooks, the user first); each hook carries its `ownerId`."""
+    from clever_notify import all_owners, render
+
+    noun = kind.nouns
+    summary = rt.client.get_summary()
+    owners = all_owners.owners_of(summary)
+    if not rt.sandbox:
+        rt.org_cache.store(summary["organisations"])  # read anyway: later `--org NAME` costs no request
+    with progress(len(owners), kind.nouns) as advance:
+        results = all_owners.read_all(owners, lambda owner_id: rt.client.list_hooks(kind, owner_id),
+                                      on_done=advance)
+    for result in results:
+        if result.error is not None:
+            click.echo(render.printable(rt.scrub(
+                f"Error: cannot read the {noun} of {result.owner.name} ({result.owner.id}): {result.error}")),
+                err=True)
+        for hook in result.hooks:
+            if hook.get("ownerId") is None:
+                hook["ownerId"] = result.owner.id
+    return results
+
+
+def unread_error(results: list, kind: HookKind):
+    """The error to end with when some owners could not be read (None when all were)."""
+    from clever_notify.errors import ApiError
+
+    failed = [r for r in results if r.error is not None]
+    if not failed:
+        return None
+    return ApiError(f"could not read the {kind.nouns} of {len(failed)} of {len(results)} owners (see above); "
+                    "what was read is shown.")
+
+
+def owner_label(owner) -> str:
+    return f"{owner.name} ({owner.id})"
+
+
+def human_blocks(kind: HookKind, hooks: list[dict], annotate: Annotate | None,
+                 owner_id: str | None = None) -> list[tuple]:
+    """The listing's blocks (hooks/describe.py), each passed through `annotate` when given."""
+    from clever_notify.hooks.describe import listing_block
+
+    blocks = [(hook, listing_block(kind, hook, owner_id)) for hook in hooks]
+    return [annotate(hook, block) if annotate else block for hook, block in blocks]
+
+
+def list_every_owner(rt: Runtime, kind: HookKind, *, output: str, annotate: Annotate | None) -> None:
+    """Grouped by owner, the user first; JSON: one flat list of clever-tools' items, each with its ownerId."""
+    from clever_notify import render
+    from clever_notify.hooks.describe import summary
+
+    results = read_every_owner(rt, kind)
+    if output == "json":
+        click.echo(render.to_json([summary(kind, h) for r in results for h in r.hooks]))
+    else:
+        out = rt.out()
+        empty = [r for r in results if not r.hooks and r.error is None]
+        shown = 0
+        for r in results:
+            if not r.hooks:
+                continue
+            if shown:
+                out.line()
+            out.line(f"{owner_label(r.owner)}: {len(r.hooks)} {kind.nouns if len(r.hooks) != 1 else kind.noun}")
+            out.blocks(human_blocks(kind, r.hooks, annotate, r.owner.id))
+            shown += 1
+        if empty:
+            names = ", ".join(r.owner.name for r in empty[:5]) + (" …" if len(empty) > 5 else "")
+            # A message, not data, as the one-owner listing's "No webhooks for …".
+            click.echo(render.printable(
+                f"No {kind.nouns} for {len(empty)} owner{'s' if len(empty) != 1 else ''}: {names}"), err=True)
+    error = unread_error(results, kind)
+    if error is not None:
+        raise error

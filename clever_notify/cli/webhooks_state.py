@@ -1,0 +1,95 @@
+"""`clever webhooks enable ID` and `clever webhooks disable ID`: change a webhook's state (hooks/state.py)."""
+
+from __future__ import annotations
+
+import click
+
+from clever_notify.cli import CONTEXT_SETTINGS
+from clever_notify.cli import params as p
+from clever_notify.cli.runtime import runtime
+
+HELP = {
+    "ENABLED": """Turn a webhook back on: the platform calls it again.
+
+    The platform disables a webhook that keeps failing; this sends it back with its
+    state set to ENABLED and every other field as it is. If the API keeps it disabled
+    anyway, the webhook is created again with the same fields (the new one first, then
+    the old one is deleted) and the new id is printed. Prints the id of the enabled
+    webhook; does nothing when it is already enabled. --dry-run prints the update and
+    sends nothing. The owner is chosen as for `clever webhooks remove`.
+
+    \b
+    Examples:
+      clever webhooks enable 6e9f1a2c-0b1d --org Acme
+      clever webhooks enable 6e9f1a2c-0b1d --org Acme --dry-run
+      NEW_ID=$(clever webhooks enable 6e9f1a2c-0b1d --org Acme)
+    """,
+    "DISABLED": """Turn a webhook off without removing it: the platform stops calling it.
+
+    Sends the webhook back with its state set to DISABLED and every other field as it
+    is; `clever webhooks enable ID` turns it on again. Prints its id; does nothing when
+    it is already disabled. --dry-run prints the update and sends nothing. The owner is
+    chosen as for `clever webhooks remove`.
+
+    \b
+    Examples:
+      clever webhooks disable 6e9f1a2c-0b1d --org Acme
+      clever webhooks disable 6e9f1a2c-0b1d --org Acme --dry-run -F json
+    """,
+}
+
+
+def state_command(state: str) -> click.Command:
+    name = "enable" if state == "ENABLED" else "disable"
+
+    @click.command(name, help=HELP[state], context_settings=CONTEXT_SETTINGS)
+    @click.argument("hook_id", metavar="ID", type=p.HOOK_ID)
+    @p.org_option
+    @click.option("--dry-run", is_flag=True, help="Print the request (method, path, JSON body); send nothing.")
+    @p.output_format_option
+    @click.pass_context
+    def command(ctx, hook_id, org, dry_run, output):
+        """JSON: {id, ownerId, state, changed, recreated, replacedId?, dryRun, requests}."""
+        from clever_notify import render
+        from clever_notify.cli.show_update import read_hook
+        from clever_notify.hooks.kinds import WEBHOOKS
+        from clever_notify.hooks.state import set_state
+
+        rt = runtime(ctx)
+        target, hook = read_hook(rt, WEBHOOKS, hook_id, org)
+        owner = target.owner_id
+        client = rt.recording_client(dry_run=dry_run)
+        hint = rt.command_line("webhooks", "remove", hook_id, "--org", owner)
+        outcome = set_state(client, owner, hook, state, dry_run=dry_run, remove_hint=hint)
+        word = state.lower()
+        label = render.printable(f"{hook.get('name') or '(unnamed)'} ({hook_id})")
+        if output == "json":
+            click.echo(render.to_json({**outcome.as_json(owner), "dryRun": dry_run,
+                                       "requests": client.transport.changes}))
+        elif dry_run:
+            for change in client.transport.changes:
+                click.echo(f"{change['method']} {change['path']}")
+                click.echo(render.to_json(change["body"]))
+        else:
+            click.echo(outcome.hook_id)
+        if dry_run:
+            if not outcome.changed:
+                click.echo(f"The webhook {label} is already {word}: no request would be sent.", err=True)
+            elif state == "ENABLED":
+                click.echo("If the API kept it disabled after this update, the webhook would be created again with "
+                           "the same fields, then the old one deleted.", err=True)
+            click.echo("Dry run: nothing was sent.", err=True)
+            return
+        if not outcome.changed:
+            click.echo(f"The webhook {label} is already {word}; nothing was sent.", err=True)
+        elif outcome.replaced_id:
+            click.echo(f"The API kept the webhook {label} disabled: it was created again as {outcome.hook_id} "
+                       f"(same name, URLs, events and services) and the old one was removed.", err=True)
+        else:
+            click.echo(f"The webhook {label} is {word}.", err=True)
+
+    return command
+
+
+enable_command = state_command("ENABLED")
+disable_command = state_command("DISABLED")

@@ -1,0 +1,150 @@
+"""Is a webhook still working? Classified from what the API keeps: its `state` and its recent `failures`.
+
+The API says nothing about successful deliveries, so "failing" means "failed recently": at least one
+failure newer than a window (24 hours unless the caller says otherwise). A failure whose time the API
+did not give counts as recent, since nothing proves it is old. A DISABLED webhook is "disabled" whatever
+its failures say: the platform no longer calls it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any
+
+from clever_notify.api.confirm import created_ms  # the one reading of the API's createdAt
+from clever_notify.hooks.words import failure_cause
+
+OK = "ok"
+FAILING = "failing"
+DISABLED = "disabled"
+DEFAULT_WINDOW_MS = 24 * 3600 * 1000
+
+
+@dataclass(frozen=True)
+class Health:
+    status: str  # OK | FAILING | DISABLED
+    state: str  # the API's state, "ENABLED" when it did not say
+    failures: int  # every failure the API listed
+    recent: int  # those inside the window (or of unknown time)
+    last: dict | None  # the newest failure, as the API gave it
+
+    @property
+    def healthy(self) -> bool:
+        return self.status == OK
+
+
+def failure_time_ms(failure: dict) -> int | None:
+    """A failure's `createdAt` in epoch milliseconds (a number or an ISO 8601 string); None if neither."""
+    ms = created_ms(failure)
+    return None if ms is None else int(ms)
+
+
+def _failures(hook: dict) -> list[dict]:
+    failures = hook.get("failures")
+    return [f for f in failures if isinstance(f, dict)] if isinstance(failures, list) else []
+
+
+def newest_failure(failures: list[dict]) -> dict | None:
+    """The failure with the latest time (the last listed among equals); the last listed if none has a time."""
+    timed = [(t, i) for i, f in enumerate(failures) if (t := failure_time_ms(f)) is not None]
+    if timed:
+        return failures[max(timed)[1]]
+    return failures[-1] if failures else None
+
+
+def classify(hook: dict, *, now_ms: int, window_ms: int = DEFAULT_WINDOW_MS) -> Health:
+    state = hook.get("state") if isinstance(hook.get("state"), str) else "ENABLED"
+    failures = _failures(hook)
+    recent = 0
+    for f in failures:
+        t = failure_time_ms(f)
+        if t is None or now_ms - t <= window_ms:
+            recent += 1
+    if state.upper() == "DISABLED":
+        status = DISABLED
+    elif recent:
+        status = FAILING
+    else:
+        status = OK
+    return Health(status, state, len(failures), recent, newest_failure(failures))
+
+
+def when(ms: int | None, now_ms: int) -> str:
+    """'2026-11-28 18:40 UTC (12 min ago)', or 'at an unknown time'."""
+    if ms is None:
+        return "at an unknown time"
+    try:
+        stamp = datetime.fromtimestamp(ms / 1000, tz=timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    except (OverflowError, OSError, ValueError):
+        return "at an unknown time"
+    return f"{stamp} ({_ago(now_ms - ms)})"
+
+
+def _ago(delta_ms: int) -> str:
+    seconds = delta_ms // 1000
+    if seconds < 0:
+        return "in the future"
+    if seconds < 60:
+        return "just now"
+    if seconds < 3600:
+        return f"{seconds // 60} min ago"
+    if seconds < 2 * 86400:
+        return f"{seconds // 3600} h ago"
+    return f"{seconds // 86400} days ago"
+
+
+def failures_text(health: Health, now_ms: int) -> str:
+    """'3 failures, 1 recent, last: HTTP 502 2026-11-28 18:40 UTC (12 min ago)'; '' when there is none."""
+    if not health.failures:
+        return ""
+    recent = f", {health.recent} recent" if health.recent != health.failures else ""
+    last = health.last or {}
+    return (f"{health.failures} failure{'s' if health.failures != 1 else ''}{recent}, "
+            f"last: {failure_cause(last)} {when(failure_time_ms(last), now_ms)}")
+
+
+def evidence(health: Health, now_ms: int) -> str:
+    """The words after ok/failing/disabled: how many failures, the last cause and when."""
+    parts = []
+    if health.status == DISABLED:
+        parts.append("state DISABLED: the platform no longer calls it")
+    if health.failures:
+        parts.append(failures_text(health, now_ms))
+    elif health.status != DISABLED:
+        parts.append("no recent failure")
+    return "; ".join(parts)
+
+
+def marked_block(hook: dict, block: tuple[str, list], *, now_ms: int, window_ms: int = DEFAULT_WINDOW_MS) -> tuple:
+    """A listing's block for `hook` with its health added: a mark after the name, state and failures lines."""
+    health = classify(hook, now_ms=now_ms, window_ms=window_ms)
+    title, fields = block
+    extra = []
+    if health.status == DISABLED:
+        title += "  [DISABLED]"
+        extra.append(("state", "DISABLED: the platform no longer calls it"))
+    elif health.status == FAILING:
+        title += "  [failing]"
+    if health.failures:
+        extra.append(("failures", failures_text(health, now_ms)))
+    return title, list(fields) + extra
+
+
+def listing_marker(now_ms: int | None = None):
+    """marked_block as the listings' `annotate` callback, with one `now` for the whole listing."""
+    import time
+
+    now = int(time.time() * 1000) if now_ms is None else now_ms
+    return lambda hook, block: marked_block(hook, block, now_ms=now)
+
+
+def as_json(hook: dict, health: Health, owner_id: Any = None) -> dict:
+    """One webhook's health for `check --json` (camelCase keys, as every JSON this tool writes)."""
+    doc = {"ownerId": hook.get("ownerId", owner_id), "id": hook.get("id"), "name": hook.get("name"),
+           "health": health.status, "state": health.state, "failures": health.failures,
+           "recentFailures": health.recent}
+    last = health.last
+    if last is not None:
+        doc["lastFailure"] = {k: last[k] for k in ("url", "status", "networkFailure", "createdAt") if k in last}
+    return doc

@@ -1,0 +1,160 @@
+"""The sandbox disables a webhook that keeps failing, as the platform does; a success resets the count and an
+update to ENABLED revives it. Deliveries go to loopback receivers and closed loopback ports only."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+
+import pytest
+from werkzeug.test import Client
+
+from clever_notify.errors import InputError
+from clever_notify.sandbox.app import make_app
+from clever_notify.sandbox.deliver import DEFAULT_DISABLE_AFTER, emit
+from clever_notify.sandbox.store import Store
+from servers import LoopbackServer, closed_port_url, webhook_receiver
+
+AUTH = {"Authorization": 'OAuth oauth_consumer_key="ck", oauth_token="t", oauth_signature="cs%26s"'}
+
+
+@pytest.fixture
+def store():
+    return Store()  # CLEVER_SANDBOX_DB points into tmp_path (conftest)
+
+
+@pytest.fixture
+def org(store):
+    return store.find_owner("Acme")[0]["id"]
+
+
+def _webhook(store, org, url, name="deploys"):
+    return store.create_hook("webhooks", org, {"name": name, "urls": [{"format": "raw", "url": url}]})["id"]
+
+
+def _hook(store, org, hook_id):
+    return store.get_hook("webhooks", org, hook_id)
+
+
+def _emit(store):
+    return emit(store, "DEPLOYMENT_FAIL", org="Acme", timeout=2)
+
+
+def test_disabled_after_the_default_number_of_failures_in_a_row_then_receives_nothing(store, org):
+    assert DEFAULT_DISABLE_AFTER == 5
+    hook_id = _webhook(store, org, closed_port_url())
+    for i in range(1, DEFAULT_DISABLE_AFTER):
+        report = _emit(store)
+        assert report.disabled == []
+        assert _hook(store, org, hook_id)["state"] == "ENABLED"
+        assert len(_hook(store, org, hook_id)["failures"]) == i
+    report = _emit(store)
+    assert report.disabled == [{"hookId": hook_id, "hookName": "deploys"}]
+    assert report.to_dict()["disabled"] == report.disabled
+    hook = _hook(store, org, hook_id)
+    assert hook["state"] == "DISABLED" and len(hook["failures"]) == DEFAULT_DISABLE_AFTER
+    assert all(f.get("networkFailure") for f in hook["failures"])
+
+    later = _emit(store)  # disabled: not called, nothing more recorded
+    assert later.deliveries == [] and later.disabled == []
+    assert len(_hook(store, org, hook_id)["failures"]) == DEFAULT_DISABLE_AFTER
+
+
+def test_a_success_resets_the_count(store, org, monkeypatch):
+    monkeypatch.setenv("CLEVER_SANDBOX_DISABLE_AFTER", "3")
+    with LoopbackServer(webhook_receiver(500)) as rx:
+        hook_id = _webhook(store, org, rx.url + "/hook")
+        _emit(store), _emit(store)  # 2 failures in a row
+        rx.handler = webhook_receiver(200)
+        assert _emit(store).ok  # resets
+        rx.handler = webhook_receiver(500)
+        _emit(store), _emit(store)  # 2 in a row again: still under 3
+        assert _hook(store, org, hook_id)["state"] == "ENABLED"
+        assert len(_hook(store, org, hook_id)["failures"]) == 4  # the history is kept, only the count resets
+        assert _emit(store).disabled == [{"hookId": hook_id, "hookName": "deploys"}]
+        assert _hook(store, org, hook_id)["state"] == "DISABLED"
+        assert [f["status"] for f in _hook(store, org, hook_id)["failures"]] == [500] * 5
+        assert len(rx.received) == 6
+
+
+def test_other_hooks_keep_receiving(store, org, monkeypatch):
+    monkeypatch.setenv("CLEVER_SANDBOX_DISABLE_AFTER", "1")
+    with LoopbackServer(webhook_receiver()) as rx:
+        good = _webhook(store, org, rx.url + "/ok", name="good")
+        bad = _webhook(store, org, closed_port_url(), name="bad")
+        assert _emit(store).disabled == [{"hookId": bad, "hookName": "bad"}]
+        assert [d["hookId"] for d in _emit(store).deliveries] == [good]
+        assert _hook(store, org, good)["state"] == "ENABLED"
+        assert len(rx.received) == 2
+
+
+def test_zero_never_disables(store, org, monkeypatch):
+    monkeypatch.setenv("CLEVER_SANDBOX_DISABLE_AFTER", "0")
+    hook_id = _webhook(store, org, closed_port_url())
+    for _ in range(DEFAULT_DISABLE_AFTER + 2):
+        assert _emit(store).disabled == []
+    assert _hook(store, org, hook_id)["state"] == "ENABLED"
+
+
+@pytest.mark.parametrize("value", ["x", "-1", "2.5", "1000001"])
+def test_a_bad_threshold_is_refused_before_anything_is_recorded(store, org, monkeypatch, value):
+    monkeypatch.setenv("CLEVER_SANDBOX_DISABLE_AFTER", value)
+    hook_id = _webhook(store, org, closed_port_url())
+    with pytest.raises(InputError, match="CLEVER_SANDBOX_DISABLE_AFTER"):
+        _emit(store)
+    assert _hook(store, org, hook_id)["failures"] == []
+
+
+def _put(client, org, hook, **changes):
+    body = {k: hook[k] for k in ("name", "urls")} | changes
+    return client.put(f"/v2/notifications/webhooks/{org}/{hook['id']}", headers=AUTH, json=body)
+
+
+def test_an_update_to_enabled_revives_with_a_fresh_count(store, org, monkeypatch):
+    monkeypatch.setenv("CLEVER_SANDBOX_DISABLE_AFTER", "2")
+    client = Client(make_app(store))
+    hook_id = _webhook(store, org, closed_port_url())
+    _emit(store), _emit(store)
+    hook = _hook(store, org, hook_id)
+    assert hook["state"] == "DISABLED"
+
+    kept = _put(client, org, hook, name="renamed")  # an update that does not name the state keeps it
+    assert kept.status_code == 200 and kept.json["state"] == "DISABLED"
+
+    revived = _put(client, org, hook, state="ENABLED")
+    assert revived.status_code == 200 and revived.json["state"] == "ENABLED"
+    assert len(revived.json["failures"]) == 2  # failures stay: they are history
+    assert _emit(store).disabled == []  # one failure after the revival: the count starts again from 0
+    assert _emit(store).disabled == [{"hookId": hook_id, "hookName": "deploys"}]
+
+    _put(client, org, _hook(store, org, hook_id), state="ENABLED")
+    disabled = _put(client, org, _hook(store, org, hook_id), state="DISABLED")  # an update may disable, too
+    assert disabled.json["state"] == "DISABLED"
+    assert _emit(store).deliveries == []
+
+
+def test_emit_cli_says_which_webhook_it_disabled(run, store, org, monkeypatch):
+    monkeypatch.setenv("CLEVER_SANDBOX_DISABLE_AFTER", "1")
+    hook_id = _webhook(store, org, closed_port_url())
+    result = run("sandbox", "emit", "DEPLOYMENT_FAIL", "--org", "Acme")
+    assert result.exit_code == 1
+    assert f"({hook_id}) is now DISABLED" in result.stderr
+    assert f"clever --sandbox webhooks enable {hook_id} --org {org}" in result.stderr
+    assert hook_id not in result.stdout  # a message, not data
+    as_json = run("sandbox", "emit", "DEPLOYMENT_FAIL", "--org", "Acme", "-F", "json")
+    assert json.loads(as_json.stdout)["deliveries"] == [] and json.loads(as_json.stdout)["disabled"] == []
+
+
+def test_a_database_from_before_the_count_is_upgraded(tmp_path):
+    path = tmp_path / "old.db"
+    db = sqlite3.connect(path)
+    db.executescript(
+        "CREATE TABLE webhooks (id TEXT PRIMARY KEY, owner_id TEXT NOT NULL, body TEXT NOT NULL, "
+        "state TEXT NOT NULL DEFAULT 'ENABLED', created_at INTEGER NOT NULL);"
+        "INSERT INTO webhooks VALUES ('h1', 'orga_x', '{\"urls\": []}', 'ENABLED', 1);")
+    db.close()
+    store = Store(path)
+    columns = {r[1] for r in sqlite3.connect(path).execute("PRAGMA table_info(webhooks)")}
+    assert "failed_in_a_row" in columns
+    assert store.record_outcomes([{"hook_id": "h1", "url": "u", "ok": False, "status": 500}], [],
+                                 disable_after=1) == ["h1"]
