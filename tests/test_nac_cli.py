@@ -9,8 +9,7 @@ import textwrap
 import pytest
 import responses
 
-from helpers import API, APP_ID, ORG2_ID, ORG_ID, USER_ID, hooks_path
-from test_nac_file import write
+from helpers import API, APP_ID, ORG2_ID, ORG_ID, USER_ID, hooks_path, write
 
 WORKER_ID = "app_11111111-2222-4333-8444-555555555555"
 SUMMARY = {
