@@ -6,6 +6,7 @@ Fixtures live in conftest.py; loopback servers in servers.py.
 from __future__ import annotations
 
 import json
+import textwrap
 from dataclasses import dataclass
 
 import responses
@@ -98,6 +99,16 @@ SUMMARY = summary(
           [{"id": "addon_c", "realId": "postgresql_c", "name": "db"}]),
     owner(ORG2_ID, "Twin"),
 )
+
+
+# --- files --------------------------------------------------------------------------------------------------
+
+
+def write(folder, text: str, name: str = "n.yml") -> str:
+    """`text` (dedented) as the file `name` in `folder` (a notifications file, usually); its path."""
+    path = folder / name
+    path.write_text(textwrap.dedent(text))
+    return str(path)
 
 
 # --- what was sent ----------------------------------------------------------------------------------------

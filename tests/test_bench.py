@@ -32,3 +32,18 @@ def test_bench_runs_and_counts_one_request_per_list(clever_exe):
         assert rows[label][1] == "1", (label, proc.stdout)
     assert re.search(r"in-process, 20 hooks: fetch \d+ ms, render JSON \+\d+ ms, render human \(plain\) \+\d+ ms",
                      proc.stdout)
+
+
+NAC_BENCH = BENCH.parent / "notifications_bench.py"
+
+
+def test_notifications_bench_plans_and_applies_with_reads_only(clever_exe):
+    proc = subprocess.run(
+        [sys.executable, str(NAC_BENCH), "--runs", "1", "--owners", "3", "--hooks", "24", "--clever", clever_exe],
+        capture_output=True, text=True, timeout=300, stdin=subprocess.DEVNULL, check=False,
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    # the exported file names the owners: one summary, then two lists per owner; no write
+    assert re.search(r"^clever notifications plan FILE\s+\d+\s+7 \(7 GET\)$", proc.stdout, re.MULTILINE), proc.stdout
+    assert re.search(r"^clever notifications apply FILE \(nothing to change\)\s+\d+\s+7 \(7 GET\)$", proc.stdout,
+                     re.MULTILINE), proc.stdout

@@ -9,8 +9,7 @@ import textwrap
 import pytest
 import responses
 
-from helpers import API, APP_ID, ORG2_ID, ORG_ID, USER_ID, hooks_path
-from test_nac_file import write
+from helpers import API, APP_ID, ORG2_ID, ORG_ID, USER_ID, hooks_path, write
 
 WORKER_ID = "app_11111111-2222-4333-8444-555555555555"
 SUMMARY = {
@@ -496,3 +495,65 @@ def test_export_default_owner_and_all_owners(run, creds, linked_app):
     assert list(json.loads(everyone.stdout)["owners"]) == ["self", "Acme", "Twin"]
     assert api.reads() == sorted(["/v2/summary"] + lists(USER_ID, ORG_ID, ORG2_ID))
     assert run("notifications", "export", "--all-owners", "--org", "Acme").exit_code == 2
+
+
+@responses.activate
+def test_values_from_variables_are_masked_in_problems_too(run, creds, notifications_file, monkeypatch):
+    FakeApi()
+    monkeypatch.setenv("BAD_URL", "ftp://example.org/T0KEN-s3cr3t")
+    path = notifications_file(
+        "version: 1\nowners:\n  Acme:\n    webhooks:\n      - {name: a, urls: [{url: '${BAD_URL}'}]}\n")
+    result = run("notifications", "plan", path, "--json")
+    assert result.exit_code == 2
+    assert "T0KEN-s3cr3t" not in result.stdout + result.stderr
+    assert "got '${BAD_URL}'" in result.stderr
+
+
+@responses.activate
+def test_an_interrupted_apply_says_what_was_done(run, creds, notifications_file, monkeypatch):
+    from clever_notify.api.client import ApiClient
+
+    api = FakeApi(state())
+
+    def interrupted(self, *args):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(ApiClient, "update_hook", interrupted)
+    result = run("notifications", "apply", notifications_file())
+    assert result.exit_code == 130
+    assert [m for m, _, _ in api.writes()] == ["POST"]
+    assert result.stderr.splitlines()[-1] == (
+        'Error: apply stopped at step 2 of 3: could not update webhook "old name" (id w-old) at Acme: '
+        "interrupted: it may or may not have been applied. Done: 1 create. Not done: 2 updates. "
+        "Run apply again once the cause is fixed: it converges.")
+
+
+def test_owners_are_read_concurrently_by_a_bounded_pool():
+    import threading
+    import time
+
+    from clever_notify.ascode.remote import read_hooks
+    from clever_notify.hooks.kinds import EMAILHOOKS, WEBHOOKS
+
+    class SlowClient:
+        def __init__(self):
+            self.lock = threading.Lock()
+            self.running = self.most = 0
+            self.calls = []
+
+        def list_hooks(self, kind, owner):
+            with self.lock:
+                self.running += 1
+                self.most = max(self.most, self.running)
+                self.calls.append((kind, owner))
+            time.sleep(0.05)
+            with self.lock:
+                self.running -= 1
+            return [{"id": f"{kind.path}-{owner}"}]
+
+    client = SlowClient()
+    owners = [f"orga_{i}" for i in range(12)]
+    state = read_hooks(client, owners, workers=4)
+    assert 1 < client.most <= 4
+    assert sorted(client.calls, key=str) == sorted(((k, o) for o in owners for k in (WEBHOOKS, EMAILHOOKS)), key=str)
+    assert state["orga_7"] == {WEBHOOKS: [{"id": "webhooks-orga_7"}], EMAILHOOKS: [{"id": "emailhooks-orga_7"}]}

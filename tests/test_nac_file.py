@@ -13,6 +13,7 @@ from clever_notify.ascode import rules
 from clever_notify.ascode.desired import FileInvalid, read
 from clever_notify.ascode.source import format_path
 from clever_notify.hooks.kinds import EMAILHOOKS, WEBHOOKS
+from helpers import write
 
 GOOD = """\
 version: 1
@@ -30,12 +31,6 @@ owners:
         notify: [organisation]
         events: [META_DEPLOYMENT_RESULT]
 """
-
-
-def write(tmp_path, text, name="n.yml"):
-    path = tmp_path / name
-    path.write_text(textwrap.dedent(text))
-    return str(path)
 
 
 def problems(tmp_path, text, env=None, name="n.yml"):

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from clever_notify import catalog, services
 from clever_notify.ascode import desired, export, remote
-from clever_notify.ascode.source import parse
+from clever_notify.ascode.source import FileProblems, parse
 from clever_notify.hooks.kinds import EMAILHOOKS, WEBHOOKS
 from clever_notify.hooks.plan import OwnerInput, make_plan
 
@@ -87,3 +87,32 @@ def test_export_bytes_do_not_depend_on_the_api_order(state, rnd: random.Random):
                     hook[key] = rnd.sample(hook[key], len(hook[key]))
         shuffled[kind] = copy
     assert exported(shuffled) == exported(state)
+
+
+KEYS = ["version", "owners", "Acme", "self", "webhooks", "emails", "name", "id", "urls", "url", "format", "events",
+        "services", "notify", "x"]
+leaves = st.one_of(st.none(), st.booleans(), st.integers(-2, 3), st.sampled_from(
+    ["", "raw", "SLACK", "https://a.org", "ftp://x", "${V}", "${", "$$", "GIT_PUSH", "all", "organisation", "a@b.co",
+     "user_1", "web", "\x1b[31m", "a/b"]))
+documents = st.recursive(leaves, lambda children: st.lists(children, max_size=3)
+                         | st.dictionaries(st.sampled_from(KEYS), children, max_size=4), max_leaves=25)
+
+
+@PROP
+@given(documents, st.booleans())
+def test_any_document_is_either_read_or_refused_with_located_problems(data, as_json):
+    import json
+
+    import yaml
+
+    text = json.dumps(data) if as_json else yaml.safe_dump(data)
+    try:
+        read = desired.check(parse(text, json_file=as_json, env={"V": "https://v.org"}), "n")
+    except desired.FileInvalid as exc:
+        assert exc.problems and all(p.message for p in exc.problems)
+        assert "\x1b" not in str(exc)
+        return
+    except FileProblems as exc:  # unreadable: a refusal too, with its problems
+        assert exc.problems
+        return
+    assert all(isinstance(o.key, str) for o in read.owners)

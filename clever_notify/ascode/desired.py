@@ -38,7 +38,9 @@ class DesiredFile:
         return self.document.variables
 
     def refuse(self, problems: list[Problem]) -> FileInvalid:
-        return FileInvalid(self.name, problems)
+        """The problems found once the file was read (an owner, a service, a hook that does not exist)."""
+        mask = self.document.mask()
+        return FileInvalid(self.name, [p.masked(mask) for p in problems])
 
 
 class FileInvalid(InputError):
@@ -84,6 +86,10 @@ def check(doc: Document, name: str) -> DesiredFile:
     warnings: list[Problem] = []
     data = rules.check(rules.FILE, doc.data, (), doc, problems, warnings)
     _unique(doc, problems)  # on the values as read: reported with the other problems, not after they are fixed
+    # A message may quote a value read from a variable (a URL with its token): shown as ${VAR}, as plan shows it.
+    mask = doc.mask()
+    problems = [p.masked(mask) for p in problems]
+    warnings = [w.masked(mask) for w in warnings]
     if problems:
         raise FileInvalid(name, problems)
     owners = []

@@ -9,7 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from clever_notify.ascode.render import Mask, step_words
+from clever_notify.ascode.render import step_words
+from clever_notify.ascode.source import Mask
 from clever_notify.errors import CleverNotifyError, ExitCode, NotFound
 from clever_notify.hooks.plan import Action, Plan
 
@@ -17,7 +18,7 @@ from clever_notify.hooks.plan import Action, Plan
 @dataclass
 class Step:
     action: Action
-    status: str = "notDone"  # "done" | "failed" | "notDone"
+    status: str = "notDone"  # "done" | "failed" | "interrupted" | "notDone" | "dryRun"
     created_id: str | None = None
     error: str | None = None
 
@@ -27,9 +28,10 @@ class ApplyFailed(CleverNotifyError):
 
     exit_code = ExitCode.API
 
-    def __init__(self, message: str, steps: list[Step]):
+    def __init__(self, message: str, steps: list[Step], exit_code: int = ExitCode.API):
         super().__init__(message)
         self.steps = steps
+        self.exit_code = exit_code
 
 
 def execute(client, plan: Plan, mask: Mask, report: Callable[[int, int, Step], None]) -> list[Step]:
@@ -52,6 +54,9 @@ def execute(client, plan: Plan, mask: Mask, report: Callable[[int, int, Step], N
         except CleverNotifyError as exc:
             step.status, step.error = "failed", mask.text(str(exc))
             raise ApplyFailed(_failure(steps, n, mask), steps) from None
+        except KeyboardInterrupt:
+            step.status, step.error = "interrupted", "interrupted: it may or may not have been applied"
+            raise ApplyFailed(_failure(steps, n, mask), steps, ExitCode.INTERRUPTED) from None
         step.status = "done"
         report(n, total, step)
     return steps
@@ -67,7 +72,7 @@ def _failure(steps: list[Step], n: int, mask: Mask) -> str:
     done = [s for s in steps if s.status == "done"]
     left = [s for s in steps if s.status == "notDone"]
     message = (f"apply stopped at step {n} of {len(steps)}: could not {step_words(failed.action, mask, done=False)}: "
-               f"{failed.error.rstrip('.')}. ")
+               f"{(failed.error or '').rstrip('.')}. ")
     message += f"Done: {_counted(done)}. " if done else "Nothing was changed before it. "
     message += f"Not done: {_counted([failed] + left)}. Run apply again once the cause is fixed: it converges."
     return message

@@ -25,6 +25,34 @@ _MAP_TAG = "tag:yaml.org,2002:map"
 _VARIABLE_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
+SHORT_VALUE = 4  # a variable's value shorter than this is masked only where it is the whole value
+
+
+class Mask:
+    """Replaces the values of the file's variables by `${NAME}` in anything shown: the file's values and the
+    API's (a URL the API holds may be the very secret the variable carries)."""
+
+    def __init__(self, variables: dict[str, str]):
+        self.pairs = sorted(((v, f"${{{k}}}") for k, v in variables.items() if v), key=lambda p: -len(p[0]))
+
+    def text(self, text: str) -> str:
+        for value, var in self.pairs:
+            if text == value:
+                return var
+            if len(value) >= SHORT_VALUE:
+                text = text.replace(value, var)
+        return text
+
+    def value(self, value: Any) -> Any:
+        if isinstance(value, str):
+            return self.text(value)
+        if isinstance(value, list):
+            return [self.value(v) for v in value]
+        if isinstance(value, dict):
+            return {k: self.value(v) for k, v in value.items()}
+        return value
+
+
 def format_path(path: Path) -> str:
     """owners.Acme.webhooks[1].events[0]; a key that is not a plain word is quoted: owners["My Org"]."""
     out = ""
@@ -52,6 +80,9 @@ class Problem:
         where = f"{file_name}:{self.line}" if self.line else file_name
         return printable(f"{where}: {format_path(self.path)}: {self.message}")
 
+    def masked(self, mask: Mask) -> Problem:
+        return Problem(self.path, self.line, mask.text(self.message))
+
 
 @dataclass
 class Document:
@@ -73,6 +104,9 @@ class Document:
 
     def key_line(self, path: Path) -> int | None:
         return self.key_lines.get(path) or self.line(path)
+
+    def mask(self) -> Mask:
+        return Mask(self.variables)
 
 
 class FileProblems(Exception):

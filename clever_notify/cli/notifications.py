@@ -163,7 +163,7 @@ def plan_command(ctx, file, prune, detailed_exitcode, output):
         if detailed_exitcode:
             exc.exit_code = ExitCode.API  # 2 means "changes" here: every error is 1
         raise
-    mask = words.Mask(wanted.variables)
+    mask = wanted.document.mask()
     if output_json:
         click.echo(render.to_json(words.plan_json(plan, mask)))
     else:
@@ -221,7 +221,7 @@ def apply_command(ctx, file, prune, dry_run, yes, output):
     output_json = output == "json"
     rt = runtime(ctx)
     wanted, plan, names = _plan(rt, file, prune, output_json)
-    mask = words.Mask(wanted.variables)
+    mask = wanted.document.mask()
     deletes = plan.count("delete")
     if not output_json:
         click.echo(words.human(plan, mask, names, prune=prune))
