@@ -348,3 +348,36 @@ def test_schema_is_made_of_the_rules(run):
     assert webhook["properties"]["events"]["items"]["enum"] == list(catalog.ALL_EVENT_NAMES)
     assert webhook["properties"]["urls"]["items"]["properties"]["format"]["enum"] == list(catalog.WEBHOOK_FORMATS)
     assert run("notifications", "schema", "--json").stdout == result.stdout
+
+
+def test_unset_variables_and_twice_given_keys_are_listed_with_every_other_problem(tmp_path):
+    # Found while reading, they used to stop the check: a second run then showed the file's other mistakes.
+    text = """\
+    version: 1
+    owners:
+      A:
+        webhooks:
+          - name: x
+            urls: [{url: '${MISSING}'}, {url: 'ftp://a.org'}]
+            events: [NOPE]
+            events: [NOPE2]
+    """
+    found = problems(tmp_path, text)
+    assert [(p, line) for p, line, _ in found] == [
+        ("owners.A.webhooks[0].urls[0].url", 6), ("owners.A.webhooks[0].urls[1].url", 6),
+        ("owners.A.webhooks[0].events", 8), ("owners.A.webhooks[0].events[0]", 8),
+    ]
+    # the unset variable's value is not judged as a URL as well
+    assert found[0][2] == "the environment variable MISSING is not set"
+    assert found[2][2] == "key 'events' given twice (also on line 7)"
+
+
+def test_json_key_given_twice_is_refused(tmp_path):
+    # json.loads keeps the last one silently: `{"A": {"webhooks": [...]}, "A": {"webhooks": []}}` with --prune
+    # would delete what the first one lists.
+    text = '{"version": 1, "owners": {"A": {"webhooks": []}, "A": {}}}'
+    assert problems(tmp_path, text, name="n.json") == [("owners.A", 1, "key 'A' given twice (also on line 1)")]
+    # a JSON text YAML cannot compose again (a key over 1024 characters) is still refused, without lines
+    text = '{"version": 1, "owners": {"A": {}, "A": {}}, "' + "k" * 1100 + '": 1}'
+    found = problems(tmp_path, text, name="n.json")
+    assert ("(top)", None, "key 'A' given twice") in found

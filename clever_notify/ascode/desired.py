@@ -86,6 +86,9 @@ def check(doc: Document, name: str) -> DesiredFile:
     warnings: list[Problem] = []
     data = rules.check(rules.FILE, doc.data, (), doc, problems, warnings)
     _unique(doc, problems)  # on the values as read: reported with the other problems, not after they are fixed
+    # A value whose variable is unset was not really read: its own problem says so, the rules' would mislead.
+    problems = [p for p in problems if p.path not in doc.unresolved] + doc.problems
+    warnings = [w for w in warnings if w.path not in doc.unresolved]
     # A message may quote a value read from a variable (a URL with its token): shown as ${VAR}, as plan shows it.
     mask = doc.mask()
     problems = [p.masked(mask) for p in problems]

@@ -93,6 +93,10 @@ class Document:
     key_lines: dict[Path, int] = field(default_factory=dict)
     variables: dict[str, str] = field(default_factory=dict)  # name → value, for masking output
     expanded: dict[Path, str] = field(default_factory=dict)  # path → the text as written, for a value with ${…}
+    # Found while reading (a key given twice, a variable unset): reported with the rules' problems, not before
+    # them, so one run lists every problem of the file.
+    problems: list[Problem] = field(default_factory=list)
+    unresolved: set[Path] = field(default_factory=set)  # values whose ${VAR} could not be expanded
 
     def line(self, path: Path) -> int | None:
         """The line of `path`, or of its nearest parent that has one."""
@@ -118,20 +122,28 @@ class FileProblems(Exception):
 
 
 def parse(text: str, *, json_file: bool, env: Mapping[str, str]) -> Document:
-    """The document in `text`; FileProblems when it is not valid YAML/JSON or a variable is unset."""
+    """The document in `text`; FileProblems when it is not valid YAML/JSON. A key given twice or an unset
+    variable is recorded in `problems` (the caller reports them with the rest)."""
     if len(text.encode("utf-8", errors="replace")) > MAX_FILE_BYTES:
         raise FileProblems([Problem((), None, f"the file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB")])
     doc = _parse_json(text) if json_file else _parse_yaml(text)
-    problems: list[Problem] = []
-    doc.data = _expand_all(doc, doc.data, (), env, problems)
-    if problems:
-        raise FileProblems(problems)
+    doc.data = _expand_all(doc, doc.data, (), env, doc.problems)
     return doc
 
 
 def _parse_json(text: str) -> Document:
+    twice: list[str] = []
+
+    def pairs(items: list) -> dict:
+        seen = set()
+        for key, _ in items:
+            if key in seen:
+                twice.append(key)
+            seen.add(key)
+        return dict(items)
+
     try:
-        data = json.loads(text)
+        data = json.loads(text, object_pairs_hook=pairs)
     except json.JSONDecodeError as exc:
         raise FileProblems([Problem((), exc.lineno, f"not valid JSON: {exc.msg}")]) from None
     except RecursionError:
@@ -139,8 +151,11 @@ def _parse_json(text: str) -> Document:
     try:
         located = _parse_yaml(text)  # JSON is YAML's flow style: composing it again gives the lines
     except FileProblems:
-        return Document(data)
-    return located if located.data == data else Document(data)
+        located = None
+    if located is not None and located.data == data:
+        return located
+    # json.loads keeps the last of two equal keys silently: without YAML's lines, still say so.
+    return Document(data, problems=[Problem((), None, f"key {key!r} given twice") for key in twice])
 
 
 def _parse_yaml(text: str) -> Document:
@@ -154,8 +169,7 @@ def _parse_yaml(text: str) -> Document:
         if node is not None:
             walker = _Walker(loader, doc)
             doc.data = walker.value(node, ())
-            if walker.problems:
-                raise FileProblems(walker.problems)
+            doc.problems.extend(walker.problems)
         return doc
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -220,7 +234,10 @@ class _Walker:
         for key_node, value_node in node.value:
             key = self._key(key_node, path)
             self.doc.key_lines[path + (key,)] = key_node.start_mark.line + 1
-            self.doc.lines.pop(path + (key,), None)  # a later (overriding) value wins, with its own line
+            if key in out:  # a later (overriding) value wins, with its own lines, its children's too
+                at = path + (key,)
+                for stale in [p for p in self.doc.lines if p[:len(at)] == at]:
+                    del self.doc.lines[stale]
             out[key] = self.value(value_node, path + (key,))
         return out
 
@@ -238,7 +255,11 @@ def _expand_all(doc: Document, value: Any, path: Path, env: Mapping[str, str], p
     if isinstance(value, str):
         if "$" not in value:
             return value
-        expanded = expand(value, env, doc.variables, lambda msg: problems.append(Problem(path, doc.line(path), msg)))
+        def problem(message: str) -> None:
+            problems.append(Problem(path, doc.line(path), message))
+            doc.unresolved.add(path)
+
+        expanded = expand(value, env, doc.variables, problem)
         if expanded != value:
             doc.expanded[path] = value
         return expanded
