@@ -7,12 +7,19 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 
 import pytest
 from click.testing import CliRunner
 
 from helpers import API, APP_ID, AUTH_HEADER, ORG_ID, SECRET, TOKEN
 from servers import LoopbackServer, SandboxServer, installed_clever
+
+# A job started in the background by a non-interactive shell (`nohup … &`, some CI runners) inherits SIGINT
+# ignored, and every `clever` a test starts would inherit that too: the Ctrl-C tests would then wait for an
+# interrupt that never comes. A handled signal is reset to its default in a child, an ignored one is not.
+if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 @pytest.fixture(autouse=True)

@@ -134,6 +134,14 @@ def test_ctrl_c_while_waiting_for_the_api_exits_130_quietly(clever_exe, tmp_path
     assert out == "" and err.strip() == ""
 
 
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
+def test_a_command_a_test_starts_can_be_interrupted_even_when_the_run_ignores_sigint():
+    # The Ctrl-C tests above need it: under `nohup pytest &` they used to wait for an interrupt the child ignored.
+    probe = "import signal; print(signal.getsignal(signal.SIGINT) is signal.SIG_IGN)"
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=30).stdout
+    assert out.strip() == "False"
+
+
 def test_ctrl_c_during_a_retry_wait_is_also_130(run, loopback, point_at, monkeypatch):
     server = loopback(script(reply(503)))
     point_at(server.url)
