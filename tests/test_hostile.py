@@ -299,6 +299,7 @@ def test_malformed_answers_are_one_clear_line(run, loopback, point_at, action, n
     [{"id": "a", "events": "DEPLOYMENT_FAIL", "urls": []}],
     [{"id": "a", "urls": "u"}],
     [{"id": "b", "urls": [{"url": "https://x.org"}, 3], "name": None}],
+    [{"id": "../../x", "urls": []}], [{"id": "a b", "urls": []}], [{"id": "a%2f..", "urls": []}],
 ])
 def test_hooks_of_odd_shapes_are_refused_with_a_clear_error(run, loopback, point_at, hooks):
     # Never "repaired" (an item dropped, a string read as a list): what is shown or changed is what the API holds.

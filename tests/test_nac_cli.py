@@ -217,6 +217,21 @@ def test_unknown_id_is_refused(run, creds, notifications_file):
 
 
 @responses.activate
+@pytest.mark.parametrize("output", ["human", "json"])
+def test_a_listed_hook_whose_id_cannot_go_in_a_path_is_the_apis_fault_in_plan_and_apply(run, creds, notifications_file,
+                                                                                       output):
+    # The human plan used to show `update … (id ../../x)` and exit 0, the JSON plan to exit 2 (a user's mistake),
+    # and apply to fail half-way, after its creates.
+    odd = {**STRAY, "id": "../../x", "name": "renamed"}
+    api = FakeApi({("webhooks", ORG_ID): [odd]})
+    for command in ("plan", "apply"):
+        result = run("notifications", command, notifications_file(), "-F", output)
+        assert result.exit_code == 1, result.stderr
+        assert "unexpected answer from the API" in result.stderr and "../../x" in result.stderr
+    assert api.writes() == []
+
+
+@responses.activate
 def test_detailed_exitcode(run, creds, notifications_file):
     api = FakeApi(state())
     path = notifications_file()
