@@ -300,6 +300,8 @@ def test_malformed_answers_are_one_clear_line(run, loopback, point_at, action, n
     [{"id": "a", "urls": "u"}],
     [{"id": "b", "urls": [{"url": "https://x.org"}, 3], "name": None}],
     [{"id": "../../x", "urls": []}], [{"id": "a b", "urls": []}], [{"id": "a%2f..", "urls": []}],
+    # a failure the tool cannot read: `webhooks check` used to drop it and call the webhook "ok"
+    [{"id": "a", "urls": [], "failures": ["HTTP 500"]}], [{"id": "a", "urls": [], "failures": [None]}],
 ])
 def test_hooks_of_odd_shapes_are_refused_with_a_clear_error(run, loopback, point_at, hooks):
     # Never "repaired" (an item dropped, a string read as a list): what is shown or changed is what the API holds.
@@ -310,6 +312,8 @@ def test_hooks_of_odd_shapes_are_refused_with_a_clear_error(run, loopback, point
         assert result.exit_code == 1, result.output
         assert result.stdout == "" and "Traceback" not in result.stderr
         assert result.stderr.startswith("Error: unexpected answer from the API for GET /v2/notifications/webhooks/")
+    check = run("webhooks", "check", "--org", ORG_ID)
+    assert check.exit_code == 1 and check.stdout == "", check.output
 
 
 def test_post_answered_by_an_html_page_is_exit_1(run, loopback, point_at):

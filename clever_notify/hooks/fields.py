@@ -189,8 +189,11 @@ def _moment(value: Any) -> str | None:
     return f"is {_what(value)}, expected a date"
 
 
-def _list(value: Any) -> str | None:
-    return None if isinstance(value, list) else f"is {_what(value)}, expected a list"
+def _objects(value: Any) -> str | None:
+    if not isinstance(value, list):
+        return f"is {_what(value)}, expected a list of objects"
+    bad = next((n for n, item in enumerate(value) if not isinstance(item, dict)), None)
+    return None if bad is None else f"item {bad} is {_what(value[bad])}, expected an object"
 
 
 # --- the table ---------------------------------------------------------------------------------------
@@ -225,7 +228,7 @@ FIELDS: tuple[Field, ...] = (
           summary_key="urls", summarise=_as_given("urls"), list_label="hooks",
           list_words=lambda v, owner: words.describe_urls(v if isinstance(v, list) else None)),
     Field("failures", "recent failures", kinds=(WEBHOOKS,), writable=False,
-          show=lambda v, owner: words.describe_failures(v), show_at=80, shape=_list),
+          show=lambda v, owner: words.describe_failures(v), show_at=80, shape=_objects),
     Field("notified", "notified", kinds=(EMAILHOOKS,), option="--notify", normalise=_notified,
           shape=_objects_with("type", ("target",)),
           compare=_notified_compared, show=lambda v, owner: words.describe_notified(v), show_at=70,
