@@ -147,6 +147,25 @@ def test_a_failed_deletion_names_both_hooks_and_how_to_finish(run, creds, auth_h
 
 
 @responses.activate
+def test_enable_run_again_after_a_failed_deletion_keeps_the_copy_it_made(run, creds, auth_header):
+    # The first run created the copy, then its DELETE of the old one failed. Running enable again used to
+    # create a second copy: it must reuse the first and only finish the job.
+    copy = {**hook(state="ENABLED"), "id": NEW_ID, "failures": [], "createdAt": 1700000000001}
+    other = {**copy, "id": "h9", "name": "another webhook"}  # not a copy: another name
+    responses.get(HOOKS, json=[hook(), other, copy])
+    responses.put(f"{HOOKS}/h1", json=hook(state="DISABLED"))
+    responses.delete(f"{HOOKS}/h1", status=204)
+    result = run("webhooks", "enable", "h1", "--org", ORG_ID, "-F", "json")
+    assert result.exit_code == 0, result.stderr
+    assert calls() == [("GET", HOOKS, None), ("PUT", f"{HOOKS}/h1", sent_body("ENABLED")),
+                       ("DELETE", f"{HOOKS}/h1", None)]
+    doc = json.loads(result.stdout)
+    assert (doc["id"], doc["replacedId"], doc["reused"]) == (NEW_ID, "h1", True)
+    human = run("webhooks", "enable", "h1", "--org", ORG_ID)
+    assert human.stdout == f"{NEW_ID}\n" and "made by an earlier run" in human.stderr
+
+
+@responses.activate
 def test_disable_refused_by_the_api_is_an_error_and_nothing_else_is_sent(run, creds, auth_header):
     responses.get(HOOKS, json=[hook(state="ENABLED")])
     responses.put(f"{HOOKS}/h1", json=hook(state="ENABLED"))

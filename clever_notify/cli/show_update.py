@@ -77,11 +77,17 @@ UPDATE_HELP = {
 def read_hook(rt, kind: HookKind, hook_id: str, org: str | None, *, for_write: bool = False):
     """(target, hook): the API has no GET for one hook, so the owner's list is read and searched.
     `for_write`: the hook is read to be changed, so an --org name is resolved afresh (never from the cache)."""
+    target, hook, _listed = read_hook_in_list(rt, kind, hook_id, org, for_write=for_write)
+    return target, hook
+
+
+def read_hook_in_list(rt, kind: HookKind, hook_id: str, org: str | None, *, for_write: bool = False):
+    """(target, hook, the owner's whole list as read), for a command that also looks at the other hooks."""
     from clever_notify.hooks.update import find_hook
 
     target = rt.target(org, use_linked_app=True, for_write=for_write)
-    hook = find_hook(rt.client.list_hooks(kind, target.owner_id), kind, hook_id, target.owner_id)
-    return target, hook
+    listed = rt.client.list_hooks(kind, target.owner_id)
+    return target, find_hook(listed, kind, hook_id, target.owner_id), listed
 
 
 def show_command(kind: HookKind) -> click.Command:

@@ -51,16 +51,17 @@ def state_command(state: str) -> click.Command:
     def command(ctx, hook_id, org, dry_run, output):
         """JSON: {id, ownerId, state, changed, recreated, replacedId?, dryRun, requests}."""
         from clever_notify import render
-        from clever_notify.cli.show_update import read_hook
+        from clever_notify.cli.show_update import read_hook_in_list
         from clever_notify.hooks.kinds import WEBHOOKS
         from clever_notify.hooks.state import set_state
 
         rt = runtime(ctx)
-        target, hook = read_hook(rt, WEBHOOKS, hook_id, org, for_write=True)  # a write: --org NAME afresh
+        # a write: --org NAME afresh; the whole list, since an earlier run may have left an enabled copy
+        target, hook, listed = read_hook_in_list(rt, WEBHOOKS, hook_id, org, for_write=True)
         owner = target.owner_id
         client = rt.recording_client(dry_run=dry_run)
         hint = rt.command_line("webhooks", "remove", hook_id, "--org", owner)
-        outcome = set_state(client, owner, hook, state, dry_run=dry_run, remove_hint=hint)
+        outcome = set_state(client, owner, hook, state, dry_run=dry_run, remove_hint=hint, listed=listed)
         word = state.lower()
         label = render.printable(f"{hook.get('name') or '(unnamed)'} ({hook_id})")
         if output == "json":
@@ -82,6 +83,9 @@ def state_command(state: str) -> click.Command:
             return
         if not outcome.changed:
             click.echo(f"The webhook {label} is already {word}; nothing was sent.", err=True)
+        elif outcome.replaced_id and outcome.reused:
+            click.echo(f"The enabled copy {outcome.hook_id} of the webhook {label}, made by an earlier run, is kept; "
+                       "the old, disabled one was removed.", err=True)
         elif outcome.replaced_id:
             click.echo(f"The API kept the webhook {label} disabled: it was created again as {outcome.hook_id} "
                        f"(same name, URLs, events and services) and the old one was removed.", err=True)

@@ -38,6 +38,7 @@ class Outcome:
     state: str
     changed: bool = True  # False when it already was in that state (nothing sent)
     replaced_id: str | None = None  # the old id, when it was re-created
+    reused: bool = False  # the re-creation was already there (an earlier run stopped before deleting the old)
     steps: list[str] = field(default_factory=list)  # what was done, in words, for the user
 
     def as_json(self, owner_id: str) -> dict:
@@ -45,6 +46,7 @@ class Outcome:
                "recreated": self.replaced_id is not None}
         if self.replaced_id is not None:
             doc["replacedId"] = self.replaced_id
+            doc["reused"] = self.reused
         return doc
 
 
@@ -63,10 +65,12 @@ def creation_body(hook: dict) -> dict:
 
 
 def set_state(client: Client, owner_id: str, hook: dict, state: str, *, dry_run: bool = False,
-              remove_hint: str = "") -> Outcome:
+              remove_hint: str = "", listed: list[dict] = ()) -> Outcome:
     """Make `hook` (as read from the list) be in `state`. With dry_run, `client` records instead of sending
     and only the update is planned (whether the API would keep it disabled cannot be known without sending).
-    `remove_hint` is the command that deletes the old webhook, quoted if its deletion fails."""
+    `remove_hint` is the command that deletes the old webhook, quoted if its deletion fails. `listed` is the
+    owner's list `hook` was read from: an enabled copy there, left by a run that stopped before deleting the
+    old webhook, is used instead of creating another one, so running `enable` again converges."""
     if state not in (ENABLED, DISABLED):
         raise ValueError(f"state must be {ENABLED} or {DISABLED}")
     hook_id = str(hook.get("id"))
@@ -83,7 +87,7 @@ def set_state(client: Client, owner_id: str, hook: dict, state: str, *, dry_run:
     if state == DISABLED:
         raise ApiError(f"the API kept webhook {hook_id} {after} after an update to {DISABLED}; nothing else was "
                        f"changed. Remove it instead if it must stop: {remove_hint}".rstrip(": "))
-    return _recreate(client, owner_id, hook, outcome, remove_hint)
+    return _recreate(client, owner_id, hook, outcome, remove_hint, listed)
 
 
 def _state_after(client: Client, owner_id: str, hook_id: str, answer: dict) -> str:
@@ -96,20 +100,36 @@ def _state_after(client: Client, owner_id: str, hook_id: str, answer: dict) -> s
     raise ApiError(f"webhook {hook_id} is no longer listed after its update: it was removed meanwhile.")
 
 
-def _recreate(client: Client, owner_id: str, hook: dict, outcome: Outcome, remove_hint: str) -> Outcome:
+def _enabled_copy(hook: dict, listed: list[dict]) -> dict | None:
+    from clever_notify.api.confirm import same_hook
+
+    body = creation_body(hook)
+    copies = [h for h in listed if h.get("id") != hook.get("id") and state_of(h) == ENABLED and same_hook(body, h)]
+    return copies[-1] if copies else None
+
+
+def _recreate(client: Client, owner_id: str, hook: dict, outcome: Outcome, remove_hint: str,
+              listed: list[dict]) -> Outcome:
     old_id = outcome.hook_id
-    outcome.steps.append(f"the API kept {old_id} {DISABLED}: re-creating it with the same fields")
-    try:
-        created = client.create_hook(WEBHOOKS, owner_id, creation_body(hook))
-    except CleverNotifyError as exc:
-        raise ChangeFailed(f"the API kept webhook {old_id} {DISABLED} after the update, and creating it anew "
-                           f"failed: {exc}. The old webhook is unchanged (still disabled).", exc.exit_code) from None
+    copy = _enabled_copy(hook, listed)
+    if copy is not None:
+        outcome.steps.append(f"the API kept {old_id} {DISABLED}: its enabled copy {copy.get('id')} is there already")
+        created, outcome.reused = copy, True
+    else:
+        outcome.steps.append(f"the API kept {old_id} {DISABLED}: re-creating it with the same fields")
+        try:
+            created = client.create_hook(WEBHOOKS, owner_id, creation_body(hook))
+        except CleverNotifyError as exc:
+            raise ChangeFailed(f"the API kept webhook {old_id} {DISABLED} after the update, and creating it anew "
+                               f"failed: {exc}. The old webhook is unchanged (still disabled).",
+                               exc.exit_code) from None
     new_id = str(created.get("id"))
     outcome.replaced_id, outcome.hook_id = old_id, new_id
     if state_of(created) != ENABLED:
         raise ApiError(f"webhook {old_id} was re-created as {new_id}, but the API reports the new one "
                        f"{state_of(created)} too; both are kept. Remove the old one with: {remove_hint}")
-    outcome.steps.append(f"created {new_id}")
+    if not outcome.reused:
+        outcome.steps.append(f"created {new_id}")
     try:
         client.delete_hook(WEBHOOKS, owner_id, old_id)
     except CleverNotifyError as exc:
