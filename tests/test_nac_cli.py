@@ -222,10 +222,13 @@ def test_a_listed_hook_whose_id_cannot_go_in_a_path_is_the_apis_fault_in_plan_an
                                                                                        output):
     # The human plan used to show `update … (id ../../x)` and exit 0, the JSON plan to exit 2 (a user's mistake),
     # and apply to fail half-way, after its creates.
-    odd = {**STRAY, "id": "../../x", "name": "renamed"}
+    odd = {**STRAY, "id": "../../x"}  # the file changes its URL
     api = FakeApi({("webhooks", ORG_ID): [odd]})
+    path = notifications_file("version: 1\nowners:\n  Acme:\n    webhooks:\n"
+                              "      - {name: a, urls: [{url: 'https://new.org'}]}\n"
+                              "      - {name: stray, urls: [{url: 'https://x.org'}]}\n")
     for command in ("plan", "apply"):
-        result = run("notifications", command, notifications_file(), "-F", output)
+        result = run("notifications", command, path, "-F", output)
         assert result.exit_code == 1, result.stderr
         assert "unexpected answer from the API" in result.stderr and "../../x" in result.stderr
     assert api.writes() == []

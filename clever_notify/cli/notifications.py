@@ -119,6 +119,7 @@ def _plan(rt, file: str, prune: bool, output_json: bool):
     try:
         inputs, resolved = owner_inputs(rt.client, wanted, workers=_readers(rt))
         plan = make_plan(inputs, prune=prune)
+        _ids_fit_in_paths(plan)
         if plan.refusals:
             doc = wanted.document
             raise wanted.refuse([Problem(where, doc.line(where), why) for where, why in plan.refusals])
@@ -127,6 +128,20 @@ def _plan(rt, file: str, prune: bool, output_json: bool):
         raise
     names = {r.owner_id: r.service_names for r in resolved}
     return wanted, plan, names
+
+
+def _ids_fit_in_paths(plan) -> None:
+    """A hook the plan changes must have an id that can go in a URL path: the API's fault otherwise (exit 1),
+    found before anything is sent, not half-way through an apply (listings still show such a hook)."""
+    from clever_notify.errors import ApiError
+    from clever_notify.ids import is_well_formed_id
+    from clever_notify.render import printable
+
+    for action in plan.actions:
+        if action.hook_id is not None and not is_well_formed_id(action.hook_id):
+            raise ApiError(printable(
+                f"unexpected answer from the API: the {action.kind.noun} {action.name!r} at {action.owner} has "
+                f"the id {action.hook_id[:80]!r}, which cannot go in a URL path; nothing was sent."))
 
 
 @notifications.command("plan", cls=_DetailedExitCommand, context_settings=CONTEXT_SETTINGS)

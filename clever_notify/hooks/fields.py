@@ -36,7 +36,6 @@ from typing import Any
 from clever_notify import catalog
 from clever_notify.hooks import words
 from clever_notify.hooks.kinds import EMAILHOOKS, KINDS, WEBHOOKS, HookKind, kind_of
-from clever_notify.ids import is_well_formed_id
 
 NOT_SENT: Any = object()  # normalise's answer for "leave this key out of the body"
 ABSENT: Any = object()  # summarise's answer for "no such key" (JS drops undefined keys, keeps null)
@@ -260,8 +259,6 @@ def shape_problem(kind: HookKind | str, hook: Any) -> str | None:
     hook_id = hook.get("id")
     if not isinstance(hook_id, str) or not hook_id:
         return "has no id" if hook_id is None else f"has an id that is {_what(hook_id)}, not a non-empty string"
-    if not is_well_formed_id(hook_id):  # it would go in a URL path: refused here, as the API's fault (exit 1)
-        return f"has the id {hook_id[:60]!r}, not letters, digits, `_` and `-`"
     for f in fields_of(kind):
         if f.shape is not None and hook.get(f.key) is not None:
             wrong = f.shape(hook[f.key])
