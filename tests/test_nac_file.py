@@ -381,3 +381,20 @@ def test_json_key_given_twice_is_refused(tmp_path):
     text = '{"version": 1, "owners": {"A": {}, "A": {}}, "' + "k" * 1100 + '": 1}'
     found = problems(tmp_path, text, name="n.json")
     assert ("(top)", None, "key 'A' given twice") in found
+
+
+def test_an_exported_file_holds_no_raw_control_bidi_or_separator_character():
+    # The file is reviewed in pull requests and read with `cat`: a name from the API with an escape sequence
+    # or a right-to-left override must not reach it raw (Trojan Source), yet read back the same.
+    from clever_notify.ascode import export
+    from clever_notify.ascode.source import parse
+    from clever_notify.sanitise import is_unsafe
+
+    names = ["evil\x1b[31mRED\x07", "rtl\u202egnp.exe", "zero\u200bwidth", "sep\u2028line\u2029", "c1\x9bx\x85",
+             "isolate\u2066x\u2069", "café ✓ 日本", "tab\there"]
+    hooks = [{"name": n, "urls": [{"url": f"https://a.org/{i}", "format": "raw"}]} for i, n in enumerate(names)]
+    data = {"version": 1, "owners": {"Acme\u202e": {"webhooks": hooks}}}
+    for text, as_json in ((export.to_yaml(data), False), (export.to_json(data), True)):
+        assert [hex(ord(ch)) for ch in text if is_unsafe(ch, keep_newlines=True)] == []
+        assert "café ✓ 日本" in text  # ordinary text stays readable
+        assert parse(text, json_file=as_json, env={}).data == data

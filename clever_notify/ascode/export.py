@@ -7,7 +7,6 @@ or a name two hooks share). A plan of the exported file against the same state s
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
 
@@ -126,11 +125,35 @@ def _placeholder(used: list[Placeholder], owner: str, hook: dict, index: int | N
 
 
 def to_yaml(data: dict) -> str:
+    """YAML in which no control, bidi, zero-width or separator character is written raw: the file is reviewed
+    and read in terminals, where those would reorder or hide text. A text holding one is double-quoted and
+    the character written as a YAML escape (`\\u202e`); anything else non-ASCII stays as it is."""
     import yaml
 
-    return HEADER + yaml.safe_dump(data, sort_keys=False, allow_unicode=True, default_flow_style=False,
-                                   width=1_000_000, indent=2)
+    from clever_notify.sanitise import is_unsafe
+
+    class Dumper(yaml.SafeDumper):
+        pass
+
+    def text(dumper, value: str):
+        quoted = any(is_unsafe(ch) for ch in value) if not value.isprintable() else False
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style='"' if quoted else None)
+
+    Dumper.add_representer(str, text)
+    out = yaml.dump(data, Dumper=Dumper, sort_keys=False, allow_unicode=True, default_flow_style=False,
+                    width=1_000_000, indent=2)
+    if out.replace("\n", "").isprintable():  # the usual file: nothing to look at character by character
+        return HEADER + out
+    # Left raw only inside the double-quoted texts chosen above, where the escape is valid YAML.
+    return HEADER + "".join(_yaml_escape(ch) if is_unsafe(ch, keep_newlines=True) else ch for ch in out)
+
+
+def _yaml_escape(ch: str) -> str:
+    code = ord(ch)
+    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
 
 
 def to_json(data: dict) -> str:
-    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    from clever_notify.sanitise import json_for_terminal
+
+    return json_for_terminal(data, indent=2) + "\n"  # the same characters as `\\uXXXX`, as for YAML
