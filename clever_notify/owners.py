@@ -55,7 +55,12 @@ def resolve_org(client: ApiClient, org: str, cache: OrgCache | None = None, *, f
     if len(found) > 1:
         ids = ", ".join(str(o.get("id")) for o in found)
         raise InputError(f"ambiguous organisation name {org!r}: several organisations have it ({ids}); pass the id")
-    return str(found[0]["id"])
+    org_id = found[0].get("id")
+    if not isinstance(org_id, str) or not org_id.strip():
+        # Never stringified into an id: what a write would then address is not what the API named.
+        raise ApiError(f"unexpected answer from the API for /v2/summary: organisation {org!r} has no id string; "
+                       "nothing was sent.")
+    return org_id
 
 
 def _closest(name: str, names: list[str]) -> str:

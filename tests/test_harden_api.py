@@ -314,14 +314,18 @@ def test_only_create_committed_but_answered_500_converges_without_a_second_copy(
 
 @pytest.mark.slow
 @pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
-def test_ctrl_c_between_only_steps_says_what_exists_and_how_to_finish(clever_exe, loopback):
+@pytest.mark.parametrize("during", ["create", "delete"])
+def test_ctrl_c_between_only_steps_says_what_exists_and_how_to_finish(clever_exe, loopback, during):
     box: dict = {}
 
     def interrupt_then_hang(h):
-        box["proc"].send_signal(signal.SIGINT)  # Ctrl-C while the client waits for the DELETE's answer
+        box["proc"].send_signal(signal.SIGINT)  # Ctrl-C while the client waits for this step's answer
         hang(5)(h)
 
-    mini = MiniApi(faults=[("DELETE", None, False, interrupt_then_hang)])
+    # Interrupted during the create (which the API applies), or during the delete (which it does not).
+    fault = ("POST", None, True, interrupt_then_hang) if during == "create" else \
+        ("DELETE", None, False, interrupt_then_hang)
+    mini = MiniApi(faults=[fault])
     mini.add(**default_hook("d1"))
     server = loopback(mini)
     env = {**os.environ, "API_HOST": server.url, "CLEVER_TOKEN": TOKEN, "CLEVER_SECRET": SECRET,
@@ -336,11 +340,14 @@ def test_ctrl_c_between_only_steps_says_what_exists_and_how_to_finish(clever_exe
             proc.communicate(timeout=10)
     assert proc.returncode == 130, err
     assert "Traceback" not in err
-    assert "new-1" in err and "d1" in err  # which hooks exist now
+    if during == "create":  # which hooks exist now: the original for sure, the copy perhaps
+        assert "creating the restricted copy of d1 (it may or may not exist now)" in err and "Still there: d1" in err
+    else:
+        assert "Created by this run: new-1" in err and "deleting d1" in err
     assert f"clever notify-email default --only {APP_ID} --org {ORG_ID}" in err
     again = subprocess.run(args, check=False, env=env, capture_output=True, text=True, timeout=30)
     assert again.returncode == 0, again.stderr
-    assert mini.ids() == ["new-1"]
+    assert mini.ids() == ["new-1"]  # converged: the original gone, one copy, never two
     assert [m for m, _ in mini.applied].count("POST") == 1
 
 
@@ -505,6 +512,18 @@ def test_non_json_numbers_and_non_hook_items_are_refused(run, api, raw):
     listing = run("webhooks", "--org", ORG_ID, "-F", "json")
     assert listing.exit_code in (0, 1)
     assert "NaN" not in listing.stdout and "Infinity" not in listing.stdout
+
+
+@pytest.mark.parametrize("org_id", [5, None, "", ["orga_x"]])
+@pytest.mark.parametrize("args", [("webhooks", "add", "ci", "https://example.org/h"), ("webhooks", "remove", "w1"),
+                                  ("notify-email", "default", "--disable")])
+def test_an_organisation_without_an_id_string_in_the_summary_is_refused(run, api, org_id, args):
+    broken = {"user": {"id": USER_ID}, "organisations": [{"id": org_id, "name": "Acme"}]}
+    _, server = api(faults=[("GET", "/v2/summary", False, dated(200, broken))])
+    result = run(*args, "--org", "Acme")
+    assert result.exit_code == 1, result.stderr
+    assert "/v2/summary" in result.stderr
+    assert writes(server) == [] and [r.path for r in server.received] == ["/v2/summary"]
 
 
 # --- bounded in time: one deadline per request, also against a server dripping its answer ------------------
