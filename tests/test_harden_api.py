@@ -411,6 +411,8 @@ WRITES_BY_NAME = {
     "webhooks-update": (("webhooks", "update", "w1", "--name", "x", "--org", "Acme"), "PUT", "webhooks", "w1"),
     "default-disable": (("notify-email", "default", "--disable", "--org", "Acme"), "DELETE", "emailhooks", "d1"),
     "default-restore": (("notify-email", "default", "--restore", "--org", "Acme"), "POST", "emailhooks", None),
+    "webhooks-disable": (("webhooks", "disable", "w1", "--org", "Acme"), "PUT", "webhooks", "w1"),
+    "webhooks-enable": (("webhooks", "enable", "w1", "--org", "Acme"), "PUT", "webhooks", "w1"),
 }
 
 
@@ -420,7 +422,7 @@ def test_a_write_by_name_acts_on_the_organisation_named_so_now(run, api, command
     mini, server = api()
     for owner in (ORG_ID, ORG2_ID):
         mini.add(id="w1", name="w", urls=[{"format": "raw", "url": "https://example.org/h"}], kind="webhooks",
-                 ownerId=owner)
+                 ownerId=owner, state="DISABLED" if command == "webhooks-enable" else "ENABLED")
         if kind == "emailhooks" and method == "DELETE":
             mini.add(**default_hook("d1", ownerId=owner))
     assert run("webhooks", "--org", "Acme").exit_code == 0  # caches Acme → ORG_ID

@@ -557,3 +557,27 @@ def test_owners_are_read_concurrently_by_a_bounded_pool():
     assert 1 < client.most <= 4
     assert sorted(client.calls, key=str) == sorted(((k, o) for o in owners for k in (WEBHOOKS, EMAILHOOKS)), key=str)
     assert state["orga_7"] == {WEBHOOKS: [{"id": "webhooks-orga_7"}], EMAILHOOKS: [{"id": "emailhooks-orga_7"}]}
+
+
+@responses.activate
+def test_one_owner_named_twice_is_refused(run, creds, notifications_file):
+    api = FakeApi()
+    path = notifications_file(f"version: 1\nowners:\n  self: {{}}\n  Acme: {{}}\n  {USER_ID}: {{}}\n")
+    result = run("notifications", "plan", path)
+    assert result.exit_code == 2
+    assert api.reads() == ["/v2/summary"]  # refused before any list is read
+    assert result.stderr.splitlines()[1] == (
+        f"  {path}:5: owners.{USER_ID}: the same owner as owners.self ({USER_ID}): merge the two")
+
+
+@responses.activate
+def test_file_from_stdin(run, creds, monkeypatch):
+    monkeypatch.setenv("SLACK_URL", SECRET_URL)
+    api = FakeApi(state())
+    result = run("notifications", "plan", "-", "--detailed-exitcode", input=FILE)
+    assert result.exit_code == 2, result.stderr
+    assert "Plan: 1 to create, 2 to update, 0 to delete" in result.stdout
+    bad = run("notifications", "plan", "-", input="version: 1\nowners:\n  Acme:\n    webhoks: []\n")
+    assert bad.exit_code == 2
+    assert "<stdin>:4: owners.Acme.webhoks: unknown key 'webhoks'; did you mean 'webhooks'?" in bad.stderr
+    assert api.writes() == []

@@ -146,7 +146,8 @@ def _parse_json(text: str) -> Document:
 def _parse_yaml(text: str) -> Document:
     import yaml
 
-    loader = yaml.SafeLoader(text)
+    # libyaml's parser when PyYAML has it (ten times faster on a large file), the same safe constructor either way
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)
     try:
         node = loader.get_single_node()
         doc = Document(None)

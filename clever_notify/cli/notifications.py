@@ -82,10 +82,11 @@ def _load(rt, file: str, output_json: bool):
     """The checked file, the plan's inputs and the plan; every problem of the file refused with exit 2."""
     from clever_notify.ascode import desired as desired_file
     from clever_notify.ascode.remote import owner_inputs
+    from clever_notify.ascode.source import MAX_FILE_BYTES
 
     text = None
     if file == "-":
-        text = click.get_text_stream("stdin").read()
+        text = sys.stdin.read(MAX_FILE_BYTES + 1)  # one more than allowed: the reader says it is too large
     try:
         wanted = desired_file.read(file, os.environ, text=text)
     except desired_file.FileInvalid as exc:

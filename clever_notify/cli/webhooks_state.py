@@ -56,7 +56,7 @@ def state_command(state: str) -> click.Command:
         from clever_notify.hooks.state import set_state
 
         rt = runtime(ctx)
-        target, hook = read_hook(rt, WEBHOOKS, hook_id, org)
+        target, hook = read_hook(rt, WEBHOOKS, hook_id, org, for_write=True)  # a write: --org NAME afresh
         owner = target.owner_id
         client = rt.recording_client(dry_run=dry_run)
         hint = rt.command_line("webhooks", "remove", hook_id, "--org", owner)
