@@ -210,6 +210,25 @@ def test_json_output_is_one_document_with_camel_case_keys(seeded, path):
     assert bad_keys(document, FOREIGN_KEYS.get(path, {}), KEYED_BY_NAME.get(path, set())) == []
 
 
+ALL_OWNERS = {path: SAMPLES[path] for path, cmd in DATA_COMMANDS.items() if option(cmd, "--all-owners")}
+
+
+def test_the_all_owners_commands_are_found():
+    assert {("webhooks",), ("notify-email",), ("webhooks", "check")} <= set(ALL_OWNERS)
+
+
+@pytest.mark.parametrize("path", list(ALL_OWNERS), ids=ids(ALL_OWNERS))
+def test_all_owners_json_is_one_document_with_camel_case_keys(seeded, path):
+    seeded["store"].seed_organisations(2)
+    args = [a.format(**seeded) for a in SAMPLES[path]]
+    at = args.index("--org")
+    args[at:at + 2] = ["--all-owners"]
+    result = invoke("--sandbox", *args, "--json")
+    assert result.exit_code == 0, result.stderr
+    document = json.loads(result.stdout)
+    assert document and bad_keys(document, FOREIGN_KEYS.get(path, {}), KEYED_BY_NAME.get(path, set())) == []
+
+
 def test_webhooks_test_and_sandbox_emit_describe_a_delivery_with_the_same_keys(seeded):
     tested = json.loads(invoke("--sandbox", "webhooks", "test", seeded["webhook"], "--org", "Acme", "--json").stdout)
     emitted = json.loads(invoke("sandbox", "emit", "DEPLOYMENT_SUCCESS", "--org", "Acme", "--json").stdout)
