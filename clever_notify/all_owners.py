@@ -28,6 +28,7 @@ class OwnerHooks:
     owner: Owner
     hooks: list[dict] = field(default_factory=list)
     error: CleverNotifyError | None = None
+    malformed: list = field(default_factory=list)  # items of a wrong shape, when the caller asked to keep them
 
 
 def owners_of(summary: dict) -> list[Owner]:
