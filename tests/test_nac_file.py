@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import textwrap
 
 import pytest
@@ -293,6 +294,18 @@ def test_unreadable_file_is_exit_2(run, tmp_path):
     result = run("notifications", "plan", str(tmp_path / "missing.yml"))
     assert result.exit_code == 2
     assert result.stderr.startswith("Error: cannot read ")
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="POSIX FIFOs")
+@pytest.mark.parametrize("command", ["plan", "apply"])
+def test_a_fifo_device_or_folder_is_refused_at_once(run, tmp_path, command):
+    # `plan /dev/zero` used to read until memory ran out, and a FIFO without a writer to wait forever.
+    fifo = tmp_path / "n.yml"
+    os.mkfifo(fifo)
+    for path in (str(fifo), os.devnull, str(tmp_path)):
+        result = run("notifications", command, path)
+        assert result.exit_code == 2, result.output
+        assert result.stderr.startswith(f"Error: cannot read {path}: not a regular file"), result.stderr
 
 
 # --- the CLI refuses before any request --------------------------------------------------------------

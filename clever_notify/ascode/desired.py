@@ -64,12 +64,17 @@ def read(source: str, env: Mapping[str, str], *, text: str | None = None) -> Des
     """Read and check the file `source` (`-` for stdin when `text` is given); FileInvalid on any problem."""
     name = "<stdin>" if source == "-" else source
     if text is None:
-        try:
-            raw = FilePath(source).read_bytes()
+        from clever_notify.files import NotARegularFile, TooBig, read_regular
+
+        try:  # bounded, and a FIFO or device refused at once: `plan /dev/zero` must neither hang nor fill memory
+            raw = read_regular(FilePath(source), MAX_FILE_BYTES)
+        except TooBig:
+            raise FileInvalid(name, [Problem((), None, "the file is too large")]) from None
+        except NotARegularFile:
+            raise InputError(f"cannot read {source}: not a regular file (a folder, FIFO or device); "
+                             "to read a stream, give - and pipe it in") from None
         except OSError as exc:
             raise InputError(f"cannot read {source}: {exc.strerror or exc}") from None
-        if len(raw) > MAX_FILE_BYTES:
-            raise FileInvalid(name, [Problem((), None, "the file is too large")])
         try:
             text = raw.decode("utf-8-sig")
         except UnicodeDecodeError:
