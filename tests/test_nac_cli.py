@@ -265,6 +265,28 @@ def test_plan_json_masks_variables_and_speaks_camel_case(run, creds, notificatio
     assert run("notifications", "plan", notifications_file(), "--json").stdout == result.stdout
 
 
+@responses.activate
+def test_the_url_a_variable_replaces_is_not_printed_either(run, creds, notifications_file):
+    # The file reads the URL from ${SLACK_URL} because it holds a token; the URL the API holds now, shown as
+    # the old value of an update in a pull request's CI log, holds one too.
+    old_url = "https://hooks.slack.com/services/T0/B0/old-t0ken-in-the-api"
+    current = {"id": "w-slack", "ownerId": ORG_ID, "name": "deployment results on Slack", "createdAt": 5,
+               "urls": [{"format": "slack", "url": old_url}], "events": ["META_DEPLOYMENT_RESULT"],
+               "scope": [APP_ID, WORKER_ID]}
+    api = FakeApi({("webhooks", ORG_ID): [current, OLD_HOOK], ("emailhooks", ORG_ID): [DEFAULT_MAIL]})
+    human = run("notifications", "plan", notifications_file())
+    assert human.exit_code == 0, human.stderr
+    assert "old-t0ken" not in human.output and SECRET_URL not in human.output
+    assert "urls: https://hooks.slack.com/… (slack) → ${SLACK_URL} (slack)" in human.stdout
+    for command in (("plan",), ("apply", "--dry-run"), ("apply",)):
+        result = run("notifications", *command, notifications_file(), "--json")
+        assert result.exit_code == 0, result.stderr
+        assert "old-t0ken" not in result.output and SECRET_URL not in result.output
+    # what is sent is the real URL, of course
+    sent = [b for m, path, b in api.writes() if m == "PUT" and path.endswith("/w-slack")]
+    assert sent[0]["urls"] == [{"format": "slack", "url": SECRET_URL}]
+
+
 # --- apply -----------------------------------------------------------------------------------------
 
 

@@ -25,6 +25,36 @@ def request_method(action: Action) -> str:
     return {"create": "POST", "update": "PUT", "delete": "DELETE"}[action.op]
 
 
+def hide_urls_replaced_by_variables(plan: Plan, variable_paths) -> None:
+    """An update's old URLs are shown as `scheme://host/…` when the file reads that hook's URLs from `${VAR}`:
+    a URL kept out of the file because it holds a token is replaced by one that holds a token too, and a
+    plan is printed in CI logs. `variable_paths`: the file paths of values written with `${…}`."""
+    import dataclasses
+
+    for action in plan.actions:
+        if action.op != "update" or action.where is None:
+            continue
+        secret = any(p[:len(action.where) + 1] == (*action.where, "urls") for p in variable_paths)
+        if secret:
+            action.changes = [dataclasses.replace(c, old=_hidden_urls(c.old)) if c.field == "urls" else c
+                              for c in action.changes]
+
+
+def _hidden_urls(urls: Any) -> Any:
+    from urllib.parse import urlsplit
+
+    def hidden(url: Any) -> Any:
+        try:
+            parts = urlsplit(str(url))
+            return f"{parts.scheme}://{parts.hostname}/…" if parts.scheme and parts.hostname else "…"
+        except ValueError:
+            return "…"
+
+    if not isinstance(urls, list):
+        return urls
+    return [{**u, "url": hidden(u.get("url"))} if isinstance(u, dict) else u for u in urls]
+
+
 # --- words ---------------------------------------------------------------------------------------
 
 

@@ -120,6 +120,9 @@ def _plan(rt, file: str, prune: bool, output_json: bool):
         inputs, resolved = owner_inputs(rt.client, wanted, workers=_readers(rt))
         plan = make_plan(inputs, prune=prune)
         _ids_fit_in_paths(plan)
+        from clever_notify.ascode.render import hide_urls_replaced_by_variables
+
+        hide_urls_replaced_by_variables(plan, wanted.document.expanded)
         if plan.refusals:
             doc = wanted.document
             raise wanted.refuse([Problem(where, doc.line(where), why) for where, why in plan.refusals])
