@@ -15,6 +15,11 @@ DEFAULT_CONSUMER_KEY = "T5nFjKeHH4AIlEveuGhB5S3xg8T19e"
 DEFAULT_CONSUMER_SECRET = "MgVMqTr6fWlf2M0tkC2MXOnhfqBWDT"
 DEFAULT_TIMEOUT = (5.0, 30.0)  # connect, read (seconds)
 APP_CONFIG_NAME = ".clever.json"
+# The sandbox has no real authentication: any OAuth header is accepted. These fixed values are what
+# `clever --sandbox` sends and what `clever sandbox serve` prints; they are not secrets. They live here, not in
+# the sandbox package, because Settings.is_sandbox_login needs them and nothing below cli/ may import the sandbox.
+SANDBOX_TOKEN = "sandbox-token"
+SANDBOX_SECRET = "sandbox-secret"
 
 
 @dataclass(frozen=True)
@@ -64,8 +69,6 @@ class Settings:
 
     def is_sandbox_login(self) -> bool:
         """The sandbox's fixed, published credentials: nothing secret travels, whatever the host."""
-        from clever_notify.sandbox import SANDBOX_SECRET, SANDBOX_TOKEN
-
         return (self.credentials == Credentials(SANDBOX_TOKEN, SANDBOX_SECRET)
                 and self.consumer_secret == DEFAULT_CONSUMER_SECRET)
 

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
-from clever_notify.api.confirm import created_ms  # the one reading of the API's createdAt
 from clever_notify.hooks.words import failure_cause
+from clever_notify.timestamps import epoch_ms
 
 OK = "ok"
 FAILING = "failing"
@@ -36,7 +36,7 @@ class Health:
 
 def failure_time_ms(failure: dict) -> int | None:
     """A failure's `createdAt` in epoch milliseconds (a number or an ISO 8601 string); None if neither."""
-    ms = created_ms(failure)
+    ms = epoch_ms(failure.get("createdAt"))
     return None if ms is None else int(ms)
 
 

@@ -14,6 +14,7 @@ from typing import Any
 from clever_notify.errors import ApiError, CleverNotifyError, NetworkError
 from clever_notify.hooks import fields
 from clever_notify.hooks.kinds import HookKind
+from clever_notify.timestamps import epoch_ms
 
 # A create's own hook is dated by the API no earlier than the API's time when our POST went out, which the
 # client reads from the API's Date header (whole seconds) and our monotonic clock: slack for the rounding.
@@ -26,20 +27,7 @@ def same_hook(sent: dict, listed: dict) -> bool:
 
 def created_ms(hook: dict) -> float | None:
     """createdAt in epoch milliseconds (the API gives a number or an ISO string); None if unreadable."""
-    value = hook.get("createdAt")
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return float(value)
-    if isinstance(value, str) and value:
-        from datetime import datetime, timezone
-
-        try:
-            moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-        except ValueError:
-            return None
-        if moment.tzinfo is None:
-            moment = moment.replace(tzinfo=timezone.utc)
-        return moment.timestamp() * 1000
-    return None
+    return epoch_ms(hook.get("createdAt"))
 
 
 def find_sent(sent: dict, hooks: list[dict], *, not_before_ms: float | None = None) -> dict | None:

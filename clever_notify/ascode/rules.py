@@ -106,19 +106,19 @@ def _check_event(value: str) -> str:
 
 
 def _check_url(value: str) -> str:
-    from clever_notify.cli.params import check_webhook_url
+    from clever_notify.values import check_webhook_url
 
     return check_webhook_url(value)[0]
 
 
 def _warn_url(value: str) -> str | None:
-    from clever_notify.cli.params import check_webhook_url
+    from clever_notify.values import check_webhook_url
 
     return check_webhook_url(value)[1]
 
 
 def _check_notify(value: str) -> str:
-    from clever_notify.cli.params import parse_notify_target
+    from clever_notify.values import parse_notify_target
 
     target = parse_notify_target(value)
     return target.get("target", target["type"])

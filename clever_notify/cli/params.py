@@ -1,4 +1,5 @@
-"""click parameter types: every user value is checked here, at parse time, before any request."""
+"""click parameter types: every user value is checked at parse time, before any request (the checks a file
+shares live in values.py; these types wrap them as usage errors)."""
 
 from __future__ import annotations
 
@@ -9,9 +10,7 @@ import click
 
 from clever_notify import catalog
 from clever_notify.errors import InputError
-
-EMAIL_RE = re.compile(r"^[^@\s,]+@[^@\s,]+\.[^@\s,]+$")
-USER_ID_RE = re.compile(r"^user_[A-Za-z0-9-]+$")
+from clever_notify.values import check_webhook_url, parse_notify_target
 
 
 def split_commas(value: str) -> list[str]:
@@ -119,37 +118,6 @@ class WebhookFormat(click.ParamType):
         return [CompletionItem(f) for f in catalog.WEBHOOK_FORMATS if f.startswith(incomplete.lower())]
 
 
-def check_webhook_url(value: str) -> tuple[str, str | None]:
-    """(url, warning or None); InputError when it is not an absolute http(s) URL with a host.
-
-    The host is read by the same strict parser as API_HOST (transport.parse_url), so the plain-http
-    warning is about the host that will be called, and a URL that parsers read differently is refused.
-    """
-    url = value.strip()
-    if not url:
-        raise InputError("empty webhook URL")
-    if any(ch.isspace() for ch in url):
-        raise InputError(f"webhook URL contains a space: {value!r}")
-    scheme, sep, _ = url.partition("://")
-    if not sep and url.partition(":")[0].lower() in ("http", "https"):
-        raise InputError(f"webhook URL has no host: {value!r}")
-    if not sep or scheme.lower() not in ("http", "https"):
-        # example.org/hook, or example.org:8080/hook (which urlsplit reads as scheme "example.org")
-        if url.startswith("//"):
-            raise InputError(f"webhook URL must be absolute: did you mean https:{url}?")
-        head = url.split(":", 1)[0].lower() if ":" in url else ""  # what urlsplit would call the scheme
-        if not sep and (not head or "." in head or head == "localhost"):
-            raise InputError(f"webhook URL must be absolute: did you mean https://{url}?")
-        raise InputError(f"webhook URL must start with https:// (or http://), got {value!r}")
-    from clever_notify.api.api_host import check_webhook_host  # here: `--help` must not load the api package
-
-    parsed = check_webhook_host(url)
-    warning = None
-    if parsed.scheme == "http" and not parsed.is_loopback:
-        warning = f"warning: {url} is plain http; payloads would travel unencrypted."
-    return url, warning
-
-
 class WebhookUrl(click.ParamType):
     name = "url"
 
@@ -162,29 +130,6 @@ class WebhookUrl(click.ParamType):
         if warning and not (ctx is not None and ctx.resilient_parsing):
             click.echo(warning, err=True)
         return url
-
-
-def parse_notify_target(value: str) -> dict:
-    """One --notify value as the API's `notified` entry."""
-    target = value.strip()
-    if not target:
-        raise InputError("empty notification target: use an e-mail address, a user id (user_…) or `organisation`")
-    if target.lower() == "organisation":
-        return {"type": "organisation"}
-    if target.lower() == "organization":  # the API only knows the British spelling
-        raise InputError(f"invalid notification target {target!r}; did you mean organisation?")
-    # `@` first, as clever-tools does: user_bob@example.org is an address, not a user id.
-    if "@" in target:
-        if not EMAIL_RE.fullmatch(target):
-            raise InputError(f"invalid e-mail address {target!r}")
-        return {"type": "email", "target": target}
-    if target.startswith("user_"):
-        if not USER_ID_RE.fullmatch(target):
-            raise InputError(f"invalid user id {target!r}")
-        return {"type": "userid", "target": target}
-    raise InputError(
-        f"invalid notification target {value!r}: use an e-mail address, a user id (user_…) or `organisation`"
-    )
 
 
 class NotifyTargets(CommaList):

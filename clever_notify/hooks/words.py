@@ -6,12 +6,11 @@ Server-supplied text is stripped of control characters so a hostile body cannot 
 
 from __future__ import annotations
 
-import re
-from datetime import datetime, timezone
 from typing import Any
 
 from clever_notify import catalog
 from clever_notify.sanitise import for_terminal
+from clever_notify.timestamps import epoch_ms, to_datetime
 
 MAX_FAILURES_SHOWN = 10
 BODY_PREVIEW = 80
@@ -27,42 +26,17 @@ def clean(value: Any, limit: int | None = None) -> str:
 
 
 def format_time(value: Any) -> str:
-    """createdAt as `YYYY-MM-DD HH:MM:SS UTC`: the API gives epoch milliseconds or an ISO string."""
+    """createdAt as `YYYY-MM-DD HH:MM:SS UTC` (timestamps.py reads it); an unreadable value is shown cleaned."""
     if value is None or value == "":
         return "unknown"
-    moment: datetime | None = None
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        try:
-            moment = datetime.fromtimestamp(value / 1000, tz=timezone.utc)
-        except (OverflowError, OSError, ValueError):
-            moment = None
-    elif isinstance(value, str):
-        text = value.strip()
-        if text.isdigit():
-            return format_time(int(text))
-        try:
-            # Python 3.10's fromisoformat does not accept a trailing Z, nor fractions other than 3 or 6 digits.
-            iso = re.sub(r"(\.\d+)", lambda m: (m.group(1) + "000000")[:7], text.replace("Z", "+00:00"), count=1)
-            moment = datetime.fromisoformat(iso)
-        except ValueError:
-            moment = None
-        if moment is not None and moment.tzinfo is None:
-            moment = moment.replace(tzinfo=timezone.utc)
+    moment = to_datetime(value)
     if moment is None:
         return clean(value, 40)
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")
+    return moment.strftime("%Y-%m-%d %H:%M:%S UTC")
 
 
 def _sort_key(value: Any) -> float:
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return float(value)
-    if isinstance(value, str):
-        shown = format_time(value)
-        try:
-            return datetime.strptime(shown, "%Y-%m-%d %H:%M:%S UTC").replace(tzinfo=timezone.utc).timestamp() * 1000
-        except ValueError:
-            return 0.0
-    return 0.0
+    return epoch_ms(value) or 0.0
 
 
 def describe_events(events: list | None) -> list[str]:

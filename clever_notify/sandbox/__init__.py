@@ -4,9 +4,7 @@ This package's __init__ holds only constants, so `clever --help` and the root fl
 without importing werkzeug or sqlite3; app.py, store.py and deliver.py import those when used.
 """
 
-# The sandbox has no real authentication: any OAuth header is accepted. These fixed values are what
-# `clever --sandbox` sends and what `clever sandbox serve` prints; they are not secrets.
-SANDBOX_TOKEN = "sandbox-token"
-SANDBOX_SECRET = "sandbox-secret"
+from clever_notify.config import SANDBOX_SECRET, SANDBOX_TOKEN  # noqa: F401  (the sandbox's login, named here too)
+
 # Never contacted: `clever --sandbox` mounts an in-process transport for this host (.invalid is reserved).
 SANDBOX_HOST = "http://sandbox.invalid"
