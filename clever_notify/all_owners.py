@@ -1,19 +1,19 @@
 """`--all-owners`: your own account and every organisation of /v2/summary, their hooks read concurrently.
 
-One /v2/summary gives every owner (the user included, so no /v2/self), then one list per owner: a pool of
-at most MAX_WORKERS threads bounds the connections open at once, whatever the number of organisations.
-An owner whose list fails does not stop the others; its error is kept in its result for the caller.
+One /v2/summary gives every owner (the user included, so no /v2/self), then one list per owner read by
+bounded_reads (at most MAX_WORKERS at once, whatever the number of organisations). An owner whose list
+fails does not stop the others; its error is kept in its result for the caller.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 
+from clever_notify.bounded_reads import MAX_READERS, Outcome, read_each
 from clever_notify.errors import ApiError, CleverNotifyError
 
-MAX_WORKERS = 8
+MAX_WORKERS = MAX_READERS
 
 
 @dataclass(frozen=True)
@@ -28,6 +28,7 @@ class OwnerHooks:
     owner: Owner
     hooks: list[dict] = field(default_factory=list)
     error: CleverNotifyError | None = None
+    malformed: list = field(default_factory=list)  # items of a wrong shape, when the caller asked to keep them
 
 
 def owners_of(summary: dict) -> list[Owner]:
@@ -62,23 +63,12 @@ def read_all(
     the owners not started are cancelled and the interrupt goes on at once, without waiting for the rest.
     """
     results = [OwnerHooks(owner) for owner in owners]
-    if not owners:
-        return results
-    pool = ThreadPoolExecutor(max_workers=max(1, min(max_workers, len(owners))), thread_name_prefix="owners")
-    try:
-        pending: dict[Future, OwnerHooks] = {pool.submit(list_hooks, r.owner.id): r for r in results}
-        while pending:
-            done, _ = wait(pending, return_when=FIRST_COMPLETED)
-            for future in done:
-                result = pending.pop(future)
-                try:
-                    result.hooks = future.result()
-                except CleverNotifyError as exc:
-                    result.error = exc
-                if on_done is not None:
-                    on_done(result)
-    except BaseException:
-        pool.shutdown(wait=False, cancel_futures=True)
-        raise
-    pool.shutdown(wait=True)
+
+    def finished(index: int, outcome: Outcome) -> None:
+        result = results[index]
+        result.hooks, result.error = outcome.value if outcome.error is None else [], outcome.error
+        if on_done is not None:
+            on_done(result)
+
+    read_each([owner.id for owner in owners], list_hooks, max_workers=max_workers, on_done=finished)
     return results

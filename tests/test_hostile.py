@@ -293,14 +293,22 @@ def test_malformed_answers_are_one_clear_line(run, loopback, point_at, action, n
     [{"id": "b", "urls": [{"url": "https://x.org"}, 3], "name": None}],
 ])
 def test_hooks_of_odd_shapes_are_refused_with_a_clear_error(run, loopback, point_at, hooks):
-    # Never "repaired" (an item dropped, a string read as a list): what is shown or changed is what the API holds.
+    # Never "repaired" (a string read as a list): a write refuses the list; the read-only listing shows nothing of
+    # the odd hook but says so on stderr and exits 1 (test_malformed_listing.py: the good hooks beside it).
     server = loopback(script(reply(200, hooks)))
     point_at(server.url)
     for output in ("human", "json"):
         result = run("webhooks", "--org", ORG_ID, "-F", output)
         assert result.exit_code == 1, result.output
-        assert result.stdout == "" and "Traceback" not in result.stderr
-        assert result.stderr.startswith("Error: unexpected answer from the API for GET /v2/notifications/webhooks/")
+        assert result.stdout == ("[]\n" if output == "json" else "") and "Traceback" not in result.stderr
+        first, last = result.stderr.splitlines()
+        assert first.startswith(f"Error: a webhook of {ORG_ID} is not shown: item 0 ")
+        assert last == ("Error: 1 webhook listed by the API was of an unexpected shape and not shown (see above); "
+                        "every other one is shown.")
+    result = run("webhooks", "update", "a", "--name", "renamed", "--org", ORG_ID)
+    assert result.exit_code == 1, result.output
+    assert result.stderr.startswith("Error: unexpected answer from the API for GET /v2/notifications/webhooks/")
+    assert "PUT" not in server.methods()
 
 
 def test_post_answered_by_an_html_page_is_exit_1(run, loopback, point_at):

@@ -2,6 +2,7 @@
 
     client = ApiClient(settings, notice=print_to_stderr)          # or transport=RecordingTransport(…)
     client.list_hooks(kind, owner_id)             -> [hook, …]     (complete and well-formed, or an error)
+    client.list_hooks(kind, owner_id, malformed=[]) -> the well-formed hooks; the others appended (listings only)
     client.create_hook(kind, owner_id, body)      -> the created hook (with an id, or an error)
     client.update_hook(kind, owner_id, hook_id, body) -> the hook as the API answered it ({} for a 204)
     client.delete_hook(kind, owner_id, hook_id)
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
@@ -29,6 +31,18 @@ from clever_notify.hooks.fields import shape_problem
 from clever_notify.hooks.kinds import HookKind, kind_of
 
 MAX_QUOTED = 150  # how much of an API's message is quoted in ours
+
+
+@dataclass(frozen=True)
+class Malformed:
+    """An item of a hook list that is no usable hook: its place in the list and what is wrong (with its id when
+    it has one), in hooks/fields.py `shape_problem`'s words."""
+
+    index: int
+    problem: str
+
+    def __str__(self) -> str:
+        return f"item {self.index} {self.problem}"
 
 
 def _seg(value: str) -> str:
@@ -124,9 +138,14 @@ class ApiClient:
             self._summary = self._expect(self.request("GET", "/v2/summary"), dict, "/v2/summary")
         return self._summary
 
-    def list_hooks(self, kind: HookKind | str, owner_id: str) -> list[dict]:
+    def list_hooks(self, kind: HookKind | str, owner_id: str, *,
+                   malformed: list[Malformed] | None = None) -> list[dict]:
         """The owner's hooks. Anything but a complete JSON list of well-formed hooks (hooks/fields.py `shape`)
         is an error, never "no hooks": an empty body or a 204 is no list, and every decision reads lists.
+
+        Only a read-only listing passes `malformed`: the items of a wrong shape are then appended to it and
+        the well-formed ones returned, so one bad hook does not hide the others. Without it (everything that
+        writes, or reads to decide a write) one such item refuses the whole list.
 
         A 404 is an empty list, as the official client reads it, but only for an owner the account knows
         (its own id or one of its organisations in /v2/summary, read only then): for any other owner it
@@ -145,11 +164,16 @@ class ApiClient:
         if not isinstance(result, list):
             got = "an empty body" if result is None else f"a JSON {type(result).__name__}"
             raise ApiError(f"{what}: {got}, expected a JSON list of {kind.nouns}; nothing was changed.")
+        good = []
         for n, hook in enumerate(result):
             wrong = shape_problem(kind, hook)
-            if wrong:
+            if not wrong:
+                good.append(hook)
+            elif malformed is None:
                 raise ApiError(f"{what}: item {n} {wrong}; refusing to act on it, nothing was changed.")
-        return result
+            else:
+                malformed.append(Malformed(n, wrong))
+        return good
 
     def _known_owner(self, owner_id: str) -> bool:
         summary = self.get_summary()

@@ -6,18 +6,16 @@ from /v2/self), then the two lists of each owner, read by a bounded pool of thre
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from clever_notify import owners as owner_ids
 from clever_notify import services
 from clever_notify.ascode.desired import DesiredFile, OwnerSection
 from clever_notify.ascode.source import Problem
+from clever_notify.bounded_reads import MAX_READERS, read_each
 from clever_notify.errors import InputError, NotFound
 from clever_notify.hooks.kinds import KINDS, HookKind
 from clever_notify.hooks.plan import OwnerInput, Wanted
-
-MAX_READERS = 8  # concurrent list reads: enough to hide latency, few enough to stay polite with the API
 
 
 @dataclass
@@ -89,15 +87,16 @@ def wanted_with_scope(resolved: Resolved, summary_of) -> dict[HookKind, list[Wan
 
 
 def read_hooks(client, owner_ids_: list[str], workers: int = MAX_READERS) -> dict[str, dict[HookKind, list[dict]]]:
-    """owner id → kind → hooks, both lists of every owner, at most `workers` requests at a time."""
+    """owner id → kind → hooks, both lists of every owner, at most `workers` requests at a time.
+
+    Every list is read even when one fails; then the first failure in the file's order is raised."""
     jobs = [(o, k) for o in owner_ids_ for k in KINDS]
-    if not jobs:
-        return {}
+    outcomes = read_each(jobs, lambda job: client.list_hooks(job[1], job[0]), max_workers=workers)
     out: dict[str, dict[HookKind, list[dict]]] = {o: {} for o in owner_ids_}
-    with ThreadPoolExecutor(max_workers=max(1, min(workers, len(jobs)))) as pool:
-        futures = [(o, k, pool.submit(client.list_hooks, k, o)) for o, k in jobs]
-        for o, k, future in futures:
-            out[o][k] = future.result()  # the first failure (in file order) is raised; the pool finishes the rest
+    for (o, k), outcome in zip(jobs, outcomes, strict=True):
+        if outcome.error is not None:
+            raise outcome.error
+        out[o][k] = outcome.value
     return out
 
 

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from clever_notify.cli.malformed_hooks import ending_error, report
 from clever_notify.cli.runtime import Runtime
 
 if TYPE_CHECKING:
@@ -69,10 +70,14 @@ def read_every_owner(rt: Runtime, kind: HookKind) -> list:
     owners = all_owners.owners_of(summary)
     if not rt.sandbox:
         rt.org_cache.store(summary["organisations"])  # read anyway: later `--org NAME` costs no request
+    # Read-only: a hook of a wrong shape is kept aside (each owner's list is read by one thread), not the list refused.
+    malformed: dict[str, list] = {owner.id: [] for owner in owners}
     with progress(len(owners), kind.nouns) as advance:
-        results = all_owners.read_all(owners, lambda owner_id: rt.client.list_hooks(kind, owner_id),
-                                      on_done=advance)
+        results = all_owners.read_all(
+            owners, lambda owner_id: rt.client.list_hooks(kind, owner_id, malformed=malformed[owner_id]),
+            on_done=advance)
     for result in results:
+        result.malformed = malformed[result.owner.id]
         if result.error is not None:
             click.echo(render.printable(rt.scrub(
                 f"Error: cannot read the {noun} of {result.owner.name} ({result.owner.id}): {result.error}")),
@@ -132,6 +137,12 @@ def list_every_owner(rt: Runtime, kind: HookKind, *, output: str, annotate: Anno
             # A message, not data, as the one-owner listing's "No webhooks for …".
             click.echo(render.printable(
                 f"No {kind.nouns} for {len(empty)} owner{'s' if len(empty) != 1 else ''}: {names}"), err=True)
-    error = unread_error(results, kind)
+    report_malformed(rt, kind, results)
+    error = ending_error(kind, sum(len(r.malformed) for r in results), unread_error(results, kind))
     if error is not None:
         raise error
+
+
+def report_malformed(rt: Runtime, kind: HookKind, results: list) -> None:
+    for r in results:
+        report(rt, kind, owner_label(r.owner), r.malformed)

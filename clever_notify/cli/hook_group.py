@@ -15,6 +15,7 @@ from clever_notify.cli import CONTEXT_SETTINGS, Group
 from clever_notify.cli import params as p
 from clever_notify.cli.add_remove import remove_command
 from clever_notify.cli.every_owner import Annotate, all_owners_option, list_every_owner, refuse_with_org
+from clever_notify.cli.malformed_hooks import ending_error, report
 from clever_notify.cli.runtime import Runtime, runtime
 from clever_notify.cli.show_update import show_command, update_command
 from clever_notify.hooks.kinds import HookKind
@@ -72,16 +73,20 @@ def list_hooks(rt: Runtime, kind: HookKind, *, org: str | None, list_all: bool, 
     from clever_notify.hooks.describe import summary
 
     target = rt.target(org, use_linked_app=not list_all)
-    hooks = rt.client.list_hooks(kind, target.owner_id)
+    malformed: list = []  # read-only: shown around, not refusing the list (cli/malformed_hooks.py)
+    hooks = rt.client.list_hooks(kind, target.owner_id, malformed=malformed)
     hooks = [h for h in hooks if render.in_scope(h, target.app_id)]
+    who = target.owner_id if org in (None, target.owner_id) else f"{org} ({target.owner_id})"
     if output == "json":
         click.echo(render.to_json([summary(kind, h) for h in hooks]))
-        return
-    if not hooks:
+    elif hooks:
+        rt.out().blocks(human_blocks(kind, hooks, annotate, target.owner_id))
+    elif not malformed:
         # A message, not data: `OUT=$(clever webhooks)` captures nothing when there is nothing.
-        who = target.owner_id if org in (None, target.owner_id) else f"{org} ({target.owner_id})"
         click.echo(render.printable(f"No {kind.nouns} for {who}."), err=True)
         hint = rt.command_line(*shlex.split(kind.add_hint)[1:], owner=True)  # same program, sandbox, owner
         click.echo(render.printable(f"Add one with: {hint}"), err=True)
-        return
-    rt.out().blocks(human_blocks(kind, hooks, annotate, target.owner_id))
+    report(rt, kind, who, malformed)
+    error = ending_error(kind, len(malformed))
+    if error is not None:
+        raise error

@@ -106,7 +106,7 @@ def _print_problems(exc, output_json: bool) -> None:
 
 def _readers(rt) -> int:
     """Concurrent list reads: the in-process sandbox answers without latency, so threads would only contend."""
-    from clever_notify.ascode.remote import MAX_READERS
+    from clever_notify.bounded_reads import MAX_READERS
 
     return 1 if rt.sandbox else MAX_READERS
 

@@ -7,6 +7,7 @@ import click
 from clever_notify.cli import CONTEXT_SETTINGS
 from clever_notify.cli import params as p
 from clever_notify.cli.every_owner import all_owners_option, refuse_with_org
+from clever_notify.cli.malformed_hooks import ending_error, report
 from clever_notify.cli.runtime import runtime
 from clever_notify.hooks.kinds import WEBHOOKS
 
@@ -44,7 +45,7 @@ def check_command(ctx, org, all_owners, window_ms, output):
     refuse_with_org(ctx, org, all_owners)
     rt = runtime(ctx)
     now_ms = int(time.time() * 1000)
-    groups, error = _read(rt, org, all_owners)
+    groups, malformed, error = _read(rt, org, all_owners)
     rows = [(owner, hook, health.classify(hook, now_ms=now_ms, window_ms=window_ms))
             for owner, hooks in groups for hook in hooks]
 
@@ -58,6 +59,9 @@ def check_command(ctx, org, all_owners, window_ms, output):
             where = f"{label}: " if all_owners else ""
             out.line(f"{h.status:<8} {where}{hook.get('name') or '(no name)'} ({hook.get('id')})  "
                      f"{health.evidence(h, now_ms)}")
+    for owner, items in malformed:
+        report(rt, WEBHOOKS, owner, items)
+    error = ending_error(WEBHOOKS, sum(len(items) for _, items in malformed), error)
 
     counts = {status: sum(h.status == status for *_, h in rows)
               for status in (health.OK, health.FAILING, health.DISABLED)}
@@ -80,14 +84,19 @@ def check_command(ctx, org, all_owners, window_ms, output):
 
 
 def _read(rt, org: str | None, all_owners: bool):
-    """[((owner label, owner id), hooks)] in owner order, and the error to end with if an owner was unreadable."""
+    """[((owner label, owner id), hooks)] in owner order, [(owner label, malformed items)], and the error to end
+    with if an owner was unreadable. Read-only: a webhook of a wrong shape is reported, not the list refused."""
     if all_owners:
         from clever_notify.cli.every_owner import owner_label, read_every_owner, unread_error
 
         results = read_every_owner(rt, WEBHOOKS)
-        return [((owner_label(r.owner), r.owner.id), r.hooks) for r in results], unread_error(results, WEBHOOKS)
+        return ([((owner_label(r.owner), r.owner.id), r.hooks) for r in results],
+                [(owner_label(r.owner), r.malformed) for r in results], unread_error(results, WEBHOOKS))
     target = rt.target(org, use_linked_app=True)
-    return [((org or target.owner_id, target.owner_id), rt.client.list_hooks(WEBHOOKS, target.owner_id))], None
+    label = org or target.owner_id
+    malformed: list = []
+    hooks = rt.client.list_hooks(WEBHOOKS, target.owner_id, malformed=malformed)
+    return [((label, target.owner_id), hooks)], [(label, malformed)], None
 
 
 def _printable(text) -> str:

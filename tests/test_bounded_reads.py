@@ -1,0 +1,66 @@
+"""bounded_reads: the one concurrent reader behind --all-owners and the notifications file."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+
+from clever_notify import all_owners, bounded_reads
+from clever_notify.ascode.remote import read_hooks
+from clever_notify.errors import ApiError, NotFound
+from clever_notify.hooks.kinds import EMAILHOOKS, WEBHOOKS
+
+
+def test_outcomes_in_job_order_with_errors_kept_and_progress_in_the_caller_thread():
+    def read(job):
+        time.sleep(0.001 * (10 - job))  # later jobs finish first
+        if job == 3:
+            raise NotFound("no 3")
+        return job * 10
+
+    seen: list[tuple[int, str]] = []
+    outcomes = bounded_reads.read_each(list(range(10)), read, max_workers=3,
+                                       on_done=lambda i, o: seen.append((i, threading.current_thread().name)))
+    assert [o.value for o in outcomes] == [0, 10, 20, None, 40, 50, 60, 70, 80, 90]
+    assert [type(o.error).__name__ if o.error else None for o in outcomes] == [None] * 3 + ["NotFound"] + [None] * 6
+    assert sorted(i for i, _ in seen) == list(range(10))
+    assert {name for _, name in seen} == {threading.main_thread().name}
+
+
+def test_no_jobs_no_pool():
+    assert bounded_reads.read_each([], lambda job: 1 / 0) == []
+
+
+def test_both_callers_share_the_one_bound():
+    assert all_owners.MAX_WORKERS == bounded_reads.MAX_READERS
+    from clever_notify.ascode import remote
+
+    assert remote.read_hooks.__defaults__ == (bounded_reads.MAX_READERS,)
+
+
+class FailingClient:
+    """Both lists of every owner; orga_2's e-mail hooks and orga_5's webhooks fail."""
+
+    def __init__(self):
+        self.calls: list[tuple] = []
+        self.lock = threading.Lock()
+
+    def list_hooks(self, kind, owner):
+        with self.lock:
+            self.calls.append((kind, owner))
+        if (kind, owner) == (EMAILHOOKS, "orga_2"):
+            raise ApiError("emailhooks of orga_2: HTTP 500")
+        if (kind, owner) == (WEBHOOKS, "orga_5"):
+            time.sleep(0.01)
+            raise ApiError("webhooks of orga_5: HTTP 502")
+        return []
+
+
+def test_the_file_reader_reads_every_list_then_raises_the_first_failure_in_file_order():
+    client = FailingClient()
+    owners = [f"orga_{i}" for i in range(8)]
+    with pytest.raises(ApiError, match="emailhooks of orga_2"):
+        read_hooks(client, owners, workers=3)
+    assert sorted(client.calls, key=str) == sorted(((k, o) for o in owners for k in (WEBHOOKS, EMAILHOOKS)), key=str)
