@@ -342,6 +342,12 @@ def test_every_group_suggests_a_close_sub_command(path):
         assert f"No such command {typo!r}. Did you mean" in result.stderr and name in result.stderr
 
 
+def test_help_of_a_mistyped_command_suggests_too():
+    result = invoke("help", "webhooks", "shwo")
+    assert result.exit_code == 2
+    assert result.stderr.endswith("Error: no such command: webhooks shwo. Did you mean show?\n")
+
+
 def test_webhook_without_s():
     result = invoke("webhook")
     assert result.exit_code == 2

@@ -165,3 +165,19 @@ def test_notifications_apply_still_refuses_the_whole_list(run, creds, tmp_path):
     assert result.stderr.endswith(f"Error: unexpected answer from the API for GET /v2/notifications/webhooks/{ORG_ID}: "
                                   "item 1 has no id; refusing to act on it, nothing was changed.\n")
     assert {c.request.method for c in responses.calls} == {"GET"}
+
+
+@responses.activate
+def test_all_owners_human_listing_does_not_call_an_owner_with_only_bad_hooks_empty(run, creds):
+    responses.get(f"{API}/v2/summary", json={"user": {"id": USER_ID, "name": "Me"},
+                                              "organisations": [{"id": ORG_ID, "name": "Acme"}]})
+    responses.get(hooks_url("webhooks", USER_ID), json=[])
+    responses.get(hooks_url("webhooks"), json=[NO_ID])
+    result = run("webhooks", "--all-owners")
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr == (
+        "No webhooks for 1 owner: Me\n"
+        f"Error: a webhook of Acme ({ORG_ID}) is not shown: item 0 has no id.\n"
+        "Error: 1 webhook listed by the API was of an unexpected shape and not shown (see above); every other one "
+        "is shown.\n")

@@ -211,7 +211,11 @@ def help_command(ctx, command):
     for name in command:
         sub = cmd.get_command(cmd_ctx, name) if isinstance(cmd, click.Group) else None
         if sub is None:
-            raise click.UsageError(f"no such command: {' '.join(command)}", ctx=ctx)
+            # The same words and suggestion as `clever webhook` itself gets (Group.resolve_command).
+            close = difflib.get_close_matches(name, cmd.list_commands(cmd_ctx), n=3, cutoff=0.6) \
+                if isinstance(cmd, click.Group) else []
+            hint = f" Did you mean {' or '.join(close)}?" if close else ""
+            raise click.UsageError(f"no such command: {' '.join(command)}.{hint}", ctx=ctx)
         cmd_ctx = click.Context(sub, info_name=name, parent=cmd_ctx)
         cmd = sub
     click.echo(cmd.get_help(cmd_ctx))

@@ -122,7 +122,7 @@ def list_every_owner(rt: Runtime, kind: HookKind, *, output: str, annotate: Anno
         click.echo(render.to_json([summary(kind, h) for r in results for h in r.hooks]))
     else:
         out = rt.out()
-        empty = [r for r in results if not r.hooks and r.error is None]
+        empty = [r for r in results if not r.hooks and r.error is None and not r.malformed]
         shown = 0
         for r in results:
             if not r.hooks:

@@ -28,6 +28,8 @@ def check_command(ctx, org, all_owners, window_ms, output):
     the evidence: number of failures, the last status or network failure, and when.
     The owner is chosen as for `clever webhooks remove`, or every owner with
     --all-owners. Meant for cron and CI: the lines go to stdout, the summary to stderr.
+    A webhook the API lists in a wrong shape is named on stderr and makes
+    the exit 1 (5 still wins).
     A disabled webhook comes back with `clever webhooks enable ID`.
 
     \b
