@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import threading
 import time
 
@@ -64,3 +66,28 @@ def test_the_file_reader_reads_every_list_then_raises_the_first_failure_in_file_
     with pytest.raises(ApiError, match="emailhooks of orga_2"):
         read_hooks(client, owners, workers=3)
     assert sorted(client.calls, key=str) == sorted(((k, o) for o in owners for k in (WEBHOOKS, EMAILHOOKS)), key=str)
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
+def test_ctrl_c_returns_at_once_and_the_process_exits_without_waiting_for_reads_in_flight(tmp_path):
+    # With the reads in pool threads that the interpreter joins at exit, a Ctrl-C during `--all-owners` or
+    # `notifications plan` was held until every request in flight ended: up to the timeout times its tries.
+    script = tmp_path / "reads.py"
+    script.write_text(
+        "import sys, threading, time\n"
+        "from clever_notify import bounded_reads\n"
+        "started = threading.Event()\n"
+        "def read(job):\n"
+        "    started.set()\n"
+        "    time.sleep(20)  # a request that hangs\n"
+        "threading.Timer(0.1, lambda: (started.wait(), __import__('_thread').interrupt_main())).start()\n"
+        "try:\n"
+        "    bounded_reads.read_each([1, 2, 3], read, max_workers=2)\n"
+        "except KeyboardInterrupt:\n"
+        "    print('interrupted', flush=True)\n"
+        "    sys.exit(130)\n"
+    )
+    start = time.monotonic()
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=60)
+    assert (done.returncode, done.stdout) == (130, "interrupted\n"), done.stderr
+    assert time.monotonic() - start < 10
