@@ -538,6 +538,22 @@ def test_export_default_owner_and_all_owners(run, creds, linked_app):
 
 
 @responses.activate
+def test_export_all_owners_takes_the_owners_as_the_listings_do(run, creds, monkeypatch):
+    # An organisation of /v2/summary without a string id is no owner for `webhooks --all-owners`; export used
+    # to write it as owner '7' and read lists for it. An owner listed twice is read once.
+    import test_nac_cli as here
+
+    odd = {**SUMMARY, "organisations": [*SUMMARY["organisations"], {"id": 7, "name": "Num"},
+                                        SUMMARY["organisations"][0]]}
+    monkeypatch.setattr(here, "SUMMARY", odd)
+    api = FakeApi()
+    everyone = run("notifications", "export", "--all-owners", "-F", "json")
+    assert everyone.exit_code == 0, everyone.stderr
+    assert list(json.loads(everyone.stdout)["owners"]) == ["self", "Acme", "Twin"]
+    assert api.reads() == sorted(["/v2/summary"] + lists(USER_ID, ORG_ID, ORG2_ID))
+
+
+@responses.activate
 def test_values_from_variables_are_masked_in_problems_too(run, creds, notifications_file, monkeypatch):
     FakeApi()
     monkeypatch.setenv("BAD_URL", "ftp://example.org/T0KEN-s3cr3t")

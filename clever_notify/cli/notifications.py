@@ -369,9 +369,15 @@ def _export_owners(rt, orgs: list[str], all_owners: bool):
     client = rt.client
     summary = client.get_summary()
     user = summary.get("user") if isinstance(summary.get("user"), dict) else {}
-    organisations = [o for o in summary.get("organisations") or [] if isinstance(o, dict) and o.get("id")]
-    if all_owners:
-        ids = [str(user.get("id"))] + [str(o["id"]) for o in organisations]
+    first: dict[str, dict] = {}  # organisations with a string id, each once (a name is unique among these)
+    for o in summary.get("organisations") or []:
+        if isinstance(o, dict) and isinstance(o.get("id"), str):
+            first.setdefault(o["id"], o)
+    organisations = list(first.values())
+    if all_owners:  # the owners as the `--all-owners` listings take them
+        from clever_notify.all_owners import owners_of
+
+        ids = [o.id for o in owners_of(summary)]
     elif orgs:
         ids = []
         for org in orgs:
