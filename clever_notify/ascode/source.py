@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
-MAX_NODES = 200_000  # aliases can multiply a small file (billion laughs): stop walking long before memory does
+MAX_NODES = 1_000_000  # values written out: the size bound already keeps a file well under this
+MAX_REPEATS = 200_000  # values an alias repeats: aliases can multiply a small file (billion laughs)
 
 Path = tuple  # ("owners", "Acme", "webhooks", 1, "events", 0)
 
@@ -191,6 +192,8 @@ class _Walker:
         self.loader = loader
         self.doc = doc
         self.visited = 0
+        self.repeats = 0  # visits of a node already walked: what aliases add
+        self.walked: set[int] = set()
         self.problems: list[Problem] = []
         self.stack: set[int] = set()
 
@@ -198,8 +201,14 @@ class _Walker:
         import yaml
 
         self.visited += 1
+        if id(node) in self.walked:
+            self.repeats += 1
+            if self.repeats > MAX_REPEATS:
+                raise FileProblems([Problem((), None, f"aliases (*name) repeat more than {MAX_REPEATS} values")])
+        else:
+            self.walked.add(id(node))
         if self.visited > MAX_NODES:
-            raise FileProblems([Problem((), None, f"the file holds more than {MAX_NODES} values (aliases?)")])
+            raise FileProblems([Problem((), None, f"the file holds more than {MAX_NODES} values")])
         self.doc.lines.setdefault(path, node.start_mark.line + 1)
         if isinstance(node, yaml.ScalarNode):
             return self.loader.construct_object(node, deep=True)
