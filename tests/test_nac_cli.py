@@ -551,6 +551,10 @@ def test_export_all_owners_takes_the_owners_as_the_listings_do(run, creds, monke
     assert everyone.exit_code == 0, everyone.stderr
     assert list(json.loads(everyone.stdout)["owners"]) == ["self", "Acme", "Twin"]
     assert api.reads() == sorted(["/v2/summary"] + lists(USER_ID, ORG_ID, ORG2_ID))
+    # an id that cannot go in a URL path is the API's fault (exit 1), not a usage error (2)
+    monkeypatch.setattr(here, "SUMMARY", {**SUMMARY, "organisations": [{"id": "../orga_x", "name": "Evil"}]})
+    evil = run("notifications", "export", "--all-owners")
+    assert evil.exit_code == 1 and "'../orga_x' cannot go in a URL path" in evil.stderr, evil.stderr
 
 
 @responses.activate

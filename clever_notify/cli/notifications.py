@@ -378,6 +378,14 @@ def _export_owners(rt, orgs: list[str], all_owners: bool):
         from clever_notify.all_owners import owners_of
 
         ids = [o.id for o in owners_of(summary)]
+        from clever_notify.errors import ApiError
+        from clever_notify.ids import is_well_formed_id
+        from clever_notify.render import printable
+
+        bad = next((i for i in ids if not is_well_formed_id(i)), None)
+        if bad is not None:  # the API's answer, not the user's input: exit 1, as the listings say it
+            raise ApiError(printable(f"unexpected answer from the API for /v2/summary: the owner id {bad[:80]!r} "
+                                     "cannot go in a URL path; nothing was exported."))
     elif orgs:
         ids = []
         for org in orgs:
