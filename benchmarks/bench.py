@@ -126,11 +126,11 @@ def expect_json_list(length: int):
 
 def render_times(api_env: dict, org: str, runs: int) -> dict[str, float]:
     """In-process: fetch the large list once per run, then time the JSON and plain-text renderings."""
-    from clever_notify import render
     from clever_notify.api.client import ApiClient
-    from clever_notify.config import load_settings
+    from clever_notify.config.settings import load_settings
     from clever_notify.hooks.describe import listing_block, summary
     from clever_notify.hooks.kinds import WEBHOOKS
+    from clever_notify.output import render
 
     client = ApiClient(load_settings(api_env))
     out: dict[str, list[float]] = {"fetch": [], "json": [], "human": []}

@@ -48,7 +48,7 @@ class Stats:
 def _client(env: dict, stats: Stats):
     from clever_notify.api.client import ApiClient
     from clever_notify.api.transport import make_session
-    from clever_notify.config import load_settings
+    from clever_notify.config.settings import load_settings
 
     session = make_session()
     session.hooks["response"].append(stats.status)

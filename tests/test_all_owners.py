@@ -1,4 +1,4 @@
-"""The --all-owners reader (clever_notify.all_owners): owners from one /v2/summary, lists read by a bounded pool."""
+"""The --all-owners reader (clever_notify.owners.sweep): owners from one /v2/summary, lists read by a bounded pool."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ import time
 
 import pytest
 
-from clever_notify import all_owners
 from clever_notify.errors import ApiError, NotFound
+from clever_notify.owners import sweep as all_owners
 
 
 def summary(n_orgs: int, user="user_1") -> dict:

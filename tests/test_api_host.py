@@ -10,9 +10,9 @@ import responses
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from clever_notify.api.api_host import is_loopback_host
 from clever_notify.cli import params
 from clever_notify.errors import InputError
+from clever_notify.guards.urls import is_loopback_host
 from clever_notify.sandbox import SANDBOX_SECRET, SANDBOX_TOKEN
 from helpers import ORG_ID, SECRET, TOKEN
 from servers import reply, script
@@ -79,7 +79,7 @@ def test_api_hosts_parsers_could_disagree_on_are_refused_before_any_request(run,
 ])
 def test_the_request_goes_to_the_url_rebuilt_from_the_parse(monkeypatch, api_host, sent_to):
     from clever_notify.api.client import ApiClient
-    from clever_notify.config import load_settings
+    from clever_notify.config.settings import load_settings
     from clever_notify.errors import ConfigError
 
     env = {"CLEVER_TOKEN": TOKEN, "CLEVER_SECRET": SECRET, "API_HOST": api_host}
@@ -268,8 +268,8 @@ def test_an_accepted_url_has_one_host_for_every_parser(scheme, authority, rest):
 
     from urllib3.util import parse_url
 
-    from clever_notify.api.api_host import BadUrl
-    from clever_notify.api.api_host import parse_url as strict
+    from clever_notify.guards.urls import BadUrl
+    from clever_notify.guards.urls import parse_url as strict
 
     text = scheme + authority + rest
     try:

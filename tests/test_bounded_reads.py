@@ -9,10 +9,11 @@ import time
 
 import pytest
 
-from clever_notify import all_owners, bounded_reads
-from clever_notify.ascode.remote import read_hooks
+from clever_notify.api import bounded_reads
 from clever_notify.errors import ApiError, NotFound
 from clever_notify.hooks.kinds import EMAILHOOKS, WEBHOOKS
+from clever_notify.notifications_file.remote import read_hooks
+from clever_notify.owners import sweep as all_owners
 
 
 def test_outcomes_in_job_order_with_errors_kept_and_progress_in_the_caller_thread():
@@ -37,7 +38,7 @@ def test_no_jobs_no_pool():
 
 def test_both_callers_share_the_one_bound():
     assert all_owners.MAX_WORKERS == bounded_reads.MAX_READERS
-    from clever_notify.ascode import remote
+    from clever_notify.notifications_file import remote
 
     assert remote.read_hooks.__defaults__ == (bounded_reads.MAX_READERS,)
 
@@ -75,7 +76,7 @@ def test_ctrl_c_returns_at_once_and_the_process_exits_without_waiting_for_reads_
     script = tmp_path / "reads.py"
     script.write_text(
         "import sys, threading, time\n"
-        "from clever_notify import bounded_reads\n"
+        "from clever_notify.api import bounded_reads\n"
         "started = threading.Event()\n"
         "def read(job):\n"
         "    started.set()\n"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from clever_notify import catalog
 from clever_notify.errors import InputError
+from clever_notify.hooks import catalog
 
 
 @pytest.mark.parametrize("typed,expected", [

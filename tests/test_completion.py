@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from click.shell_completion import BashComplete
 
-from clever_notify import catalog
 from clever_notify.cli import cli
+from clever_notify.hooks import catalog
 
 ADD = ["webhooks", "add", "n", "https://example.org/h"]
 META = ["META_SERVICE_LIFECYCLE", "META_DEPLOYMENT_RESULT", "META_SERVICE_MANAGEMENT", "META_CREDITS"]

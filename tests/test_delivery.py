@@ -6,7 +6,8 @@ import json
 
 import pytest
 
-from clever_notify import delivery, payloads
+from clever_notify.delivery import payloads
+from clever_notify.delivery import post as delivery
 from servers import LoopbackServer, closed_port_url, later, partial, reply, script, webhook_receiver
 
 

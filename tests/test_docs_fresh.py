@@ -8,8 +8,8 @@ from pathlib import Path
 
 import click
 
-from clever_notify import catalog
 from clever_notify.cli import docgen
+from clever_notify.hooks import catalog
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 

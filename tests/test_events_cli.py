@@ -8,7 +8,7 @@ import sys
 
 import responses
 
-from clever_notify import catalog
+from clever_notify.hooks import catalog
 from helpers import API
 
 INFO_URL = f"{API}/v2/notifications/info/events"

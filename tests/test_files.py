@@ -7,7 +7,7 @@ import stat
 
 import pytest
 
-from clever_notify import files
+from clever_notify.config import files
 
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="POSIX file modes")
 

@@ -1,10 +1,10 @@
-"""A webhook's health from its state and failures (clever_notify.health): pure, no I/O."""
+"""A webhook's health from its state and failures (clever_notify.hooks.health): pure, no I/O."""
 
 from __future__ import annotations
 
 import pytest
 
-from clever_notify import health
+from clever_notify.hooks import health
 
 NOW = 1_764_355_200_000  # 2025-11-28 18:40 UTC
 HOUR = 3600 * 1000

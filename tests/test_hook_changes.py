@@ -6,9 +6,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from clever_notify import catalog
 from clever_notify.api.client import hooks_path
 from clever_notify.errors import InputError, NotFound
+from clever_notify.hooks import catalog
 from clever_notify.hooks.update import ALL, diff, find_hook, new_urls, sent_back, update_body
 from clever_notify.hooks.words import MAX_FAILURES_SHOWN, clean, describe_failures, describe_notified, format_time
 

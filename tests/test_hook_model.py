@@ -11,7 +11,7 @@ import responses
 from clever_notify.api import confirm
 from clever_notify.api.client import ApiClient
 from clever_notify.api.transport import RecordingTransport
-from clever_notify.config import load_settings
+from clever_notify.config.settings import load_settings
 from clever_notify.errors import ExitCode, InputError, NetworkError, NotAuthenticated, NotFound
 from clever_notify.hooks import describe, fields
 from clever_notify.hooks.kinds import EMAILHOOKS, KINDS, WEBHOOKS, kind_of

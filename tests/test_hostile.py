@@ -18,10 +18,10 @@ import pytest
 import responses
 
 from clever_notify.api import transport as api
-from clever_notify.api.api_host import check_api_host, is_loopback_host
 from clever_notify.api.client import ApiClient
-from clever_notify.config import load_settings
+from clever_notify.config.settings import load_settings
 from clever_notify.errors import CleverNotifyError
+from clever_notify.guards.urls import check_api_host, is_loopback_host
 from helpers import API, CONSUMER_KEY, ORG_ID, SECRET, TOKEN, hooks_path
 from helpers import CONSUMER_SECRET as CLEVER_TOOLS_CONSUMER_SECRET
 from servers import hang, partial, reply, script, stream

@@ -176,7 +176,7 @@ def test_a_malformed_id_in_clever_json_is_refused_before_any_request(run, creds,
 @pytest.mark.parametrize("path_id", ["..", ".", "a/b", "%2e"])
 def test_ids_from_anywhere_are_checked_where_paths_are_built(path_id):
     from clever_notify.api.client import ApiClient
-    from clever_notify.config import load_settings
+    from clever_notify.config.settings import load_settings
     from clever_notify.errors import InputError
 
     client = ApiClient(load_settings({"CLEVER_TOKEN": TOKEN, "CLEVER_SECRET": SECRET, "API_HOST": API}))
@@ -208,7 +208,7 @@ def test_an_empty_org_is_a_usage_error(run, creds, args):
 
 @posix_only
 def test_the_temporary_file_of_a_write_is_never_a_planted_link(tmp_path, monkeypatch):
-    from clever_notify import files
+    from clever_notify.config import files
 
     victim = tmp_path / "victim"
     victim.write_text("precious")
@@ -225,7 +225,7 @@ def test_the_temporary_file_of_a_write_is_never_a_planted_link(tmp_path, monkeyp
 
 @posix_only
 def test_a_link_planted_at_the_target_is_replaced_not_followed(tmp_path):
-    from clever_notify import files
+    from clever_notify.config import files
 
     victim = tmp_path / "victim"
     victim.write_text("precious")

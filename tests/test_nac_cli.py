@@ -592,8 +592,8 @@ def test_owners_are_read_concurrently_by_a_bounded_pool():
     import threading
     import time
 
-    from clever_notify.ascode.remote import read_hooks
     from clever_notify.hooks.kinds import EMAILHOOKS, WEBHOOKS
+    from clever_notify.notifications_file.remote import read_hooks
 
     class SlowClient:
         def __init__(self):

@@ -9,11 +9,11 @@ import textwrap
 import pytest
 import responses
 
-from clever_notify import catalog
-from clever_notify.ascode import rules
-from clever_notify.ascode.desired import FileInvalid, read
-from clever_notify.ascode.source import format_path
+from clever_notify.hooks import catalog
 from clever_notify.hooks.kinds import EMAILHOOKS, WEBHOOKS
+from clever_notify.notifications_file import rules
+from clever_notify.notifications_file.desired import FileInvalid, read
+from clever_notify.notifications_file.source import format_path
 from helpers import write
 
 GOOD = """\
@@ -408,9 +408,9 @@ def test_json_key_given_twice_is_refused(tmp_path):
 def test_an_exported_file_holds_no_raw_control_bidi_or_separator_character():
     # The file is reviewed in pull requests and read with `cat`: a name from the API with an escape sequence
     # or a right-to-left override must not reach it raw (Trojan Source), yet read back the same.
-    from clever_notify.ascode import export
-    from clever_notify.ascode.source import parse
-    from clever_notify.sanitise import is_unsafe
+    from clever_notify.guards.sanitise import is_unsafe
+    from clever_notify.notifications_file import export
+    from clever_notify.notifications_file.source import parse
 
     names = ["evil\x1b[31mRED\x07", "rtl\u202egnp.exe", "zero\u200bwidth", "sep\u2028line\u2029", "c1\x9bx\x85",
              "isolate\u2066x\u2069", "café ✓ 日本", "tab\there"]

@@ -7,11 +7,12 @@ import random
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from clever_notify import catalog, services
-from clever_notify.ascode import desired, export, remote
-from clever_notify.ascode.source import FileProblems, parse
+from clever_notify.hooks import catalog
 from clever_notify.hooks.kinds import EMAILHOOKS, WEBHOOKS
 from clever_notify.hooks.plan import OwnerInput, make_plan
+from clever_notify.notifications_file import desired, export, remote
+from clever_notify.notifications_file.source import FileProblems, parse
+from clever_notify.owners import services
 
 PROP = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

@@ -40,7 +40,7 @@ def test_events_refused(value, message):
 
 
 def test_events_complete_every_name_including_meta_events():
-    from clever_notify import catalog
+    from clever_notify.hooks import catalog
 
     assert values(p.EVENTS.shell_complete(None, None, "")) == list(catalog.ALL_EVENT_NAMES)
     assert values(p.EVENTS.shell_complete(None, None, "meta_")) == [

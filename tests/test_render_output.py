@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import io
 
-from clever_notify import render
 from clever_notify.hooks.describe import summary
 from clever_notify.hooks.kinds import WEBHOOKS
+from clever_notify.output import render
 
 
 class Tty(io.StringIO):

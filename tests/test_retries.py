@@ -12,7 +12,7 @@ from urllib3.exceptions import MaxRetryError, NewConnectionError
 
 from clever_notify.api import transport as api
 from clever_notify.api.client import ApiClient
-from clever_notify.config import load_settings
+from clever_notify.config.settings import load_settings
 from clever_notify.errors import NetworkError
 from helpers import API, ORG_ID, SECRET, TOKEN, hooks_path
 from servers import HookStore, closed_port, drop, hang, reply, script

@@ -10,7 +10,7 @@ import threading
 import pytest
 from werkzeug.test import Client
 
-from clever_notify import catalog
+from clever_notify.hooks import catalog
 from clever_notify.sandbox.app import make_app
 from clever_notify.sandbox.store import Store
 

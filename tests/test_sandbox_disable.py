@@ -11,7 +11,7 @@ from werkzeug.test import Client
 
 from clever_notify.errors import InputError
 from clever_notify.sandbox.app import make_app
-from clever_notify.sandbox.deliver import DEFAULT_DISABLE_AFTER, emit
+from clever_notify.sandbox.emit import DEFAULT_DISABLE_AFTER, emit
 from clever_notify.sandbox.store import Store
 from servers import LoopbackServer, closed_port_url, webhook_receiver
 

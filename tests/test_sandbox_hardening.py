@@ -15,7 +15,7 @@ import time
 import pytest
 import responses
 
-from clever_notify import catalog
+from clever_notify.hooks import catalog
 from helpers import API
 from servers import SandboxServer
 

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from clever_notify import catalog
+from clever_notify.hooks import catalog
 from clever_notify.sandbox.store import Store
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from clever_notify import services
 from clever_notify.errors import InputError, NotFound
+from clever_notify.owners import services
 from helpers import ORG2_ID, ORG_ID, USER_ID
 
 WEB = "app_11111111-1111-4111-8111-111111111111"

@@ -75,7 +75,7 @@ def test_webhooks_help_does_not_read_config_or_build_a_client(tmp_path):
     modules = loaded_modules(tmp_path, "webhooks", "--help")
     assert "clever_notify.cli.webhooks" in modules
     assert "clever_notify.api" not in modules
-    assert "clever_notify.config" not in modules
+    assert "clever_notify.config.settings" not in modules
 
 
 @pytest.mark.skipif("events" not in COMMANDS, reason="`clever events` is not registered on this branch")

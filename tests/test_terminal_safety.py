@@ -188,7 +188,7 @@ PROP = settings(max_examples=300, deadline=None)
 @given(st.text())
 @example(EVIL)
 def test_for_terminal_leaves_nothing_unsafe_and_keeps_safe_text(text):
-    from clever_notify.sanitise import for_terminal, is_unsafe
+    from clever_notify.guards.sanitise import for_terminal, is_unsafe
 
     one_line = for_terminal(text)
     assert not any(is_unsafe(ch) for ch in one_line)
@@ -211,8 +211,8 @@ JSONABLE = st.recursive(
 @given(JSONABLE)
 @example({"name": EVIL, EVIL: [EVIL]})
 def test_json_writer_is_valid_json_of_the_same_value_with_nothing_unsafe(value):
-    from clever_notify.render import to_json
-    from clever_notify.sanitise import is_unsafe
+    from clever_notify.guards.sanitise import is_unsafe
+    from clever_notify.output.render import to_json
 
     text = to_json(value)
     assert json.loads(text) == value
@@ -222,7 +222,7 @@ def test_json_writer_is_valid_json_of_the_same_value_with_nothing_unsafe(value):
 @pytest.mark.parametrize("bad", [float("nan"), float("inf"), [1, {"x": float("-inf")}]])
 def test_json_writer_refuses_nan_and_infinity(bad):
     from clever_notify.errors import CleverNotifyError
-    from clever_notify.render import to_json
+    from clever_notify.output.render import to_json
 
     with pytest.raises(CleverNotifyError, match="NaN or Infinity"):
         to_json(bad)
@@ -231,7 +231,7 @@ def test_json_writer_refuses_nan_and_infinity(bad):
 def test_an_escape_sequence_split_over_writes_is_still_caught(capsys):
     import sys
 
-    from clever_notify.sanitise import guarded_streams
+    from clever_notify.guards.sanitise import guarded_streams
 
     with guarded_streams():
         for piece in ("a\x1b", "[31mred", "\u202e", "b\x9b", "\n"):

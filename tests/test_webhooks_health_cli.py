@@ -306,7 +306,7 @@ class FakeTerminal(io.StringIO):
 
 @pytest.mark.parametrize("owners,tty,shown", [(10, True, True), (5, True, False), (10, False, False)])
 def test_progress_only_on_a_terminal_and_for_more_than_a_few_owners(owners, tty, shown):
-    from clever_notify.cli.every_owner import progress
+    from clever_notify.cli.all_owners import progress
 
     stream = FakeTerminal() if tty else io.StringIO()
     with progress(owners, "webhooks", stream=stream) as advance:

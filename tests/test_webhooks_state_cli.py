@@ -201,7 +201,7 @@ def test_an_unknown_id_is_not_found(run, creds, auth_header):
 
 
 def test_enable_revives_a_webhook_the_sandbox_disabled(run, monkeypatch):
-    from clever_notify.sandbox.deliver import emit
+    from clever_notify.sandbox.emit import emit
     from clever_notify.sandbox.store import Store
     from servers import closed_port_url
 

@@ -25,7 +25,7 @@ from urllib.parse import quote
 
 from clever_notify.api import confirm
 from clever_notify.api.transport import AmbiguousOutcome, RecordingTransport, Transport, error_message
-from clever_notify.config import Settings
+from clever_notify.config.settings import Settings
 from clever_notify.errors import ApiError, InputError, NotAuthenticated, NotFound
 from clever_notify.hooks.fields import shape_problem
 from clever_notify.hooks.kinds import HookKind, kind_of
@@ -48,7 +48,7 @@ class Malformed:
 def _seg(value: str) -> str:
     """One path segment: only a well-formed id, checked here where every path is built (a last guard
     behind the checks of the command line and .clever.json)."""
-    from clever_notify.ids import is_well_formed_id
+    from clever_notify.guards.ids import is_well_formed_id
 
     if not is_well_formed_id(value):
         raise InputError(f"{str(value)[:80]!r} is not a well-formed id (letters, digits, `_` and `-`); "

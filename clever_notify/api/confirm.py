@@ -12,9 +12,9 @@ from collections.abc import Callable
 from typing import Any
 
 from clever_notify.errors import ApiError, CleverNotifyError, NetworkError
+from clever_notify.guards.timestamps import epoch_ms
 from clever_notify.hooks import fields
 from clever_notify.hooks.kinds import HookKind
-from clever_notify.timestamps import epoch_ms
 
 # A create's own hook is dated by the API no earlier than the API's time when our POST went out, which the
 # client reads from the API's Date header (whole seconds) and our monotonic clock: slack for the rounding.

@@ -22,9 +22,9 @@ from typing import Any
 from urllib.parse import quote, quote_plus
 
 from clever_notify import __version__
-from clever_notify.api.api_host import check_api_host, parse_api_host
-from clever_notify.config import Settings
+from clever_notify.config.settings import Settings
 from clever_notify.errors import ApiError, CleverNotifyError, NetworkError
+from clever_notify.guards.urls import check_api_host, parse_api_host
 
 MAX_ERROR_TEXT = 300
 
@@ -71,7 +71,7 @@ def redact(text: str, secrets: list[str]) -> str:
 
 
 def make_session():
-    from clever_notify import deadline
+    from clever_notify.api import deadline
 
     session = deadline.session()  # each try of a request ends by its deadline, however slowly the API answers
     session.headers["User-Agent"] = f"clever-notify/{__version__}"
@@ -125,7 +125,7 @@ class Answer:
         return self.content.decode("utf-8", errors="replace")
 
     def json(self) -> Any:
-        from clever_notify.sanitise import strict_loads
+        from clever_notify.guards.sanitise import strict_loads
 
         try:  # NaN, Infinity and 1e999 are refused: they are not JSON, and not a hook's value
             return strict_loads(self.content.decode("utf-8"))
@@ -323,7 +323,7 @@ class Transport:
         """Send once and read the whole (bounded) answer, within the connect/read timeouts."""
         import requests
 
-        from clever_notify import deadline
+        from clever_notify.api import deadline
 
         started = time.monotonic()
         read_timeout = self.settings.timeout[1]

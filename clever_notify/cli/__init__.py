@@ -86,7 +86,7 @@ class LazyGroup(Group):
 
 def _scrub(ctx, text: str) -> str:
     """One line of an error: credentials hidden, then every unsafe character (line feeds included) escaped."""
-    from clever_notify.sanitise import for_terminal
+    from clever_notify.guards.sanitise import for_terminal
 
     scrub = getattr(ctx.obj, "scrub", None)
     return for_terminal(scrub(text) if scrub is not None else text)
@@ -97,7 +97,7 @@ class RootGroup(LazyGroup):
 
     def main(self, *args, **kwargs):
         # Everything a command prints, click's own usage errors included, goes through the sanitiser.
-        from clever_notify.sanitise import guarded_streams
+        from clever_notify.guards.sanitise import guarded_streams
 
         with guarded_streams():
             return super().main(*args, **kwargs)
@@ -107,7 +107,7 @@ class RootGroup(LazyGroup):
             return super().invoke(ctx)
         except click.ClickException as exc:
             # A usage error may quote a value (typed, or read from a file by a script): one line, escaped.
-            from clever_notify.sanitise import for_terminal
+            from clever_notify.guards.sanitise import for_terminal
 
             exc.message = for_terminal(exc.message)
             raise

@@ -10,8 +10,8 @@ import click
 
 from clever_notify.cli import CONTEXT_SETTINGS
 from clever_notify.cli import params as p
+from clever_notify.guards.sanitise import for_terminal
 from clever_notify.hooks.kinds import HookKind
-from clever_notify.sanitise import for_terminal
 
 
 def require_org_for_services(org: str | None, services: list[str]) -> None:
@@ -43,7 +43,7 @@ def add_hook(
     rt = runtime(ctx)
     target = rt.target(org, use_linked_app=org is None, for_write=True)
     if services:
-        from clever_notify.services import resolve
+        from clever_notify.owners.services import resolve
 
         services = resolve(rt.client.get_summary, target.owner_id, services)
     # Keys in clever-tools' order; absent lists go as explicit nulls, as clever-tools 4.11 sends them.
@@ -55,7 +55,7 @@ def add_hook(
 def report_created(created: dict, as_json: bool, message: str) -> None:
     """The created hook as JSON, or the message on stderr and the bare id on stdout (for `$(…)` in scripts)."""
     if as_json:
-        from clever_notify import render
+        from clever_notify.output import render
 
         click.echo(render.to_json(created))
         return
@@ -76,8 +76,8 @@ def remove_command(kind: HookKind, help: str) -> click.Command:
     @p.output_format_option
     @click.pass_context
     def remove(ctx, hook_id, org, dry_run, output):
-        from clever_notify import render
         from clever_notify.cli.runtime import runtime
+        from clever_notify.output import render
 
         rt = runtime(ctx)
         target = rt.target(org, use_linked_app=True, for_write=True)

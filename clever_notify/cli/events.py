@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import click
 
-from clever_notify import catalog
 from clever_notify.cli import CONTEXT_SETTINGS
 from clever_notify.cli import params as p
 from clever_notify.errors import ApiError
-from clever_notify.sanitise import for_terminal
+from clever_notify.guards.sanitise import for_terminal
+from clever_notify.hooks import catalog
 
 
 def _names(value) -> bool:
@@ -91,7 +91,7 @@ def events(ctx, output, live):
     else:
         doc = catalog.as_api_document()
     if output == "json":
-        from clever_notify import render
+        from clever_notify.output import render
 
         click.echo(render.to_json(doc))
     else:

@@ -14,7 +14,7 @@ import click
 from clever_notify.cli import CONTEXT_SETTINGS, Group
 from clever_notify.cli import params as p
 from clever_notify.cli.add_remove import remove_command
-from clever_notify.cli.every_owner import Annotate, all_owners_option, list_every_owner, refuse_with_org
+from clever_notify.cli.all_owners import Annotate, all_owners_option, list_every_owner, refuse_with_org
 from clever_notify.cli.malformed_hooks import ending_error, report
 from clever_notify.cli.runtime import Runtime, runtime
 from clever_notify.cli.show_update import show_command, update_command
@@ -68,9 +68,9 @@ def only_for_listing(ctx: click.Context, list_all: bool, output: str, all_owners
 
 def list_hooks(rt: Runtime, kind: HookKind, *, org: str | None, list_all: bool, output: str,
                annotate: Annotate | None = None) -> None:
-    from clever_notify import render
-    from clever_notify.cli.every_owner import human_blocks
+    from clever_notify.cli.all_owners import human_blocks
     from clever_notify.hooks.describe import summary
+    from clever_notify.output import render
 
     target = rt.target(org, use_linked_app=not list_all)
     malformed: list = []  # read-only: shown around, not refusing the list (cli/malformed_hooks.py)

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
 def report(rt: Runtime, kind: HookKind, owner: str, malformed: list) -> None:
     """One line on stderr per malformed item: its place in the list, its id when it has one, what is wrong."""
-    from clever_notify import render
+    from clever_notify.output import render
 
     for item in malformed:
         click.echo(render.printable(rt.scrub(f"Error: a {kind.noun} of {owner} is not shown: {item}.")), err=True)

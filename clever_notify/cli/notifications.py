@@ -56,8 +56,8 @@ def schema(as_json):
       # first line of a YAML file, for editors using yaml-language-server:
       # yaml-language-server: $schema=notifications.schema.json
     """
-    from clever_notify import render
-    from clever_notify.ascode.rules import json_schema
+    from clever_notify.notifications_file.rules import json_schema
+    from clever_notify.output import render
 
     click.echo(render.to_json(json_schema()))
 
@@ -80,9 +80,9 @@ class _DetailedExitCommand(click.Command):
 
 def _load(rt, file: str, output_json: bool):
     """The checked file, the plan's inputs and the plan; every problem of the file refused with exit 2."""
-    from clever_notify.ascode import desired as desired_file
-    from clever_notify.ascode.remote import owner_inputs
-    from clever_notify.ascode.source import MAX_FILE_BYTES
+    from clever_notify.notifications_file import desired as desired_file
+    from clever_notify.notifications_file.remote import owner_inputs
+    from clever_notify.notifications_file.source import MAX_FILE_BYTES
 
     text = None
     if file == "-":
@@ -99,28 +99,28 @@ def _load(rt, file: str, output_json: bool):
 
 def _print_problems(exc, output_json: bool) -> None:
     if output_json:
-        from clever_notify import render
+        from clever_notify.output import render
 
         click.echo(render.to_json({"valid": False, "problems": exc.as_json()}))
 
 
 def _readers(rt) -> int:
     """Concurrent list reads: the in-process sandbox answers without latency, so threads would only contend."""
-    from clever_notify.bounded_reads import MAX_READERS
+    from clever_notify.api.bounded_reads import MAX_READERS
 
     return 1 if rt.sandbox else MAX_READERS
 
 
 def _plan(rt, file: str, prune: bool, output_json: bool):
-    from clever_notify.ascode.source import Problem
     from clever_notify.hooks.plan import make_plan
+    from clever_notify.notifications_file.source import Problem
 
     wanted, owner_inputs, desired_file = _load(rt, file, output_json)
     try:
         inputs, resolved = owner_inputs(rt.client, wanted, workers=_readers(rt))
         plan = make_plan(inputs, prune=prune)
         _ids_fit_in_paths(plan)
-        from clever_notify.ascode.render import hide_urls_replaced_by_variables
+        from clever_notify.output.plan import hide_urls_replaced_by_variables
 
         hide_urls_replaced_by_variables(plan, wanted.document.expanded)
         if plan.refusals:
@@ -137,8 +137,8 @@ def _ids_fit_in_paths(plan) -> None:
     """A hook the plan changes must have an id that can go in a URL path: the API's fault otherwise (exit 1),
     found before anything is sent, not half-way through an apply (listings still show such a hook)."""
     from clever_notify.errors import ApiError
-    from clever_notify.ids import is_well_formed_id
-    from clever_notify.render import printable
+    from clever_notify.guards.ids import is_well_formed_id
+    from clever_notify.output.render import printable
 
     for action in plan.actions:
         if action.hook_id is not None and not is_well_formed_id(action.hook_id):
@@ -171,8 +171,8 @@ def plan_command(ctx, file, prune, detailed_exitcode, output):
       clever notifications plan notifications.yml --prune -F json
       clever notifications plan notifications.yml --detailed-exitcode   # CI: 0 none, 2 changes, 1 error
     """
-    from clever_notify import render
-    from clever_notify.ascode import render as words
+    from clever_notify.output import plan as words
+    from clever_notify.output import render
 
     output_json = output == "json"
     rt = runtime(ctx)
@@ -233,9 +233,9 @@ def apply_command(ctx, file, prune, dry_run, yes, output):
       clever notifications apply notifications.yml --dry-run
       clever notifications apply notifications.yml --prune --yes -F json
     """
-    from clever_notify import render
-    from clever_notify.ascode import render as words
-    from clever_notify.ascode.execute import ApplyFailed, done_line, execute
+    from clever_notify.output import plan as words
+    from clever_notify.output import render
+    from clever_notify.writes.executor import ApplyFailed, done_line, execute
 
     output_json = output == "json"
     rt = runtime(ctx)
@@ -288,7 +288,7 @@ def apply_command(ctx, file, prune, dry_run, yes, output):
 
 
 def _apply_json(plan, steps, mask, dry_run: bool) -> dict:
-    from clever_notify.ascode import render as words
+    from clever_notify.output import plan as words
 
     out = {**words.plan_json(plan, mask), "dryRun": dry_run}
     out["steps"] = [{**words.action_json(s.action, mask), "status": s.status, "createdId": s.created_id,
@@ -325,13 +325,13 @@ def export_command(ctx, orgs, all_owners, output_file, url_placeholders, output)
       clever notifications export --org Acme --org self -o notifications.yml
       clever notifications export --all-owners --url-placeholders -o notifications.yml
     """
-    from clever_notify.ascode import export
+    from clever_notify.notifications_file import export
 
     if orgs and all_owners:
         raise click.UsageError("--org and --all-owners cannot be used together")
     rt = runtime(ctx)
     owners = _export_owners(rt, list(orgs), all_owners)
-    from clever_notify.ascode.remote import read_hooks
+    from clever_notify.notifications_file.remote import read_hooks
 
     state = read_hooks(rt.client, [o.owner_id for o in owners], _readers(rt))
     for o in owners:
@@ -342,7 +342,7 @@ def export_command(ctx, orgs, all_owners, output_file, url_placeholders, output)
     if output_file:
         from pathlib import Path
 
-        from clever_notify.files import replace_file
+        from clever_notify.config.files import replace_file
 
         try:  # created beside it, then renamed: a link planted at that name is replaced, not written through
             replace_file(Path(output_file), text.encode("utf-8"))
@@ -355,16 +355,16 @@ def export_command(ctx, orgs, all_owners, output_file, url_placeholders, output)
         click.echo(text, nl=False)
     if placeholders:
         click.echo("Set these variables (each holds the URL of the webhook named) before plan or apply:", err=True)
-        from clever_notify.render import printable
+        from clever_notify.output.render import printable
 
         for ph in placeholders:
             click.echo(printable(f"  {ph.variable}  ({ph.owner}: {ph.hook})"), err=True)
 
 
 def _export_owners(rt, orgs: list[str], all_owners: bool):
-    from clever_notify import owners as owner_ids
-    from clever_notify import services
-    from clever_notify.ascode.export import ExportOwner, unique_service_names
+    from clever_notify.notifications_file.export import ExportOwner, unique_service_names
+    from clever_notify.owners import resolve as owner_ids
+    from clever_notify.owners import services
 
     client = rt.client
     summary = client.get_summary()
@@ -375,12 +375,12 @@ def _export_owners(rt, orgs: list[str], all_owners: bool):
             first.setdefault(o["id"], o)
     organisations = list(first.values())
     if all_owners:  # the owners as the `--all-owners` listings take them
-        from clever_notify.all_owners import owners_of
+        from clever_notify.owners.sweep import owners_of
 
         ids = [o.id for o in owners_of(summary)]
         from clever_notify.errors import ApiError
-        from clever_notify.ids import is_well_formed_id
-        from clever_notify.render import printable
+        from clever_notify.guards.ids import is_well_formed_id
+        from clever_notify.output.render import printable
 
         bad = next((i for i in ids if not is_well_formed_id(i)), None)
         if bad is not None:  # the API's answer, not the user's input: exit 1, as the listings say it

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import click
 
-from clever_notify import catalog
 from clever_notify.cli import CONTEXT_SETTINGS
 from clever_notify.cli import params as p
 from clever_notify.cli.runtime import runtime
-from clever_notify.sanitise import for_terminal, json_for_terminal
+from clever_notify.guards.sanitise import for_terminal, json_for_terminal
+from clever_notify.hooks import catalog
 
 NAME = catalog.DEFAULT_EMAIL_HOOK_NAME
 _EVENTS = ", ".join(catalog.DEFAULT_EMAIL_HOOK_EVENTS)
@@ -56,14 +56,14 @@ def default(ctx, org, only, disable, restore, dry_run, output):
     modes = [flag for flag, on in (("--only", bool(services)), ("--disable", disable), ("--restore", restore)) if on]
     if len(modes) > 1:
         raise click.UsageError(f"{' and '.join(modes)} cannot be used together: choose one")
-    from clever_notify.hooks import default_emails as de
     from clever_notify.hooks.kinds import EMAILHOOKS
+    from clever_notify.operations import default_emails as de
 
     rt = runtime(ctx)
     target = rt.target(org, use_linked_app=True, for_write=bool(modes))
     names = None
     if services:
-        from clever_notify import services as svc
+        from clever_notify.owners import services as svc
 
         # Always checked, ids too: a scope that matches nothing would silently stop these e-mails.
         summary = rt.client.get_summary()
@@ -95,8 +95,8 @@ def _names_for_restore(rt, owner_id: str, found: list[dict]) -> dict[str, str] |
     """Service names for the message about a restricted default hook; ids alone when they cannot be read."""
     if not any(h.get("scope") for h in found):
         return None
-    from clever_notify import services as svc
     from clever_notify.errors import ApiError, NetworkError, NotFound
+    from clever_notify.owners import services as svc
 
     try:
         return svc.names(rt.client.get_summary(), owner_id)
@@ -106,7 +106,7 @@ def _names_for_restore(rt, owner_id: str, found: list[dict]) -> dict[str, str] |
 
 def _report(outcome, changes: list[dict], output: str) -> None:
     """Data on stdout (the ids created, or the requests a dry run would send), the story on stderr."""
-    from clever_notify import render
+    from clever_notify.output import render
 
     if output == "json":
         click.echo(render.to_json(outcome.as_json(changes)))
@@ -128,9 +128,9 @@ def _report(outcome, changes: list[dict], output: str) -> None:
 
 
 def _show(rt, owner_id: str, found: list[dict], output: str) -> None:
-    from clever_notify import render
     from clever_notify.hooks.describe import listing_block, summary
     from clever_notify.hooks.kinds import EMAILHOOKS
+    from clever_notify.output import render
 
     if output == "json":
         click.echo(render.to_json([summary(EMAILHOOKS, h) for h in found]))

@@ -8,9 +8,9 @@ import re
 
 import click
 
-from clever_notify import catalog
 from clever_notify.errors import InputError
-from clever_notify.values import check_webhook_url, parse_notify_target
+from clever_notify.guards.values import check_webhook_url, parse_notify_target
+from clever_notify.hooks import catalog
 
 
 def split_commas(value: str) -> list[str]:
@@ -154,7 +154,7 @@ class HookId(click.ParamType):
     name = "id"
 
     def convert(self, value, param, ctx):
-        from clever_notify.ids import is_well_formed_id
+        from clever_notify.guards.ids import is_well_formed_id
 
         value = value.strip()
         # `.`, `..`, `/`, `%2e`, `?`, `#` would address another resource once in a URL path.
@@ -167,7 +167,7 @@ class Seconds(click.ParamType):
     name = "seconds"
 
     def convert(self, value, param, ctx):
-        from clever_notify.config import seconds
+        from clever_notify.config.settings import seconds
 
         if isinstance(value, float):
             return value

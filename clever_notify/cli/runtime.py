@@ -12,7 +12,7 @@ import click
 if TYPE_CHECKING:  # config pulls json/dataclasses/pathlib: only commands that run need it, not --help
     from pathlib import Path
 
-    from clever_notify.config import LinkedApp, Settings
+    from clever_notify.config.settings import LinkedApp, Settings
 
 
 class Runtime:
@@ -38,7 +38,7 @@ class Runtime:
         return " ".join(parts)
 
     def log(self, line: str) -> None:
-        from clever_notify.sanitise import for_terminal
+        from clever_notify.guards.sanitise import for_terminal
 
         click.echo(f"[api] {for_terminal(line)}", err=True)
 
@@ -48,7 +48,7 @@ class Runtime:
             from clever_notify.sandbox.settings import sandbox_settings
 
             return sandbox_settings()
-        from clever_notify.config import load_settings
+        from clever_notify.config.settings import load_settings
 
         return load_settings(os.environ)
 
@@ -66,7 +66,7 @@ class Runtime:
     def notice(self, line: str) -> None:
         """A message the library below wants the user to see (not only with --verbose); it quotes names
         read from the API, so it is kept to one line."""
-        from clever_notify.sanitise import for_terminal
+        from clever_notify.guards.sanitise import for_terminal
 
         click.echo(for_terminal(line), err=True)
 
@@ -77,7 +77,7 @@ class Runtime:
 
     @cached_property
     def _linked_app(self) -> LinkedApp | None:
-        from clever_notify.config import load_linked_app
+        from clever_notify.config.settings import load_linked_app
 
         return load_linked_app(self.cwd, os.environ)
 
@@ -86,7 +86,7 @@ class Runtime:
 
     @cached_property
     def org_cache(self):
-        from clever_notify import org_cache
+        from clever_notify.owners import cache as org_cache
 
         creds = self.settings.require_credentials()
         return org_cache.OrgCache(org_cache.default_path(), org_cache.account_key(self.settings.api_host, creds.token))
@@ -94,7 +94,7 @@ class Runtime:
     def target(self, org: str | None, *, use_linked_app: bool, for_write: bool = False):
         """The owner to act on. `for_write`: the command changes something (or shows, with --dry-run, what it
         would change), so an --org name is resolved afresh, never from the cache."""
-        from clever_notify import owners
+        from clever_notify.owners import resolve as owners
 
         cache = None
         self.org_typed = org
@@ -128,7 +128,7 @@ class Runtime:
         return redact(text, settings.secrets())
 
     def out(self):
-        from clever_notify.render import Output
+        from clever_notify.output.render import Output
 
         return Output(sys.stdout)
 

@@ -7,7 +7,7 @@ import click
 from clever_notify.cli import CONTEXT_SETTINGS, Group
 from clever_notify.cli import params as p
 from clever_notify.cli.runtime import runtime
-from clever_notify.sanitise import for_terminal
+from clever_notify.guards.sanitise import for_terminal
 
 DEFAULT_PORT = 8765
 
@@ -56,7 +56,7 @@ def serve(host, port, allow_remote, log_requests):
       clever sandbox serve --port 9000 > sandbox.env &
       sleep 1; eval "$(head -n 1 sandbox.env)"; clever webhooks --org Acme
     """
-    from clever_notify.api.api_host import is_loopback_host
+    from clever_notify.guards.urls import is_loopback_host
 
     if not is_loopback_host(host) and not allow_remote:
         raise click.UsageError(f"--host {host} is not a loopback address; the sandbox has no real authentication. "
@@ -96,7 +96,7 @@ def seed(count, output):
       clever sandbox seed --orgs 50
       CLEVER_SANDBOX_DB=bench.db clever sandbox seed --orgs 50 --json
     """
-    from clever_notify import render
+    from clever_notify.output import render
 
     store = _store()
     added = store.seed_organisations(count)
@@ -119,7 +119,7 @@ def outbox(output):
       clever sandbox outbox
       clever sandbox outbox -F json
     """
-    from clever_notify import render
+    from clever_notify.output import render
 
     mails = _store().outbox()
     if output == "json":
@@ -165,8 +165,10 @@ def emit(ctx, event, org, service, output):
     """
     import os
 
-    from clever_notify import config, delivery, render
-    from clever_notify.sandbox.deliver import emit as do_emit
+    from clever_notify.config import settings as config
+    from clever_notify.delivery import post as delivery
+    from clever_notify.output import render
+    from clever_notify.sandbox.emit import emit as do_emit
 
     # The owner and the service are found as every other command finds them (through the API, here the
     # in-process sandbox), so a wrong name fails with the same exit code and message as `webhooks add`.
@@ -175,7 +177,7 @@ def emit(ctx, event, org, service, output):
     owner_id = rt.target(org, use_linked_app=False).owner_id
     service_id = None
     if service is not None:
-        from clever_notify import services
+        from clever_notify.owners import services
 
         [service_id] = services.check(rt.client.get_summary(), owner_id, [service])
     timeout = config.clever_timeout(os.environ, delivery.DEFAULT_TIMEOUT)

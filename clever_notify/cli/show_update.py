@@ -11,11 +11,11 @@ import functools
 
 import click
 
-from clever_notify import catalog
 from clever_notify.cli import CONTEXT_SETTINGS
 from clever_notify.cli import params as p
 from clever_notify.cli.runtime import runtime
 from clever_notify.errors import NotFound
+from clever_notify.hooks import catalog
 from clever_notify.hooks.kinds import EMAILHOOKS, WEBHOOKS, HookKind
 
 SHOW_HELP = {
@@ -97,8 +97,8 @@ def show_command(kind: HookKind) -> click.Command:
     @p.output_format_option
     @click.pass_context
     def show(ctx, hook_id, org, output):
-        from clever_notify import render
         from clever_notify.hooks.describe import show_block
+        from clever_notify.output import render
 
         rt = runtime(ctx)
         target, hook = read_hook(rt, kind, hook_id, org)
@@ -163,8 +163,8 @@ def _check_usage(ctx: click.Context, given: dict) -> None:
 
 def update_command(kind: HookKind) -> click.Command:
     def update(ctx, hook_id, org, dry_run, **given):
-        from clever_notify import render
         from clever_notify.hooks.update import diff, sent_back, update_body
+        from clever_notify.output import render
 
         as_json = given.pop("as_json", False) or given.pop("output", "human") == "json"
         _check_usage(ctx, given)
@@ -173,7 +173,7 @@ def update_command(kind: HookKind) -> click.Command:
         owner = target.owner_id
         changes = _changes(kind, hook, given)
         if isinstance(changes.get("scope"), list):
-            from clever_notify.services import resolve
+            from clever_notify.owners.services import resolve
 
             changes["scope"] = resolve(rt.client.get_summary, owner, changes["scope"])
         old, new = sent_back(kind, hook), update_body(kind, hook, changes)

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import click
 
-from clever_notify import catalog
 from clever_notify.cli import CONTEXT_SETTINGS
 from clever_notify.cli import params as p
 from clever_notify.cli.add_remove import add_hook
@@ -15,6 +14,7 @@ from clever_notify.cli.hook_group import hook_group
 from clever_notify.cli.webhooks_check import check_command
 from clever_notify.cli.webhooks_state import disable_command, enable_command
 from clever_notify.cli.webhooks_test import webhook_test_command
+from clever_notify.hooks import catalog
 from clever_notify.hooks.kinds import WEBHOOKS
 
 KIND = WEBHOOKS
@@ -84,7 +84,7 @@ REMOVE_HELP = """Remove a webhook.
 
 
 def _health_marks():
-    from clever_notify import health
+    from clever_notify.hooks import health
 
     return health.listing_marker()
 

@@ -6,7 +6,7 @@ import click
 
 from clever_notify.cli import CONTEXT_SETTINGS
 from clever_notify.cli import params as p
-from clever_notify.cli.every_owner import all_owners_option, refuse_with_org
+from clever_notify.cli.all_owners import all_owners_option, refuse_with_org
 from clever_notify.cli.malformed_hooks import ending_error, report
 from clever_notify.cli.runtime import runtime
 from clever_notify.hooks.kinds import WEBHOOKS
@@ -41,8 +41,8 @@ def check_command(ctx, org, all_owners, window_ms, output):
     """
     import time
 
-    from clever_notify import health
     from clever_notify.errors import Unhealthy
+    from clever_notify.hooks import health
 
     refuse_with_org(ctx, org, all_owners)
     rt = runtime(ctx)
@@ -52,7 +52,7 @@ def check_command(ctx, org, all_owners, window_ms, output):
             for owner, hooks in groups for hook in hooks]
 
     if output == "json":
-        from clever_notify import render
+        from clever_notify.output import render
 
         click.echo(render.to_json([health.as_json(hook, h, owner_id) for (_, owner_id), hook, h in rows]))
     else:
@@ -89,7 +89,7 @@ def _read(rt, org: str | None, all_owners: bool):
     """[((owner label, owner id), hooks)] in owner order, [(owner label, malformed items)], and the error to end
     with if an owner was unreadable. Read-only: a webhook of a wrong shape is reported, not the list refused."""
     if all_owners:
-        from clever_notify.cli.every_owner import owner_label, read_every_owner, unread_error
+        from clever_notify.cli.all_owners import owner_label, read_every_owner, unread_error
 
         results = read_every_owner(rt, WEBHOOKS)
         return ([((owner_label(r.owner), r.owner.id), r.hooks) for r in results],
@@ -102,6 +102,6 @@ def _read(rt, org: str | None, all_owners: bool):
 
 
 def _printable(text) -> str:
-    from clever_notify.render import printable
+    from clever_notify.output.render import printable
 
     return printable(str(text))

@@ -1,4 +1,4 @@
-"""`clever webhooks enable ID` and `clever webhooks disable ID`: change a webhook's state (hooks/state.py)."""
+"""`clever webhooks enable|disable ID`: change a webhook's state (operations/webhook_state.py)."""
 
 from __future__ import annotations
 
@@ -50,10 +50,10 @@ def state_command(state: str) -> click.Command:
     @click.pass_context
     def command(ctx, hook_id, org, dry_run, output):
         """JSON: {id, ownerId, state, changed, recreated, replacedId?, dryRun, requests}."""
-        from clever_notify import render
         from clever_notify.cli.show_update import read_hook_in_list
         from clever_notify.hooks.kinds import WEBHOOKS
-        from clever_notify.hooks.state import set_state
+        from clever_notify.operations.webhook_state import set_state
+        from clever_notify.output import render
 
         rt = runtime(ctx)
         # a write: --org NAME afresh; the whole list, since an earlier run may have left an enabled copy

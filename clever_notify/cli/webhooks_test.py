@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import click
 
-from clever_notify import catalog
 from clever_notify.cli import CONTEXT_SETTINGS
 from clever_notify.cli import params as p
 from clever_notify.cli.runtime import runtime
 from clever_notify.errors import CleverNotifyError, InputError
-from clever_notify.sanitise import for_terminal
+from clever_notify.guards.sanitise import for_terminal
+from clever_notify.hooks import catalog
 
 # The sample's owner and application when no hook gives them (--url): obviously made up, well formed.
 SAMPLE_OWNER = "orga_00000000-0000-4000-8000-000000000000"
@@ -21,7 +21,7 @@ SAMPLE_APP = "app_00000000-0000-4000-8000-000000000000"
 
 
 def _deliver(targets: list[tuple[str, str]], event: dict, timeout: float) -> list:
-    from clever_notify import delivery
+    from clever_notify.delivery import post as delivery
 
     results = []
     for url, fmt in targets:
@@ -81,7 +81,10 @@ def webhook_test_command(ctx, hook_id, urls, fmt, event, org, timeout, as_json):
     """
     import os
 
-    from clever_notify import config, delivery, payloads, render
+    from clever_notify.config import settings as config
+    from clever_notify.delivery import payloads
+    from clever_notify.delivery import post as delivery
+    from clever_notify.output import render
 
     if hook_id and urls:
         raise click.UsageError("give either a webhook ID or --url, not both")

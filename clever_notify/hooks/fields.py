@@ -33,8 +33,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from clever_notify import catalog
-from clever_notify.hooks import words
+from clever_notify.hooks import catalog, words
 from clever_notify.hooks.kinds import EMAILHOOKS, KINDS, WEBHOOKS, HookKind, kind_of
 
 NOT_SENT: Any = object()  # normalise's answer for "leave this key out of the body"

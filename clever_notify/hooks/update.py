@@ -17,8 +17,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from clever_notify import catalog
 from clever_notify.errors import NotFound
+from clever_notify.hooks import catalog
 from clever_notify.hooks.fields import NOT_SENT, fields_of, read_only_keys
 from clever_notify.hooks.kinds import HookKind, kind_of
 

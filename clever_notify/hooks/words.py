@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from clever_notify import catalog
-from clever_notify.sanitise import for_terminal
-from clever_notify.timestamps import epoch_ms, to_datetime
+from clever_notify.guards.sanitise import for_terminal
+from clever_notify.guards.timestamps import epoch_ms, to_datetime
+from clever_notify.hooks import catalog
 
 MAX_FAILURES_SHOWN = 10
 BODY_PREVIEW = 80

@@ -13,10 +13,10 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
-from clever_notify import catalog
+from clever_notify.guards.sanitise import strict_loads
+from clever_notify.hooks import catalog
 from clever_notify.sandbox.store import Store
 from clever_notify.sandbox.validate import BadBody, hook_body
-from clever_notify.sanitise import strict_loads
 
 MAX_BODY = 1024 * 1024
 

@@ -11,8 +11,8 @@ import threading
 
 from werkzeug.serving import WSGIRequestHandler, make_server
 
-from clever_notify.api.api_host import is_loopback_host
 from clever_notify.errors import CleverNotifyError
+from clever_notify.guards.urls import is_loopback_host
 from clever_notify.sandbox import SANDBOX_SECRET, SANDBOX_TOKEN
 from clever_notify.sandbox.app import make_app
 from clever_notify.sandbox.store import Store

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from clever_notify.config import DEFAULT_CONSUMER_KEY, DEFAULT_CONSUMER_SECRET, Credentials, Settings
+from clever_notify.config.settings import DEFAULT_CONSUMER_KEY, DEFAULT_CONSUMER_SECRET, Credentials, Settings
 from clever_notify.sandbox import SANDBOX_HOST, SANDBOX_SECRET, SANDBOX_TOKEN
 
 

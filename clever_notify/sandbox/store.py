@@ -22,8 +22,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from clever_notify import catalog, files
+from clever_notify.config import files
 from clever_notify.errors import ConfigError
+from clever_notify.hooks import catalog
 
 KINDS = ("webhooks", "emailhooks")  # also the table names: the only strings ever put into SQL
 BUSY_TIMEOUT_MS = 10_000

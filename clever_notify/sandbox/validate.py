@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
-from clever_notify import catalog
+from clever_notify.hooks import catalog
 
 MAX_NAME = 256
 MAX_LIST = 100

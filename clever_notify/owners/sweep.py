@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from clever_notify.bounded_reads import MAX_READERS, Outcome, read_each
+from clever_notify.api.bounded_reads import MAX_READERS, Outcome, read_each
 from clever_notify.errors import ApiError, CleverNotifyError
 
 MAX_WORKERS = MAX_READERS

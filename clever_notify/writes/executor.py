@@ -9,10 +9,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from clever_notify.ascode.render import step_words
-from clever_notify.ascode.source import Mask
 from clever_notify.errors import CleverNotifyError, ExitCode, NotFound
+from clever_notify.guards.masks import Mask
 from clever_notify.hooks.plan import Action, Plan
+from clever_notify.output.plan import step_words
 
 
 @dataclass

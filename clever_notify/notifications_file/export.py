@@ -10,9 +10,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from clever_notify import catalog
-from clever_notify.ascode.desired import SECTION_OF
+from clever_notify.hooks import catalog
 from clever_notify.hooks.kinds import KINDS, WEBHOOKS, HookKind
+from clever_notify.notifications_file.desired import SECTION_OF
 
 HEADER = ("# Clever Cloud notifications (clever-notify). `clever notifications plan FILE` compares this file\n"
           "# with the API, `clever notifications apply FILE` makes the API match it.\n")
@@ -38,7 +38,7 @@ def unique_service_names(services) -> dict[str, str]:
     """id → name for the services a name identifies: no other service of the owner has it, and it does not
     look like an id (it would be read back as one). An add-on's real id stays as it is: its name reads back
     as the add-on's other id."""
-    from clever_notify.services import looks_like_id
+    from clever_notify.owners.services import looks_like_id
 
     counts: dict[str, int] = {}
     for s in services:
@@ -130,7 +130,7 @@ def to_yaml(data: dict) -> str:
     the character written as a YAML escape (`\\u202e`); anything else non-ASCII stays as it is."""
     import yaml
 
-    from clever_notify.sanitise import is_unsafe
+    from clever_notify.guards.sanitise import is_unsafe
 
     class Dumper(yaml.SafeDumper):
         pass
@@ -154,6 +154,6 @@ def _yaml_escape(ch: str) -> str:
 
 
 def to_json(data: dict) -> str:
-    from clever_notify.sanitise import json_for_terminal
+    from clever_notify.guards.sanitise import json_for_terminal
 
     return json_for_terminal(data, indent=2) + "\n"  # the same characters as `\\uXXXX`, as for YAML

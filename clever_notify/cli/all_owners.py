@@ -1,6 +1,6 @@
 """`--all-owners` for the listings and `webhooks check`: read every owner's hooks, with progress on a terminal.
 
-One /v2/summary, then one list per owner (clever_notify.all_owners). An owner that cannot be read is
+One /v2/summary, then one list per owner (clever_notify.owners.sweep). An owner that cannot be read is
 reported on stderr as it happens and the others go on; the caller decides the exit code with
 `unread_error`.
 """
@@ -63,7 +63,8 @@ def progress(total: int, noun: str, stream=None) -> Iterator[Callable[[object], 
 
 def read_every_owner(rt: Runtime, kind: HookKind) -> list:
     """Every owner's hooks (all_owners.OwnerHooks, the user first); each hook carries its `ownerId`."""
-    from clever_notify import all_owners, render
+    from clever_notify.output import render
+    from clever_notify.owners import sweep as all_owners
 
     noun = kind.nouns
     summary = rt.client.get_summary()
@@ -114,8 +115,8 @@ def human_blocks(kind: HookKind, hooks: list[dict], annotate: Annotate | None,
 
 def list_every_owner(rt: Runtime, kind: HookKind, *, output: str, annotate: Annotate | None) -> None:
     """Grouped by owner, the user first; JSON: one flat list of clever-tools' items, each with its ownerId."""
-    from clever_notify import render
     from clever_notify.hooks.describe import summary
+    from clever_notify.output import render
 
     results = read_every_owner(rt, kind)
     if output == "json":

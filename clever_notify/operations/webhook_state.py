@@ -17,9 +17,9 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from clever_notify.errors import ApiError, CleverNotifyError
-from clever_notify.hooks.default_emails import ChangeFailed  # the same kind of failure: a step of a replacement
 from clever_notify.hooks.kinds import WEBHOOKS
 from clever_notify.hooks.update import update_body
+from clever_notify.operations.default_emails import ChangeFailed  # the same kind of failure: a step of a replacement
 
 ENABLED = "ENABLED"
 DISABLED = "DISABLED"

@@ -13,6 +13,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from clever_notify.guards.masks import Mask
+
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_NODES = 1_000_000  # values written out: the size bound already keeps a file well under this
 MAX_REPEATS = 200_000  # values an alias repeats: aliases can multiply a small file (billion laughs)
@@ -24,34 +26,6 @@ _VARIABLE = re.compile(r"\$(\$|\{([^}]*)\})")
 _SEQ_TAG = "tag:yaml.org,2002:seq"
 _MAP_TAG = "tag:yaml.org,2002:map"
 _VARIABLE_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-
-
-SHORT_VALUE = 4  # a variable's value shorter than this is masked only where it is the whole value
-
-
-class Mask:
-    """Replaces the values of the file's variables by `${NAME}` in anything shown: the file's values and the
-    API's (a URL the API holds may be the very secret the variable carries)."""
-
-    def __init__(self, variables: dict[str, str]):
-        self.pairs = sorted(((v, f"${{{k}}}") for k, v in variables.items() if v), key=lambda p: -len(p[0]))
-
-    def text(self, text: str) -> str:
-        for value, var in self.pairs:
-            if text == value:
-                return var
-            if len(value) >= SHORT_VALUE:
-                text = text.replace(value, var)
-        return text
-
-    def value(self, value: Any) -> Any:
-        if isinstance(value, str):
-            return self.text(value)
-        if isinstance(value, list):
-            return [self.value(v) for v in value]
-        if isinstance(value, dict):
-            return {k: self.value(v) for k, v in value.items()}
-        return value
 
 
 def format_path(path: Path) -> str:
@@ -76,10 +50,10 @@ class Problem:
     message: str
 
     def located(self, file_name: str) -> str:
-        from clever_notify.render import printable
+        from clever_notify.guards.sanitise import for_terminal
 
         where = f"{file_name}:{self.line}" if self.line else file_name
-        return printable(f"{where}: {format_path(self.path)}: {self.message}")
+        return for_terminal(f"{where}: {format_path(self.path)}: {self.message}")
 
     def masked(self, mask: Mask) -> Problem:
         return Problem(self.path, self.line, mask.text(self.message))

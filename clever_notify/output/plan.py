@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from clever_notify.api.client import hooks_path
-from clever_notify.ascode.desired import SECTION_OF
-from clever_notify.ascode.source import Mask
+from clever_notify.guards.masks import Mask
 from clever_notify.hooks.fields import fields_of
 from clever_notify.hooks.kinds import KINDS, HookKind
 from clever_notify.hooks.plan import Action, Plan
-from clever_notify.render import printable
+from clever_notify.notifications_file.desired import SECTION_OF
+from clever_notify.output.render import printable
 
 
 def noun(kind: HookKind, count: int = 1) -> str:

@@ -6,12 +6,20 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path as FilePath
 
-from clever_notify import catalog
-from clever_notify.ascode import rules
-from clever_notify.ascode.source import MAX_FILE_BYTES, Document, FileProblems, Path, Problem, format_path, parse
 from clever_notify.errors import InputError
+from clever_notify.hooks import catalog
 from clever_notify.hooks.kinds import EMAILHOOKS, WEBHOOKS, HookKind
 from clever_notify.hooks.plan import Wanted
+from clever_notify.notifications_file import rules
+from clever_notify.notifications_file.source import (
+    MAX_FILE_BYTES,
+    Document,
+    FileProblems,
+    Path,
+    Problem,
+    format_path,
+    parse,
+)
 
 SECTIONS = {"webhooks": WEBHOOKS, "emails": EMAILHOOKS}  # the file's words → the API's kinds
 SECTION_OF = {v: k for k, v in SECTIONS.items()}
@@ -64,7 +72,7 @@ def read(source: str, env: Mapping[str, str], *, text: str | None = None) -> Des
     """Read and check the file `source` (`-` for stdin when `text` is given); FileInvalid on any problem."""
     name = "<stdin>" if source == "-" else source
     if text is None:
-        from clever_notify.files import NotARegularFile, TooBig, read_regular
+        from clever_notify.config.files import NotARegularFile, TooBig, read_regular
 
         try:  # bounded, and a FIFO or device refused at once: `plan /dev/zero` must neither hang nor fill memory
             raw = read_regular(FilePath(source), MAX_FILE_BYTES)

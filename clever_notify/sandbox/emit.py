@@ -1,7 +1,7 @@
 """What the platform does when an event happens, done by the sandbox for real.
 
 Every enabled webhook of the owner whose events and scope match gets an HTTP POST of the event in its
-format (clever_notify.delivery); a non-2xx answer or a network failure is recorded in that hook's
+format (clever_notify.delivery.post); a non-2xx answer or a network failure is recorded in that hook's
 `failures`. Every matching e-mail hook puts a message in the outbox instead of sending mail.
 
 Like the platform, the sandbox disables a webhook that keeps failing: after CLEVER_SANDBOX_DISABLE_AFTER
@@ -17,8 +17,10 @@ import os
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
-from clever_notify import catalog, delivery, payloads
+from clever_notify.delivery import payloads
+from clever_notify.delivery import post as delivery
 from clever_notify.errors import InputError, NotFound
+from clever_notify.hooks import catalog
 from clever_notify.sandbox.store import Store
 
 MAX_PARALLEL = 8  # receivers are contacted concurrently, bounded so a big owner does not open 100 sockets

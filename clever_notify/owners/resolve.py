@@ -8,11 +8,11 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from clever_notify.api.client import ApiClient
-from clever_notify.config import LinkedApp
+from clever_notify.config.settings import LinkedApp
 from clever_notify.errors import ApiError, InputError, NotFound
 
 if TYPE_CHECKING:
-    from clever_notify.org_cache import OrgCache
+    from clever_notify.owners.cache import OrgCache
 
 OWNER_ID_RE = re.compile(
     r"^(user_|orga_)[0-9a-f]{8}-[0-9a-f]{4}-[1-5][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$", re.IGNORECASE

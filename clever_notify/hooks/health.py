@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
+from clever_notify.guards.timestamps import epoch_ms
 from clever_notify.hooks.words import failure_cause
-from clever_notify.timestamps import epoch_ms
 
 OK = "ok"
 FAILING = "failing"

@@ -93,8 +93,8 @@ MAX_CONFIG_BYTES = 1024 * 1024  # a clever-tools config or a .clever.json is a f
 
 
 def _read_json(path: Path, what: str):
-    from clever_notify.files import NotARegularFile, TooBig, read_regular
-    from clever_notify.sanitise import strict_loads
+    from clever_notify.config.files import NotARegularFile, TooBig, read_regular
+    from clever_notify.guards.sanitise import strict_loads
 
     try:
         data = read_regular(path, MAX_CONFIG_BYTES)
@@ -272,7 +272,7 @@ def load_linked_app(cwd: Path | None = None, env: Mapping[str, str] | None = Non
             f"several applications are linked in {path} and none is the default; "
             f"pass --org, or set `default` there. Available aliases: {aliases}"
         )
-    from clever_notify.ids import is_well_formed_id
+    from clever_notify.guards.ids import is_well_formed_id
 
     app_id = app.get("app_id")
     if not isinstance(app_id, str) or not app_id:

@@ -16,7 +16,7 @@ from typing import IO, Any
 def printable(text: str) -> str:
     """One line of human output: names, URLs and targets come from the API, and a control character
     in them (an escape sequence, a newline forging a line, a bidi override) must not reach the terminal."""
-    from clever_notify.sanitise import for_terminal
+    from clever_notify.guards.sanitise import for_terminal
 
     return for_terminal(text)
 
@@ -24,7 +24,7 @@ def printable(text: str) -> str:
 def to_json(value: Any) -> str:
     """JSON as clever-tools prints it (JSON.stringify(value, null, 2)), always valid and terminal-safe."""
     from clever_notify.errors import ApiError
-    from clever_notify.sanitise import NotRepresentable, json_for_terminal
+    from clever_notify.guards.sanitise import NotRepresentable, json_for_terminal
 
     try:
         return json_for_terminal(value)
@@ -72,7 +72,7 @@ class Output:
             from rich.console import Console
             from rich.text import Text
 
-            from clever_notify.sanitise import unguarded
+            from clever_notify.guards.sanitise import unguarded
 
             # The lines are escaped above; rich's own styling must reach the terminal as styling.
             console = Console(file=unguarded(self.stream), highlight=False, soft_wrap=True)

@@ -9,7 +9,8 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
-from clever_notify import __version__, payloads
+from clever_notify import __version__
+from clever_notify.delivery import payloads
 
 DEFAULT_TIMEOUT = 10.0  # seconds for one delivery, connection and whole answer included (CLEVER_TIMEOUT overrides)
 CONNECT_TIMEOUT = 3.0
@@ -42,7 +43,7 @@ def post(url: str, fmt: str, event: dict, *, timeout: float = DEFAULT_TIMEOUT, s
     import requests
     import urllib3
 
-    from clever_notify import deadline
+    from clever_notify.api import deadline
 
     content_type, body = payloads.render(event, fmt)
     http = session or deadline.session()

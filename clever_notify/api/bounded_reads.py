@@ -1,6 +1,6 @@
 """Many independent reads (one list per owner, or per owner and kind) over a bounded pool of threads.
 
-The one concurrent reader: `--all-owners` (all_owners.py) and the notifications file (ascode/remote.py)
+The one concurrent reader: `--all-owners` (owners/sweep.py) and the notifications file (notifications_file/remote.py)
 both read many owners' lists through it. At most `max_workers` requests are open at once, whatever the
 number of reads; a read that fails with an API error does not stop the others (its error is kept for the
 caller to report or raise); a bug or Ctrl-C cancels the reads not started and goes on at once, and the

@@ -12,7 +12,7 @@ import json
 import uuid
 from datetime import datetime, timezone
 
-from clever_notify import catalog
+from clever_notify.hooks import catalog
 
 CONSOLE = "https://console.clever-cloud.com"
 

@@ -8,14 +8,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from clever_notify import owners as owner_ids
-from clever_notify import services
-from clever_notify.ascode.desired import DesiredFile, OwnerSection
-from clever_notify.ascode.source import Problem
-from clever_notify.bounded_reads import MAX_READERS, read_each
+from clever_notify.api.bounded_reads import MAX_READERS, read_each
 from clever_notify.errors import InputError, NotFound
 from clever_notify.hooks.kinds import KINDS, HookKind
 from clever_notify.hooks.plan import OwnerInput, Wanted
+from clever_notify.notifications_file.desired import DesiredFile, OwnerSection
+from clever_notify.notifications_file.source import Problem
+from clever_notify.owners import resolve as owner_ids
+from clever_notify.owners import services
 
 
 @dataclass

@@ -12,9 +12,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from clever_notify import catalog
-from clever_notify.ascode.source import Document, Path, Problem
 from clever_notify.errors import InputError
+from clever_notify.hooks import catalog
+from clever_notify.notifications_file.source import Document, Path, Problem
 
 INVALID: Any = object()  # a value that failed its rule; its problem is recorded
 
@@ -106,19 +106,19 @@ def _check_event(value: str) -> str:
 
 
 def _check_url(value: str) -> str:
-    from clever_notify.values import check_webhook_url
+    from clever_notify.guards.values import check_webhook_url
 
     return check_webhook_url(value)[0]
 
 
 def _warn_url(value: str) -> str | None:
-    from clever_notify.values import check_webhook_url
+    from clever_notify.guards.values import check_webhook_url
 
     return check_webhook_url(value)[1]
 
 
 def _check_notify(value: str) -> str:
-    from clever_notify.values import parse_notify_target
+    from clever_notify.guards.values import parse_notify_target
 
     target = parse_notify_target(value)
     return target.get("target", target["type"])

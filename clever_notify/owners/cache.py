@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from clever_notify.files import write_private
+from clever_notify.config.files import write_private
 
 # Reads (listings, show) may trust a name resolved this recently; writes never use the cache at all: an
 # organisation renamed, and another given its old name, must not receive a change meant for the other.
@@ -46,8 +46,8 @@ class OrgCache:
         self.account = account
 
     def _load(self) -> dict[str, Any]:
-        from clever_notify.files import read_regular
-        from clever_notify.sanitise import strict_loads
+        from clever_notify.config.files import read_regular
+        from clever_notify.guards.sanitise import strict_loads
 
         try:  # a FIFO or a device planted here is refused at once, a huge file unread
             data = strict_loads(read_regular(self.path, MAX_CACHE_BYTES).decode("utf-8"))

@@ -1,6 +1,6 @@
 """The checks of user values that do not depend on where the value came from.
 
-The command line (cli/params.py wraps them as click types) and the notifications file (ascode/rules.py)
+The command line (cli/params.py wraps them as click types) and the notifications file (notifications_file/rules.py)
 read webhook URLs and notification targets with these same functions, so both accept and refuse the
 same values with the same words. Nothing here imports click or the network stack.
 """
@@ -37,7 +37,7 @@ def check_webhook_url(value: str) -> tuple[str, str | None]:
         if not sep and (not head or "." in head or head == "localhost"):
             raise InputError(f"webhook URL must be absolute: did you mean https://{url}?")
         raise InputError(f"webhook URL must start with https:// (or http://), got {value!r}")
-    from clever_notify.api.api_host import check_webhook_host  # here: `--help` must not load the api package
+    from clever_notify.guards.urls import check_webhook_host  # here: `--help` must not load the api package
 
     parsed = check_webhook_host(url)
     warning = None

@@ -18,8 +18,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from clever_notify import catalog
 from clever_notify.errors import CleverNotifyError, Interrupted, NotFound
+from clever_notify.hooks import catalog
 from clever_notify.hooks.fields import fingerprint
 from clever_notify.hooks.kinds import EMAILHOOKS
 from clever_notify.hooks.update import update_body
@@ -187,7 +187,7 @@ def _restrict(
     """
 
     def _scope_text(ids: list[str]) -> str:
-        from clever_notify.services import describe
+        from clever_notify.owners.services import describe
 
         return describe(ids, names)
 
@@ -304,7 +304,7 @@ disable = _interruptible(lambda *args: ["--disable"], _disable)
 
 def _narrowed(hook: dict, owner_id: str, names: dict[str, str] | None, command_line: CommandLine) -> list[str]:
     """How an existing default hook sends fewer or other e-mails than a restored one, then the fix; else []."""
-    from clever_notify.services import describe
+    from clever_notify.owners.services import describe
 
     hook_id = _hook_id(hook)
     scope = [str(s) for s in hook.get("scope") or []]
