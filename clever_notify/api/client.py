@@ -244,6 +244,9 @@ class ApiClient:
     def get_events_info(self) -> dict:
         return self._expect(self.request("GET", "/v2/notifications/info/events"), dict, "events info")
 
+    def get_webhook_formats(self) -> list:
+        return self._expect(self.request("GET", "/v2/notifications/info/webhookformats"), list, "webhook formats")
+
     def _confirmed(self, kind: HookKind, owner_id: str, body: dict, done: str, *, send, lookup):
         return confirm.confirm_or_resend(
             send, lambda: self.list_hooks(kind, owner_id), lookup,

@@ -117,7 +117,10 @@ def _plan(rt, file: str, prune: bool, output_json: bool):
 
     wanted, owner_inputs, desired_file = _load(rt, file, output_json)
     try:
+        known_warnings = len(wanted.warnings)
         inputs, resolved = owner_inputs(rt.client, wanted, workers=_readers(rt))
+        for warning in wanted.warnings[known_warnings:]:  # found with the API's help (its catalog)
+            click.echo(warning.located(wanted.name).replace(": warning: ", ": "), err=True)
         plan = make_plan(inputs, prune=prune)
         _ids_fit_in_paths(plan)
         from clever_notify.output.plan import hide_urls_replaced_by_variables
@@ -412,5 +415,5 @@ def _export_owners(rt, orgs: list[str], all_owners: bool):
             owned = services.owner_in(summary, owner_id).services
         except CleverNotifyError:
             owned = ()
-        out.append(ExportOwner(key, owner_id, {}, unique_service_names(owned)))
+        out.append(ExportOwner(key, owner_id, {}, unique_service_names(owned), owned))
     return out

@@ -131,7 +131,7 @@ def _changes(kind: HookKind, hook: dict, given: dict) -> dict:
     An option of the field table whose destination is the field's key and whose value is the new value as
     typed (--name) needs no line here; lists, formats and ALL flags are turned into changes below."""
     from clever_notify.hooks.fields import fields_of
-    from clever_notify.hooks.update import ALL, new_urls
+    from clever_notify.hooks.update import ALL, merged_notified, new_urls
 
     changes = {
         f.key: given[f.key] for f in fields_of(kind)
@@ -141,7 +141,7 @@ def _changes(kind: HookKind, hook: dict, given: dict) -> dict:
     if urls is not None or given.get("fmt"):
         changes["urls"] = new_urls(hook.get("urls"), urls, given.get("fmt"))
     if given.get("notify"):
-        changes["notified"] = p.flatten(given["notify"])
+        changes["notified"] = merged_notified(hook.get("notified"), p.flatten(given["notify"]))
     if given["all_events"] or given["events"]:
         changes["events"] = ALL if given["all_events"] else p.flatten(given["events"])
     if given["all_services"] or given["services"]:
