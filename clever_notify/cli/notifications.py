@@ -30,7 +30,8 @@ def notifications():
     `export` writes the hooks of owners as a file; `plan FILE` shows what applying
     it would change (exit codes for CI with --detailed-exitcode); `apply FILE` makes
     the API match the file, and a second apply sends nothing; `schema` prints the
-    file's JSON Schema for editors.
+    file's JSON Schema for editors; `audit` finds applications no hook covers and
+    hooks that cannot work (exit 5), with the commands that fix them.
 
     \b
     Examples:
@@ -39,6 +40,7 @@ def notifications():
       clever notifications plan notifications.yml --detailed-exitcode
       clever notifications apply notifications.yml --prune --yes
       clever notifications schema > notifications.schema.json
+      clever notifications audit --file notifications.yml -F junit > audit.xml
     """
 
 
@@ -414,3 +416,12 @@ def _export_owners(rt, orgs: list[str], all_owners: bool):
             owned = ()
         out.append(ExportOwner(key, owner_id, {}, unique_service_names(owned)))
     return out
+
+
+def _add_audit() -> None:
+    from clever_notify.cli.audit import audit_command
+
+    notifications.add_command(audit_command)
+
+
+_add_audit()
