@@ -87,8 +87,14 @@ def counted(results: list[Result]) -> str:
     return ", ".join(parts)
 
 
+# set_state(client, owner_id, hook, state, listed=…) → an outcome with `hook_id` and `replaced_id`: the operation
+# behind `webhooks enable|disable` (operations/webhook_state.py, itself steps run here), handed in by the caller
+# (it sits above writes/). Apply sends a change of a webhook's state through it.
+SetState = Callable[..., object]
+
+
 def run(client, steps: list[Step], *, listed: Listed | None = None, report: Report | None = None,
-        words: Words | None = None) -> Outcome:
+        words: Words | None = None, set_state: SetState | None = None) -> Outcome:
     words = words or Words()
     dry = verified.is_dry(client)
     lists: Listed = dict(listed or {})
@@ -104,7 +110,7 @@ def run(client, steps: list[Step], *, listed: Listed | None = None, report: Repo
             if step.op == REPLACE and result.created_id is None and result.reused_id is None:
                 _make_copy(client, result, lists)
                 continue  # its old hook is deleted with the deletes
-            _run_one(client, result, lists)
+            _run_one(client, result, lists, set_state)
         except KeyboardInterrupt:
             result.status, result.error = INTERRUPTED, "interrupted: it may or may not have been applied"
             raise WriteInterrupted("Interrupted: " + words.interrupted(outcome, result), outcome) from None
@@ -125,9 +131,25 @@ def _known(client, lists: Listed, step: Step) -> list[dict]:
     return lists[key]
 
 
-def _run_one(client, result: Result, lists: Listed) -> None:
+def _state_change(step: Step):
+    """The change of a webhook's state a plan's action carries (apply), or None."""
+    return getattr(step.action, "state", None) if step.action is not None else None
+
+
+def _run_one(client, result: Result, lists: Listed, set_state: SetState | None = None) -> None:
     step = result.step
     key = (step.kind, step.owner_id)
+    state = _state_change(step)
+    if state is not None and set_state is None:
+        raise ValueError("a change of state needs the state operation")  # pragma: no cover - a caller's bug
+    if state is not None and step.op == UPDATE:
+        # The hook as the PUT would leave it, in its old state: the state operation sends that same body with
+        # the new state, reads back what the API did, and replaces it if the API keeps it disabled.
+        hook = {**step.body, "id": step.hook_id, "state": state.old}
+        outcome = set_state(client, step.owner_id, hook, state.new, listed=lists.get(key, []))
+        if getattr(outcome, "replaced_id", None):
+            result.created_id = outcome.hook_id
+        return
     if step.op == CREATE:
         before = lists.get(key)
         ids = None if before is None else {h.get("id") for h in before}
@@ -135,6 +157,8 @@ def _run_one(client, result: Result, lists: Listed) -> None:
         result.created_id = _id(result.hook)
         if before is not None and result.hook is not None:
             before.append(result.hook)
+        if state is not None and result.created_id:  # a new webhook starts enabled (a dry run's has no id)
+            set_state(client, step.owner_id, result.hook, state.new, listed=lists.get(key, []))
     elif step.op == UPDATE:
         try:
             before = confirm.listed(step.hook_id, lists[key]) if key in lists else None
@@ -201,6 +225,7 @@ class ApplyWords(Words):
         return step_words(step.action, self.mask, done=done)
 
     def failed(self, outcome: Outcome, result: Result) -> str:
+        result.error = self.mask.text(result.error or "")  # an API's message may quote a ${VAR}'s value
         return "apply " + super().failed(outcome, result).replace(
             "Run it again once the cause is fixed", "Run apply again once the cause is fixed")
 
@@ -224,13 +249,14 @@ def plan_steps(plan: Plan) -> list[Step]:
     return steps
 
 
-def execute(client, plan: Plan, mask: Mask, report: Callable[[int, int, Result], None], *,
-            listed: Listed | None = None, finish: str = "") -> list[Result]:
+def execute(client, plan: Plan, mask: Mask, report: Callable[[int, int, Result], None],
+            set_state: SetState | None = None, *, listed: Listed | None = None, finish: str = "") -> list[Result]:
     """A plan's actions run by `run`; `report(n, total, result)` after each one done. WriteFailed /
-    WriteInterrupted on the first failure (both exit as their codes say; apply's JSON reads `.steps`)."""
+    WriteInterrupted on the first failure (both exit as their codes say; apply's JSON reads `.steps`).
+    A change of a webhook's state goes through `set_state`, the write path of `webhooks enable|disable`."""
     try:
         return run(client, plan_steps(plan), listed=listed if listed is not None else plan_lists(plan),
-                   report=report, words=ApplyWords(mask, finish)).results
+                   report=report, words=ApplyWords(mask, finish), set_state=set_state).results
     except WriteInterrupted as stop:  # apply has always said it as a failure that exits 130
         raise WriteFailed(str(stop).removeprefix("Interrupted: "), stop.outcome, ExitCode.INTERRUPTED) from None
 
