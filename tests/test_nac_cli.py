@@ -95,6 +95,7 @@ owners:
       - name: renamed
         id: w-old
         urls: [{url: 'https://ops.example.org/hook'}]
+        state: DISABLED                 # as at the API: kept so
     emails:
       - name: Default deployment result e-mails
         notify: [organisation]

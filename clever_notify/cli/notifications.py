@@ -114,7 +114,7 @@ def _print_problems(exc, output_json: bool) -> None:
               help="Also show the deletion of hooks missing from the file (only in the owner/kind sections it has).")
 @click.option("--detailed-exitcode", is_flag=True,
               help="Exit 0 when nothing would change, 2 when something would, 1 on any error (as terraform).")
-@_format_options
+@p.output_format_option(also=("markdown",))
 @click.pass_context
 def plan_command(ctx, file, prune, detailed_exitcode, output):
     """Show what `apply FILE` would change; send no change.
@@ -124,12 +124,16 @@ def plan_command(ctx, file, prune, detailed_exitcode, output):
     every problem located before any request. Then each owner's two lists are read
     once and each hook is shown as created (+), updated (~, `field: old → new`) or,
     with --prune, deleted (-). A value read from ${VAR} is shown as ${VAR}.
+    A webhook the platform disabled is a change (`state: DISABLED → ENABLED`)
+    unless the file says `state: DISABLED`. -F markdown prints a review for a
+    pull-request comment or a CI job summary: counts first, each owner folded.
     FILE may be `-` (stdin).
 
     \b
     Examples:
       clever notifications plan notifications.yml
       clever notifications plan notifications.yml --prune -F json
+      clever notifications plan notifications.yml -F markdown >> "$GITHUB_STEP_SUMMARY"
       clever notifications plan notifications.yml --detailed-exitcode   # CI: 0 none, 2 changes, 1 error
     """
     from clever_notify.output import plan as words
@@ -146,6 +150,10 @@ def plan_command(ctx, file, prune, detailed_exitcode, output):
     plan, mask, names = planned.plan, planned.mask, planned.names
     if output_json:
         click.echo(render.to_json(words.plan_json(plan, mask)))
+    elif output == "markdown":
+        from clever_notify.output.plan_markdown import plan_markdown
+
+        click.echo(plan_markdown(plan, mask, names, prune=prune), nl=False)
     else:
         click.echo(words.human(plan, mask, names, prune=prune))
         if plan.changes:

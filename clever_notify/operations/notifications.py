@@ -99,6 +99,9 @@ def apply(session: Session, planned: Planned, *, dry_run: bool = False,
           on_step: Callable[[int, int, Any], None] | None = None) -> Applied:
     """Run the plan: creates, then updates, then deletes; `on_step(n, total, step)` as each one is done.
     The first failure stops it (ApplyFailed: what was done, what was not; running it again converges)."""
+    from functools import partial
+
+    from clever_notify.operations.webhook_state import set_state
     from clever_notify.writes.executor import execute
 
     # One recording transport serves every dry run: the same code runs, its changes are recorded, not sent.
@@ -110,7 +113,8 @@ def apply(session: Session, planned: Planned, *, dry_run: bool = False,
         if on_step is not None:
             on_step(n, total, step)
 
-    steps = execute(client, planned.plan, planned.mask, report)
+    # a webhook's state changes as `webhooks enable|disable` changes it
+    steps = execute(client, planned.plan, planned.mask, report, partial(set_state, dry_run=dry_run))
     return Applied(steps, client.transport.changes if dry_run else [], dry_run)
 
 
