@@ -162,8 +162,9 @@ def add_hook(session: Session, kind: HookKind, *, owner: str | None, fields: dic
         client.create_hook(kind, target.owner_id, body)
         return Written(target, {**body, "ownerId": target.owner_id}, True, client.transport.changes)
     from clever_notify.api.client import hooks_path
+    from clever_notify.writes import verified
 
-    created = session.client.create_hook(kind, target.owner_id, body)
+    created = verified.create(session.client, kind, target.owner_id, body)
     return Written(target, created, False, [{"method": "POST", "path": hooks_path(kind, target.owner_id),
                                              "body": body}])
 
@@ -204,6 +205,7 @@ def update_hook(session: Session, kind: HookKind, hook_id: str, update: Update, 
     """Change a hook in place: read it, apply `update`, send it back whole (a field this tool does not know is
     sent back as read). Nothing is sent when nothing would change: then `requests` is empty."""
     from clever_notify.hooks.update import diff, sent_back, update_body
+    from clever_notify.writes import verified
 
     if update.nothing():
         raise InputError("nothing to update: give at least one field to change")
@@ -220,7 +222,7 @@ def update_hook(session: Session, kind: HookKind, hook_id: str, update: Update, 
     changed = diff(kind, old, new, target.owner_id)
     client = session.recording_client(dry_run=dry_run)
     try:
-        answer = client.update_hook(kind, target.owner_id, hook_id, new)
+        answer = verified.update(client, kind, target.owner_id, hook_id, new, before=hook)
     except NotFound:
         raise NotFound(f"{kind.noun} {hook_id} not found for {target.owner_id}: it was removed after it was read; "
                        "nothing was changed") from None
@@ -238,6 +240,8 @@ def remove_hook(session: Session, kind: HookKind, hook_id: str, *, owner: str | 
         from clever_notify.hooks.update import find_hook
 
         hook = find_hook(session.client.list_hooks(kind, target.owner_id), kind, hook_id, target.owner_id)
+    from clever_notify.writes import verified
+
     client = session.recording_client(dry_run=dry_run)
-    client.delete_hook(kind, target.owner_id, hook_id)
+    verified.delete(client, kind, target.owner_id, hook_id, listed=False)
     return Written(target, hook, dry_run, client.transport.changes)
