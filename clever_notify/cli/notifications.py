@@ -34,7 +34,7 @@ def notifications():
 
     \b
     Examples:
-      clever notifications export --org Acme -o notifications.yml
+      clever notifications export --org Acme --output notifications.yml
       clever notifications plan notifications.yml
       clever notifications plan notifications.yml --detailed-exitcode
       clever notifications apply notifications.yml --prune --yes
@@ -153,7 +153,7 @@ def _ids_fit_in_paths(plan) -> None:
               help="Also show the deletion of hooks missing from the file (only in the owner/kind sections it has).")
 @click.option("--detailed-exitcode", is_flag=True,
               help="Exit 0 when nothing would change, 2 when something would, 1 on any error (as terraform).")
-@_format_options
+@p.output_format_option(also=("markdown",))
 @click.pass_context
 def plan_command(ctx, file, prune, detailed_exitcode, output):
     """Show what `apply FILE` would change; send no change.
@@ -163,12 +163,16 @@ def plan_command(ctx, file, prune, detailed_exitcode, output):
     every problem located before any request. Then each owner's two lists are read
     once and each hook is shown as created (+), updated (~, `field: old → new`) or,
     with --prune, deleted (-). A value read from ${VAR} is shown as ${VAR}.
+    A webhook the platform disabled is a change (`state: DISABLED → ENABLED`)
+    unless the file says `state: DISABLED`. -F markdown prints a review for a
+    pull-request comment or a CI job summary: counts first, each owner folded.
     FILE may be `-` (stdin).
 
     \b
     Examples:
       clever notifications plan notifications.yml
       clever notifications plan notifications.yml --prune -F json
+      clever notifications plan notifications.yml -F markdown >> "$GITHUB_STEP_SUMMARY"
       clever notifications plan notifications.yml --detailed-exitcode   # CI: 0 none, 2 changes, 1 error
     """
     from clever_notify.output import plan as words
@@ -185,6 +189,10 @@ def plan_command(ctx, file, prune, detailed_exitcode, output):
     mask = wanted.document.mask()
     if output_json:
         click.echo(render.to_json(words.plan_json(plan, mask)))
+    elif output == "markdown":
+        from clever_notify.output.plan_markdown import plan_markdown
+
+        click.echo(plan_markdown(plan, mask, names, prune=prune), nl=False)
     else:
         click.echo(words.human(plan, mask, names, prune=prune))
         if plan.changes:
@@ -267,8 +275,12 @@ def apply_command(ctx, file, prune, dry_run, yes, output):
         else:
             click.echo(done_line(n, total, step, mask), err=True)
 
-    try:
-        steps = execute(client, plan, mask, report)
+    from functools import partial
+
+    from clever_notify.operations.webhook_state import set_state
+
+    try:  # a webhook's state changes as `webhooks enable|disable` changes it
+        steps = execute(client, plan, mask, report, partial(set_state, dry_run=dry_run))
     except ApplyFailed as exc:
         if output_json:
             click.echo(render.to_json(_apply_json(plan, exc.steps, mask, dry_run)))
@@ -299,11 +311,25 @@ def _apply_json(plan, steps, mask, dry_run: bool) -> dict:
 # --- export --------------------------------------------------------------------------------------
 
 
+FILE_SUFFIXES = (".yml", ".yaml", ".json")
+
+
+def _export_orgs(ctx, param, value):
+    """-o is --org here as everywhere; in 0.1.0 it named the output file. A value that can only be a file
+    (`-o notifications.yml`) is refused with the new spelling rather than looked up as an organisation."""
+    for one in value or ():
+        if one.lower().endswith(FILE_SUFFIXES):
+            raise click.BadParameter(
+                f"{one!r} looks like a file: -o is --org, as in every command; write the file with --output {one}",
+                ctx, param)
+    return p.no_empty_org(ctx, param, value)
+
+
 @notifications.command("export", context_settings=CONTEXT_SETTINGS)
-@click.option("--org", "--owner", "orgs", multiple=True, metavar="ORG", callback=p.no_empty_org,
+@click.option("-o", "--org", "--owner", "orgs", multiple=True, metavar="ORG", callback=_export_orgs,
               help="An owner to export: organisation name or id, or `self` (repeatable).")
 @click.option("--all-owners", is_flag=True, help="Export your own account and every organisation you belong to.")
-@click.option("-o", "--output-file", "output_file", metavar="FILE",
+@click.option("--output", "--output-file", "output_file", metavar="FILE",
               help="Write to FILE (JSON when it ends in .json) instead of stdout.")
 @click.option("--url-placeholders", is_flag=True,
               help="Write each webhook URL as ${WEBHOOK_URL_…} (URLs often hold tokens) and list the variables "
@@ -321,9 +347,9 @@ def export_command(ctx, orgs, all_owners, output_file, url_placeholders, output)
 
     \b
     Examples:
-      clever notifications export -o notifications.yml
-      clever notifications export --org Acme --org self -o notifications.yml
-      clever notifications export --all-owners --url-placeholders -o notifications.yml
+      clever notifications export --output notifications.yml
+      clever notifications export -o Acme -o self --output notifications.yml
+      clever notifications export --all-owners --url-placeholders --output notifications.yml
     """
     from clever_notify.notifications_file import export
 

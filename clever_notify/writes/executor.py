@@ -34,16 +34,34 @@ class ApplyFailed(CleverNotifyError):
         self.exit_code = exit_code
 
 
-def execute(client, plan: Plan, mask: Mask, report: Callable[[int, int, Step], None]) -> list[Step]:
-    """Send each action; `report(n, total, step)` after each one that succeeded. ApplyFailed on the first failure."""
+# set_state(client, owner_id, hook, state, listed=…) → an outcome with `hook_id` and `replaced_id`: the operation
+# behind `webhooks enable|disable` (operations/webhook_state.py), handed in by the caller (it sits above writes/).
+SetState = Callable[..., object]
+
+
+def execute(client, plan: Plan, mask: Mask, report: Callable[[int, int, Step], None],
+            set_state: SetState | None = None) -> list[Step]:
+    """Send each action; `report(n, total, step)` after each one that succeeded. ApplyFailed on the first failure.
+    A change of a webhook's state goes through `set_state`, the write path of `webhooks enable|disable`."""
     steps = [Step(a) for a in plan.actions]
     total = len(steps)
     for n, step in enumerate(steps, 1):
         a = step.action
         try:
+            if a.state is not None and set_state is None:
+                raise ValueError("a change of state needs the state operation")  # pragma: no cover - a caller's bug
             if a.op == "create":
                 created = client.create_hook(a.kind, a.owner_id, a.body)
                 step.created_id = created.get("id") if isinstance(created, dict) else None
+                if a.state is not None and isinstance(created, dict) and created.get("id"):  # (a dry run has none)
+                    set_state(client, a.owner_id, created, a.state.new)
+            elif a.state is not None:
+                # The hook as the PUT would leave it, in its old state: the state operation sends that same body
+                # with the new state, checks what the API did, and re-creates it if the API keeps it disabled.
+                hook = {**a.body, "id": a.hook_id, "state": a.state.old}
+                outcome = set_state(client, a.owner_id, hook, a.state.new)
+                if getattr(outcome, "replaced_id", None):
+                    step.created_id = outcome.hook_id
             elif a.op == "update":
                 client.update_hook(a.kind, a.owner_id, a.hook_id, a.body)
             else:
