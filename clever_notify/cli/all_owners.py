@@ -54,9 +54,15 @@ def progress(total: int, noun: str, stream=None) -> Iterator[Callable[[object], 
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-    console = Console(file=stream)
+    from clever_notify.guards.sanitise import unguarded
+
+    # The bar is rich's drawing (cursor moves, colours) and holds only our own words: it writes to the real
+    # terminal, not through the guard that would escape its control sequences. Nothing else may reach that
+    # stream unguarded: no redirection of stdout/stderr into rich while the bar shows (what is printed
+    # meanwhile still goes through the guard).
+    console = Console(file=unguarded(stream))
     with Progress(TextColumn(f"Reading the {noun} of every owner"), BarColumn(), MofNCompleteColumn(),
-                  console=console, transient=True) as bar:
+                  console=console, transient=True, redirect_stdout=False, redirect_stderr=False) as bar:
         task = bar.add_task("owners", total=total)
         yield lambda _result: bar.advance(task)
 

@@ -34,7 +34,7 @@ def notifications():
 
     \b
     Examples:
-      clever notifications export --org Acme -o notifications.yml
+      clever notifications export --org Acme --output notifications.yml
       clever notifications plan notifications.yml
       clever notifications plan notifications.yml --detailed-exitcode
       clever notifications apply notifications.yml --prune --yes
@@ -364,11 +364,25 @@ def _apply_json(plan, steps, mask, dry_run: bool) -> dict:
 # --- export --------------------------------------------------------------------------------------
 
 
+FILE_SUFFIXES = (".yml", ".yaml", ".json")
+
+
+def _export_orgs(ctx, param, value):
+    """-o is --org here as everywhere; in 0.1.0 it named the output file. A value that can only be a file
+    (`-o notifications.yml`) is refused with the new spelling rather than looked up as an organisation."""
+    for one in value or ():
+        if one.lower().endswith(FILE_SUFFIXES):
+            raise click.BadParameter(
+                f"{one!r} looks like a file: -o is --org, as in every command; write the file with --output {one}",
+                ctx, param)
+    return p.no_empty_org(ctx, param, value)
+
+
 @notifications.command("export", context_settings=CONTEXT_SETTINGS)
-@click.option("--org", "--owner", "orgs", multiple=True, metavar="ORG", callback=p.no_empty_org,
+@click.option("-o", "--org", "--owner", "orgs", multiple=True, metavar="ORG", callback=_export_orgs,
               help="An owner to export: organisation name or id, or `self` (repeatable).")
 @click.option("--all-owners", is_flag=True, help="Export your own account and every organisation you belong to.")
-@click.option("-o", "--output-file", "output_file", metavar="FILE",
+@click.option("--output", "--output-file", "output_file", metavar="FILE",
               help="Write to FILE (JSON when it ends in .json) instead of stdout.")
 @click.option("--url-placeholders", is_flag=True,
               help="Write each webhook URL as ${WEBHOOK_URL_…} (URLs often hold tokens) and list the variables "
@@ -386,9 +400,9 @@ def export_command(ctx, orgs, all_owners, output_file, url_placeholders, output)
 
     \b
     Examples:
-      clever notifications export -o notifications.yml
-      clever notifications export --org Acme --org self -o notifications.yml
-      clever notifications export --all-owners --url-placeholders -o notifications.yml
+      clever notifications export --output notifications.yml
+      clever notifications export -o Acme -o self --output notifications.yml
+      clever notifications export --all-owners --url-placeholders --output notifications.yml
     """
     from clever_notify.notifications_file import export
 
