@@ -48,7 +48,9 @@ def add_hook(
         services = resolve(rt.client.get_summary, target.owner_id, services)
     # Keys in clever-tools' order; absent lists go as explicit nulls, as clever-tools 4.11 sends them.
     body = {**fields, "scope": hook_scope(services, target.app_id), "events": events or None}
-    created = rt.client.create_hook(kind, target.owner_id, body)
+    from clever_notify.writes import verified
+
+    created = verified.create(rt.client, kind, target.owner_id, body)
     report_created(created, as_json, f'The {kind.noun} "{fields["name"]}" has been added to {target.owner_id}.')
 
 
@@ -86,7 +88,9 @@ def remove_command(kind: HookKind, help: str) -> click.Command:
 
             hook = find_hook(rt.client.list_hooks(kind, target.owner_id), kind, hook_id, target.owner_id)
         client = rt.recording_client(dry_run=dry_run)
-        client.delete_hook(kind, target.owner_id, hook_id)
+        from clever_notify.writes import verified
+
+        verified.delete(client, kind, target.owner_id, hook_id, listed=False)
         requests = client.transport.changes
         if output == "json":
             click.echo(render.to_json({"id": hook_id, "ownerId": target.owner_id, "dryRun": dry_run,

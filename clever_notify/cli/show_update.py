@@ -185,7 +185,9 @@ def update_command(kind: HookKind) -> click.Command:
         changed = diff(kind, old, new, owner)
         client = rt.recording_client(dry_run=dry_run)
         try:
-            answer = client.update_hook(kind, owner, hook_id, new)
+            from clever_notify.writes import verified
+
+            answer = verified.update(client, kind, owner, hook_id, new, before=hook)
         except NotFound:
             raise NotFound(
                 f"{kind.noun} {hook_id} not found for {owner}: it was removed after it was read; nothing was changed"
