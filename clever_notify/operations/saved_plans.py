@@ -67,4 +67,6 @@ def fresh_plan(client, saved: SavedPlan, env: Mapping[str, str], workers: int = 
             raise outcome.error
         lists[pair] = outcome.value
     saved.check_fresh(lists)
+    # the lists just checked are the ones the writes start from (the executor tells what a create made by id)
+    plan.listed = {(kind, owner_id): hooks for (owner_id, kind), hooks in lists.items()}
     return plan, Mask(values)
