@@ -175,3 +175,44 @@ def test_plan_json_and_a_saved_plan_share_the_format_version(run, creds, tmp_pat
     assert result.exit_code == 0, result.stderr
     assert json.loads(result.stdout)["formatVersion"] == json.loads((tmp_path / "p.json").read_text())[
         "formatVersion"] == 1
+
+
+# --- the Python API, against the in-process sandbox ---------------------------------------------------------
+
+
+def test_the_python_api_saves_a_plan_and_applies_it_or_refuses_it_stale(tmp_path):
+    from clever_notify import Notifications
+    from clever_notify.errors import StalePlan
+
+    n = Notifications.sandbox()
+    text = ("version: 1\nowners:\n  Acme:\n    webhooks:\n"
+            "      - {name: ops, urls: [{url: 'https://ops.example.org/h'}], events: [DEPLOYMENT_FAIL]}\n")
+    path = write(tmp_path, text)
+    n.plan(path, out=tmp_path / "p.json")
+    n.webhooks.add("ops", "https://elsewhere.example.org/h", owner="Acme")  # the name the plan creates, taken
+    with pytest.raises(StalePlan, match="the plan is stale: plan again"):
+        n.apply(tmp_path / "p.json")
+    assert [h.urls[0].url for h in n.webhooks.list(owner="Acme")] == ["https://elsewhere.example.org/h"]
+
+    planned = n.plan(path, out=tmp_path / "p.json")  # plan again: an update now
+    assert [a.op for a in planned.plan.actions] == ["update"]
+    applied = n.apply(tmp_path / "p.json")
+    assert [s.status for s in applied.steps] == ["done"]
+    (hook,) = n.webhooks.list(owner="Acme")
+    assert hook.urls[0].url == "https://ops.example.org/h" and hook.events == ("DEPLOYMENT_FAIL",)
+    assert n.plan(path).plan.changes is False
+
+
+def test_the_python_api_revives_a_disabled_webhook(tmp_path):
+    from clever_notify import Notifications
+
+    n = Notifications.sandbox()
+    hook = n.webhooks.add("ops", "https://ops.example.org/h", owner="Acme")
+    n.webhooks.disable(hook.id, owner="Acme")
+    path = write(tmp_path, "version: 1\nowners:\n  Acme:\n    webhooks:\n"
+                           "      - {name: ops, urls: [{url: 'https://ops.example.org/h'}]}\n")
+    planned = n.plan(path)
+    assert [(c.field, c.old, c.new) for c in planned.plan.actions[0].changes] == [("state", "DISABLED", "ENABLED")]
+    n.apply(planned)
+    assert [h.enabled for h in n.webhooks.list(owner="Acme")] == [True]
+    assert n.plan(path).plan.changes is False
