@@ -61,8 +61,17 @@ class ApiError(CleverNotifyError, exit_code=ExitCode.API):
         self.status = status
 
 
+class NotApplied(ApiError):
+    """Raised when the API answered a write 2xx, yet its list, read back, does not show the change."""
+
+
 class NetworkError(CleverNotifyError, exit_code=ExitCode.API):
     """Raised when the API cannot be reached: DNS, connection, TLS or timeout failures."""
+
+
+class StalePlan(CleverNotifyError, exit_code=ExitCode.API):
+    """Raised by `apply PLANFILE` when a hook the saved plan touches (or a `${VAR}` it used) is no longer as the
+    plan read it; nothing was sent."""
 
 
 class Interrupted(CleverNotifyError, exit_code=ExitCode.INTERRUPTED):

@@ -90,7 +90,7 @@ def test_every_state_exports_plans_no_change_and_applies_no_write(run, creds, tm
     hooks, line = STATES[name]
     api = NewerApi(api_state(hooks))
     path = tmp_path / "n.yml"
-    exported = run("notifications", "export", "--org", "Acme", "-o", str(path))
+    exported = run("notifications", "export", "--org", "Acme", "--output", str(path))
     assert exported.exit_code == 0, exported.stderr
     text = path.read_text()
     assert line in text, text
@@ -107,7 +107,7 @@ def test_every_state_exports_plans_no_change_and_applies_no_write(run, creds, tm
 def test_an_unknown_event_costs_one_read_of_the_apis_catalog_and_is_said(run, creds, tmp_path):
     api = NewerApi(api_state([webhook(events=["NEW_EVENT"])]))
     path = tmp_path / "n.yml"
-    assert run("notifications", "export", "--org", "Acme", "-o", str(path)).exit_code == 0
+    assert run("notifications", "export", "--org", "Acme", "--output", str(path)).exit_code == 0
     api.sent.clear()
     planned = run("notifications", "plan", str(path))
     assert planned.exit_code == 0, planned.stderr
@@ -142,13 +142,13 @@ def test_a_name_neither_catalog_knows_is_refused_before_any_other_request(run, c
 def test_a_lone_surrogate_exports_as_json_and_yaml_says_why_not(run, creds, tmp_path):
     hooks = [webhook(name="deploys \ud800")]
     api = NewerApi(api_state(hooks))
-    refused = run("notifications", "export", "--org", "Acme", "-o", str(tmp_path / "n.yml"))
+    refused = run("notifications", "export", "--org", "Acme", "--output", str(tmp_path / "n.yml"))
     assert refused.exit_code == 2
     assert ("cannot write this state as YAML: owners.Acme.webhooks[0].name holds a lone surrogate (U+D800), a "
             "character YAML cannot hold; export it as JSON instead") in refused.stderr
     assert not (tmp_path / "n.yml").exists()
     path = tmp_path / "n.json"
-    assert run("notifications", "export", "--org", "Acme", "-o", str(path)).exit_code == 0
+    assert run("notifications", "export", "--org", "Acme", "--output", str(path)).exit_code == 0
     assert '"name": "deploys \\ud800"' in path.read_text()
     planned = run("notifications", "plan", str(path), "--prune", "--detailed-exitcode")
     assert planned.exit_code == 0, planned.stdout + planned.stderr

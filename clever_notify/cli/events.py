@@ -1,47 +1,14 @@
-"""`clever events`: the event catalog (embedded, or the API's with --live)."""
+"""`clever events`: the event catalog (embedded, or the API's with --live); `listen` is in events_listen.py."""
 
 from __future__ import annotations
 
 import click
 
-from clever_notify.cli import CONTEXT_SETTINGS
+from clever_notify.cli import CONTEXT_SETTINGS, Group
 from clever_notify.cli import params as p
-from clever_notify.errors import ApiError
+from clever_notify.cli.events_listen import listen_command
 from clever_notify.guards.sanitise import for_terminal
 from clever_notify.hooks import catalog
-
-
-def _names(value) -> bool:
-    return isinstance(value, list) and all(isinstance(e, str) for e in value)
-
-
-def _meta_map(metas) -> dict[str, list[str]] | None:
-    """`meta_events` as a map of name → events, from either form the API has used: the list of
-    `{"key", "events"}` objects the official client reads, or the older map. None for any other shape."""
-    if isinstance(metas, dict):
-        return metas if all(_names(v) for v in metas.values()) else None
-    if not isinstance(metas, list):
-        return None
-    out: dict[str, list[str]] = {}
-    for entry in metas:
-        if not (isinstance(entry, dict) and isinstance(entry.get("key"), str) and _names(entry.get("events"))):
-            return None
-        if entry["key"] in out:  # two expansions for one name: which one the API applies is unknown
-            return None
-        out[entry["key"]] = entry["events"]
-    return out
-
-
-def _checked_document(doc: dict) -> dict:
-    """The API's events document reduced to its two keys, `meta_events` as a map; ApiError when its
-    shape is neither of the documented ones."""
-    events, metas = doc.get("events"), _meta_map(doc.get("meta_events"))
-    if not _names(events):
-        raise ApiError("unexpected answer from the API for events info: `events` is not a list of names.")
-    if metas is None:
-        raise ApiError("unexpected answer from the API for events info: `meta_events` is neither a list of "
-                       "{key, events} objects nor a map of name lists.")
-    return {"events": events, "meta_events": metas}
 
 
 def human_lines(doc: dict) -> list[str]:
@@ -64,7 +31,7 @@ def human_lines(doc: dict) -> list[str]:
     return lines
 
 
-@click.command("events", context_settings=CONTEXT_SETTINGS)
+@click.group("events", cls=Group, invoke_without_command=True, context_settings=CONTEXT_SETTINGS)
 @p.output_format_option
 @click.option(
     "--live", is_flag=True,
@@ -72,22 +39,32 @@ def human_lines(doc: dict) -> list[str]:
 )
 @click.pass_context
 def events(ctx, output, live):
-    """List the events and meta-events a hook can subscribe to.
+    """List the events and meta-events a hook can subscribe to; `listen` streams them live.
 
-    Without --live, prints the catalog embedded in this tool, the one --event is
+    Without a sub-command, prints the catalog embedded in this tool, the one --event is
     checked against (no request, no credentials needed). With --live, prints the
     API's catalog instead and reports on stderr each difference with the embedded one.
+
+    `clever events listen` follows the events as they happen, and can forward each one
+    to a receiver on this machine.
 
     \b
     Examples:
       clever events
       clever events -F json
       clever events --live
+      clever events listen --org Acme --forward-to http://127.0.0.1:8000/hook
     """
+    if ctx.invoked_subcommand is not None:
+        if live or output != "human":
+            raise click.UsageError("-F/--json/--live are options of the catalog listing; give them after the "
+                                   "sub-command if it has them", ctx=ctx)
+        return
     if live:
         from clever_notify.cli.runtime import runtime
+        from clever_notify.operations.catalog import live_catalog
 
-        doc = _checked_document(runtime(ctx).client.get_events_info())
+        doc = live_catalog(runtime(ctx).session)
     else:
         doc = catalog.as_api_document()
     if output == "json":
@@ -105,3 +82,6 @@ def events(ctx, output, live):
             click.echo(f"The API's catalog differs from this tool's ({len(diffs)}):", err=True)
             for line in diffs:
                 click.echo(f"  {for_terminal(line)}", err=True)
+
+
+events.add_command(listen_command)

@@ -145,6 +145,16 @@ def _check_format(value: str) -> str:
         raise
 
 
+def _check_state(value: str) -> str:
+    import re
+
+    # Any word, upper-cased as the API writes it: a state the API adds later exports and plans as "no change";
+    # only making a webhook ENABLED or DISABLED is possible (the plan refuses another change of state).
+    if not re.fullmatch(r"[A-Za-z][A-Za-z_]*", value):
+        raise InputError(f"invalid state {value!r}: ENABLED or DISABLED")
+    return value.upper()
+
+
 def _check_url(value: str) -> str:
     from clever_notify.guards.values import check_webhook_url
 
@@ -215,6 +225,9 @@ WEBHOOK = Keys("A webhook: the API POSTs each matching event to its URLs.", (
                       empty_hint="a webhook needs at least one URL"), required=True),
     Key("events", EVENTS),
     Key("services", SERVICES),
+    Key("state", Text("ENABLED or DISABLED. Absent: enabled. A webhook the platform disabled (it kept failing) "
+                      "is then shown as a change by plan, and turned on again by apply.", _check_state,
+                      schema={"pattern": "^[A-Za-z][A-Za-z_]*$", "examples": ["ENABLED", "DISABLED"]})),
 ), require_any=("name", "id"))
 EMAIL = Keys("An e-mail notification.", (
     Key("id", HOOK_ID),
@@ -238,11 +251,30 @@ OWNER = Keys("The hooks of one owner. A kind left out is not managed: its hooks 
     Key("webhooks", Items(WEBHOOK, "The owner's webhooks. `[]` with --prune removes every webhook of the owner.")),
     Key("emails", Items(EMAIL, "The owner's e-mail notifications. `[]` with --prune removes them all.")),
 ))
+def _check_ignore(value: str) -> str:
+    from clever_notify.hooks.audit_rules import parse_ignore
+
+    return str(parse_ignore(value))
+
+
+def _ignore_pattern() -> str:
+    from clever_notify.hooks.audit_rules import RULE_IDS
+
+    return rf"^\s*({'|'.join(RULE_IDS)})\s*(:.*\S.*)?$"
+
+
+AUDIT = Keys("What `clever notifications audit --file FILE` does not report: the team's reviewed exceptions.", (
+    Key("ignore", Items(
+        Text("A rule (`plain-http`) or a rule and where (`plain-http:CI trigger`: an owner, hook or service, by "
+             "name or id).", _check_ignore, schema={"pattern": _ignore_pattern()}),
+        "Findings not reported (docs/audit.md lists the rules).")),
+))
 FILE = Keys("Clever Cloud notification hooks, as code (`clever notifications plan|apply`).", (
     Key("version", Integer("The format's version.", (1,)), required=True),
     Key("owners", Names("Hooks by owner.", OWNER,
                         "An organisation name or id (orga_…), a user id, or `self` for your own account."),
         required=True),
+    Key("audit", AUDIT),
 ))
 
 
