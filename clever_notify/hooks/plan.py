@@ -78,6 +78,9 @@ class Plan:
     actions: list[Action]
     owners: list[OwnerCounts]
     refusals: list[tuple[Any, str]]  # (where in the file, why): a plan with refusals must not be applied
+    # (kind, owner id) → the hooks listed when the plan was made: the executor tells a hook it creates from an
+    # older one like it by these ids (writes/confirm.py)
+    listed: dict = field(default_factory=dict)
 
     @property
     def changes(self) -> bool:
@@ -153,11 +156,13 @@ def make_plan(owners: list[OwnerInput], *, prune: bool) -> Plan:
     deletes: list[Action] = []
     counts: list[OwnerCounts] = []
     refusals: list[tuple[Any, str]] = []
+    listed: dict = {}
     for owner in owners:
         unchanged = {k: 0 for k in KINDS}
         unmanaged = {k: 0 for k in KINDS}
         for kind in KINDS:
             actual = [h for h in owner.actual.get(kind) or [] if isinstance(h, dict)]
+            listed[(kind, owner.owner_id)] = actual
             if kind not in owner.wanted:
                 unmanaged[kind] = len(actual)
                 continue
@@ -189,7 +194,7 @@ def make_plan(owners: list[OwnerInput], *, prune: bool) -> Plan:
                 else:
                     unmanaged[kind] += 1
         counts.append(OwnerCounts(owner.owner, owner.owner_id, unchanged, unmanaged, tuple(owner.wanted)))
-    return Plan(creates + updates + deletes, counts, refusals)
+    return Plan(creates + updates + deletes, counts, refusals, listed)
 
 
 def _creation(wanted: Wanted) -> list[Change]:
