@@ -17,6 +17,7 @@ from clever_notify.notifications_file.desired import DesiredFile, OwnerSection
 from clever_notify.notifications_file.source import Path, Problem
 from clever_notify.owners import resolve as owner_ids
 from clever_notify.owners import services
+from clever_notify.owners.summary import Summary
 
 
 @dataclass
@@ -54,10 +55,12 @@ def check_catalog(client, desired: DesiredFile) -> list[Problem]:
 
 
 def resolve(client, desired: DesiredFile) -> list[Resolved]:
-    """Owner keys and services as ids; every name that matches nothing (or several) is a located problem."""
+    """Owner keys and services as ids; every name that matches nothing (or several) is a located problem.
+    /v2/summary is parsed once, and each owner's services looked up in its own entry: a file naming 500
+    owners' services does not search the whole summary for each service."""
     doc = desired.document
     problems: list[Problem] = []
-    summary = client.get_summary() if needs_summary(desired) else None
+    summary = Summary.parse(client.get_summary()) if needs_summary(desired) else None
     out: list[Resolved] = []
     seen: dict[str, str] = {}
     for section in desired.owners:
@@ -71,15 +74,14 @@ def resolve(client, desired: DesiredFile) -> list[Resolved]:
                                     f"the same owner as owners.{seen[owner_id]} ({owner_id}): merge the two"))
             continue
         seen[owner_id] = section.key
-        known = summary is not None and _in_summary(summary, owner_id)
-        names = services.names(summary, owner_id) if known else {}
-        out.append(Resolved(section, owner_id, names))
+        own = _one_owner(summary, owner_id)
+        out.append(Resolved(section, owner_id, services.names(own, owner_id) if own is not None else {}))
         if not section.services:
             continue
-        owner_summary = _one_owner(summary, owner_id) if known else summary  # looked up once, not per service
+        looked_up = own if own is not None else summary
         for path, value in section.services.items():
             try:
-                services.resolve(lambda s=owner_summary: s, owner_id, [value])
+                services.resolve(lambda s=looked_up: s, owner_id, [value])
             except (InputError, NotFound) as exc:
                 problems.append(Problem(path, doc.line(path), str(exc)))
     if problems:
@@ -87,24 +89,22 @@ def resolve(client, desired: DesiredFile) -> list[Resolved]:
     return out
 
 
-def _owner_id(client, key: str, summary: dict | None) -> str:
+def _owner_id(client, key: str, summary: Summary | None) -> str:
     if key == "self":
-        if summary is not None and isinstance(summary.get("user"), dict) and summary["user"].get("id"):
-            return str(summary["user"]["id"])
+        if summary is not None and summary.user_or_none is not None:
+            return summary.user_or_none.id
         return owner_ids.self_id(client)
-    return owner_ids.resolve_org(client, key)  # an id as it is, a name from the (already read) summary
+    if summary is not None and not owner_ids.is_owner_id(key):
+        return summary.organisation_id(key)  # the summary already read, not parsed again per owner
+    return owner_ids.resolve_org(client, key)  # an id as it is
 
 
-def _one_owner(summary: dict, owner_id: str) -> dict:
-    """A summary holding only `owner_id`'s entry: what resolving its services reads, without the others."""
-    entries = [summary.get("user")] + list(summary.get("organisations") or [])
-    entry = next(e for e in entries if isinstance(e, dict) and e.get("id") == owner_id)
-    return {"user": entry, "organisations": []}
-
-
-def _in_summary(summary: dict, owner_id: str) -> bool:
-    entries = [summary.get("user")] + list(summary.get("organisations") or [])
-    return any(isinstance(e, dict) and e.get("id") == owner_id for e in entries)
+def _one_owner(summary: Summary | dict | None, owner_id: str) -> Summary | None:
+    """A summary holding only `owner_id` (None when it is not there): what its services are looked up in."""
+    if summary is None:
+        return None
+    found = services.as_summary(summary).find(owner_id)
+    return Summary({}, found, ()) if found is not None else None
 
 
 def wanted_with_scope(resolved: Resolved, summary_of) -> dict[HookKind, list[Wanted]]:
@@ -115,14 +115,13 @@ def wanted_with_scope(resolved: Resolved, summary_of) -> dict[HookKind, list[Wan
     for held, values in ((False, section.services), (True, section.scope_as_held)):
         for p, v in values.items():
             by_hook.setdefault(p[:-2], []).append((p[-1], v, held))
-    owner_summary = None
+    looked_up: list = []
 
-    def summary() -> dict:  # the owner's entry, looked up once for all its hooks
-        nonlocal owner_summary
-        if owner_summary is None:
+    def summary():  # the owner's entry, found once for all its hooks
+        if not looked_up:
             whole = summary_of()
-            owner_summary = _one_owner(whole, resolved.owner_id) if _in_summary(whole, resolved.owner_id) else whole
-        return owner_summary
+            looked_up.append(_one_owner(whole, resolved.owner_id) or whole)
+        return looked_up[0]
 
     for kind, hooks in section.hooks.items():
         out[kind] = []
@@ -159,7 +158,13 @@ def owner_inputs(client, desired: DesiredFile, workers: int = MAX_READERS) -> tu
     desired.warnings.extend(check_catalog(client, desired))
     resolved = resolve(client, desired)
     actual = read_hooks(client, [r.owner_id for r in resolved], workers)
-    summary_of = client.get_summary
+    parsed: list[Summary] = []
+
+    def summary_of() -> Summary:  # read (the client keeps its answer) and parsed once, when a name needs it
+        if not parsed:
+            parsed.append(Summary.parse(client.get_summary()))
+        return parsed[0]
+
     inputs = [OwnerInput(r.section.key, r.owner_id, wanted_with_scope(r, summary_of), actual[r.owner_id])
               for r in resolved]
     return inputs, resolved
