@@ -42,14 +42,6 @@ class Runtime:
         return Session.connect(load_settings(), cwd=self.cwd, log=log, notice=self.notice)
 
     @property
-    def client(self):
-        return self.session.client
-
-    @property
-    def settings(self):
-        return self.session.settings
-
-    @property
     def owner_hint(self) -> str | None:
         chosen = self.__dict__.get("session") and self.session.chosen
         return chosen.hint if chosen else None
@@ -78,9 +70,6 @@ class Runtime:
         from clever_notify.guards.sanitise import for_terminal
 
         click.echo(for_terminal(line), err=True)
-
-    def target(self, org: str | None, *, use_linked_app: bool, for_write: bool = False):
-        return self.session.owner(org, use_linked_app=use_linked_app, for_write=for_write)
 
     def forget_cached_org(self) -> None:
         if "session" in self.__dict__:

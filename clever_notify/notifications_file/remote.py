@@ -16,6 +16,7 @@ from clever_notify.notifications_file.desired import DesiredFile, OwnerSection
 from clever_notify.notifications_file.source import Problem
 from clever_notify.owners import resolve as owner_ids
 from clever_notify.owners import services
+from clever_notify.owners.summary import Summary
 
 
 @dataclass
@@ -34,7 +35,7 @@ def resolve(client, desired: DesiredFile) -> list[Resolved]:
     """Owner keys and services as ids; every name that matches nothing (or several) is a located problem."""
     doc = desired.document
     problems: list[Problem] = []
-    summary = client.get_summary() if needs_summary(desired) else None
+    summary = Summary.parse(client.get_summary()) if needs_summary(desired) else None
     out: list[Resolved] = []
     seen: dict[str, str] = {}
     for section in desired.owners:
@@ -48,7 +49,7 @@ def resolve(client, desired: DesiredFile) -> list[Resolved]:
                                     f"the same owner as owners.{seen[owner_id]} ({owner_id}): merge the two"))
             continue
         seen[owner_id] = section.key
-        names = services.names(summary, owner_id) if summary is not None and _in_summary(summary, owner_id) else {}
+        names = services.names(summary, owner_id) if summary is not None and summary.knows(owner_id) else {}
         out.append(Resolved(section, owner_id, names))
         for path, value in section.services.items():
             try:
@@ -60,17 +61,14 @@ def resolve(client, desired: DesiredFile) -> list[Resolved]:
     return out
 
 
-def _owner_id(client, key: str, summary: dict | None) -> str:
+def _owner_id(client, key: str, summary: Summary | None) -> str:
     if key == "self":
-        if summary is not None and isinstance(summary.get("user"), dict) and summary["user"].get("id"):
-            return str(summary["user"]["id"])
+        if summary is not None and summary.user_or_none is not None:
+            return summary.user_or_none.id
         return owner_ids.self_id(client)
-    return owner_ids.resolve_org(client, key)  # an id as it is, a name from the (already read) summary
-
-
-def _in_summary(summary: dict, owner_id: str) -> bool:
-    entries = [summary.get("user")] + list(summary.get("organisations") or [])
-    return any(isinstance(e, dict) and e.get("id") == owner_id for e in entries)
+    if owner_ids.is_owner_id(key):
+        return key
+    return (summary or Summary.parse(client.get_summary())).organisation_id(key)
 
 
 def wanted_with_scope(resolved: Resolved, summary_of) -> dict[HookKind, list[Wanted]]:
@@ -103,7 +101,13 @@ def read_hooks(client, owner_ids_: list[str], workers: int = MAX_READERS) -> dic
 def owner_inputs(client, desired: DesiredFile, workers: int = MAX_READERS) -> tuple[list[OwnerInput], list[Resolved]]:
     resolved = resolve(client, desired)
     actual = read_hooks(client, [r.owner_id for r in resolved], workers)
-    summary_of = client.get_summary
+    parsed: list[Summary] = []
+
+    def summary_of() -> Summary:  # read (and parsed) only when a service is named, and then once
+        if not parsed:
+            parsed.append(Summary.parse(client.get_summary()))
+        return parsed[0]
+
     inputs = [OwnerInput(r.section.key, r.owner_id, wanted_with_scope(r, summary_of), actual[r.owner_id])
               for r in resolved]
     return inputs, resolved
