@@ -124,3 +124,19 @@ def test_check_command_lists_stale_files_and_the_regen_command(tmp_path):
     assert "index.md" in proc.stderr and "catalog.md" in proc.stderr
     assert f"Regenerate it with: {docgen.REGEN_COMMAND}" in proc.stderr
     assert list(out.iterdir()) == []
+
+
+def test_a_guide_is_appended_to_its_generated_page(tmp_path):
+    @click.group()
+    def root():
+        """Root."""
+
+    @root.command("thing")
+    def thing():
+        """Do the thing."""
+
+    (tmp_path / "clever-thing.md").write_text("## Walk-through\n\nStep one.\n")
+    page = docgen.generate(root, guides=tmp_path)["clever-thing.md"]
+    assert page.startswith(docgen.MARKER + "\n\n# clever thing\n")
+    assert page.endswith("-->\n\n## Walk-through\n\nStep one.\n")
+    assert "Walk-through" not in docgen.generate(root, guides=tmp_path / "none")["clever-thing.md"]

@@ -267,6 +267,22 @@ class Store:
             db.execute("INSERT INTO events (id, owner_id, type, body, created_at) VALUES (?, ?, ?, ?, ?)",
                        (event["id"], owner_id, event["type"], _dump(event), now_ms()))
 
+    def event_cursor(self) -> int:
+        """Where the events recorded from now on start: a listener reads what comes after it."""
+        with self.read() as db:
+            return db.execute("SELECT COALESCE(MAX(rowid), 0) FROM events").fetchone()[0]
+
+    def events_after(self, cursor: int, limit: int = 100) -> tuple[int, list[dict]]:
+        """(new cursor, events recorded after `cursor`, oldest first, at most `limit`), whichever process
+        recorded them. After a reset the row numbers start again: a cursor past the end goes back to 0."""
+        with self.read() as db:
+            rows = db.execute("SELECT rowid, body FROM events WHERE rowid > ? ORDER BY rowid LIMIT ?",
+                              (cursor, limit)).fetchall()
+            if not rows:
+                last = db.execute("SELECT COALESCE(MAX(rowid), 0) FROM events").fetchone()[0]
+                return (0 if last < cursor else cursor), []
+        return rows[-1][0], [json.loads(row[1]) for row in rows]
+
     def record_outcomes(self, deliveries: list[dict], mails: list[dict], *, disable_after: int = 0) -> list[str]:
         """Deliveries and outbox messages of one event, in one transaction; answers the ids of the webhooks
         this disabled.
