@@ -64,12 +64,12 @@ class Words:
         return message + self.account(outcome)
 
     def interrupted(self, outcome: Outcome, result: Result) -> str:
-        return self.failed(outcome, result)
+        return "Interrupted: " + self.failed(outcome, result)
 
     def account(self, outcome: Outcome) -> str:
         done = outcome.done
         message = f"Done: {counted(done)}. " if done else "Nothing was changed before it. "
-        made = [r for r in outcome.not_done if r.step.op == REPLACE and r.created_id]
+        made = [r for r in outcome.not_done if r.step.op == REPLACE and r.copied and r.created_id]
         if made:
             message += "Created by this run, its old hook not yet deleted: " \
                        + ", ".join(str(r.created_id) for r in made) + ". "
@@ -101,19 +101,20 @@ def run(client, steps: list[Step], *, listed: Listed | None = None, report: Repo
     outcome = Outcome([Result(s) for s in ordered(steps)], dry_run=dry)
     total = len(outcome.results)
     # creates and replacements' copies, then updates, then deletes and replacements' old hooks
-    order = [r for r in outcome.results if r.step.op in (CREATE, REPLACE, UPDATE)]
-    order += [r for r in outcome.results if r.step.op == DELETE]
-    order += [r for r in outcome.results if r.step.op == REPLACE]
-    for result in order:
-        step = result.step
+    order = [(r, "copy" if r.step.op == REPLACE else "") for r in outcome.results if r.step.op in (CREATE, REPLACE)]
+    order += [(r, "") for r in outcome.results if r.step.op == UPDATE]
+    order += [(r, "delete" if r.step.op == REPLACE else "") for r in outcome.results if r.step.op in (DELETE, REPLACE)]
+    for result, phase in order:
+        result.phase = phase
         try:
-            if step.op == REPLACE and result.created_id is None and result.reused_id is None:
+            if phase == "copy":
                 _make_copy(client, result, lists)
+                result.copied = True
                 continue  # its old hook is deleted with the deletes
             _run_one(client, result, lists, set_state)
         except KeyboardInterrupt:
             result.status, result.error = INTERRUPTED, "interrupted: it may or may not have been applied"
-            raise WriteInterrupted("Interrupted: " + words.interrupted(outcome, result), outcome) from None
+            raise WriteInterrupted(words.interrupted(outcome, result), outcome) from None
         except CleverNotifyError as exc:
             result.status, result.error, result.cause = FAILED, str(exc), exc
             code = ExitCode.AUTH if exc.exit_code == ExitCode.AUTH else ExitCode.API
@@ -166,9 +167,11 @@ def _run_one(client, result: Result, lists: Listed, set_state: SetState | None =
         except verified.NotApplied as not_applied:
             if step.otherwise is None:
                 raise
-            result.instead = Result(step.otherwise, error=str(not_applied))
-            _make_copy(client, result.instead, lists)
-            _run_one(client, result.instead, lists)
+            result.instead = instead = Result(step.otherwise, error=str(not_applied))
+            instead.phase = "copy"
+            _make_copy(client, instead, lists)
+            instead.copied, instead.phase = True, "delete"
+            _run_one(client, instead, lists)
             result.instead.status = DRY_RUN if verified.is_dry(client) else DONE
     elif step.op == DELETE:
         listed = key in lists and confirm.listed(step.hook_id, lists[key]) is not None
@@ -230,7 +233,7 @@ class ApplyWords(Words):
             "Run it again once the cause is fixed", "Run apply again once the cause is fixed")
 
     def interrupted(self, outcome: Outcome, result: Result) -> str:
-        return self.failed(outcome, result)
+        return self.failed(outcome, result)  # "apply stopped at step n of N: … interrupted …"
 
 
 ApplyFailed = WriteFailed  # the name cli/notifications.py catches
@@ -258,7 +261,7 @@ def execute(client, plan: Plan, mask: Mask, report: Callable[[int, int, Result],
         return run(client, plan_steps(plan), listed=listed if listed is not None else plan_lists(plan),
                    report=report, words=ApplyWords(mask, finish), set_state=set_state).results
     except WriteInterrupted as stop:  # apply has always said it as a failure that exits 130
-        raise WriteFailed(str(stop).removeprefix("Interrupted: "), stop.outcome, ExitCode.INTERRUPTED) from None
+        raise WriteFailed(str(stop), stop.outcome, ExitCode.INTERRUPTED) from None
 
 
 def plan_lists(plan: Plan) -> Listed:
