@@ -328,3 +328,70 @@ def restore(client: ApiClient, owner_id: str, found: list[dict], names: dict[str
         out.lines.append(f"Created {_hook_id(made.hook)}: {QUOTED} for every service of {owner_id} "
                          f"({events}, whole team).")
     return out
+
+
+# --- the job as the command line and the Python API run it ----------------------------------------------
+
+
+@dataclass
+class Defaults:
+    """The owner's default hooks as read before a change: `client` records (or, in a dry run, only records)
+    what the change then sends; `services`/`names` are the --only values checked against the owner."""
+
+    target: Any
+    found: list[dict]
+    client: Any
+    services: list[str] = field(default_factory=list)
+    names: dict[str, str] | None = None
+
+    @property
+    def owner_id(self) -> str:
+        return self.target.owner_id
+
+    @property
+    def requests(self) -> list[dict]:
+        """The changes sent so far (or, in a dry run, that would be)."""
+        return self.client.transport.changes
+
+
+def read_defaults(session: Any, *, owner: str | None = None, only: list[str] | None = None,
+                  for_write: bool = False, dry_run: bool = False) -> Defaults:
+    """The owner (linked application's, else yours, when left out) and its default hooks. `only` is checked
+    first, ids too: a scope that matches nothing would silently stop these e-mails."""
+    target = session.owner(owner, use_linked_app=True, for_write=for_write)
+    services, names = [], None
+    if only:
+        from clever_notify.owners import services as svc
+
+        summary = session.summary()
+        services = svc.check(summary, target.owner_id, list(only))
+        names = svc.names(summary, target.owner_id)
+    client = session.recording_client(dry_run=dry_run)
+    return Defaults(target, find(client.list_hooks(EMAILHOOKS, target.owner_id)), client, services, names)
+
+
+def change_defaults(session: Any, defaults: Defaults, *, action: str,
+                    command_line: CommandLine | None = None) -> Outcome:
+    """`action`: "only" (restrict to defaults.services), "disable" or "restore"."""
+    owner_id, found, client = defaults.owner_id, defaults.found, defaults.client
+    if action == "only":
+        return restrict(client, owner_id, found, defaults.services, defaults.names, command_line=command_line)
+    if action == "disable":
+        return disable(client, owner_id, found, command_line=command_line)
+    if action == "restore":
+        return restore(client, owner_id, found, _names_for_restore(session, owner_id, found),
+                       command_line=command_line)
+    raise ValueError(f"unknown action {action!r}: only, disable or restore")
+
+
+def _names_for_restore(session: Any, owner_id: str, found: list[dict]) -> dict[str, str] | None:
+    """Service names for the message about a restricted default hook; ids alone when they cannot be read."""
+    if not any(h.get("scope") for h in found):
+        return None
+    from clever_notify.errors import ApiError, NetworkError, NotFound
+    from clever_notify.owners import services as svc
+
+    try:
+        return svc.names(session.summary(), owner_id)
+    except (ApiError, NetworkError, NotFound):  # only the wording depends on it
+        return None

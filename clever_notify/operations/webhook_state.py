@@ -145,3 +145,35 @@ class _StateWords:
             made = f" Its enabled copy {copy.hook_id} exists."
         return (f"Interrupted while changing webhook {self.hook_id} to {self.state}: it may or may not be done.{made} "
                 f"Run the command again to finish: it converges.")
+
+
+# --- the job as the command line and the Python API run it ----------------------------------------------
+
+
+@dataclass
+class StateChange:
+    """`enable`/`disable` of one webhook: the owner, the webhook as read, what was done, the changes sent."""
+
+    target: Any
+    hook: dict
+    outcome: Outcome
+    requests: list[dict]
+    dry_run: bool
+
+    @property
+    def owner_id(self) -> str:
+        return self.target.owner_id
+
+
+def change_state(session: Any, hook_id: str, state: str, *, owner: str | None = None, dry_run: bool = False,
+                 remove_hint=None) -> StateChange:
+    """Read the owner's whole list (an earlier run may have left an enabled copy), then set_state.
+    `remove_hint(owner_id)` gives the command that removes the old webhook if its deletion fails."""
+    from clever_notify.operations.hooks import get_hook
+
+    found = get_hook(session, WEBHOOKS, hook_id, owner=owner, for_write=True)
+    owner_id = found.target.owner_id
+    client = session.recording_client(dry_run=dry_run)
+    hint = remove_hint(owner_id) if remove_hint else f"clever webhooks remove {hook_id} --org {owner_id}"
+    outcome = set_state(client, owner_id, found.hook, state, dry_run=dry_run, remove_hint=hint, listed=found.listed)
+    return StateChange(found.target, found.hook, outcome, client.transport.changes, dry_run)
