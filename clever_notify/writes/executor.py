@@ -12,7 +12,9 @@ is called as each step is done; nothing here prints.
   reused, never duplicated. A replacement without its owner's list reads it first.
 - A failure stops the run: WriteFailed (exit 1; 3 if the credentials were refused) says what was done, what
   was not, and the command that finishes the job; since steps come from what the API holds, running that
-  command again converges. Ctrl-C stops it the same way: WriteInterrupted (exit 130).
+  command again converges. Ctrl-C stops it the same way: WriteInterrupted (exit 130). A run of one single
+  write without words of its own (add, update, remove) has nothing half-done to tell: its failure is that
+  write's own error, with its own exit code.
 - A DELETE answered 404 (the rule, in writes/verified.py): for a hook listed before, the list is read back;
   no longer listed = gone already, the step is done; still listed = a failed step. For a hook never listed
   (`remove ID` names one), it is "not found" (exit 4).
@@ -95,7 +97,7 @@ SetState = Callable[..., object]
 
 def run(client, steps: list[Step], *, listed: Listed | None = None, report: Report | None = None,
         words: Words | None = None, set_state: SetState | None = None) -> Outcome:
-    words = words or Words()
+    own_words, words = words is not None, words or Words()
     dry = verified.is_dry(client)
     lists: Listed = dict(listed or {})
     outcome = Outcome([Result(s) for s in ordered(steps)], dry_run=dry)
@@ -117,12 +119,19 @@ def run(client, steps: list[Step], *, listed: Listed | None = None, report: Repo
             raise WriteInterrupted(words.interrupted(outcome, result), outcome) from None
         except CleverNotifyError as exc:
             result.status, result.error, result.cause = FAILED, str(exc), exc
+            if not own_words and total == 1 and step_count(result) == 1:
+                raise  # one write and nothing else: its own error (and exit code) says it all
             code = ExitCode.AUTH if exc.exit_code == ExitCode.AUTH else ExitCode.API
             raise WriteFailed(words.failed(outcome, result), outcome, code) from None
         result.status = DRY_RUN if dry else DONE
         if report is not None:
             report(outcome.results.index(result) + 1, total, result)
     return outcome
+
+
+def step_count(result: Result) -> int:
+    """How many writes a step may send: a replacement (or an update that may become one) has two parts."""
+    return 2 if result.step.op == REPLACE or result.step.otherwise is not None or _state_change(result.step) else 1
 
 
 def _known(client, lists: Listed, step: Step) -> list[dict]:
