@@ -361,6 +361,13 @@ class Notifications:
         return cls(Session.connect(sandbox_settings(), http_session=sandbox_session(app), in_process=True,
                                    cwd=Path(cwd) if cwd else None))
 
+    audit = operation(
+        "clever_notify.operations.audit:audit",
+        """Audit owners (a name, an id or `self`, or several; every owner when left out): applications no hook tells
+        of a failed deployment, hooks that cannot work (docs/audit.md). Returns an AuditResult: `.findings`
+        (Finding: rule, severity, owner_id, hook_id, service_id, message, fix as argv words), `.ignored`, `.ok`.
+        `ignore=["plain-http", "duplicate-hook:Shop releases"]`, `since="24h"` as the command's options.""")
+
     def owners(self) -> list[Owner]:
         """Your account, then every organisation you belong to, each with its applications and add-ons."""
         return self._session.summary().owners()
