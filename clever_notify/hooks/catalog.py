@@ -149,6 +149,16 @@ def normalize_event(name: str) -> str:
     raise InputError(f"unknown event {name.strip()}{tail}")
 
 
+def concrete_event(name: str) -> str:
+    """One event the platform actually sends (a sample, an emitted event): a meta-event is refused, naming
+    its members."""
+    event = normalize_event(name)
+    members = META_EVENTS.get(event)
+    if members:
+        raise InputError(f"{event} is a meta-event; use one of the events it stands for: {', '.join(members)}")
+    return event
+
+
 def normalize_events(names: list[str] | tuple[str, ...]) -> list[str]:
     """Validate a list of event names, upper-case them and drop duplicates, keeping the first order."""
     out: list[str] = []
@@ -175,6 +185,18 @@ def as_api_answer() -> dict:
     """What the API answers on /v2/notifications/info/events, as its official client reads it:
     `meta_events` is a list of {"key", "events"} objects (the sandbox answers this)."""
     return {"events": list(EVENTS), "meta_events": [{"key": k, "events": list(v)} for k, v in META_EVENTS.items()]}
+
+
+def names_in_api_answer(document: dict) -> set[str]:
+    """Every event and meta-event name of the API's /v2/notifications/info/events answer, upper-case.
+    `meta_events` is read in both shapes the API has used: a list of {key, events}, or a map name → events."""
+    names = {e.upper() for e in document.get("events") or [] if isinstance(e, str)}
+    metas = document.get("meta_events") or []
+    if isinstance(metas, dict):
+        names.update(k.upper() for k in metas if isinstance(k, str))
+    elif isinstance(metas, list):
+        names.update(m["key"].upper() for m in metas if isinstance(m, dict) and isinstance(m.get("key"), str))
+    return names
 
 
 def differences(document: dict) -> list[str]:

@@ -1,7 +1,8 @@
 """The file's owners and services turned into ids, and each owner's two hook lists read concurrently.
 
-Requests: one /v2/summary when an owner or a service is given by name (`self` is read from it then, else
-from /v2/self), then the two lists of each owner, read by a bounded pool of threads.
+Requests: the API's catalog of events (or of webhook formats) only when the file names one this tool's catalog
+lacks; one /v2/summary when an owner or a service is given by name (`self` is read from it then, else from
+/v2/self); then the two lists of each owner, read by a bounded pool of threads.
 """
 
 from __future__ import annotations
@@ -13,9 +14,10 @@ from clever_notify.errors import InputError, NotFound
 from clever_notify.hooks.kinds import KINDS, HookKind
 from clever_notify.hooks.plan import OwnerInput, Wanted
 from clever_notify.notifications_file.desired import DesiredFile, OwnerSection
-from clever_notify.notifications_file.source import Problem
+from clever_notify.notifications_file.source import Path, Problem
 from clever_notify.owners import resolve as owner_ids
 from clever_notify.owners import services
+from clever_notify.owners.summary import Summary
 
 
 @dataclass
@@ -30,11 +32,33 @@ def needs_summary(desired: DesiredFile) -> bool:
     return names or any(not services.looks_like_id(s) for o in desired.owners for s in o.services.values())
 
 
+def check_catalog(client, desired: DesiredFile) -> list[Problem]:
+    """The events and formats this tool's catalog lacks, checked against the API's own (an API newer than the
+    tool): one request per catalog needed, none when the file names only known ones. Those the API lacks too
+    are refused, located; those it lists are answered as warnings, so they are never silently called known."""
+    from clever_notify.hooks import catalog
+
+    if not desired.unverified:
+        return []
+    known: dict[str, set[str]] = {}
+    if any(p.catalog == "events" for p in desired.unverified):
+        known["events"] = catalog.names_in_api_answer(client.get_events_info())
+    if any(p.catalog == "formats" for p in desired.unverified):
+        known["formats"] = {f.lower() for f in client.get_webhook_formats() if isinstance(f, str)}
+    refused = [p for p in desired.unverified if p.value not in known[p.catalog]]
+    if refused:
+        raise desired.refuse([Problem(p.path, p.line, f"{p.message} (the API's catalog lacks it too)")
+                              for p in refused])
+    word = {"events": "event", "formats": "webhook format"}
+    return [Problem(p.path, p.line, f"warning: {word[p.catalog]} {p.value} is not in this tool's catalog; "
+                                    "the API's lists it") for p in desired.unverified]
+
+
 def resolve(client, desired: DesiredFile) -> list[Resolved]:
     """Owner keys and services as ids; every name that matches nothing (or several) is a located problem."""
     doc = desired.document
     problems: list[Problem] = []
-    summary = client.get_summary() if needs_summary(desired) else None
+    summary = Summary.parse(client.get_summary()) if needs_summary(desired) else None
     out: list[Resolved] = []
     seen: dict[str, str] = {}
     for section in desired.owners:
@@ -48,10 +72,10 @@ def resolve(client, desired: DesiredFile) -> list[Resolved]:
                                     f"the same owner as owners.{seen[owner_id]} ({owner_id}): merge the two"))
             continue
         seen[owner_id] = section.key
-        names = services.names(summary, owner_id) if summary is not None and _in_summary(summary, owner_id) else {}
+        names = services.names(summary, owner_id) if summary is not None and summary.knows(owner_id) else {}
         out.append(Resolved(section, owner_id, names))
         for path, value in section.services.items():
-            try:
+            try:  # the typed summary finds an owner by id at once, whatever the number of owners
                 services.resolve(lambda: summary, owner_id, [value])
             except (InputError, NotFound) as exc:
                 problems.append(Problem(path, doc.line(path), str(exc)))
@@ -60,30 +84,39 @@ def resolve(client, desired: DesiredFile) -> list[Resolved]:
     return out
 
 
-def _owner_id(client, key: str, summary: dict | None) -> str:
+def _owner_id(client, key: str, summary: Summary | None) -> str:
     if key == "self":
-        if summary is not None and isinstance(summary.get("user"), dict) and summary["user"].get("id"):
-            return str(summary["user"]["id"])
+        if summary is not None and summary.user_or_none is not None:
+            return summary.user_or_none.id
         return owner_ids.self_id(client)
-    return owner_ids.resolve_org(client, key)  # an id as it is, a name from the (already read) summary
-
-
-def _in_summary(summary: dict, owner_id: str) -> bool:
-    entries = [summary.get("user")] + list(summary.get("organisations") or [])
-    return any(isinstance(e, dict) and e.get("id") == owner_id for e in entries)
+    if owner_ids.is_owner_id(key):
+        return key
+    return (summary or Summary.parse(client.get_summary())).organisation_id(key)
 
 
 def wanted_with_scope(resolved: Resolved, summary_of) -> dict[HookKind, list[Wanted]]:
     """The section's hooks with `services` turned into the scope's ids (names were checked by resolve)."""
     out: dict[HookKind, list[Wanted]] = {}
     section = resolved.section
+    by_hook: dict[Path, list[tuple[int, str, bool]]] = {}  # hook path → (index, value, kept as held)
+    for held, values in ((False, section.services), (True, section.scope_as_held)):
+        for p, v in values.items():
+            by_hook.setdefault(p[:-2], []).append((p[-1], v, held))
     for kind, hooks in section.hooks.items():
         out[kind] = []
         for w in hooks:
-            values = [v for p, v in section.services.items() if p[:-2] == w.where]
-            scope = services.resolve(summary_of, resolved.owner_id, values) if values else None
+            entries = sorted(by_hook.get(w.where, ()))
+            scope = None
+            if entries:
+                names = [v for _, v, held in entries if not held]
+                resolved_names = services.resolve(summary_of, resolved.owner_id, names) if names else []
+                scope = _dedupe(resolved_names + [v for _, v, held in entries if held])
             out[kind].append(Wanted(w.kind, w.name, w.id, {**w.fields, "scope": scope}, w.where))
     return out
+
+
+def _dedupe(values: list[str]) -> list[str]:
+    return list(dict.fromkeys(values))
 
 
 def read_hooks(client, owner_ids_: list[str], workers: int = MAX_READERS) -> dict[str, dict[HookKind, list[dict]]]:
@@ -101,9 +134,16 @@ def read_hooks(client, owner_ids_: list[str], workers: int = MAX_READERS) -> dic
 
 
 def owner_inputs(client, desired: DesiredFile, workers: int = MAX_READERS) -> tuple[list[OwnerInput], list[Resolved]]:
+    desired.warnings.extend(check_catalog(client, desired))
     resolved = resolve(client, desired)
     actual = read_hooks(client, [r.owner_id for r in resolved], workers)
-    summary_of = client.get_summary
+    parsed: list[Summary] = []
+
+    def summary_of() -> Summary:  # read (and parsed) only when a service is named, and then once
+        if not parsed:
+            parsed.append(Summary.parse(client.get_summary()))
+        return parsed[0]
+
     inputs = [OwnerInput(r.section.key, r.owner_id, wanted_with_scope(r, summary_of), actual[r.owner_id])
               for r in resolved]
     return inputs, resolved
