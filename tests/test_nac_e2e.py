@@ -48,8 +48,8 @@ EDITED_WEBHOOKS = """\
 def edit(path):
     """The exported file, edited: a webhook added, the default e-mails sent to the organisation."""
     text = path.read_text()
-    assert "  Acme:\n    webhooks: []\n" in text
-    text = text.replace("  Acme:\n    webhooks: []\n", "  Acme:\n" + EDITED_WEBHOOKS)
+    assert "    name: Acme\n    webhooks: []\n" in text  # the owner by id, its name beside it
+    text = text.replace("    name: Acme\n    webhooks: []\n", "    name: Acme\n" + EDITED_WEBHOOKS)
     text = text.replace("    - name: Default deployment result e-mails\n      events:",
                         "    - name: Default deployment result e-mails\n      notify: [organisation]\n      events:")
     path.write_text(text)

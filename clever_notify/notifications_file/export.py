@@ -1,7 +1,8 @@
 """The API's hooks written as a notifications file: same state, same bytes.
 
-Keys in a fixed order, hooks sorted by name, every list sorted, services by name when the owner has one
-service of that name (else by id). An `id:` is written only where a name cannot identify the hook (no name,
+Owners by id (your own account as `self` with its `id:`), each with its `name:` (plan checks both), keys in a
+fixed order, hooks sorted by name, every list sorted, services by name when the owner has one service of that
+name (else by id). An `id:` is written only where a name cannot identify the hook (no name,
 or a name two hooks share). A plan of the exported file against the same state shows no change.
 """
 
@@ -21,10 +22,11 @@ HEADER = ("# Clever Cloud notifications (clever-notify). `clever notifications p
 
 @dataclass
 class ExportOwner:
-    key: str  # how the file names the owner: `self`, its name, or its id when the name is not unique
+    key: str  # how the file names the owner: `self` for your own account, else its id
     owner_id: str
     hooks: dict[HookKind, list[dict]]
     service_names: dict[str, str] = field(default_factory=dict)  # id → name, unique names only
+    name: str | None = None  # written as `name:`, which plan checks against the id's name at the API
 
 
 @dataclass
@@ -51,8 +53,14 @@ def unique_service_names(services) -> dict[str, str]:
 def document(owners: list[ExportOwner], *, placeholders: bool = False) -> tuple[dict, list[Placeholder]]:
     used: list[Placeholder] = []
     out: dict = {}
-    for owner in sorted(owners, key=lambda o: (o.key != "self", o.key)):
+    for owner in sorted(owners, key=lambda o: (o.key != "self", o.name or "", o.key)):
         section: dict = {}
+        # Who the file is for, checked by plan: an owner by id with its name, and `self` with your account's id,
+        # so the file applied with another account's credentials (a CI bot's) is refused, not written there.
+        if owner.key == "self":
+            section["id"] = owner.owner_id
+        if isinstance(owner.name, str) and owner.name.strip():
+            section["name"] = _literal(owner.name)
         for kind in KINDS:
             hooks = sorted(owner.hooks.get(kind) or [], key=_hook_order)
             names = [h.get("name") for h in hooks]
@@ -88,7 +96,7 @@ def _hook(kind: HookKind, hook: dict, owner: ExportOwner, *, needs_id: bool, pla
         out["urls"] = []
         for i, (url, fmt) in enumerate(urls):
             if placeholders is not None:
-                written = _placeholder(placeholders, owner.key, hook, i if len(urls) > 1 else None, url)
+                written = _placeholder(placeholders, owner.name or owner.key, hook, i if len(urls) > 1 else None, url)
             else:
                 written = _literal(url)
             out["urls"].append({"url": written, "format": fmt})

@@ -27,7 +27,9 @@ class Resolved:
 
 def needs_summary(desired: DesiredFile) -> bool:
     names = any(o.key != "self" and not owner_ids.is_owner_id(o.key) for o in desired.owners)
-    return names or any(not services.looks_like_id(s) for o in desired.owners for s in o.services.values())
+    identities = any(o.owner_name is not None or (o.key == "self" and o.owner_id) for o in desired.owners)
+    return names or identities or any(not services.looks_like_id(s) for o in desired.owners
+                                      for s in o.services.values())
 
 
 def resolve(client, desired: DesiredFile) -> list[Resolved]:
@@ -48,6 +50,10 @@ def resolve(client, desired: DesiredFile) -> list[Resolved]:
                                     f"the same owner as owners.{seen[owner_id]} ({owner_id}): merge the two"))
             continue
         seen[owner_id] = section.key
+        wrong = _identity_problem(section, owner_id, summary)
+        if wrong:
+            problems.append(Problem(section.path, section.line, wrong))
+            continue
         names = services.names(summary, owner_id) if summary is not None and _in_summary(summary, owner_id) else {}
         out.append(Resolved(section, owner_id, names))
         for path, value in section.services.items():
@@ -66,6 +72,35 @@ def _owner_id(client, key: str, summary: dict | None) -> str:
             return str(summary["user"]["id"])
         return owner_ids.self_id(client)
     return owner_ids.resolve_org(client, key)  # an id as it is, a name from the (already read) summary
+
+
+def _identity_problem(section: OwnerSection, owner_id: str, summary: dict | None) -> str | None:
+    """What makes the owner the key names now another one than the file was written for (its `id:`/`name:`)."""
+    api_name = _name_in(summary, owner_id)
+    if section.owner_id is not None and section.owner_id != owner_id:
+        if section.key == "self":  # a file exported by one account, run with another's credentials (a CI bot)
+            written = _label(section.owner_id, section.owner_name)
+            return (f"the file is for the account {written}, but the credentials are for {_label(owner_id, api_name)}:"
+                    f" run it with {written}'s credentials, or write that owner's id instead of `self` (the "
+                    "credentials must then have access to it)")
+        return (f"{section.key!r} is {owner_id}, not {section.owner_id} as the file's `id:` says")
+    if section.owner_name is not None and summary is not None and section.owner_name != api_name:
+        if not _in_summary(summary, owner_id):
+            return (f"{owner_id} is not among the owners these credentials reach, so its name cannot be checked")
+        return (f"{owner_id} is named {api_name!r} at the API, not {section.owner_name!r} as the file's `name:` "
+                "says: is the file for this owner? Correct the name if it was renamed")
+    return None
+
+
+def _name_in(summary: dict | None, owner_id: str) -> str | None:
+    for entry in [summary.get("user")] + list(summary.get("organisations") or []) if summary else ():
+        if isinstance(entry, dict) and entry.get("id") == owner_id:
+            return entry.get("name") if isinstance(entry.get("name"), str) else None
+    return None
+
+
+def _label(owner_id: str, name: str | None) -> str:
+    return f"{name!r} ({owner_id})" if name else owner_id
 
 
 def _in_summary(summary: dict, owner_id: str) -> bool:
