@@ -29,7 +29,8 @@ def notifications():
     `export` writes the hooks of owners as a file; `plan FILE` shows what applying
     it would change (exit codes for CI with --detailed-exitcode); `apply FILE` makes
     the API match the file, and a second apply sends nothing; `schema` prints the
-    file's JSON Schema for editors.
+    file's JSON Schema for editors; `audit` finds applications no hook covers and
+    hooks that cannot work (exit 5), with the commands that fix them.
 
     \b
     Examples:
@@ -38,6 +39,7 @@ def notifications():
       clever notifications plan notifications.yml --detailed-exitcode
       clever notifications apply notifications.yml --prune --yes
       clever notifications schema > notifications.schema.json
+      clever notifications audit --file notifications.yml -F junit > audit.xml
     """
 
 
@@ -370,3 +372,12 @@ def export_command(ctx, orgs, all_owners, output_file, url_placeholders, output)
 
         for ph in exported.placeholders:
             click.echo(printable(f"  {ph.variable}  ({ph.owner}: {ph.hook})"), err=True)
+
+
+def _add_audit() -> None:
+    from clever_notify.cli.audit import audit_command
+
+    notifications.add_command(audit_command)
+
+
+_add_audit()
