@@ -96,11 +96,15 @@ def _plan(rt, file: str, prune: bool, output_json: bool):
         raise
     for warning in wanted.warnings:
         click.echo(warning.located(wanted.name).replace(": warning: ", ": "), err=True)
+    known = len(wanted.warnings)
     try:
-        return ops.plan(rt.session, wanted, prune=prune)
+        planned = ops.plan(rt.session, wanted, prune=prune)
     except FileInvalid as exc:
         _print_problems(exc, output_json)
         raise
+    for warning in wanted.warnings[known:]:  # found with the API's help: an event or format only it knows
+        click.echo(warning.located(wanted.name).replace(": warning: ", ": "), err=True)
+    return planned
 
 
 def _print_problems(exc, output_json: bool) -> None:
