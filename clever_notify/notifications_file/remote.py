@@ -17,6 +17,7 @@ from clever_notify.notifications_file.desired import DesiredFile, OwnerSection
 from clever_notify.notifications_file.source import Path, Problem
 from clever_notify.owners import resolve as owner_ids
 from clever_notify.owners import services
+from clever_notify.owners.summary import Summary
 
 
 @dataclass
@@ -59,7 +60,7 @@ def resolve(client, desired: DesiredFile) -> list[Resolved]:
     """Owner keys and services as ids; every name that matches nothing (or several) is a located problem."""
     doc = desired.document
     problems: list[Problem] = []
-    summary = client.get_summary() if needs_summary(desired) else None
+    summary = Summary.parse(client.get_summary()) if needs_summary(desired) else None
     out: list[Resolved] = []
     seen: dict[str, str] = {}
     for section in desired.owners:
@@ -77,15 +78,11 @@ def resolve(client, desired: DesiredFile) -> list[Resolved]:
         if wrong:
             problems.append(Problem(section.path, section.line, wrong))
             continue
-        known = summary is not None and _in_summary(summary, owner_id)
-        names = services.names(summary, owner_id) if known else {}
+        names = services.names(summary, owner_id) if summary is not None and summary.knows(owner_id) else {}
         out.append(Resolved(section, owner_id, names))
-        if not section.services:
-            continue
-        owner_summary = _one_owner(summary, owner_id) if known else summary  # looked up once, not per service
         for path, value in section.services.items():
-            try:
-                services.resolve(lambda s=owner_summary: s, owner_id, [value])
+            try:  # the typed summary finds an owner by id at once, whatever the number of owners
+                services.resolve(lambda: summary, owner_id, [value])
             except (InputError, NotFound) as exc:
                 problems.append(Problem(path, doc.line(path), str(exc)))
     if problems:
@@ -93,53 +90,37 @@ def resolve(client, desired: DesiredFile) -> list[Resolved]:
     return out
 
 
-def _owner_id(client, key: str, summary: dict | None) -> str:
+def _owner_id(client, key: str, summary: Summary | None) -> str:
     if key == "self":
-        if summary is not None and isinstance(summary.get("user"), dict) and summary["user"].get("id"):
-            return str(summary["user"]["id"])
+        if summary is not None and summary.user_or_none is not None:
+            return summary.user_or_none.id
         return owner_ids.self_id(client)
-    return owner_ids.resolve_org(client, key)  # an id as it is, a name from the (already read) summary
+    if owner_ids.is_owner_id(key):
+        return key
+    return (summary or Summary.parse(client.get_summary())).organisation_id(key)
 
 
-def _identity_problem(section: OwnerSection, owner_id: str, summary: dict | None) -> str | None:
+def _identity_problem(section: OwnerSection, owner_id: str, summary: Summary | None) -> str | None:
     """What makes the owner the key names now another one than the file was written for (its `id:`/`name:`)."""
-    api_name = _name_in(summary, owner_id)
+    found = summary.find(owner_id) if summary is not None else None
+    api_name = found.name if found is not None else None
     if section.owner_id is not None and section.owner_id != owner_id:
         if section.key == "self":  # a file exported by one account, run with another's credentials (a CI bot)
             written = _label(section.owner_id, section.owner_name)
             return (f"the file is for the account {written}, but the credentials are for {_label(owner_id, api_name)}:"
                     f" run it with {written}'s credentials, or write that owner's id instead of `self` (the "
                     "credentials must then have access to it)")
-        return (f"{section.key!r} is {owner_id}, not {section.owner_id} as the file's `id:` says")
+        return f"{section.key!r} is {owner_id}, not {section.owner_id} as the file's `id:` says"
     if section.owner_name is not None and summary is not None and section.owner_name != api_name:
-        if not _in_summary(summary, owner_id):
-            return (f"{owner_id} is not among the owners these credentials reach, so its name cannot be checked")
+        if found is None:
+            return f"{owner_id} is not among the owners these credentials reach, so its name cannot be checked"
         return (f"{owner_id} is named {api_name!r} at the API, not {section.owner_name!r} as the file's `name:` "
                 "says: is the file for this owner? Correct the name if it was renamed")
     return None
 
 
-def _name_in(summary: dict | None, owner_id: str) -> str | None:
-    for entry in [summary.get("user")] + list(summary.get("organisations") or []) if summary else ():
-        if isinstance(entry, dict) and entry.get("id") == owner_id:
-            return entry.get("name") if isinstance(entry.get("name"), str) else None
-    return None
-
-
 def _label(owner_id: str, name: str | None) -> str:
     return f"{name!r} ({owner_id})" if name else owner_id
-
-
-def _one_owner(summary: dict, owner_id: str) -> dict:
-    """A summary holding only `owner_id`'s entry: what resolving its services reads, without the others."""
-    entries = [summary.get("user")] + list(summary.get("organisations") or [])
-    entry = next(e for e in entries if isinstance(e, dict) and e.get("id") == owner_id)
-    return {"user": entry, "organisations": []}
-
-
-def _in_summary(summary: dict, owner_id: str) -> bool:
-    entries = [summary.get("user")] + list(summary.get("organisations") or [])
-    return any(isinstance(e, dict) and e.get("id") == owner_id for e in entries)
 
 
 def wanted_with_scope(resolved: Resolved, summary_of) -> dict[HookKind, list[Wanted]]:
@@ -150,15 +131,6 @@ def wanted_with_scope(resolved: Resolved, summary_of) -> dict[HookKind, list[Wan
     for held, values in ((False, section.services), (True, section.scope_as_held)):
         for p, v in values.items():
             by_hook.setdefault(p[:-2], []).append((p[-1], v, held))
-    owner_summary = None
-
-    def summary() -> dict:  # the owner's entry, looked up once for all its hooks
-        nonlocal owner_summary
-        if owner_summary is None:
-            whole = summary_of()
-            owner_summary = _one_owner(whole, resolved.owner_id) if _in_summary(whole, resolved.owner_id) else whole
-        return owner_summary
-
     for kind, hooks in section.hooks.items():
         out[kind] = []
         for w in hooks:
@@ -166,7 +138,7 @@ def wanted_with_scope(resolved: Resolved, summary_of) -> dict[HookKind, list[Wan
             scope = None
             if entries:
                 names = [v for _, v, held in entries if not held]
-                resolved_names = services.resolve(summary, resolved.owner_id, names) if names else []
+                resolved_names = services.resolve(summary_of, resolved.owner_id, names) if names else []
                 scope = _dedupe(resolved_names + [v for _, v, held in entries if held])
             out[kind].append(Wanted(w.kind, w.name, w.id, {**w.fields, "scope": scope}, w.where))
     return out
@@ -194,7 +166,13 @@ def owner_inputs(client, desired: DesiredFile, workers: int = MAX_READERS) -> tu
     desired.warnings.extend(check_catalog(client, desired))
     resolved = resolve(client, desired)
     actual = read_hooks(client, [r.owner_id for r in resolved], workers)
-    summary_of = client.get_summary
+    parsed: list[Summary] = []
+
+    def summary_of() -> Summary:  # read (and parsed) only when a service is named, and then once
+        if not parsed:
+            parsed.append(Summary.parse(client.get_summary()))
+        return parsed[0]
+
     inputs = [OwnerInput(r.section.key, r.owner_id, wanted_with_scope(r, summary_of), actual[r.owner_id])
               for r in resolved]
     return inputs, resolved
