@@ -203,7 +203,7 @@ def subscribe(session, owner: str | None = None, *, all_owners: bool = False, ev
                          "all owners (--all-owners)")
     wanted = catalog.expand(catalog.normalize_events(list(events))) if events else None
     session.settings.require_credentials()  # not logged in: exit 3 before anything is read
-    summary = session.client.get_summary()
+    summary = session.summary().raw  # the session's one read, shared with anything else that needs it
     names = Names.from_summary(summary)
     if all_owners:
         owners, service_ids, whose = None, None, "every owner"
@@ -234,10 +234,8 @@ def forwarding(url: str, *, fmt: str = catalog.DEFAULT_WEBHOOK_FORMAT, secret: s
                allow_remote: bool = False, timeout: float | None = None) -> Forward:
     """Where and how to forward: `url` must be on this machine unless `allow_remote`; `secret` None means the
     kept one (config/listen_secret.py); `timeout` None means CLEVER_TIMEOUT, else 10 s per delivery."""
-    import os
-
     from clever_notify.config import listen_secret
-    from clever_notify.config.settings import clever_timeout
+    from clever_notify.config.settings import delivery_timeout
     from clever_notify.guards.urls import check_webhook_host
     from clever_notify.guards.values import check_webhook_url
 
@@ -249,7 +247,7 @@ def forwarding(url: str, *, fmt: str = catalog.DEFAULT_WEBHOOK_FORMAT, secret: s
     fmt = catalog.normalize_format(fmt)
     secret = listen_secret.check_given(secret) if secret is not None else listen_secret.load_or_create()[0]
     if timeout is None:
-        timeout = clever_timeout(os.environ, delivery.DEFAULT_TIMEOUT)
+        timeout = delivery_timeout()
     return Forward(url=url, format=fmt, secret=secret, timeout=timeout)
 
 
