@@ -23,8 +23,9 @@ from clever_notify.hooks.kinds import WEBHOOKS
 def check_command(ctx, org, all_owners, window_ms, output):
     """Check that webhooks still work: exit 0 when all are healthy, 5 when one is not.
 
-    One line per webhook: `ok`, `failing` (a delivery failed within --since) or
-    `disabled` (the platform stopped calling it, usually after repeated failures), with
+    One line per webhook: `ok`, `failing` (a delivery failed within --since),
+    `disabled` (the platform stopped calling it, usually after repeated failures) or
+    `unknown` (a state this tool does not know, such as PAUSED: not known to work), with
     the evidence: number of failures, the last status or network failure, and when.
     The owner is chosen as for `clever webhooks remove`, or every owner with
     --all-owners. Meant for cron and CI: the lines go to stdout, the summary to stderr.
@@ -66,21 +67,24 @@ def check_command(ctx, org, all_owners, window_ms, output):
     error = ending_error(WEBHOOKS, sum(len(items) for _, items in malformed), error)
 
     counts = {status: sum(h.status == status for *_, h in rows)
-              for status in (health.OK, health.FAILING, health.DISABLED)}
+              for status in health.STATUSES}
     owners = f" of {len(groups)} owners" if all_owners else ""
     click.echo(f"Checked {len(rows)} webhook{'s' if len(rows) != 1 else ''}{owners}: {counts[health.OK]} ok, "
-               f"{counts[health.FAILING]} failing, {counts[health.DISABLED]} disabled.", err=True)
+               f"{counts[health.FAILING]} failing, {counts[health.DISABLED]} disabled"
+               + (f", {counts[health.UNKNOWN]} in an unknown state" if counts[health.UNKNOWN] else "") + ".",
+               err=True)
     for (_, owner_id), hook, h in rows:
         if h.status == health.DISABLED:
             # With --all-owners the owner must be named; else the owner as the user chose it.
             words = ["webhooks", "enable", str(hook.get("id"))] + (["--org", str(owner_id)] if all_owners else [])
             hint = rt.command_line(*words, owner=not all_owners)
             click.echo(_printable(f"Revive {hook.get('name') or hook.get('id')} with: {hint}"), err=True)
-    unhealthy = counts[health.FAILING] + counts[health.DISABLED]
+    unhealthy = len(rows) - counts[health.OK]
     if unhealthy:
         # Definite news about a webhook beats an incomplete read: exit 5 even if an owner could not be read.
+        unknown = f", {counts[health.UNKNOWN]} in an unknown state" if counts[health.UNKNOWN] else ""
         raise Unhealthy(f"{unhealthy} of {len(rows)} webhooks {'is' if unhealthy == 1 else 'are'} not healthy "
-                        f"({counts[health.FAILING]} failing, {counts[health.DISABLED]} disabled).")
+                        f"({counts[health.FAILING]} failing, {counts[health.DISABLED]} disabled{unknown}).")
     if error is not None:
         raise error
 
