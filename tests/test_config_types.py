@@ -44,14 +44,21 @@ def test_a_wrong_type_is_refused_with_the_file_named(run, isolated_env, monkeypa
     assert result.exit_code == 2, result.output
     assert path in result.stderr and f"`{where}`" in result.stderr and got in result.stderr
     assert "Traceback" not in result.output and "unexpected" not in result.stderr
+    assert "ftoken" not in result.output and "fsecret" not in result.output
     assert len(responses.calls) == 0
 
 
 @responses.activate
-def test_right_types_and_nulls_still_work(run, isolated_env, monkeypatch):
-    write_config(isolated_env, profile(overrides={"API_HOST": API, "OAUTH_CONSUMER_KEY": None, "OTHER": "x"},
-                                       userId="user_1", email="me@example.org", expirationDate="2030-01-01"))
+def test_an_object_for_the_consumer_key_is_never_sent_and_a_string_is(run, isolated_env, monkeypatch):
+    path = write_config(isolated_env, profile(overrides={"OAUTH_CONSUMER_KEY": {"key": "ck"}, "API_HOST": API}))
     responses.get(f"{API}/v2/notifications/webhooks/{ORG_ID}", json=[])
     result = run("webhooks", "--org", ORG_ID)
+    assert (result.exit_code, len(responses.calls)) == (2, 0), result.output
+    assert path in result.stderr and "OAUTH_CONSUMER_KEY" in result.stderr
+    write_config(isolated_env, profile(overrides={"API_HOST": API, "OAUTH_CONSUMER_KEY": "ck-override",
+                                                  "OAUTH_CONSUMER_SECRET": None, "OTHER": "x"},
+                                       userId="user_1", email="me@example.org", expirationDate="2030-01-01"))
+    result = run("webhooks", "--org", ORG_ID)
     assert result.exit_code == 0, result.output
-    assert 'oauth_token="ftoken-123456"' in responses.calls[0].request.headers["Authorization"]
+    header = responses.calls[0].request.headers["Authorization"]
+    assert 'oauth_consumer_key="ck-override"' in header and 'oauth_token="ftoken-123456"' in header
