@@ -104,11 +104,21 @@ def _finite_float(text: str) -> float:
     return number
 
 
+MAX_INT_DIGITS = 1000  # the tool's own bound, whatever the interpreter's (4,300 digits in 3.11, none before)
+
+
+def _bounded_int(text: str) -> int:
+    if len(text.lstrip("-")) > MAX_INT_DIGITS:
+        raise ValueError(f"a number of {len(text.lstrip('-'))} digits (at most {MAX_INT_DIGITS})")
+    return int(text)
+
+
 def strict_loads(text: str | bytes) -> Any:
-    """json.loads that refuses NaN, Infinity and numbers out of float range (ValueError), and nesting
-    deeper than the interpreter can follow (ValueError instead of RecursionError)."""
+    """json.loads that refuses NaN, Infinity, numbers out of float range and integers of more than
+    MAX_INT_DIGITS digits (ValueError), and nesting deeper than the interpreter can follow (ValueError
+    instead of RecursionError)."""
     try:
-        return json.loads(text, parse_constant=_refuse_constant, parse_float=_finite_float)
+        return json.loads(text, parse_constant=_refuse_constant, parse_float=_finite_float, parse_int=_bounded_int)
     except RecursionError:
         raise ValueError("nested too deeply") from None
 
