@@ -61,6 +61,10 @@ class ApiError(CleverNotifyError, exit_code=ExitCode.API):
         self.status = status
 
 
+class NotApplied(ApiError):
+    """Raised when the API answered a write 2xx, yet its list, read back, does not show the change."""
+
+
 class NetworkError(CleverNotifyError, exit_code=ExitCode.API):
     """Raised when the API cannot be reached: DNS, connection, TLS or timeout failures."""
 

@@ -8,7 +8,6 @@ import json
 import pytest
 import responses
 
-from clever_notify.api import confirm
 from clever_notify.api.client import ApiClient
 from clever_notify.api.transport import RecordingTransport
 from clever_notify.config.settings import load_settings
@@ -16,6 +15,7 @@ from clever_notify.errors import ExitCode, InputError, NetworkError, NotAuthenti
 from clever_notify.hooks import describe, fields
 from clever_notify.hooks.kinds import EMAILHOOKS, KINDS, WEBHOOKS, kind_of
 from clever_notify.hooks.update import ALL, diff, sent_back, update_body
+from clever_notify.writes import confirm, verified
 from helpers import API, ORG_ID, SECRET, TOKEN, assert_sent, hooks_url
 
 SETTINGS_ENV = {"CLEVER_TOKEN": TOKEN, "CLEVER_SECRET": SECRET, "API_HOST": API}
@@ -201,13 +201,13 @@ def test_confirmation_notice_goes_to_the_callback_not_the_terminal(capsys):
     responses.get(base, json=[{**body, "id": "h7", "createdAt": None}])
     told: list[str] = []
     api = client(notice=told.append)
-    assert api.create_hook(WEBHOOKS, ORG_ID, body)["id"] == "h7"
+    assert verified.create(api, WEBHOOKS, ORG_ID, body)["id"] == "h7"
     assert len(told) == 1 and "confirms the webhook 'n' was created (id h7)" in told[0]
     assert api.notices == told
     assert capsys.readouterr() == ("", "")
     silent = client()  # no callback: kept in .notices, still never printed
     responses.calls.reset()
-    silent.create_hook(WEBHOOKS, ORG_ID, body)
+    verified.create(silent, WEBHOOKS, ORG_ID, body)
     assert len(silent.notices) == 1 and capsys.readouterr() == ("", "")
 
 
@@ -217,7 +217,7 @@ def test_confirmation_gives_up_after_two_ambiguous_sends():
     responses.post(base, status=502)
     responses.get(base, json=[])
     with pytest.raises(NetworkError, match="two tries failed ambiguously"):
-        client(notice=lambda line: None).create_hook(EMAILHOOKS, ORG_ID, {"name": "n"})
+        verified.create(client(notice=lambda line: None), EMAILHOOKS, ORG_ID, {"name": "n"})
     assert [c.request.method for c in responses.calls] == ["POST", "GET", "POST", "GET"]
 
 
@@ -238,6 +238,7 @@ def test_default_disable_json_reports_only_the_deletes_that_happened(run, creds)
     name = "Default deployment result e-mails"
     responses.get(base, json=[{"id": "d1", "name": name}, {"id": "d2", "name": name}])
     responses.delete(f"{base}/d1", status=404, json={"message": "Not Found"})  # removed meanwhile
+    responses.get(base, json=[{"id": "d2", "name": name}])  # read back after the 404 (issue 18): d1 is gone
     responses.delete(f"{base}/d2", status=204)
     result = run("notify-email", "default", "--org", ORG_ID, "--disable", "-F", "json")
     assert result.exit_code == 0, result.stderr

@@ -19,7 +19,7 @@ PACKAGE = Path(clever_notify.__file__).parent
 TOP = ("cli", "sandbox")  # may import anything below them; the CLI may also import the sandbox
 FORBIDDEN = ("clever_notify.cli", "clever_notify.sandbox", "click")
 # What the public facade may reach beyond the rule above: `Notifications.sandbox()` runs on the in-process sandbox.
-FACADE_MAY_IMPORT = {"__init__.py": ("clever_notify.sandbox",)}
+FACADE_MAY_IMPORT = {"facade.py": ("clever_notify.sandbox",)}
 # No I/O in what a hook is and in the guards: no network, files, processes or threads, and nothing above them.
 PURE = ("hooks", "guards")
 PURE_MAY_IMPORT = ("clever_notify.errors", "clever_notify.guards", "clever_notify.hooks")

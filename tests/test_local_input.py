@@ -291,7 +291,7 @@ def test_notifications_export_to_a_file_replaces_a_planted_link_instead_of_writi
     victim.write_text("precious")
     out = tmp_path / "notifications.yml"
     out.symlink_to(victim)
-    result = run("notifications", "export", "--org", ORG_ID, "-o", str(out))
+    result = run("notifications", "export", "--org", ORG_ID, "--output", str(out))
     assert result.exit_code == 0, result.stderr
     assert victim.read_text() == "precious"
     assert not out.is_symlink() and out.read_text().startswith("# Clever Cloud notifications")

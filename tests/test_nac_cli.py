@@ -95,6 +95,7 @@ owners:
       - name: renamed
         id: w-old
         urls: [{url: 'https://ops.example.org/hook'}]
+        state: DISABLED                 # as at the API: kept so
     emails:
       - name: Default deployment result e-mails
         notify: [organisation]
@@ -501,7 +502,7 @@ def test_export_is_deterministic_and_plans_no_change(run, creds, notifications_f
 def test_export_to_a_file_json_and_placeholders(run, creds, notifications_file, tmp_path, monkeypatch):
     api = FakeApi(EXPORT_STATE)
     out = tmp_path / "n.json"
-    result = run("notifications", "export", "--org", ORG_ID, "-o", str(out), "--url-placeholders")
+    result = run("notifications", "export", "--org", ORG_ID, "--output", str(out), "--url-placeholders")
     assert result.exit_code == 0, result.stderr
     assert result.stdout == ""
     data = json.loads(out.read_text())

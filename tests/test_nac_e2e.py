@@ -59,7 +59,7 @@ def scenario(exe, env, tmp_path, *, sandbox: list[str]):
     def run(*args, **kw):
         return clever(exe, env, "-v", *sandbox, *args, cwd=tmp_path, **kw)
 
-    exported = run("notifications", "export", "--org", "Acme", "-o", "n.yml")
+    exported = run("notifications", "export", "--org", "Acme", "--output", "n.yml")
     assert sent(exported) == ["GET"] * 3  # the summary, then the owner's two lists
     path = tmp_path / "n.yml"
     edit(path)

@@ -48,7 +48,7 @@ def test_good_file_reads_into_api_fields(tmp_path):
     (hook,) = acme.hooks[WEBHOOKS]
     assert hook.fields == {"name": "deployment results on Slack",
                            "urls": [{"format": "slack", "url": "https://hooks.slack.com/services/a"}],
-                           "events": ["META_DEPLOYMENT_RESULT"], "scope": None}
+                           "events": ["META_DEPLOYMENT_RESULT"], "scope": None, "state": "ENABLED"}
     assert list(acme.services.values()) == ["web", "worker"]
     (mail,) = acme.hooks[EMAILHOOKS]
     assert mail.fields["notified"] == [{"type": "organisation"}]

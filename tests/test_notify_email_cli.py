@@ -282,14 +282,20 @@ def test_only_delete_failure_after_create_names_both_hooks(run, creds):
 
 @responses.activate
 def test_only_old_hook_deleted_meanwhile_is_not_an_error(run, creds):
-    responses.get(SUMMARY_URL, json=SUMMARY)
-    responses.get(EMAILS, json=[DEFAULT])
-    responses.post(EMAILS, json={"id": "new-1"})
-    responses.delete(f"{EMAILS}/d1", status=404, json={"message": "Not Found"})
+    def api():
+        responses.reset()
+        responses.get(SUMMARY_URL, json=SUMMARY)
+        responses.get(EMAILS, json=[DEFAULT])
+        responses.post(EMAILS, json={"id": "new-1"})
+        responses.delete(f"{EMAILS}/d1", status=404, json={"message": "Not Found"})
+        responses.get(EMAILS, json=[{"id": "new-1"}])  # read back after the 404 (issue 18): d1 no longer listed
+
+    api()
     result = run("notify-email", "default", "--org", ORG_ID, "--only", "app_a", "-F", "json")
     assert result.exit_code == 0, result.stderr
     assert changes() == [("POST", EMAILS), ("DELETE", f"{EMAILS}/d1")]
     assert json.loads(result.stdout)["deleted"] == []
+    api()
     human = run("notify-email", "default", "--org", ORG_ID, "--only", "app_a")
     assert human.stderr == "Created new-1 restricted to web (app_a), d1 was already gone.\n"
 

@@ -13,7 +13,6 @@ import pytest
 from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
-from clever_notify.api import confirm as hookmatch
 from clever_notify.api import transport as api
 from clever_notify.cli import params
 from clever_notify.config.settings import LinkedApp, load_linked_app, load_settings, read_profile
@@ -23,6 +22,7 @@ from clever_notify.hooks import catalog, describe
 from clever_notify.hooks.kinds import EMAILHOOKS, WEBHOOKS
 from clever_notify.output import render
 from clever_notify.owners.resolve import is_owner_id
+from clever_notify.writes import confirm as hookmatch
 
 # Modest: CI has two cores. No deadline: a loaded machine must not turn slowness into failures.
 PROP = settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -9,10 +9,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from clever_notify.api import confirm
 from clever_notify.guards.timestamps import epoch_ms, to_datetime
 from clever_notify.hooks import health
 from clever_notify.hooks.words import format_time
+from clever_notify.writes import confirm
 
 T = 1795860000000  # 2026-11-28T10:00:00Z in epoch milliseconds
 

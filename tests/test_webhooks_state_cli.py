@@ -42,9 +42,11 @@ def calls():
 def test_enable_sends_the_hook_back_with_state_enabled(run, creds, auth_header):
     responses.get(HOOKS, json=[hook()])
     responses.put(f"{HOOKS}/h1", json=hook(state="ENABLED"))
+    responses.get(HOOKS, json=[hook(state="ENABLED")])
     result = run("webhooks", "enable", "h1", "--org", ORG_ID)
     assert result.exit_code == 0, result.stderr
-    assert calls() == [("GET", HOOKS, None), ("PUT", f"{HOOKS}/h1", sent_body("ENABLED"))]
+    # issue 18: the PUT's echo of `state` proves nothing; the list, read back, shows it stored
+    assert calls() == [("GET", HOOKS, None), ("PUT", f"{HOOKS}/h1", sent_body("ENABLED")), ("GET", HOOKS, None)]
     assert result.stdout == "h1\n"
     assert result.stderr == "The webhook deploys (h1) is enabled.\n"
 
@@ -53,9 +55,10 @@ def test_enable_sends_the_hook_back_with_state_enabled(run, creds, auth_header):
 def test_disable_sends_the_hook_back_with_state_disabled(run, creds, auth_header):
     responses.get(HOOKS, json=[hook(state="ENABLED")])
     responses.put(f"{HOOKS}/h1", json=hook(state="DISABLED"))
+    responses.get(HOOKS, json=[hook(state="DISABLED")])
     result = run("webhooks", "disable", "h1", "--org", ORG_ID, "--json")
     assert result.exit_code == 0, result.stderr
-    assert calls() == [("GET", HOOKS, None), ("PUT", f"{HOOKS}/h1", sent_body("DISABLED"))]
+    assert calls() == [("GET", HOOKS, None), ("PUT", f"{HOOKS}/h1", sent_body("DISABLED")), ("GET", HOOKS, None)]
     assert json.loads(result.stdout) == {"id": "h1", "ownerId": ORG_ID, "state": "DISABLED", "changed": True,
                                          "recreated": False, "dryRun": False, "requests": [
                                              {"method": "PUT", "path": f"/v2/notifications/webhooks/{ORG_ID}/h1",
@@ -90,8 +93,8 @@ def test_enable_recreates_when_the_api_keeps_it_disabled(run, creds, auth_header
     result = run("webhooks", "enable", "h1", "--org", ORG_ID)
     assert result.exit_code == 0, result.stderr
     create = {k: v for k, v in sent_body("ENABLED").items() if k != "state"}  # a new webhook starts enabled
-    assert calls() == [("GET", HOOKS, None), ("PUT", f"{HOOKS}/h1", sent_body("ENABLED")),
-                                  ("POST", HOOKS, create), ("DELETE", f"{HOOKS}/h1", None)]
+    assert calls() == [("GET", HOOKS, None), ("PUT", f"{HOOKS}/h1", sent_body("ENABLED")), ("GET", HOOKS, None),
+                       ("POST", HOOKS, create), ("DELETE", f"{HOOKS}/h1", None)]
     assert result.stdout == f"{NEW_ID}\n"
     assert f"created again as {NEW_ID}" in result.stderr and "old one was removed" in result.stderr
 
@@ -130,7 +133,7 @@ def test_a_failed_recreation_leaves_the_old_hook_and_deletes_nothing(run, creds,
     responses.post(HOOKS, status=400, json={"message": "bad", "type": "error"})
     result = run("webhooks", "enable", "h1", "--org", ORG_ID)
     assert result.exit_code == 1
-    assert [m for m, *_ in calls()] == ["GET", "PUT", "POST"]
+    assert [m for m, *_ in calls()] == ["GET", "PUT", "GET", "POST"]
     assert "The old webhook is unchanged" in result.stderr and result.stdout == ""
 
 
@@ -153,12 +156,12 @@ def test_enable_run_again_after_a_failed_deletion_keeps_the_copy_it_made(run, cr
     copy = {**hook(state="ENABLED"), "id": NEW_ID, "failures": [], "createdAt": 1700000000001}
     other = {**copy, "id": "h9", "name": "another webhook"}  # not a copy: another name
     responses.get(HOOKS, json=[hook(), other, copy])
-    responses.put(f"{HOOKS}/h1", json=hook(state="DISABLED"))
     responses.delete(f"{HOOKS}/h1", status=204)
     result = run("webhooks", "enable", "h1", "--org", ORG_ID, "-F", "json")
     assert result.exit_code == 0, result.stderr
-    assert calls() == [("GET", HOOKS, None), ("PUT", f"{HOOKS}/h1", sent_body("ENABLED")),
-                       ("DELETE", f"{HOOKS}/h1", None)]
+    # issue 18: the copy listed stands in for the old webhook; no PUT (the API might honour it this time and
+    # leave two enabled copies), only the DELETE that finishes the job
+    assert calls() == [("GET", HOOKS, None), ("DELETE", f"{HOOKS}/h1", None)]
     doc = json.loads(result.stdout)
     assert (doc["id"], doc["replacedId"], doc["reused"]) == (NEW_ID, "h1", True)
     human = run("webhooks", "enable", "h1", "--org", ORG_ID)
@@ -171,7 +174,7 @@ def test_disable_refused_by_the_api_is_an_error_and_nothing_else_is_sent(run, cr
     responses.put(f"{HOOKS}/h1", json=hook(state="ENABLED"))
     result = run("webhooks", "disable", "h1", "--org", ORG_ID)
     assert result.exit_code == 1
-    assert [m for m, *_ in calls()] == ["GET", "PUT"]
+    assert [m for m, *_ in calls()] == ["GET", "PUT", "GET"]
     assert "kept webhook h1 ENABLED" in result.stderr
 
 

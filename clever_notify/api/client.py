@@ -1,30 +1,29 @@
-"""The Clever Cloud API's endpoints: paths, error mapping, and confirmation of ambiguous writes.
+"""The Clever Cloud API's endpoints: paths and error mapping.
 
     client = ApiClient(settings, notice=print_to_stderr)          # or transport=RecordingTransport(…)
     client.list_hooks(kind, owner_id)             -> [hook, …]     (complete and well-formed, or an error)
     client.list_hooks(kind, owner_id, malformed=[]) -> the well-formed hooks; the others appended (listings only)
-    client.create_hook(kind, owner_id, body)      -> the created hook (with an id, or an error)
-    client.update_hook(kind, owner_id, hook_id, body) -> the hook as the API answered it ({} for a 204)
-    client.delete_hook(kind, owner_id, hook_id)
+    client.create_hook(kind, owner_id, body)      -> the API's answer, as it came (JSON, or None)
+    client.update_hook(kind, owner_id, hook_id, body) -> the API's answer, as it came (JSON, or None for a 204)
+    client.delete_hook(kind, owner_id, hook_id)   -> the API's answer, as it came (None for a 204)
     client.get_self(), client.get_summary(), client.get_events_info()
     client.recording(send=False)                  -> a client whose changes are recorded (`--dry-run`)
 
 `kind` is a HookKind (hooks/kinds.py) or its API path segment. Raises the project's exceptions
-(errors.py), never requests'. Nothing above this module builds a URL or a header; nothing in it prints:
-notices (a write confirmed after an ambiguous failure) go to the `notice` callback, and are kept in
-`notices` either way.
+(errors.py), never requests'; a POST/PUT whose outcome no answer tells raises AmbiguousOutcome. Whether a
+write was applied is not decided here: the one write path (writes/) sends through these methods, reads
+back and confirms. Nothing above this module builds a URL or a header; nothing in it prints: notices go
+to the `notice` callback (`tell`), and are kept in `notices` either way.
 """
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
-from clever_notify.api import confirm
-from clever_notify.api.transport import AmbiguousOutcome, RecordingTransport, Transport, error_message
+from clever_notify.api.transport import RecordingTransport, Transport, error_message
 from clever_notify.config.settings import Settings
 from clever_notify.errors import ApiError, InputError, NotAuthenticated, NotFound
 from clever_notify.hooks.fields import shape_problem
@@ -89,7 +88,7 @@ class ApiClient:
         with send=False, the ones a real run would send)."""
         return ApiClient(self.settings, transport=RecordingTransport(self.transport, send=send), notice=self._notice)
 
-    def _tell(self, line: str) -> None:
+    def tell(self, line: str) -> None:
         """A message the user must see (not only with --verbose): handed to the CLI's callback."""
         line = self.transport.redact(line)
         self.notices.append(line)
@@ -150,16 +149,22 @@ class ApiClient:
         A 404 is an empty list, as the official client reads it, but only for an owner the account knows
         (its own id or one of its organisations in /v2/summary, read only then): for any other owner it
         stays "owner not found", so a mistyped id is not reported as an owner without hooks (nor
-        `default --disable` as "already off")."""
+        `default --disable` as "already off"). And never on one 404: the list is read once more, and only
+        a second 404 is "no hooks" (an apply planned on one transient 404 would create every hook again;
+        an owner that really has none still gets its first)."""
         kind = kind_of(kind)
         path = hooks_path(kind, owner_id)
-        try:
-            result = self.request("GET", path, not_found=f"owner {owner_id} not found")
-        except NotFound:
-            if not self._known_owner(owner_id):
-                raise
-            self.transport.say(f"GET {path}: 404 for an owner of this account, read as no {kind.nouns}")
-            return []
+        for tries in (1, 2):
+            try:
+                result = self.request("GET", path, not_found=f"owner {owner_id} not found")
+                break
+            except NotFound:
+                if tries == 1 and not self._known_owner(owner_id):
+                    raise
+                if tries == 2:
+                    self.transport.say(f"GET {path}: 404 twice for an owner of this account, read as no {kind.nouns}")
+                    return []
+                self.transport.say(f"GET {path}: 404 for an owner of this account, read again before it counts")
         what = f"unexpected answer from the API for GET {path}"
         if not isinstance(result, list):
             got = "an empty body" if result is None else f"a JSON {type(result).__name__}"
@@ -183,81 +188,21 @@ class ApiClient:
             ids.update(o.get("id") for o in organisations if isinstance(o, dict))
         return owner_id in ids
 
-    def create_hook(self, kind: HookKind | str, owner_id: str, body: dict) -> dict:
+    def create_hook(self, kind: HookKind | str, owner_id: str, body: dict) -> Any:
+        return self.request("POST", hooks_path(kind, owner_id), body, not_found=f"owner {owner_id} not found")
+
+    def update_hook(self, kind: HookKind | str, owner_id: str, hook_id: str, body: dict) -> Any:
         kind = kind_of(kind)
-        path = hooks_path(kind, owner_id)
-        sent_at = time.monotonic()
-        result = self._confirmed(
-            kind, owner_id, body, "created",
-            send=lambda: self.request("POST", path, body, not_found=f"owner {owner_id} not found"),
-            lookup=lambda hooks: confirm.find_sent(body, hooks, not_before_ms=self._not_before(body, hooks, sent_at)),
-        )
-        return self._expect_created(kind, result, body)
+        return self.request("PUT", hooks_path(kind, owner_id, hook_id), body,
+                            not_found=_hook_not_found(kind, hook_id, owner_id))
 
-    def _not_before(self, body: dict, hooks: list[dict], sent_at: float) -> float | None:
-        """The API's clock (epoch ms) when our POST went out, at monotonic `sent_at`: a hook like ours that
-        the API dated earlier is an older twin, not ours. Read from the Date header of the API's last answer,
-        never from our own clock, which may be off by hours. None when no listed match is dated."""
-        if not any(confirm.same_hook(body, h) and confirm.created_ms(h) is not None for h in hooks):
-            return None
-        clock = getattr(self.transport, "api_clock", None)
-        if clock is None:
-            raise ApiError("the API's answers carry no Date header, so the hook just sent cannot be told apart "
-                           "from an older one just like it")
-        api_then, seen_at = clock
-        return (api_then - (seen_at - sent_at) - confirm.DATE_SLACK_S) * 1000
-
-    def _expect_created(self, kind: HookKind, result: Any, body: dict) -> dict:
-        """The created hook. An answer without a hook id (`{}`, an id that is null or not a string, an error
-        object answered 200) is a failed create: nothing may be built on it, nothing deleted after it."""
-        hook_id = result.get("id") if isinstance(result, dict) else None
-        if isinstance(hook_id, str) and hook_id.strip():
-            return result
-        if isinstance(self.transport, RecordingTransport) and not self.transport.sending:
-            return result  # a dry run's create, not sent: no id yet
-        said = ""
-        if isinstance(result, dict):
-            words = next((result[k] for k in ("message", "error") if isinstance(result.get(k), str)), "")
-            if words.strip():
-                said = f" (it said: {self.transport.redact(' '.join(words.split()))[:MAX_QUOTED]})"
-        raise ApiError(
-            f"the API answered the create of the {kind.noun} {body.get('name')!r} with no hook id{said}: counted "
-            f"as failed; it may or may not exist, list the {kind.nouns} before trying again."
-        )
-
-    def update_hook(self, kind: HookKind | str, owner_id: str, hook_id: str, body: dict) -> dict:
+    def delete_hook(self, kind: HookKind | str, owner_id: str, hook_id: str) -> Any:
         kind = kind_of(kind)
-        path = hooks_path(kind, owner_id, hook_id)
-        result = self._confirmed(
-            kind, owner_id, body, "updated",
-            send=lambda: self.request("PUT", path, body, not_found=_hook_not_found(kind, hook_id, owner_id)),
-            lookup=confirm.updated(hook_id, body),
-        )
-        if result is None:  # 204 or an empty 200: the change is applied, the API just says nothing more
-            return {}
-        return self._expect_hook(result, "PUT " + path)
-
-    def delete_hook(self, kind: HookKind | str, owner_id: str, hook_id: str) -> None:
-        kind = kind_of(kind)
-        self.request("DELETE", hooks_path(kind, owner_id, hook_id), not_found=_hook_not_found(kind, hook_id, owner_id))
+        return self.request("DELETE", hooks_path(kind, owner_id, hook_id),
+                            not_found=_hook_not_found(kind, hook_id, owner_id))
 
     def get_events_info(self) -> dict:
         return self._expect(self.request("GET", "/v2/notifications/info/events"), dict, "events info")
-
-    def _confirmed(self, kind: HookKind, owner_id: str, body: dict, done: str, *, send, lookup):
-        return confirm.confirm_or_resend(
-            send, lambda: self.list_hooks(kind, owner_id), lookup,
-            kind=kind, name=body.get("name"), done=done, notice=self._tell, ambiguous=AmbiguousOutcome,
-        )
-
-    @staticmethod
-    def _expect_hook(result: Any, what: str) -> dict:
-        if not isinstance(result, dict):
-            raise ApiError(
-                f"unexpected answer from the API for {what}: expected a JSON object; "
-                "list the hooks to see whether the change was applied."
-            )
-        return result
 
     @staticmethod
     def _expect(value: Any, kind: type, what: str):

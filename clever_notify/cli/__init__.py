@@ -23,7 +23,8 @@ COMMANDS: dict[str, str] = {
     "notifications": "clever_notify.cli.notifications:notifications",
 }
 
-CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+# `-?` is clever-tools' spelling of --help.
+CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help", "-?"], "max_content_width": 100}
 
 
 class Group(click.Group):
@@ -44,11 +45,23 @@ class Group(click.Group):
 
 # The root's flags, accepted after the command too (`clever webhooks --org Acme -v`), as clever-tools
 # accepts its global flags anywhere. Sub-commands get hidden copies that set the same Runtime attribute.
-ROOT_FLAGS = {"verbose": ("-v", "--verbose"), "sandbox": ("--sandbox",)}
+# clever-tools' own global flags are accepted the same way: --no-color/--color (colours), and
+# --[no-]update-notifier, which means nothing here (this tool has no update notifier).
+ROOT_FLAGS = {
+    "verbose": ("-v", "--verbose"), "sandbox": ("--sandbox",),
+    "no_color": ("--no-color",), "color": ("--color",),
+    "update_notifier": ("--update-notifier", "--no-update-notifier"),
+}
 
 
 def _set_root_flag(ctx, param, value):
-    if value and not ctx.resilient_parsing:
+    if not value or ctx.resilient_parsing:
+        return
+    if param.name == "no_color":
+        os.environ["NO_COLOR"] = "1"  # read by every styled writer (output/render.py, rich)
+    elif param.name == "color":
+        os.environ.pop("NO_COLOR", None)  # colours on a terminal, whatever the environment said
+    elif param.name in ("verbose", "sandbox"):
         from clever_notify.cli.runtime import runtime
 
         setattr(runtime(ctx), param.name, True)
@@ -125,6 +138,18 @@ class RootGroup(LazyGroup):
         ctx.meta[DETAILED_EXITCODE] = detailed
         return ctx
 
+    def format_epilog(self, ctx, formatter):
+        super().format_epilog(ctx, formatter)
+        # Said at run time (docs/ are built from the help records, not from this): where the rest goes.
+        from clever_notify.cli.passthrough import describe_clever_tools
+
+        with formatter.section("Other commands"):
+            formatter.write_text(
+                "Any other command (clever login, clever deploy, clever help deploy, clever version …) runs "
+                "clever-tools' own `clever`, the next one on PATH, with the same arguments."
+            )
+            formatter.write(f"{'':>{formatter.current_indent}}{describe_clever_tools()}\n")
+
     def main(self, *args, **kwargs):
         # Everything a command prints, click's own usage errors included, goes through the sanitiser.
         from clever_notify.guards.sanitise import guarded_streams
@@ -183,6 +208,12 @@ class RootGroup(LazyGroup):
     "--sandbox", is_flag=True, envvar="CLEVER_SANDBOX",
     help="Run against the local sandbox of the API, in-process: no account, no server (env CLEVER_SANDBOX=1).",
 )
+@click.option("--no-color", "no_color", is_flag=True, expose_value=False, callback=_set_root_flag,
+              help="No colours (as clever-tools' flag; env NO_COLOR too).")
+@click.option("--color", "color", is_flag=True, expose_value=False, callback=_set_root_flag,
+              help="Colours on a terminal even when NO_COLOR is set.")
+@click.option("--update-notifier", "--no-update-notifier", "update_notifier", is_flag=True, expose_value=False,
+              hidden=True, callback=_set_root_flag)
 @click.version_option(__version__, "-V", "--version", prog_name="clever-notify")
 @click.pass_context
 def cli(ctx, verbose, sandbox):
@@ -190,8 +221,11 @@ def cli(ctx, verbose, sandbox):
 
     \b
     Credentials come from CLEVER_TOKEN + CLEVER_SECRET, or from the clever-tools
-    config file written by `clever login`. -v/--verbose and --sandbox may also be
-    given after the command, anywhere on the line.
+    config file written by `clever login`. -v/--verbose, --sandbox, --no-color and
+    --color may also be given after the command, anywhere on the line.
+
+    Installed beside clever-tools: a command not listed here (clever login,
+    clever deploy, clever version …) runs clever-tools' own `clever`.
 
     \b
     Examples:
@@ -253,4 +287,11 @@ def help_command(ctx, command):
 
 
 def main(args=None, prog_name: str | None = None):
+    from clever_notify.cli import passthrough
+
+    words = sys.argv[1:] if args is None else list(args)
+    # Shell completion asks through the environment with no words: always ours (cli/completion.py).
+    completing = any(key.startswith("_CLEVER") and key.endswith("_COMPLETE") for key in os.environ)
+    if not completing and passthrough.goes_to_clever_tools(words, COMMANDS):
+        sys.exit(passthrough.hand_off(words))
     return cli.main(args=args, prog_name=prog_name)

@@ -14,18 +14,6 @@ from clever_notify.guards.sanitise import for_terminal
 from clever_notify.hooks.kinds import HookKind
 
 
-def require_org_for_services(org: str | None, services: list[str]) -> None:
-    # clever-tools refuses this too: without --org the owner would come from a guess (linked app or self),
-    # and a scope naming another owner's services would be silently meaningless.
-    if services and org is None:
-        raise click.UsageError("--org is required when using --service")
-
-
-def hook_scope(services: list[str], app_id: str | None) -> list[str] | None:
-    """--service wins; else the linked application (clever-tools scopes to it); else no scope (all services)."""
-    return services or ([app_id] if app_id else None)
-
-
 def add_hook(
     ctx: click.Context,
     kind: HookKind,
@@ -36,20 +24,17 @@ def add_hook(
     fields: dict,
     as_json: bool,
 ) -> None:
-    """Resolve the owner, send clever-tools' body ({name, <fields>, scope, events}) and report the new hook."""
+    """Run operations/hooks.add_hook and report the new hook; an option combination it refuses is a usage error."""
     from clever_notify.cli.runtime import runtime
+    from clever_notify.errors import InputError
+    from clever_notify.operations import hooks
 
-    require_org_for_services(org, services)
-    rt = runtime(ctx)
-    target = rt.target(org, use_linked_app=org is None, for_write=True)
-    if services:
-        from clever_notify.owners.services import resolve
-
-        services = resolve(rt.client.get_summary, target.owner_id, services)
-    # Keys in clever-tools' order; absent lists go as explicit nulls, as clever-tools 4.11 sends them.
-    body = {**fields, "scope": hook_scope(services, target.app_id), "events": events or None}
-    created = rt.client.create_hook(kind, target.owner_id, body)
-    report_created(created, as_json, f'The {kind.noun} "{fields["name"]}" has been added to {target.owner_id}.')
+    try:
+        hooks.require_owner_for_services(org, services)
+    except InputError as exc:
+        raise click.UsageError(str(exc)) from None
+    done = hooks.add_hook(runtime(ctx).session, kind, owner=org, fields=fields, services=services, events=events)
+    report_created(done.hook, as_json, f'The {kind.noun} "{fields["name"]}" has been added to {done.owner_id}.')
 
 
 def report_created(created: dict, as_json: bool, message: str) -> None:
@@ -77,25 +62,19 @@ def remove_command(kind: HookKind, help: str) -> click.Command:
     @click.pass_context
     def remove(ctx, hook_id, org, dry_run, output):
         from clever_notify.cli.runtime import runtime
+        from clever_notify.operations.hooks import remove_hook
         from clever_notify.output import render
 
-        rt = runtime(ctx)
-        target = rt.target(org, use_linked_app=True, for_write=True)
-        if dry_run:
-            from clever_notify.hooks.update import find_hook
-
-            hook = find_hook(rt.client.list_hooks(kind, target.owner_id), kind, hook_id, target.owner_id)
-        client = rt.recording_client(dry_run=dry_run)
-        client.delete_hook(kind, target.owner_id, hook_id)
-        requests = client.transport.changes
+        done = remove_hook(runtime(ctx).session, kind, hook_id, owner=org, dry_run=dry_run)
+        requests = done.requests
         if output == "json":
-            click.echo(render.to_json({"id": hook_id, "ownerId": target.owner_id, "dryRun": dry_run,
+            click.echo(render.to_json({"id": hook_id, "ownerId": done.owner_id, "dryRun": dry_run,
                                        "requests": requests}))
         elif dry_run:
             for request in requests:
                 click.echo(f"{request['method']} {request['path']}")
         if dry_run:
-            name = f' "{hook["name"]}"' if hook.get("name") else ""
+            name = f' "{done.hook["name"]}"' if done.hook.get("name") else ""
             click.echo(render.printable(f"Would remove the {kind.noun} {hook_id}{name}. Dry run: nothing was sent."),
                        err=True)
         else:

@@ -54,54 +54,38 @@ def progress(total: int, noun: str, stream=None) -> Iterator[Callable[[object], 
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-    console = Console(file=stream)
+    from clever_notify.guards.sanitise import unguarded
+
+    # The bar is rich's drawing (cursor moves, colours) and holds only our own words: it writes to the real
+    # terminal, not through the guard that would escape its control sequences. Nothing else may reach that
+    # stream unguarded: no redirection of stdout/stderr into rich while the bar shows (what is printed
+    # meanwhile still goes through the guard).
+    console = Console(file=unguarded(stream))
     with Progress(TextColumn(f"Reading the {noun} of every owner"), BarColumn(), MofNCompleteColumn(),
-                  console=console, transient=True) as bar:
+                  console=console, transient=True, redirect_stdout=False, redirect_stderr=False) as bar:
         task = bar.add_task("owners", total=total)
         yield lambda _result: bar.advance(task)
 
 
 def read_every_owner(rt: Runtime, kind: HookKind) -> list:
-    """Every owner's hooks (all_owners.OwnerHooks, the user first); each hook carries its `ownerId`."""
+    """Every owner's hooks (operations/hooks.list_every_owner), with a progress bar; each unreadable owner
+    named on stderr."""
+    from clever_notify.operations.hooks import every_owner, list_every_owner
     from clever_notify.output import render
-    from clever_notify.owners import sweep as all_owners
 
-    noun = kind.nouns
-    summary = rt.client.get_summary()
-    owners = all_owners.owners_of(summary)
-    if not rt.sandbox:
-        rt.org_cache.store(summary["organisations"])  # read anyway: later `--org NAME` costs no request
-    # Read-only: a hook of a wrong shape is kept aside (each owner's list is read by one thread), not the list refused.
-    malformed: dict[str, list] = {owner.id: [] for owner in owners}
+    owners = every_owner(rt.session)
     with progress(len(owners), kind.nouns) as advance:
-        results = all_owners.read_all(
-            owners, lambda owner_id: rt.client.list_hooks(kind, owner_id, malformed=malformed[owner_id]),
-            on_done=advance)
+        results = list_every_owner(rt.session, kind, owners=owners, on_done=advance)
     for result in results:
-        result.malformed = malformed[result.owner.id]
         if result.error is not None:
             click.echo(render.printable(rt.scrub(
-                f"Error: cannot read the {noun} of {result.owner.name} ({result.owner.id}): {result.error}")),
-                err=True)
-        for hook in result.hooks:
-            if hook.get("ownerId") is None:
-                hook["ownerId"] = result.owner.id
+                f"Error: cannot read the {kind.nouns} of {result.owner.shown_name} ({result.owner.id}): "
+                f"{result.error}")), err=True)
     return results
 
 
-def unread_error(results: list, kind: HookKind):
-    """The error to end with when some owners could not be read (None when all were)."""
-    from clever_notify.errors import ApiError
-
-    failed = [r for r in results if r.error is not None]
-    if not failed:
-        return None
-    return ApiError(f"could not read the {kind.nouns} of {len(failed)} of {len(results)} owners (see above); "
-                    "what was read is shown.")
-
-
 def owner_label(owner) -> str:
-    return f"{owner.name} ({owner.id})"
+    return f"{owner.shown_name} ({owner.id})"
 
 
 def human_blocks(kind: HookKind, hooks: list[dict], annotate: Annotate | None,
@@ -134,11 +118,13 @@ def list_every_owner(rt: Runtime, kind: HookKind, *, output: str, annotate: Anno
             out.blocks(human_blocks(kind, r.hooks, annotate, r.owner.id))
             shown += 1
         if empty:
-            names = ", ".join(r.owner.name for r in empty[:5]) + (" …" if len(empty) > 5 else "")
+            names = ", ".join(r.owner.shown_name for r in empty[:5]) + (" …" if len(empty) > 5 else "")
             # A message, not data, as the one-owner listing's "No webhooks for …".
             click.echo(render.printable(
                 f"No {kind.nouns} for {len(empty)} owner{'s' if len(empty) != 1 else ''}: {names}"), err=True)
     report_malformed(rt, kind, results)
+    from clever_notify.operations.hooks import unread_error
+
     error = ending_error(kind, sum(len(r.malformed) for r in results), unread_error(results, kind))
     if error is not None:
         raise error

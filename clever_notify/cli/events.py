@@ -6,42 +6,8 @@ import click
 
 from clever_notify.cli import CONTEXT_SETTINGS
 from clever_notify.cli import params as p
-from clever_notify.errors import ApiError
 from clever_notify.guards.sanitise import for_terminal
 from clever_notify.hooks import catalog
-
-
-def _names(value) -> bool:
-    return isinstance(value, list) and all(isinstance(e, str) for e in value)
-
-
-def _meta_map(metas) -> dict[str, list[str]] | None:
-    """`meta_events` as a map of name → events, from either form the API has used: the list of
-    `{"key", "events"}` objects the official client reads, or the older map. None for any other shape."""
-    if isinstance(metas, dict):
-        return metas if all(_names(v) for v in metas.values()) else None
-    if not isinstance(metas, list):
-        return None
-    out: dict[str, list[str]] = {}
-    for entry in metas:
-        if not (isinstance(entry, dict) and isinstance(entry.get("key"), str) and _names(entry.get("events"))):
-            return None
-        if entry["key"] in out:  # two expansions for one name: which one the API applies is unknown
-            return None
-        out[entry["key"]] = entry["events"]
-    return out
-
-
-def _checked_document(doc: dict) -> dict:
-    """The API's events document reduced to its two keys, `meta_events` as a map; ApiError when its
-    shape is neither of the documented ones."""
-    events, metas = doc.get("events"), _meta_map(doc.get("meta_events"))
-    if not _names(events):
-        raise ApiError("unexpected answer from the API for events info: `events` is not a list of names.")
-    if metas is None:
-        raise ApiError("unexpected answer from the API for events info: `meta_events` is neither a list of "
-                       "{key, events} objects nor a map of name lists.")
-    return {"events": events, "meta_events": metas}
 
 
 def human_lines(doc: dict) -> list[str]:
@@ -86,8 +52,9 @@ def events(ctx, output, live):
     """
     if live:
         from clever_notify.cli.runtime import runtime
+        from clever_notify.operations.catalog import live_catalog
 
-        doc = _checked_document(runtime(ctx).client.get_events_info())
+        doc = live_catalog(runtime(ctx).session)
     else:
         doc = catalog.as_api_document()
     if output == "json":

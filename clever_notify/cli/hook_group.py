@@ -70,12 +70,11 @@ def list_hooks(rt: Runtime, kind: HookKind, *, org: str | None, list_all: bool, 
                annotate: Annotate | None = None) -> None:
     from clever_notify.cli.all_owners import human_blocks
     from clever_notify.hooks.describe import summary
+    from clever_notify.operations.hooks import list_hooks as read
     from clever_notify.output import render
 
-    target = rt.target(org, use_linked_app=not list_all)
-    malformed: list = []  # read-only: shown around, not refusing the list (cli/malformed_hooks.py)
-    hooks = rt.client.list_hooks(kind, target.owner_id, malformed=malformed)
-    hooks = [h for h in hooks if render.in_scope(h, target.app_id)]
+    listing = read(rt.session, kind, owner=org, list_all=list_all)
+    target, hooks, malformed = listing.target, listing.hooks, listing.malformed  # malformed: shown around
     who = target.owner_id if org in (None, target.owner_id) else f"{org} ({target.owner_id})"
     if output == "json":
         click.echo(render.to_json([summary(kind, h) for h in hooks]))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 
 import click
@@ -34,7 +33,7 @@ def notifications():
 
     \b
     Examples:
-      clever notifications export --org Acme -o notifications.yml
+      clever notifications export --org Acme --output notifications.yml
       clever notifications plan notifications.yml
       clever notifications plan notifications.yml --detailed-exitcode
       clever notifications apply notifications.yml --prune --yes
@@ -78,23 +77,28 @@ class _DetailedExitCommand(click.Command):
             raise
 
 
-def _load(rt, file: str, output_json: bool):
-    """The checked file, the plan's inputs and the plan; every problem of the file refused with exit 2."""
-    from clever_notify.notifications_file import desired as desired_file
-    from clever_notify.notifications_file.remote import owner_inputs
+def _plan(rt, file: str, prune: bool, output_json: bool):
+    """The checked file and its plan (operations/notifications.py); every problem of the file is refused with
+    exit 2, listed on stdout too with -F json."""
+    from clever_notify.notifications_file.desired import FileInvalid
     from clever_notify.notifications_file.source import MAX_FILE_BYTES
+    from clever_notify.operations import notifications as ops
 
     text = None
     if file == "-":
         text = sys.stdin.read(MAX_FILE_BYTES + 1)  # one more than allowed: the reader says it is too large
     try:
-        wanted = desired_file.read(file, os.environ, text=text)
-    except desired_file.FileInvalid as exc:
+        wanted = ops.read_file(file, text=text)
+    except FileInvalid as exc:
         _print_problems(exc, output_json)
         raise
     for warning in wanted.warnings:
         click.echo(warning.located(wanted.name).replace(": warning: ", ": "), err=True)
-    return wanted, owner_inputs, desired_file
+    try:
+        return ops.plan(rt.session, wanted, prune=prune)
+    except FileInvalid as exc:
+        _print_problems(exc, output_json)
+        raise
 
 
 def _print_problems(exc, output_json: bool) -> None:
@@ -104,56 +108,13 @@ def _print_problems(exc, output_json: bool) -> None:
         click.echo(render.to_json({"valid": False, "problems": exc.as_json()}))
 
 
-def _readers(rt) -> int:
-    """Concurrent list reads: the in-process sandbox answers without latency, so threads would only contend."""
-    from clever_notify.api.bounded_reads import MAX_READERS
-
-    return 1 if rt.sandbox else MAX_READERS
-
-
-def _plan(rt, file: str, prune: bool, output_json: bool):
-    from clever_notify.hooks.plan import make_plan
-    from clever_notify.notifications_file.source import Problem
-
-    wanted, owner_inputs, desired_file = _load(rt, file, output_json)
-    try:
-        inputs, resolved = owner_inputs(rt.client, wanted, workers=_readers(rt))
-        plan = make_plan(inputs, prune=prune)
-        _ids_fit_in_paths(plan)
-        from clever_notify.output.plan import hide_urls_replaced_by_variables
-
-        hide_urls_replaced_by_variables(plan, wanted.document.expanded)
-        if plan.refusals:
-            doc = wanted.document
-            raise wanted.refuse([Problem(where, doc.line(where), why) for where, why in plan.refusals])
-    except desired_file.FileInvalid as exc:
-        _print_problems(exc, output_json)
-        raise
-    names = {r.owner_id: r.service_names for r in resolved}
-    return wanted, plan, names
-
-
-def _ids_fit_in_paths(plan) -> None:
-    """A hook the plan changes must have an id that can go in a URL path: the API's fault otherwise (exit 1),
-    found before anything is sent, not half-way through an apply (listings still show such a hook)."""
-    from clever_notify.errors import ApiError
-    from clever_notify.guards.ids import is_well_formed_id
-    from clever_notify.output.render import printable
-
-    for action in plan.actions:
-        if action.hook_id is not None and not is_well_formed_id(action.hook_id):
-            raise ApiError(printable(
-                f"unexpected answer from the API: the {action.kind.noun} {action.name!r} at {action.owner} has "
-                f"the id {action.hook_id[:80]!r}, which cannot go in a URL path; nothing was sent."))
-
-
 @notifications.command("plan", cls=_DetailedExitCommand, context_settings=CONTEXT_SETTINGS)
 @click.argument("file", metavar="FILE")
 @click.option("--prune", is_flag=True,
               help="Also show the deletion of hooks missing from the file (only in the owner/kind sections it has).")
 @click.option("--detailed-exitcode", is_flag=True,
               help="Exit 0 when nothing would change, 2 when something would, 1 on any error (as terraform).")
-@_format_options
+@p.output_format_option(also=("markdown",))
 @click.pass_context
 def plan_command(ctx, file, prune, detailed_exitcode, output):
     """Show what `apply FILE` would change; send no change.
@@ -163,12 +124,16 @@ def plan_command(ctx, file, prune, detailed_exitcode, output):
     every problem located before any request. Then each owner's two lists are read
     once and each hook is shown as created (+), updated (~, `field: old → new`) or,
     with --prune, deleted (-). A value read from ${VAR} is shown as ${VAR}.
+    A webhook the platform disabled is a change (`state: DISABLED → ENABLED`)
+    unless the file says `state: DISABLED`. -F markdown prints a review for a
+    pull-request comment or a CI job summary: counts first, each owner folded.
     FILE may be `-` (stdin).
 
     \b
     Examples:
       clever notifications plan notifications.yml
       clever notifications plan notifications.yml --prune -F json
+      clever notifications plan notifications.yml -F markdown >> "$GITHUB_STEP_SUMMARY"
       clever notifications plan notifications.yml --detailed-exitcode   # CI: 0 none, 2 changes, 1 error
     """
     from clever_notify.output import plan as words
@@ -177,14 +142,18 @@ def plan_command(ctx, file, prune, detailed_exitcode, output):
     output_json = output == "json"
     rt = runtime(ctx)
     try:
-        wanted, plan, names = _plan(rt, file, prune, output_json)
+        planned = _plan(rt, file, prune, output_json)
     except CleverNotifyError as exc:
         if detailed_exitcode:
             exc.exit_code = ExitCode.API  # 2 means "changes" here: every error is 1
         raise
-    mask = wanted.document.mask()
+    plan, mask, names = planned.plan, planned.mask, planned.names
     if output_json:
         click.echo(render.to_json(words.plan_json(plan, mask)))
+    elif output == "markdown":
+        from clever_notify.output.plan_markdown import plan_markdown
+
+        click.echo(plan_markdown(plan, mask, names, prune=prune), nl=False)
     else:
         click.echo(words.human(plan, mask, names, prune=prune))
         if plan.changes:
@@ -233,14 +202,15 @@ def apply_command(ctx, file, prune, dry_run, yes, output):
       clever notifications apply notifications.yml --dry-run
       clever notifications apply notifications.yml --prune --yes -F json
     """
+    from clever_notify.operations import notifications as ops
     from clever_notify.output import plan as words
     from clever_notify.output import render
-    from clever_notify.writes.executor import ApplyFailed, done_line, execute
+    from clever_notify.writes.executor import ApplyFailed, done_line
 
     output_json = output == "json"
     rt = runtime(ctx)
-    wanted, plan, names = _plan(rt, file, prune, output_json)
-    mask = wanted.document.mask()
+    planned = _plan(rt, file, prune, output_json)
+    plan, mask, names = planned.plan, planned.mask, planned.names
     deletes = plan.count("delete")
     if not output_json:
         click.echo(words.human(plan, mask, names, prune=prune))
@@ -257,26 +227,23 @@ def apply_command(ctx, file, prune, dry_run, yes, output):
         if not click.confirm(f"Delete {deletes} hook{'s' if deletes != 1 else ''} as shown above?", err=True):
             click.echo("Nothing was changed.", err=True)
             ctx.exit(ExitCode.API)
-    # One recording transport serves every --dry-run: the same code runs, its changes are recorded, not sent.
-    client = rt.recording_client(dry_run=True) if dry_run else rt.client
 
     def report(n, total, step):
         if dry_run:
-            step.status = "dryRun"
             click.echo(f"would {words.step_words(step.action, mask, done=False)}", err=True)
         else:
             click.echo(done_line(n, total, step, mask), err=True)
 
     try:
-        steps = execute(client, plan, mask, report)
+        applied = ops.apply(rt.session, planned, dry_run=dry_run, on_step=report)
     except ApplyFailed as exc:
         if output_json:
             click.echo(render.to_json(_apply_json(plan, exc.steps, mask, dry_run)))
         raise
     if output_json:
-        click.echo(render.to_json(_apply_json(plan, steps, mask, dry_run)))
+        click.echo(render.to_json(_apply_json(plan, applied.steps, mask, dry_run)))
     elif dry_run:
-        for request in client.transport.changes:
+        for request in applied.requests:
             click.echo(f"\n{request['method']} {request['path']}")
             if "body" in request:
                 click.echo(render.to_json(mask.value(request["body"])))
@@ -299,11 +266,25 @@ def _apply_json(plan, steps, mask, dry_run: bool) -> dict:
 # --- export --------------------------------------------------------------------------------------
 
 
+FILE_SUFFIXES = (".yml", ".yaml", ".json")
+
+
+def _export_orgs(ctx, param, value):
+    """-o is --org here as everywhere; in 0.1.0 it named the output file. A value that can only be a file
+    (`-o notifications.yml`) is refused with the new spelling rather than looked up as an organisation."""
+    for one in value or ():
+        if one.lower().endswith(FILE_SUFFIXES):
+            raise click.BadParameter(
+                f"{one!r} looks like a file: -o is --org, as in every command; write the file with --output {one}",
+                ctx, param)
+    return p.no_empty_org(ctx, param, value)
+
+
 @notifications.command("export", context_settings=CONTEXT_SETTINGS)
-@click.option("--org", "--owner", "orgs", multiple=True, metavar="ORG", callback=p.no_empty_org,
+@click.option("-o", "--org", "--owner", "orgs", multiple=True, metavar="ORG", callback=_export_orgs,
               help="An owner to export: organisation name or id, or `self` (repeatable).")
 @click.option("--all-owners", is_flag=True, help="Export your own account and every organisation you belong to.")
-@click.option("-o", "--output-file", "output_file", metavar="FILE",
+@click.option("--output", "--output-file", "output_file", metavar="FILE",
               help="Write to FILE (JSON when it ends in .json) instead of stdout.")
 @click.option("--url-placeholders", is_flag=True,
               help="Write each webhook URL as ${WEBHOOK_URL_…} (URLs often hold tokens) and list the variables "
@@ -321,96 +302,27 @@ def export_command(ctx, orgs, all_owners, output_file, url_placeholders, output)
 
     \b
     Examples:
-      clever notifications export -o notifications.yml
-      clever notifications export --org Acme --org self -o notifications.yml
-      clever notifications export --all-owners --url-placeholders -o notifications.yml
+      clever notifications export --output notifications.yml
+      clever notifications export -o Acme -o self --output notifications.yml
+      clever notifications export --all-owners --url-placeholders --output notifications.yml
     """
-    from clever_notify.notifications_file import export
+    from clever_notify.operations import notifications as ops
 
     if orgs and all_owners:
         raise click.UsageError("--org and --all-owners cannot be used together")
-    rt = runtime(ctx)
-    owners = _export_owners(rt, list(orgs), all_owners)
-    from clever_notify.notifications_file.remote import read_hooks
-
-    state = read_hooks(rt.client, [o.owner_id for o in owners], _readers(rt))
-    for o in owners:
-        o.hooks = state[o.owner_id]
-    data, placeholders = export.document(owners, placeholders=url_placeholders)
+    exported = ops.export(runtime(ctx).session, list(orgs), all_owners=all_owners, url_placeholders=url_placeholders)
     as_json_file = output == "json" or (output_file or "").lower().endswith(".json")
-    text = export.to_json(data) if as_json_file else export.to_yaml(data)
+    text = exported.text(as_json=as_json_file)
     if output_file:
-        from pathlib import Path
-
-        from clever_notify.config.files import replace_file
-
-        try:  # created beside it, then renamed: a link planted at that name is replaced, not written through
-            replace_file(Path(output_file), text.encode("utf-8"))
-        except OSError as exc:
-            raise InputError(f"cannot write {output_file}: {exc.strerror or exc}") from None
-        count = sum(len(h) for o in owners for h in o.hooks.values())
-        click.echo(f"Wrote {output_file}: {count} hook{'s' if count != 1 else ''} of {len(owners)} "
-                   f"owner{'s' if len(owners) != 1 else ''}.", err=True)
+        ops.write_file(output_file, text)
+        count, owners = exported.hook_count, len(exported.owners)
+        click.echo(f"Wrote {output_file}: {count} hook{'s' if count != 1 else ''} of {owners} "
+                   f"owner{'s' if owners != 1 else ''}.", err=True)
     else:
         click.echo(text, nl=False)
-    if placeholders:
+    if exported.placeholders:
         click.echo("Set these variables (each holds the URL of the webhook named) before plan or apply:", err=True)
         from clever_notify.output.render import printable
 
-        for ph in placeholders:
+        for ph in exported.placeholders:
             click.echo(printable(f"  {ph.variable}  ({ph.owner}: {ph.hook})"), err=True)
-
-
-def _export_owners(rt, orgs: list[str], all_owners: bool):
-    from clever_notify.notifications_file.export import ExportOwner, unique_service_names
-    from clever_notify.owners import resolve as owner_ids
-    from clever_notify.owners import services
-
-    client = rt.client
-    summary = client.get_summary()
-    user = summary.get("user") if isinstance(summary.get("user"), dict) else {}
-    first: dict[str, dict] = {}  # organisations with a string id, each once (a name is unique among these)
-    for o in summary.get("organisations") or []:
-        if isinstance(o, dict) and isinstance(o.get("id"), str):
-            first.setdefault(o["id"], o)
-    organisations = list(first.values())
-    if all_owners:  # the owners as the `--all-owners` listings take them
-        from clever_notify.owners.sweep import owners_of
-
-        ids = [o.id for o in owners_of(summary)]
-        from clever_notify.errors import ApiError
-        from clever_notify.guards.ids import is_well_formed_id
-        from clever_notify.output.render import printable
-
-        bad = next((i for i in ids if not is_well_formed_id(i)), None)
-        if bad is not None:  # the API's answer, not the user's input: exit 1, as the listings say it
-            raise ApiError(printable(f"unexpected answer from the API for /v2/summary: the owner id {bad[:80]!r} "
-                                     "cannot go in a URL path; nothing was exported."))
-    elif orgs:
-        ids = []
-        for org in orgs:
-            owner_id = str(user.get("id")) if org == "self" else owner_ids.resolve_org(client, org)
-            if owner_id not in ids:
-                ids.append(owner_id)
-    else:
-        ids = [rt.target(None, use_linked_app=True).owner_id]
-    name_count: dict[str, int] = {}
-    for o in organisations:
-        name_count[str(o.get("name"))] = name_count.get(str(o.get("name")), 0) + 1
-    out = []
-    for owner_id in ids:
-        if owner_id == user.get("id"):
-            key = "self"
-        else:
-            entry = next((o for o in organisations if o["id"] == owner_id), None)
-            name = entry.get("name") if entry else None
-            # A name that is unique and cannot be mistaken for an id or `self` identifies the owner in the file.
-            usable = isinstance(name, str) and name.strip() and name_count.get(name) == 1 and name != "self" \
-                and not owner_ids.is_owner_id(name) and "$" not in name
-            key = name if usable else owner_id
-        try:
-            owned = services.owner_in(summary, owner_id).services
-        except CleverNotifyError:
-            owned = ()
-        out.append(ExportOwner(key, owner_id, {}, unique_service_names(owned)))
-    return out

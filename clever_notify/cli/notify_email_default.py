@@ -56,52 +56,24 @@ def default(ctx, org, only, disable, restore, dry_run, output):
     modes = [flag for flag, on in (("--only", bool(services)), ("--disable", disable), ("--restore", restore)) if on]
     if len(modes) > 1:
         raise click.UsageError(f"{' and '.join(modes)} cannot be used together: choose one")
-    from clever_notify.hooks.kinds import EMAILHOOKS
     from clever_notify.operations import default_emails as de
 
     rt = runtime(ctx)
-    target = rt.target(org, use_linked_app=True, for_write=bool(modes))
-    names = None
-    if services:
-        from clever_notify.owners import services as svc
-
-        # Always checked, ids too: a scope that matches nothing would silently stop these e-mails.
-        summary = rt.client.get_summary()
-        services = svc.check(summary, target.owner_id, services)
-        names = svc.names(summary, target.owner_id)
-    client = rt.recording_client(dry_run=dry_run)
-    found = de.find(client.list_hooks(EMAILHOOKS, target.owner_id))
+    defaults = de.read_defaults(rt.session, owner=org, only=services, for_write=bool(modes), dry_run=dry_run)
+    found = defaults.found
     if len(found) > 1:
         ids = for_terminal(", ".join(str(h.get("id")) for h in found))
         doing = "acting on" if modes else "showing"
-        click.echo(f'note: {len(found)} hooks are named "{NAME}" at {target.owner_id} ({ids}); {doing} all of them.',
+        click.echo(f'note: {len(found)} hooks are named "{NAME}" at {defaults.owner_id} ({ids}); {doing} all of them.',
                    err=True)
     if not modes:
         if dry_run:
             click.echo("note: --dry-run changes nothing without --only, --disable or --restore.", err=True)
-        _show(rt, target.owner_id, found, output)
+        _show(rt, defaults.owner_id, found, output)
         return
-    if services:
-        outcome = de.restrict(client, target.owner_id, found, services, names, command_line=rt.command_line)
-    elif disable:
-        outcome = de.disable(client, target.owner_id, found, command_line=rt.command_line)
-    else:
-        outcome = de.restore(client, target.owner_id, found, _names_for_restore(rt, target.owner_id, found),
-                             command_line=rt.command_line)
-    _report(outcome, client.transport.changes, output)
-
-
-def _names_for_restore(rt, owner_id: str, found: list[dict]) -> dict[str, str] | None:
-    """Service names for the message about a restricted default hook; ids alone when they cannot be read."""
-    if not any(h.get("scope") for h in found):
-        return None
-    from clever_notify.errors import ApiError, NetworkError, NotFound
-    from clever_notify.owners import services as svc
-
-    try:
-        return svc.names(rt.client.get_summary(), owner_id)
-    except (ApiError, NetworkError, NotFound):  # only the wording depends on it
-        return None
+    action = "only" if services else "disable" if disable else "restore"
+    outcome = de.change_defaults(rt.session, defaults, action=action, command_line=rt.command_line)
+    _report(outcome, defaults.requests, output)
 
 
 def _report(outcome, changes: list[dict], output: str) -> None:

@@ -236,8 +236,13 @@ def org_option(f):
     )(f)
 
 
-def output_format_option(f):
-    """`-F/--format human|json` (clever-tools' switch) and `--json`, given to the command as `output`."""
+def output_format_option(f=None, *, also: tuple[str, ...] = ()):
+    """`-F/--format human|json` (clever-tools' switch) and `--json`, given to the command as `output`.
+    `also`: formats a command adds (`notifications plan`: markdown), as `@output_format_option(also=(…,))`."""
+    if f is None:
+        return functools.partial(output_format_option, also=also)
+    choices = click.Choice(["human", "json", *also], case_sensitive=False) if also else OUTPUT_FORMAT
+    named = ", ".join(["human (the default)", "json", *also])
 
     @functools.wraps(f)
     def merged(*args, **kwargs):
@@ -249,8 +254,8 @@ def output_format_option(f):
 
     merged = json_option(merged, dest="output_json", help="Print JSON: the same as -F json.")
     return click.option(
-        "-F", "--format", "output_format", type=OUTPUT_FORMAT, default=None,
-        help="Output format: human (the default) or json.",
+        "-F", "--format", "output_format", type=choices, default=None,
+        help=f"Output format: {named.rsplit(', ', 1)[0]} or {named.rsplit(', ', 1)[1]}.",
     )(merged)
 
 

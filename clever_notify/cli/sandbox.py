@@ -163,10 +163,7 @@ def emit(ctx, event, org, service, output):
       clever sandbox emit DEPLOYMENT_SUCCESS --org Acme --service web
       clever sandbox emit DEPLOYMENT_FAIL --org Acme -F json
     """
-    import os
-
-    from clever_notify.config import settings as config
-    from clever_notify.delivery import post as delivery
+    from clever_notify.config.settings import delivery_timeout
     from clever_notify.output import render
     from clever_notify.sandbox.emit import emit as do_emit
 
@@ -177,11 +174,8 @@ def emit(ctx, event, org, service, output):
     owner_id = rt.target(org, use_linked_app=False).owner_id
     service_id = None
     if service is not None:
-        from clever_notify.owners import services
-
-        [service_id] = services.check(rt.client.get_summary(), owner_id, [service])
-    timeout = config.clever_timeout(os.environ, delivery.DEFAULT_TIMEOUT)
-    report = do_emit(_store(), event, org=owner_id, service=service_id, timeout=timeout)
+        [service_id] = rt.session.service_ids(owner_id, [service])
+    report = do_emit(_store(), event, org=owner_id, service=service_id, timeout=delivery_timeout())
     if output == "json":
         click.echo(render.to_json(report.to_dict()))
     else:

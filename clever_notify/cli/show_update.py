@@ -14,7 +14,6 @@ import click
 from clever_notify.cli import CONTEXT_SETTINGS
 from clever_notify.cli import params as p
 from clever_notify.cli.runtime import runtime
-from clever_notify.errors import NotFound
 from clever_notify.hooks import catalog
 from clever_notify.hooks.kinds import EMAILHOOKS, WEBHOOKS, HookKind
 
@@ -74,22 +73,6 @@ UPDATE_HELP = {
 }
 
 
-def read_hook(rt, kind: HookKind, hook_id: str, org: str | None, *, for_write: bool = False):
-    """(target, hook): the API has no GET for one hook, so the owner's list is read and searched.
-    `for_write`: the hook is read to be changed, so an --org name is resolved afresh (never from the cache)."""
-    target, hook, _listed = read_hook_in_list(rt, kind, hook_id, org, for_write=for_write)
-    return target, hook
-
-
-def read_hook_in_list(rt, kind: HookKind, hook_id: str, org: str | None, *, for_write: bool = False):
-    """(target, hook, the owner's whole list as read), for a command that also looks at the other hooks."""
-    from clever_notify.hooks.update import find_hook
-
-    target = rt.target(org, use_linked_app=True, for_write=for_write)
-    listed = rt.client.list_hooks(kind, target.owner_id)
-    return target, find_hook(listed, kind, hook_id, target.owner_id), listed
-
-
 def show_command(kind: HookKind) -> click.Command:
     @click.command("show", help=SHOW_HELP[kind], context_settings=CONTEXT_SETTINGS)
     @click.argument("hook_id", metavar="ID", type=p.HOOK_ID)
@@ -98,14 +81,15 @@ def show_command(kind: HookKind) -> click.Command:
     @click.pass_context
     def show(ctx, hook_id, org, output):
         from clever_notify.hooks.describe import show_block
+        from clever_notify.operations.hooks import get_hook
         from clever_notify.output import render
 
         rt = runtime(ctx)
-        target, hook = read_hook(rt, kind, hook_id, org)
+        found = get_hook(rt.session, kind, hook_id, owner=org)
         if output == "json":
-            click.echo(render.to_json(hook))
+            click.echo(render.to_json(found.hook))
             return
-        rt.out().blocks([show_block(kind, hook, target.owner_id)])
+        rt.out().blocks([show_block(kind, found.hook, found.target.owner_id)])
 
     return show
 
@@ -125,28 +109,22 @@ def _kind_options(kind: HookKind):
     ]
 
 
-def _changes(kind: HookKind, hook: dict, given: dict) -> dict:
-    """The options as field changes (API key → new value, or ALL to drop a restriction).
+def _update(given: dict):
+    """The options as an operations Update: lists merged, --all-* as ALL (hooks/update.py)."""
+    from clever_notify.hooks.update import ALL
+    from clever_notify.operations.hooks import Update
 
-    An option of the field table whose destination is the field's key and whose value is the new value as
-    typed (--name) needs no line here; lists, formats and ALL flags are turned into changes below."""
-    from clever_notify.hooks.fields import fields_of
-    from clever_notify.hooks.update import ALL, new_urls
+    def listed(key: str):
+        return p.flatten(given[key]) if given.get(key) else None
 
-    changes = {
-        f.key: given[f.key] for f in fields_of(kind)
-        if f.option is not None and given.get(f.key) is not None and not isinstance(given[f.key], tuple)
-    }
-    urls = p.flatten([[u] for u in given.get("urls") or ()]) or None
-    if urls is not None or given.get("fmt"):
-        changes["urls"] = new_urls(hook.get("urls"), urls, given.get("fmt"))
-    if given.get("notify"):
-        changes["notified"] = p.flatten(given["notify"])
-    if given["all_events"] or given["events"]:
-        changes["events"] = ALL if given["all_events"] else p.flatten(given["events"])
-    if given["all_services"] or given["services"]:
-        changes["scope"] = ALL if given["all_services"] else p.flatten(given["services"])
-    return changes
+    return Update(
+        name=given.get("name"),
+        urls=p.flatten([[u] for u in given.get("urls") or ()]) or None,
+        format=given.get("fmt"),
+        notified=listed("notify"),
+        events=ALL if given["all_events"] else listed("events"),
+        services=ALL if given["all_services"] else listed("services"),
+    )
 
 
 def _check_usage(ctx: click.Context, given: dict) -> None:
@@ -163,48 +141,32 @@ def _check_usage(ctx: click.Context, given: dict) -> None:
 
 def update_command(kind: HookKind) -> click.Command:
     def update(ctx, hook_id, org, dry_run, **given):
-        from clever_notify.hooks.update import diff, sent_back, update_body
+        from clever_notify.operations.hooks import update_hook
         from clever_notify.output import render
 
         as_json = given.pop("as_json", False) or given.pop("output", "human") == "json"
         _check_usage(ctx, given)
-        rt = runtime(ctx)
-        target, hook = read_hook(rt, kind, hook_id, org, for_write=True)
-        owner = target.owner_id
-        changes = _changes(kind, hook, given)
-        if isinstance(changes.get("scope"), list):
-            from clever_notify.owners.services import resolve
-
-            changes["scope"] = resolve(rt.client.get_summary, owner, changes["scope"])
-        old, new = sent_back(kind, hook), update_body(kind, hook, changes)
-        if old == new:
+        done = update_hook(runtime(ctx).session, kind, hook_id, _update(given), owner=org, dry_run=dry_run)
+        if done.unchanged:
             click.echo(f"Nothing to change: the {kind.noun} {hook_id} already has these settings.", err=True)
             if as_json and not dry_run:  # scripts get the hook either way
-                click.echo(render.to_json(hook))
+                click.echo(render.to_json(done.hook))
             return
-        changed = diff(kind, old, new, owner)
-        client = rt.recording_client(dry_run=dry_run)
-        try:
-            answer = client.update_hook(kind, owner, hook_id, new)
-        except NotFound:
-            raise NotFound(
-                f"{kind.noun} {hook_id} not found for {owner}: it was removed after it was read; nothing was changed"
-            ) from None
         if dry_run:
             if as_json:  # one shape for every dry run: remove's and default's too
-                click.echo(render.to_json({"id": hook_id, "ownerId": owner, "dryRun": True,
-                                           "requests": client.transport.changes}))
-            for change in [] if as_json else client.transport.changes:
+                click.echo(render.to_json({"id": hook_id, "ownerId": done.owner_id, "dryRun": True,
+                                           "requests": done.requests}))
+            for change in [] if as_json else done.requests:
                 click.echo(f"{change['method']} {change['path']}")
                 click.echo(render.to_json(change["body"]))
-            for field, before, after in changed:
+            for field, before, after in done.changed:
                 click.echo(f"would change {field}: {before} → {after}", err=True)
             click.echo("Dry run: nothing was sent.", err=True)
             return
         if as_json:
-            click.echo(render.to_json(answer or {**hook, **new}))
+            click.echo(render.to_json(done.hook))
         else:
-            for field, before, after in changed:
+            for field, before, after in done.changed:
                 click.echo(f"{field}: {before} → {after}")
         click.echo(f"The {kind.noun} {hook_id} has been updated.", err=True)
 

@@ -50,25 +50,22 @@ def state_command(state: str) -> click.Command:
     @click.pass_context
     def command(ctx, hook_id, org, dry_run, output):
         """JSON: {id, ownerId, state, changed, recreated, replacedId?, dryRun, requests}."""
-        from clever_notify.cli.show_update import read_hook_in_list
-        from clever_notify.hooks.kinds import WEBHOOKS
-        from clever_notify.operations.webhook_state import set_state
+        from clever_notify.operations.webhook_state import change_state
         from clever_notify.output import render
 
         rt = runtime(ctx)
-        # a write: --org NAME afresh; the whole list, since an earlier run may have left an enabled copy
-        target, hook, listed = read_hook_in_list(rt, WEBHOOKS, hook_id, org, for_write=True)
-        owner = target.owner_id
-        client = rt.recording_client(dry_run=dry_run)
-        hint = rt.command_line("webhooks", "remove", hook_id, "--org", owner)
-        outcome = set_state(client, owner, hook, state, dry_run=dry_run, remove_hint=hint, listed=listed)
+        def remove_hint(owner_id: str) -> str:
+            return rt.command_line("webhooks", "remove", hook_id, "--org", owner_id)
+
+        done = change_state(rt.session, hook_id, state, owner=org, dry_run=dry_run, remove_hint=remove_hint)
+        owner, hook, outcome = done.owner_id, done.hook, done.outcome
         word = state.lower()
         label = render.printable(f"{hook.get('name') or '(unnamed)'} ({hook_id})")
         if output == "json":
             click.echo(render.to_json({**outcome.as_json(owner), "dryRun": dry_run,
-                                       "requests": client.transport.changes}))
+                                       "requests": done.requests}))
         elif dry_run:
-            for change in client.transport.changes:
+            for change in done.requests:
                 click.echo(f"{change['method']} {change['path']}")
                 click.echo(render.to_json(change["body"]))
         else:

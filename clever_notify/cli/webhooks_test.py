@@ -11,31 +11,8 @@ import click
 from clever_notify.cli import CONTEXT_SETTINGS
 from clever_notify.cli import params as p
 from clever_notify.cli.runtime import runtime
-from clever_notify.errors import CleverNotifyError, InputError
-from clever_notify.guards.sanitise import for_terminal
 from clever_notify.hooks import catalog
-
-# The sample's owner and application when no hook gives them (--url): obviously made up, well formed.
-SAMPLE_OWNER = "orga_00000000-0000-4000-8000-000000000000"
-SAMPLE_APP = "app_00000000-0000-4000-8000-000000000000"
-
-
-def _deliver(targets: list[tuple[str, str]], event: dict, timeout: float) -> list:
-    from clever_notify.delivery import post as delivery
-
-    results = []
-    for url, fmt in targets:
-        if fmt not in catalog.WEBHOOK_FORMATS:
-            # A format the API knows and we do not: say so rather than send a guess.
-            results.append(delivery.Delivery(url, fmt, None, 0.0, error=f"unknown format {fmt!r}, not sent"))
-            continue
-        try:  # a URL read from the API goes through the same parser as one typed with --url
-            p.check_webhook_url(str(url))
-        except InputError as exc:
-            results.append(delivery.Delivery(str(url), fmt, None, 0.0, error=f"not sent: {exc}"))
-            continue
-        results.append(delivery.post(url, fmt, event, timeout=timeout))
-    return results
+from clever_notify.operations.sample_event import SAMPLE_APP, SAMPLE_OWNER  # noqa: F401  (named by tests)
 
 
 def _line(result) -> str:
@@ -79,11 +56,7 @@ def webhook_test_command(ctx, hook_id, urls, fmt, event, org, timeout, as_json):
       clever webhooks test --url https://hooks.slack.com/services/xxxxxx/yyyyyy/zzzz --format slack
       clever webhooks test --url http://127.0.0.1:8080/hook --json --timeout 3
     """
-    import os
-
-    from clever_notify.config import settings as config
-    from clever_notify.delivery import payloads
-    from clever_notify.delivery import post as delivery
+    from clever_notify.operations import sample_event
     from clever_notify.output import render
 
     if hook_id and urls:
@@ -94,38 +67,20 @@ def webhook_test_command(ctx, hook_id, urls, fmt, event, org, timeout, as_json):
         raise click.UsageError("--format only applies with --url: a webhook's URLs are tested in their own formats")
     if urls and org:
         raise click.UsageError("--org only applies with a webhook ID")
-    if timeout is None:
-        timeout = config.clever_timeout(os.environ, delivery.DEFAULT_TIMEOUT)
 
     if hook_id:
-        from clever_notify.cli.show_update import read_hook
-        from clever_notify.hooks.kinds import WEBHOOKS
-
-        target, hook = read_hook(runtime(ctx), WEBHOOKS, hook_id, org)
-        scope = hook.get("scope") or []
-        sample = payloads.make_event(event, owner_id=str(hook.get("ownerId") or target.owner_id),
-                                     service_id=str(scope[0]) if scope else None)
-        targets = [(u.get("url"), str(u.get("format") or catalog.DEFAULT_WEBHOOK_FORMAT).lower())
-                   for u in hook.get("urls") or [] if isinstance(u, dict) and u.get("url")]
-        if not targets:
-            raise CleverNotifyError(f"webhook {hook_id} has no URL to test")
-        if not catalog.matches(hook.get("events"), event):
-            click.echo(f"note: webhook {hook_id} does not subscribe to {event}; the platform would not send it.",
-                       err=True)
-        if hook.get("state") and hook.get("state") != "ENABLED":
-            state = for_terminal(hook["state"])
-            click.echo(f"note: webhook {hook_id} is {state}; the platform does not call it now.", err=True)
+        run = sample_event.send_to_webhook(runtime(ctx).session, hook_id, event=event, owner=org, timeout=timeout)
+        for note in run.notes:
+            click.echo(note, err=True)
     else:
-        sample = payloads.make_event(event, owner_id=SAMPLE_OWNER, service_id=SAMPLE_APP, service_name="my-app")
-        targets = [(url, fmt or catalog.DEFAULT_WEBHOOK_FORMAT) for url in p.flatten([[u] for u in urls])]
+        run = sample_event.send_to_urls(list(urls), fmt=fmt, event=event, timeout=timeout)
 
-    results = _deliver(targets, sample, timeout)
     if as_json:
-        click.echo(render.to_json({"event": sample, "deliveries": [r.to_dict() for r in results]}))
+        click.echo(render.to_json({"event": run.event, "deliveries": [r.to_dict() for r in run.deliveries]}))
     else:
-        for result in results:
+        for result in run.deliveries:
             click.echo(_line(result))
-    failed = sum(1 for r in results if not r.ok)
-    if failed:
-        raise CleverNotifyError(f"{failed} of {len(results)} URL(s) failed the {event} sample")
-    click.echo(f"All {len(results)} URL(s) accepted the {event} sample.", err=True)
+    error = sample_event.failure(run, event)
+    if error is not None:
+        raise error
+    click.echo(f"All {len(run.deliveries)} URL(s) accepted the {event} sample.", err=True)

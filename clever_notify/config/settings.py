@@ -14,6 +14,7 @@ DEFAULT_API_HOST = "https://api.clever-cloud.com"
 DEFAULT_CONSUMER_KEY = "T5nFjKeHH4AIlEveuGhB5S3xg8T19e"
 DEFAULT_CONSUMER_SECRET = "MgVMqTr6fWlf2M0tkC2MXOnhfqBWDT"
 DEFAULT_TIMEOUT = (5.0, 30.0)  # connect, read (seconds)
+DEFAULT_DELIVERY_TIMEOUT = 10.0  # one delivery to a receiver, its whole answer included
 APP_CONFIG_NAME = ".clever.json"
 # The sandbox has no real authentication: any OAuth header is accepted. These fixed values are what
 # `clever --sandbox` sends and what `clever sandbox serve` prints; they are not secrets. They live here, not in
@@ -213,6 +214,12 @@ def clever_timeout(env: Mapping[str, str], default: float) -> float:
     """CLEVER_TIMEOUT in seconds, `default` when unset: the deadline of one API call or one delivery."""
     raw = env.get("CLEVER_TIMEOUT")
     return seconds(raw, "CLEVER_TIMEOUT") if raw else default
+
+
+def delivery_timeout(env: Mapping[str, str] | None = None) -> float:
+    """How long one delivery to a receiver may take (`webhooks test`, the sandbox's emit): CLEVER_TIMEOUT,
+    else 10 s. Read without the rest of the settings: testing a URL needs no credentials nor config file."""
+    return clever_timeout(os.environ if env is None else env, DEFAULT_DELIVERY_TIMEOUT)
 
 
 def _timeout(env: Mapping[str, str]) -> tuple[float, float]:

@@ -10,9 +10,10 @@ import time
 from dataclasses import dataclass
 
 from clever_notify import __version__
+from clever_notify.config.settings import DEFAULT_DELIVERY_TIMEOUT
 from clever_notify.delivery import payloads
 
-DEFAULT_TIMEOUT = 10.0  # seconds for one delivery, connection and whole answer included (CLEVER_TIMEOUT overrides)
+DEFAULT_TIMEOUT = DEFAULT_DELIVERY_TIMEOUT  # connection and whole answer included (CLEVER_TIMEOUT overrides)
 CONNECT_TIMEOUT = 3.0
 MAX_BODY = 64 * 1024  # what we read of an answer: enough to show its start, bounded against huge bodies
 PREVIEW = 200

@@ -206,7 +206,7 @@ FIELDS: tuple[Field, ...] = (
     Field("ownerId", "owner", writable=False, show=lambda v, owner: str(v or owner), show_at=20,
           summary_key="ownerId", summarise=_as_given("ownerId"), shape=_text),
     Field("state", "state", kinds=(WEBHOOKS,), show=lambda v, owner: words.clean(v or "unknown"), show_at=30,
-          shape=_text),
+          change=lambda v, owner: [words.clean(v or "ENABLED")], shape=_text),
     Field("createdAt", "created", writable=False, show=lambda v, owner: words.format_time(v), show_at=40,
           shape=_moment),
     Field("scope", "services", option="--service", normalise=_restriction, compare=_as_set, shape=_texts,

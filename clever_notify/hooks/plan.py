@@ -11,8 +11,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from clever_notify.hooks.fields import NOT_SENT, Field, fields_of
-from clever_notify.hooks.kinds import KINDS, HookKind
+from clever_notify.hooks.kinds import KINDS, WEBHOOKS, HookKind
 from clever_notify.hooks.update import update_body
+
+ENABLED = "ENABLED"
+DISABLED = "DISABLED"
+SETTABLE_STATES = (ENABLED, DISABLED)  # what `webhooks enable|disable` (and so apply) can make a webhook
 
 
 @dataclass(frozen=True)
@@ -22,7 +26,8 @@ class Wanted:
     kind: HookKind
     name: str | None
     id: str | None
-    fields: dict  # name, urls | notified, events, scope; None = "all" (or, for notified, the whole team)
+    fields: dict  # name, urls | notified, events, scope; None = "all" (or, for notified, the whole team);
+    # a webhook's `state` when the file manages it (absent from `fields`: the state is left as it is)
     where: Any = None  # where the file says it, handed back in refusals
 
 
@@ -44,6 +49,11 @@ class Action:
     body: dict | None = None  # POST or PUT body; None for a delete
     changes: list[Change] = field(default_factory=list)
     where: Any = None
+
+    @property
+    def state(self) -> Change | None:
+        """The change of a webhook's state, made through the state operation (`webhooks enable|disable`)."""
+        return next((c for c in self.changes if c.field == "state"), None)
 
 
 @dataclass
@@ -68,6 +78,9 @@ class Plan:
     actions: list[Action]
     owners: list[OwnerCounts]
     refusals: list[tuple[Any, str]]  # (where in the file, why): a plan with refusals must not be applied
+    # (kind, owner id) → the hooks listed when the plan was made: the executor tells a hook it creates from an
+    # older one like it by these ids (writes/confirm.py)
+    listed: dict = field(default_factory=dict)
 
     @property
     def changes(self) -> bool:
@@ -100,16 +113,27 @@ def comparable(field: Field, value: Any) -> Any:
     return field.compare(sent) if field.compare else sent
 
 
+def state_of(hook: dict) -> str:
+    """A webhook's state as the API gives it, in capitals; one that does not say is enabled (it still fires)."""
+    state = hook.get("state")
+    return state.upper() if isinstance(state, str) and state else ENABLED
+
+
 def field_changes(wanted: Wanted, hook: dict) -> list[Change]:
-    return [
+    changes = [
         Change(f.key, hook.get(f.key), wanted.fields[f.key])
         for f in managed_fields(wanted.kind)
         if f.key in wanted.fields and comparable(f, wanted.fields[f.key]) != comparable(f, hook.get(f.key))
     ]
+    # Last, as `webhooks enable` sends it: the same PUT, then verified (and re-created if the API keeps it off).
+    if wanted.kind == WEBHOOKS and wanted.fields.get("state") is not None and wanted.fields["state"] != state_of(hook):
+        changes.append(Change("state", state_of(hook), wanted.fields["state"]))
+    return changes
 
 
 def create_body(wanted: Wanted) -> dict:
-    """The POST body: the file's fields as the table sends them (an "all" scope/events is left out)."""
+    """The POST body: the file's fields as the table sends them (an "all" scope/events is left out). No
+    `state`: a new webhook starts enabled; one the file wants disabled is disabled right after (Action.state)."""
     body: dict = {}
     for f in managed_fields(wanted.kind):
         value = f.normalise(wanted.fields.get(f.key))
@@ -132,21 +156,30 @@ def make_plan(owners: list[OwnerInput], *, prune: bool) -> Plan:
     deletes: list[Action] = []
     counts: list[OwnerCounts] = []
     refusals: list[tuple[Any, str]] = []
+    listed: dict = {}
     for owner in owners:
         unchanged = {k: 0 for k in KINDS}
         unmanaged = {k: 0 for k in KINDS}
         for kind in KINDS:
             actual = [h for h in owner.actual.get(kind) or [] if isinstance(h, dict)]
+            listed[(kind, owner.owner_id)] = actual
             if kind not in owner.wanted:
                 unmanaged[kind] = len(actual)
                 continue
             claimed: set[int] = set()
             for wanted, hook in _match(owner, kind, owner.wanted[kind], actual, claimed, refusals):
                 if hook is None:
+                    if wanted.fields.get("state") not in (None, *SETTABLE_STATES):
+                        refusals.append((wanted.where, _unsettable(kind, None, wanted.fields["state"])))
+                        continue
                     creates.append(Action("create", kind, owner.owner, owner.owner_id, wanted.name, None,
                                           create_body(wanted), _creation(wanted), wanted.where))
                     continue
                 changes = field_changes(wanted, hook)
+                state = next((c for c in changes if c.field == "state"), None)
+                if state is not None and state.new not in SETTABLE_STATES:
+                    refusals.append((wanted.where, _unsettable(kind, hook, state.new)))
+                    continue
                 if changes:
                     updates.append(Action("update", kind, owner.owner, owner.owner_id, hook.get("name"),
                                           hook.get("id"), put_body(kind, hook, changes), changes, wanted.where))
@@ -161,11 +194,18 @@ def make_plan(owners: list[OwnerInput], *, prune: bool) -> Plan:
                 else:
                     unmanaged[kind] += 1
         counts.append(OwnerCounts(owner.owner, owner.owner_id, unchanged, unmanaged, tuple(owner.wanted)))
-    return Plan(creates + updates + deletes, counts, refusals)
+    return Plan(creates + updates + deletes, counts, refusals, listed)
 
 
 def _creation(wanted: Wanted) -> list[Change]:
-    return [Change(k, None, v) for k, v in wanted.fields.items() if v is not None and k != "name"]
+    return [Change(k, None, v) for k, v in wanted.fields.items()
+            if v is not None and k != "name" and not (k == "state" and v == ENABLED)]
+
+
+def _unsettable(kind: HookKind, hook: dict | None, state: str) -> str:
+    now = f"; it is {state_of(hook)} at the API" if hook is not None else ""
+    return (f"state {state!r}: the tool can make a {kind.noun} {' or '.join(SETTABLE_STATES)} only{now}; "
+            "write one of those, or leave `state` out (enabled)")
 
 
 def _match(owner: OwnerInput, kind: HookKind, wanted: list[Wanted], actual: list[dict], claimed: set[int],

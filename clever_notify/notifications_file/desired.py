@@ -9,7 +9,7 @@ from pathlib import Path as FilePath
 from clever_notify.errors import InputError
 from clever_notify.hooks import catalog
 from clever_notify.hooks.kinds import EMAILHOOKS, WEBHOOKS, HookKind
-from clever_notify.hooks.plan import Wanted
+from clever_notify.hooks.plan import ENABLED, Wanted
 from clever_notify.notifications_file import rules
 from clever_notify.notifications_file.source import (
     MAX_FILE_BYTES,
@@ -129,6 +129,8 @@ def _wanted(kind: HookKind, hook: dict, path: Path, owner: OwnerSection) -> Want
         notify = hook.get("notify")
         fields["notified"] = None if notify is None else _dedupe([_target(t) for t in notify])
     fields["events"] = _dedupe(hook["events"]) if "events" in hook else None
+    if kind == WEBHOOKS:
+        fields["state"] = hook.get("state", ENABLED)  # absent: enabled, so a webhook the platform disabled is drift
     fields["scope"] = None
     for i, service in enumerate(hook.get("services") or []):
         owner.services[path + ("services", i)] = service

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from clever_notify.hooks import catalog
 from clever_notify.hooks.kinds import KINDS, WEBHOOKS, HookKind
+from clever_notify.hooks.plan import ENABLED, state_of
 from clever_notify.notifications_file.desired import SECTION_OF
 
 HEADER = ("# Clever Cloud notifications (clever-notify). `clever notifications plan FILE` compares this file\n"
@@ -79,6 +80,8 @@ def _hook(kind: HookKind, hook: dict, owner: ExportOwner, *, needs_id: bool, pla
         out["id"] = _literal(hook.get("id"))
     if hook.get("name"):
         out["name"] = _literal(hook["name"])
+    if kind == WEBHOOKS and state_of(hook) != ENABLED:  # written only when not the default
+        out["state"] = _literal(state_of(hook))
     if kind == WEBHOOKS:
         urls = sorted({(str(u.get("url")), str(u.get("format") or catalog.DEFAULT_WEBHOOK_FORMAT).lower())
                        for u in hook.get("urls") or [] if isinstance(u, dict) and u.get("url")})

@@ -105,6 +105,16 @@ def _check_event(value: str) -> str:
         raise InputError(str(exc).replace("leave --event out", "leave `events` out")) from None
 
 
+def _check_state(value: str) -> str:
+    import re
+
+    # Any word, upper-cased as the API writes it: a state the API adds later exports and plans as "no change";
+    # only making a webhook ENABLED or DISABLED is possible (the plan refuses another change of state).
+    if not re.fullmatch(r"[A-Za-z][A-Za-z_]*", value):
+        raise InputError(f"invalid state {value!r}: ENABLED or DISABLED")
+    return value.upper()
+
+
 def _check_url(value: str) -> str:
     from clever_notify.guards.values import check_webhook_url
 
@@ -151,6 +161,9 @@ WEBHOOK = Keys("A webhook: the API POSTs each matching event to its URLs.", (
                       empty_hint="a webhook needs at least one URL"), required=True),
     Key("events", EVENTS),
     Key("services", SERVICES),
+    Key("state", Text("ENABLED or DISABLED. Absent: enabled. A webhook the platform disabled (it kept failing) "
+                      "is then shown as a change by plan, and turned on again by apply.", _check_state,
+                      schema={"pattern": "^[A-Za-z][A-Za-z_]*$", "examples": ["ENABLED", "DISABLED"]})),
 ), require_any=("name", "id"))
 EMAIL = Keys("An e-mail notification.", (
     Key("id", HOOK_ID),

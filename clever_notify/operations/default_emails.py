@@ -18,11 +18,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from clever_notify.errors import CleverNotifyError, Interrupted, NotFound
+from clever_notify.errors import CleverNotifyError, Interrupted
 from clever_notify.hooks import catalog
 from clever_notify.hooks.fields import fingerprint
 from clever_notify.hooks.kinds import EMAILHOOKS
 from clever_notify.hooks.update import update_body
+from clever_notify.writes import verified
 
 
 class ApiClient(Protocol):
@@ -89,6 +90,11 @@ def restore_body() -> dict:
 def replacement_body(old: dict, services: list[str]) -> dict:
     """`old` as read, minus what the API owns, restricted to `services`: nothing else of it is lost."""
     return update_body(EMAILHOOKS, old, {"scope": list(services)})
+
+
+def _ids(hooks: list[dict]) -> set:
+    """The ids a create is told apart from: every hook of the default's name (the only ones it can match)."""
+    return {h.get("id") for h in hooks if isinstance(h, dict)}
 
 
 def _hook_id(hook: dict) -> str:
@@ -198,7 +204,7 @@ def _restrict(
         body = {"name": NAME, "scope": list(services), "events": list(catalog.DEFAULT_EMAIL_HOOK_EVENTS)}
         progress.step = f"creating {QUOTED} for {_scope_text(services)} (it may or may not exist now)"
         try:
-            created = client.create_hook(EMAILHOOKS, owner_id, body)
+            created = verified.create(client, EMAILHOOKS, owner_id, body, before=_ids(found))
         except CleverNotifyError as exc:
             raise _nothing_changed(exc) from None
         out.created.append(created)
@@ -226,7 +232,7 @@ def _restrict(
         else:
             progress.step = f"creating the restricted copy of {old_id} (it may or may not exist now)"
             try:
-                created = client.create_hook(EMAILHOOKS, owner_id, body)
+                created = verified.create(client, EMAILHOOKS, owner_id, body, before=_ids(found + out.created))
             except CleverNotifyError as exc:
                 raise ChangeFailed(
                     f"could not create the replacement of {old_id}: {_said(exc)} {old_id} is unchanged and still "
@@ -239,9 +245,7 @@ def _restrict(
             progress.exists.append(f"{new_id} (restricted to {_scope_text(services)})")
         progress.step = f"deleting {old_id}, replaced by {new_id} (it may or may not be deleted now)"
         try:
-            client.delete_hook(EMAILHOOKS, owner_id, old_id)
-        except NotFound:  # deleted meanwhile (another session?): the goal is reached all the same
-            then = f"{old_id} was already gone"
+            gone = verified.delete(client, EMAILHOOKS, owner_id, old_id) == "gone"
         except CleverNotifyError as exc:
             raise ChangeFailed(
                 f"created {new_id} (restricted to {_scope_text(services)}) but could not delete the hook it "
@@ -250,6 +254,8 @@ def _restrict(
                 f"{command_line('notify-email', 'remove', old_id, owner=True)}{progress.tail(old_id)}",
                 exc.exit_code,
             ) from None
+        if gone:  # deleted meanwhile (another session?): the goal is reached all the same
+            then = f"{old_id} was already gone"
         else:
             out.deleted.append(old_id)
             then = f"then deleted {old_id}"
@@ -284,15 +290,15 @@ def _disable(client: ApiClient, owner_id: str, found: list[dict], *, progress: _
         old_id = _hook_id(old)
         progress.step = f"deleting {old_id} (it may or may not be deleted now)"
         try:
-            client.delete_hook(EMAILHOOKS, owner_id, old_id)
-        except NotFound:
-            out.lines.append(f"{old_id} was already gone.")
-            progress.finish(old_id, f"{old_id} already gone")
-            continue
+            gone = verified.delete(client, EMAILHOOKS, owner_id, old_id) == "gone"
         except CleverNotifyError as exc:
             raise ChangeFailed(
                 f"could not delete {old_id}: {_said(exc)} It still exists.{progress.tail(old_id)}", exc.exit_code
             ) from None
+        if gone:
+            out.lines.append(f"{old_id} was already gone.")
+            progress.finish(old_id, f"{old_id} already gone")
+            continue
         out.deleted.append(old_id)
         progress.finish(old_id, f"{old_id} deleted")
         out.lines.append(f"Would delete {old_id}." if dry else f"Deleted {old_id}.")
@@ -351,7 +357,7 @@ def _restore(
         return out
     progress.step = f"creating {QUOTED} (it may or may not exist now)"
     try:
-        created = client.create_hook(EMAILHOOKS, owner_id, restore_body())
+        created = verified.create(client, EMAILHOOKS, owner_id, restore_body(), before=_ids(found))
     except CleverNotifyError as exc:
         raise _nothing_changed(exc) from None
     out.created.append(created)
@@ -366,3 +372,70 @@ def _restore(
 
 
 restore = _interruptible(lambda *args: ["--restore"], _restore)
+
+
+# --- the job as the command line and the Python API run it ----------------------------------------------
+
+
+@dataclass
+class Defaults:
+    """The owner's default hooks as read before a change: `client` records (or, in a dry run, only records)
+    what the change then sends; `services`/`names` are the --only values checked against the owner."""
+
+    target: Any
+    found: list[dict]
+    client: Any
+    services: list[str] = field(default_factory=list)
+    names: dict[str, str] | None = None
+
+    @property
+    def owner_id(self) -> str:
+        return self.target.owner_id
+
+    @property
+    def requests(self) -> list[dict]:
+        """The changes sent so far (or, in a dry run, that would be)."""
+        return self.client.transport.changes
+
+
+def read_defaults(session: Any, *, owner: str | None = None, only: list[str] | None = None,
+                  for_write: bool = False, dry_run: bool = False) -> Defaults:
+    """The owner (linked application's, else yours, when left out) and its default hooks. `only` is checked
+    first, ids too: a scope that matches nothing would silently stop these e-mails."""
+    target = session.owner(owner, use_linked_app=True, for_write=for_write)
+    services, names = [], None
+    if only:
+        from clever_notify.owners import services as svc
+
+        summary = session.summary()
+        services = svc.check(summary, target.owner_id, list(only))
+        names = svc.names(summary, target.owner_id)
+    client = session.recording_client(dry_run=dry_run)
+    return Defaults(target, find(client.list_hooks(EMAILHOOKS, target.owner_id)), client, services, names)
+
+
+def change_defaults(session: Any, defaults: Defaults, *, action: str,
+                    command_line: CommandLine | None = None) -> Outcome:
+    """`action`: "only" (restrict to defaults.services), "disable" or "restore"."""
+    owner_id, found, client = defaults.owner_id, defaults.found, defaults.client
+    if action == "only":
+        return restrict(client, owner_id, found, defaults.services, defaults.names, command_line=command_line)
+    if action == "disable":
+        return disable(client, owner_id, found, command_line=command_line)
+    if action == "restore":
+        return restore(client, owner_id, found, _names_for_restore(session, owner_id, found),
+                       command_line=command_line)
+    raise ValueError(f"unknown action {action!r}: only, disable or restore")
+
+
+def _names_for_restore(session: Any, owner_id: str, found: list[dict]) -> dict[str, str] | None:
+    """Service names for the message about a restricted default hook; ids alone when they cannot be read."""
+    if not any(h.get("scope") for h in found):
+        return None
+    from clever_notify.errors import ApiError, NetworkError, NotFound
+    from clever_notify.owners import services as svc
+
+    try:
+        return svc.names(session.summary(), owner_id)
+    except (ApiError, NetworkError, NotFound):  # only the wording depends on it
+        return None

@@ -16,10 +16,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from clever_notify.errors import ApiError, CleverNotifyError
 from clever_notify.hooks.kinds import WEBHOOKS
 from clever_notify.hooks.update import update_body
-from clever_notify.operations.default_emails import ChangeFailed  # the same kind of failure: a step of a replacement
 
 ENABLED = "ENABLED"
 DISABLED = "DISABLED"
@@ -66,74 +64,116 @@ def creation_body(hook: dict) -> dict:
 
 def set_state(client: Client, owner_id: str, hook: dict, state: str, *, dry_run: bool = False,
               remove_hint: str = "", listed: list[dict] = ()) -> Outcome:
-    """Make `hook` (as read from the list) be in `state`. With dry_run, `client` records instead of sending
-    and only the update is planned (whether the API would keep it disabled cannot be known without sending).
-    `remove_hint` is the command that deletes the old webhook, quoted if its deletion fails. `listed` is the
-    owner's list `hook` was read from: an enabled copy there, left by a run that stopped before deleting the
-    old webhook, is used instead of creating another one, so running `enable` again converges."""
+    """Make `hook` (as read from the list) be in `state`, as steps run by the one executor (writes/executor.py).
+
+    `listed` is the owner's list `hook` was read from. ENABLED: an enabled copy there (same fields, another
+    id: left by a run that stopped before deleting the old webhook) stands in for it, and the old one is
+    only deleted; otherwise the state is updated, and if the API keeps it disabled, the webhook is replaced
+    by an enabled copy (create first, delete last). Running `enable` again converges: never a second copy.
+    DISABLED refused → an error, since a webhook cannot be created disabled. With dry_run, `client` records
+    instead of sending (whether the API would keep it disabled cannot be known without sending).
+    `remove_hint` is the command that deletes the old webhook, quoted if its deletion fails."""
+    from clever_notify.writes import steps as s
+    from clever_notify.writes.executor import run
+
     if state not in (ENABLED, DISABLED):
         raise ValueError(f"state must be {ENABLED} or {DISABLED}")
     hook_id = str(hook.get("id"))
     if state_of(hook) == state:
         return Outcome(hook_id, state, changed=False)
-    body = update_body(WEBHOOKS, hook, {"state": state})
-    answer = client.update_hook(WEBHOOKS, owner_id, hook_id, body)
-    outcome = Outcome(hook_id, state, steps=[f"updated {hook_id}: state {state_of(hook)} → {state}"])
-    if dry_run:
-        return outcome
-    after = _state_after(client, owner_id, hook_id, answer)
-    if after == state:
-        return outcome
-    if state == DISABLED:
-        raise ApiError(f"the API kept webhook {hook_id} {after} after an update to {DISABLED}; nothing else was "
-                       f"changed. Remove it instead if it must stop: {remove_hint}".rstrip(": "))
-    return _recreate(client, owner_id, hook, outcome, remove_hint, listed)
-
-
-def _state_after(client: Client, owner_id: str, hook_id: str, answer: dict) -> str:
-    if isinstance(answer, dict) and answer.get("state"):
-        return state_of(answer)
-    # An empty answer (204) says nothing: the list does.
-    for listed in client.list_hooks(WEBHOOKS, owner_id):
-        if listed.get("id") == hook_id:
-            return state_of(listed)
-    raise ApiError(f"webhook {hook_id} is no longer listed after its update: it was removed meanwhile.")
+    update = s.update(WEBHOOKS, owner_id, hook_id, update_body(WEBHOOKS, hook, {"state": state}))
+    copy = s.replace(WEBHOOKS, owner_id, hook_id, creation_body(hook), copy_state=ENABLED)
+    if state == ENABLED and _enabled_copy(hook, list(listed)) is not None:
+        plan = [copy]
+    else:
+        plan = [update.with_(otherwise=copy if state == ENABLED else None)]
+    words = _StateWords(hook_id, state, state_of(hook), remove_hint)
+    result = run(client, plan, listed={(WEBHOOKS, owner_id): list(listed)}, words=words).results[0]
+    outcome = Outcome(hook_id, state)
+    replaced = result if result.step.op == s.REPLACE else result.instead
+    if result.step.op == s.UPDATE:
+        outcome.steps.append(f"updated {hook_id}: state {state_of(hook)} → {state}")
+    if replaced is not None:
+        outcome.replaced_id, outcome.hook_id = hook_id, str(replaced.hook_id)
+        outcome.reused = replaced.reused_id is not None
+        if outcome.reused:
+            outcome.steps.append(f"its enabled copy {replaced.reused_id} is there already")
+        else:
+            outcome.steps += [f"the API kept {hook_id} {DISABLED}: re-creating it with the same fields",
+                              f"created {replaced.created_id}"]
+        outcome.steps.append(f"deleted {hook_id}")
+    return outcome
 
 
 def _enabled_copy(hook: dict, listed: list[dict]) -> dict | None:
-    from clever_notify.api.confirm import same_hook
+    from clever_notify.writes.confirm import same_hook
 
     body = creation_body(hook)
     copies = [h for h in listed if h.get("id") != hook.get("id") and state_of(h) == ENABLED and same_hook(body, h)]
     return copies[-1] if copies else None
 
 
-def _recreate(client: Client, owner_id: str, hook: dict, outcome: Outcome, remove_hint: str,
-              listed: list[dict]) -> Outcome:
-    old_id = outcome.hook_id
-    copy = _enabled_copy(hook, listed)
-    if copy is not None:
-        outcome.steps.append(f"the API kept {old_id} {DISABLED}: its enabled copy {copy.get('id')} is there already")
-        created, outcome.reused = copy, True
-    else:
-        outcome.steps.append(f"the API kept {old_id} {DISABLED}: re-creating it with the same fields")
-        try:
-            created = client.create_hook(WEBHOOKS, owner_id, creation_body(hook))
-        except CleverNotifyError as exc:
-            raise ChangeFailed(f"the API kept webhook {old_id} {DISABLED} after the update, and creating it anew "
-                               f"failed: {exc}. The old webhook is unchanged (still disabled).",
-                               exc.exit_code) from None
-    new_id = str(created.get("id"))
-    outcome.replaced_id, outcome.hook_id = old_id, new_id
-    if state_of(created) != ENABLED:
-        raise ApiError(f"webhook {old_id} was re-created as {new_id}, but the API reports the new one "
-                       f"{state_of(created)} too; both are kept. Remove the old one with: {remove_hint}")
-    if not outcome.reused:
-        outcome.steps.append(f"created {new_id}")
-    try:
-        client.delete_hook(WEBHOOKS, owner_id, old_id)
-    except CleverNotifyError as exc:
-        raise ChangeFailed(f"webhook {old_id} was re-created as {new_id} (enabled), but deleting the old, disabled "
-                           f"one failed: {exc}. Remove it with: {remove_hint}", exc.exit_code) from None
-    outcome.steps.append(f"deleted {old_id}")
-    return outcome
+class _StateWords:
+    """enable/disable's failures, in its own words: which webhooks exist now and the command that finishes."""
+
+    def __init__(self, hook_id: str, state: str, before: str, remove_hint: str):
+        self.hook_id, self.state, self.before, self.hint = hook_id, state, before, remove_hint
+
+    def failed(self, outcome, result) -> str:
+        old = self.hook_id
+        copy = result if result.step.op == "replace" else result.instead
+        error = (copy.error if copy is not None and copy.status == "failed" else None) or result.error or ""
+        said = error.rstrip(".")
+        if copy is None or (copy.created_id is None and copy.reused_id is None):
+            if result.step.op == "update" and copy is None:
+                if "kept" in said and self.state == DISABLED:
+                    return (f"the API kept webhook {old} {self.before} after an update to {DISABLED}; nothing else "
+                            f"was changed. Remove it instead if it must stop: {self.hint}").rstrip(": ")
+                return said + "."
+            return (f"the API kept webhook {old} {DISABLED} after the update, and creating it anew failed: {said}. "
+                    "The old webhook is unchanged (still disabled).")
+        new = copy.hook_id
+        if "too; both are kept" in said:
+            return f"{said}. Remove the old one with: {self.hint}"
+        return (f"webhook {old} was re-created as {new} (enabled), but deleting the old, disabled one failed: "
+                f"{said}. Remove it with: {self.hint}")
+
+    def interrupted(self, outcome, result) -> str:
+        copy = result if result.step.op == "replace" else result.instead
+        made = ""
+        if copy is not None and copy.hook_id != self.hook_id:
+            made = f" Its enabled copy {copy.hook_id} exists."
+        return (f"while changing webhook {self.hook_id} to {self.state}: it may or may not be done.{made} "
+                f"Run the command again to finish: it converges.")
+
+
+# --- the job as the command line and the Python API run it ----------------------------------------------
+
+
+@dataclass
+class StateChange:
+    """`enable`/`disable` of one webhook: the owner, the webhook as read, what was done, the changes sent."""
+
+    target: Any
+    hook: dict
+    outcome: Outcome
+    requests: list[dict]
+    dry_run: bool
+
+    @property
+    def owner_id(self) -> str:
+        return self.target.owner_id
+
+
+def change_state(session: Any, hook_id: str, state: str, *, owner: str | None = None, dry_run: bool = False,
+                 remove_hint=None) -> StateChange:
+    """Read the owner's whole list (an earlier run may have left an enabled copy), then set_state.
+    `remove_hint(owner_id)` gives the command that removes the old webhook if its deletion fails."""
+    from clever_notify.operations.hooks import get_hook
+
+    found = get_hook(session, WEBHOOKS, hook_id, owner=owner, for_write=True)
+    owner_id = found.target.owner_id
+    client = session.recording_client(dry_run=dry_run)
+    hint = remove_hint(owner_id) if remove_hint else f"clever webhooks remove {hook_id} --org {owner_id}"
+    outcome = set_state(client, owner_id, found.hook, state, dry_run=dry_run, remove_hint=hint, listed=found.listed)
+    return StateChange(found.target, found.hook, outcome, client.transport.changes, dry_run)

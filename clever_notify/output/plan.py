@@ -147,8 +147,12 @@ def action_json(action: Action, mask: Mask) -> dict:
     return mask.value(out)
 
 
+FORMAT_VERSION = 1  # of the JSON plan (`plan -F json`, a saved plan): raised when a key changes meaning or goes
+
+
 def plan_json(plan: Plan, mask: Mask) -> dict:
     return {
+        "formatVersion": FORMAT_VERSION,
         "changes": plan.changes,
         "create": plan.count("create"), "update": plan.count("update"), "delete": plan.count("delete"),
         "unchanged": plan.unchanged, "unmanaged": plan.unmanaged,

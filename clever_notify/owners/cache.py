@@ -75,12 +75,12 @@ class OrgCache:
             return ids
         return None
 
-    def store(self, organisations: list) -> None:
-        """Replace this account's names with those of a fresh /v2/summary `organisations` list."""
+    def store(self, organisations: list[tuple[str, str]]) -> None:
+        """Replace this account's names with the (name, id) pairs of a fresh /v2/summary
+        (owners/summary.py `Summary.organisation_names`)."""
         names: dict[str, list[str]] = {}
-        for org in organisations:
-            if isinstance(org, dict) and isinstance(org.get("name"), str) and isinstance(org.get("id"), str):
-                names.setdefault(org["name"], []).append(org["id"])
+        for name, org_id in organisations:
+            names.setdefault(name, []).append(org_id)
         data = self._load() or {"version": VERSION, "accounts": {}}
         data["accounts"] = {k: v for k, v in data["accounts"].items() if isinstance(v, dict)}  # drop damage
         data["accounts"][self.account] = {"updatedAt": int(time.time()), "organisations": names}

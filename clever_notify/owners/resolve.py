@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING
 
 from clever_notify.api.client import ApiClient
 from clever_notify.config.settings import LinkedApp
-from clever_notify.errors import ApiError, InputError, NotFound
+from clever_notify.errors import ApiError
+from clever_notify.owners.summary import Summary
 
 if TYPE_CHECKING:
     from clever_notify.owners.cache import OrgCache
@@ -42,38 +43,10 @@ def resolve_org(client: ApiClient, org: str, cache: OrgCache | None = None, *, f
         cached = cache.lookup(org)
         if cached is not None and len(cached) == 1:
             return cached[0]
-    summary = client.get_summary()
-    organisations = summary.get("organisations")
-    if not isinstance(organisations, list):
-        raise ApiError("unexpected answer from the API for /v2/summary: no `organisations` list.")
+    summary = Summary.parse(client.get_summary())
     if cache is not None:
-        cache.store(organisations)
-    found = [o for o in organisations if isinstance(o, dict) and o.get("name") == org]
-    if not found:
-        names = sorted({str(o.get("name")) for o in organisations if isinstance(o, dict) and o.get("name")})
-        raise NotFound(f"organisation {org!r} not found among yours{_closest(org, names)}")
-    if len(found) > 1:
-        ids = ", ".join(str(o.get("id")) for o in found)
-        raise InputError(f"ambiguous organisation name {org!r}: several organisations have it ({ids}); pass the id")
-    org_id = found[0].get("id")
-    if not isinstance(org_id, str) or not org_id.strip():
-        # Never stringified into an id: what a write would then address is not what the API named.
-        raise ApiError(f"unexpected answer from the API for /v2/summary: organisation {org!r} has no id string; "
-                       "nothing was sent.")
-    return org_id
-
-
-def _closest(name: str, names: list[str]) -> str:
-    """"; did you mean …?" for a near miss (names are matched exactly, as clever-tools does), else the list."""
-    import difflib
-
-    by_lower = {n.lower(): n for n in names}
-    close = difflib.get_close_matches(name.lower(), list(by_lower), n=3, cutoff=0.6)
-    if close:
-        return f"; did you mean {' or '.join(repr(by_lower[c]) for c in close)}? (names are case-sensitive)"
-    if names:
-        return f"; yours are: {', '.join(repr(n) for n in names[:10])}{' …' if len(names) > 10 else ''}"
-    return " (you belong to no organisation; pass an id, orga_…)"
+        cache.store(summary.organisation_names())
+    return summary.organisation_id(org)
 
 
 def self_id(client: ApiClient) -> str:

@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 
-from clever_notify.errors import ApiError, InputError, NotFound
+from clever_notify.errors import InputError
+from clever_notify.owners.summary import Owner, Service, Summary
+
+__all__ = ["Owner", "Service", "as_summary", "check", "describe", "looks_like_id", "names", "owner_in", "resolve",
+           "unknown_service"]
 
 _UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
 # app_/addon_ are the platform's own prefixes: whatever follows them is taken as an id, as clever-tools takes
@@ -20,51 +23,13 @@ _ID_RE = re.compile(rf"^(?:(?:app|addon)_[A-Za-z0-9-]+|[a-z][a-z0-9-]*_(?:{_UUID
 _LISTED = 50  # services named in an error before "… and N more"
 
 
-@dataclass(frozen=True)
-class Service:
-    id: str
-    name: str
-    real_id: str | None = None  # an add-on's provider-side id, also accepted where an id is expected
-
-
-@dataclass(frozen=True)
-class Owner:
-    id: str
-    name: str | None
-    services: tuple[Service, ...]
-
-    @property
-    def label(self) -> str:
-        return f"{self.name} ({self.id})" if self.name else self.id
-
-
 def looks_like_id(value: str) -> bool:
     return bool(_ID_RE.fullmatch(value))
 
 
-def _services(entry: dict) -> tuple[Service, ...]:
-    out = []
-    for key in ("applications", "addons"):
-        for item in entry.get(key) or []:
-            if isinstance(item, dict) and isinstance(item.get("id"), str) and item["id"]:
-                real = item.get("realId") if isinstance(item.get("realId"), str) else None
-                out.append(Service(item["id"], str(item.get("name") or ""), real))
-    return tuple(out)
-
-
-def owner_in(summary: dict, owner_id: str) -> Owner:
+def owner_in(summary: dict | Summary, owner_id: str) -> Owner:
     """The user or organisation `owner_id` of a /v2/summary answer, with its applications and add-ons."""
-    if not isinstance(summary, dict):
-        raise ApiError("unexpected answer from the API for /v2/summary: not an object.")
-    entries = [summary.get("user")] + list(summary.get("organisations") or [])
-    for entry in entries:
-        if isinstance(entry, dict) and entry.get("id") == owner_id:
-            name = entry.get("name") if isinstance(entry.get("name"), str) else None
-            return Owner(owner_id, name, _services(entry))
-    raise NotFound(
-        f"{owner_id} is not among your account and organisations, so its applications and add-ons cannot be "
-        "looked up: pass service ids (app_…, addon_…)"
-    )
+    return as_summary(summary).owner(owner_id)
 
 
 def _listing(owner: Owner) -> str:
@@ -105,7 +70,11 @@ def _dedupe(ids: list[str]) -> list[str]:
     return out
 
 
-def resolve(get_summary: Callable[[], dict], owner_id: str, values: list[str]) -> list[str]:
+def as_summary(summary: dict | Summary) -> Summary:
+    return summary if isinstance(summary, Summary) else Summary.parse(summary)
+
+
+def resolve(get_summary: Callable[[], dict | Summary], owner_id: str, values: list[str]) -> list[str]:
     """Service ids for `values` (ids or names of `owner_id`'s services), for a hook's scope.
 
     When every value looks like an id, they are kept as they are and nothing is read. Otherwise /v2/summary
@@ -128,7 +97,7 @@ def resolve(get_summary: Callable[[], dict], owner_id: str, values: list[str]) -
     return _dedupe(out)
 
 
-def check(summary: dict, owner_id: str, values: list[str]) -> list[str]:
+def check(summary: dict | Summary, owner_id: str, values: list[str]) -> list[str]:
     """Like resolve, but every value must be one of the owner's services: ids are checked too.
 
     For the default deployment e-mails, where a scope matching nothing silently stops them.
@@ -144,7 +113,7 @@ def check(summary: dict, owner_id: str, values: list[str]) -> list[str]:
     return _dedupe(out)
 
 
-def names(summary: dict, owner_id: str) -> dict[str, str]:
+def names(summary: dict | Summary, owner_id: str) -> dict[str, str]:
     """id → name for the owner's services (add-ons under their real id too), for messages."""
     out: dict[str, str] = {}
     for s in owner_in(summary, owner_id).services:

@@ -11,16 +11,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from clever_notify.api.bounded_reads import MAX_READERS, Outcome, read_each
-from clever_notify.errors import ApiError, CleverNotifyError
+from clever_notify.errors import CleverNotifyError
+from clever_notify.owners.summary import Owner, Summary
 
 MAX_WORKERS = MAX_READERS
-
-
-@dataclass(frozen=True)
-class Owner:
-    id: str
-    name: str
-    is_user: bool = False
 
 
 @dataclass
@@ -31,23 +25,9 @@ class OwnerHooks:
     malformed: list = field(default_factory=list)  # items of a wrong shape, when the caller asked to keep them
 
 
-def owners_of(summary: dict) -> list[Owner]:
+def owners_of(summary: dict | Summary) -> list[Owner]:
     """The user first, then the organisations in the API's order; an owner listed twice is read once."""
-    if not isinstance(summary, dict):
-        raise ApiError("unexpected answer from the API for /v2/summary: not an object.")
-    user = summary.get("user")
-    organisations = summary.get("organisations")
-    if not isinstance(user, dict) or not isinstance(user.get("id"), str):
-        raise ApiError("unexpected answer from the API for /v2/summary: no `user` with an `id`.")
-    if not isinstance(organisations, list):
-        raise ApiError("unexpected answer from the API for /v2/summary: no `organisations` list.")
-    owners = [Owner(user["id"], str(user.get("name") or "your account"), is_user=True)]
-    seen = {user["id"]}
-    for org in organisations:
-        if isinstance(org, dict) and isinstance(org.get("id"), str) and org["id"] not in seen:
-            seen.add(org["id"])
-            owners.append(Owner(org["id"], str(org.get("name") or org["id"])))
-    return owners
+    return (summary if isinstance(summary, Summary) else Summary.parse(summary)).owners()
 
 
 def read_all(
