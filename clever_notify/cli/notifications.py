@@ -92,6 +92,11 @@ def _plan(rt, file: str, prune: bool, output_json: bool):
     except FileInvalid as exc:
         _print_problems(exc, output_json)
         raise
+    mask = wanted.document.mask()
+    if mask:  # from here on, whatever prints a ${VAR}'s value (in any spelling, or cut) shows ${VAR}
+        from clever_notify.guards.sanitise import hide_in_output
+
+        hide_in_output(mask.text)
     for warning in wanted.warnings:
         click.echo(warning.located(wanted.name).replace(": warning: ", ": "), err=True)
     try:

@@ -126,6 +126,17 @@ def strict_loads(text: str | bytes) -> Any:
 # --- the streams of a command -----------------------------------------------------------------------
 
 
+_OUTPUT_MASKS: list = []  # callables text → text, applied to whatever a guarded stream writes
+
+
+def hide_in_output(mask) -> None:
+    """While the command runs, `mask` (text → text, e.g. a notifications file's Mask.text) is applied to every
+    write to stdout and stderr, before the characters are escaped: a value read from `${VAR}` is then hidden
+    in whatever prints it (plan, JSON, dry run, -v log, notes, errors), however it is spelled or cut."""
+    if mask not in _OUTPUT_MASKS:
+        _OUTPUT_MASKS.append(mask)
+
+
 class _GuardedStream:
     """A text stream that escapes unsafe characters on their way to the real stream.
 
@@ -140,6 +151,8 @@ class _GuardedStream:
         size = len(text)
         if isinstance(text, (bytes, bytearray)):  # click writes shell completions as bytes
             text = bytes(text).decode("utf-8", "replace")
+        for mask in _OUTPUT_MASKS:
+            text = mask(text)
         safe = for_terminal(text, keep_newlines=True)
         try:
             self._stream.write(safe)
@@ -179,6 +192,7 @@ def unguarded(stream):
 def guarded_streams() -> Iterator[None]:
     """While a command runs, whatever it prints to stdout/stderr goes through the sanitiser."""
     saved = sys.stdout, sys.stderr
+    saved_masks = list(_OUTPUT_MASKS)
     if sys.stdout is not None and not isinstance(sys.stdout, _GuardedStream):
         sys.stdout = _GuardedStream(sys.stdout)
     if sys.stderr is not None and not isinstance(sys.stderr, _GuardedStream):
@@ -187,3 +201,4 @@ def guarded_streams() -> Iterator[None]:
         yield
     finally:
         sys.stdout, sys.stderr = saved
+        _OUTPUT_MASKS[:] = saved_masks

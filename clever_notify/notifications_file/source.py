@@ -107,7 +107,11 @@ class Document:
         return self.key_lines.get(path) or self.line(path)
 
     def mask(self) -> Mask:
-        return Mask(self.variables)
+        """One Mask per document (its forms are worked out once): the variables do not change once read."""
+        cached = self.__dict__.get("_mask")
+        if cached is None or cached.variables != {k: v for k, v in self.variables.items() if v and v.strip()}:
+            cached = self.__dict__["_mask"] = Mask(self.variables)
+        return cached
 
 
 class FileProblems(Exception):
