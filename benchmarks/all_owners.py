@@ -3,8 +3,8 @@
     python benchmarks/all_owners.py                          # clever-notify alone
     python benchmarks/all_owners.py --clever-tools /path/to/node_modules/.bin/clever
 
-A sandbox server on 127.0.0.1 (its own temp database) holds --owners owners (your account, Acme and
-"Org 001"…), each with --hooks webhooks. Timed, as medians of --runs rounds after one warm-up:
+A sandbox server on 127.0.0.1 (its own temp database) holds --owners owners (your account, Acme, Audit Demo
+and "Org 001"…), each with --hooks webhooks. Timed, as medians of --runs rounds after one warm-up:
   - `clever webhooks --all-owners -F json` and `clever webhooks check --all-owners` (clever-notify);
   - the loop `clever webhooks -F json --org ID` over every owner, with clever-notify and with clever-tools.
 The sandbox counts the HTTP requests of each. Each tool gets a temporary HOME and API_HOST/CLEVER_TOKEN/
@@ -36,11 +36,22 @@ GOAL = 20  # --all-owners should take at most 1/20 of the clever-tools loop's ti
 
 
 def seed(db: Path, owners: int, hooks: int) -> list[str]:
-    """The database with `owners` owners (user, Acme, Org 001…) of `hooks` webhooks each; their ids."""
-    from clever_notify.sandbox.store import Store
+    """The database with `owners` owners (user, Acme, Audit Demo, Org 001…) of `hooks` webhooks each; their ids.
+
+    Audit Demo (the sandbox's example of every audit finding) is emptied and given the default e-mails, so that
+    every owner holds the same hooks and an audit finds nothing."""
+    from clever_notify.hooks import catalog
+    from clever_notify.sandbox.store import AUDIT_DEMO_ORG, Store
 
     store = Store(db)
-    store.seed_organisations(max(0, owners - 2))
+    seeded = 1 + len(store.summary()["organisations"])
+    store.seed_organisations(max(0, owners - seeded))
+    for demo in store.find_owner(AUDIT_DEMO_ORG[0]):
+        for kind in ("webhooks", "emailhooks"):
+            for hook in store.list_hooks(kind, demo["id"]):
+                store.delete_hook(kind, demo["id"], hook["id"])
+        store.create_hook("emailhooks", demo["id"], {"name": catalog.DEFAULT_EMAIL_HOOK_NAME,
+                                                     "events": list(catalog.DEFAULT_EMAIL_HOOK_EVENTS)})
     summary = store.summary()
     ids = [summary["user"]["id"]] + [o["id"] for o in summary["organisations"]][: owners - 1]
     for owner in ids:

@@ -69,6 +69,11 @@ class NetworkError(CleverNotifyError, exit_code=ExitCode.API):
     """Raised when the API cannot be reached: DNS, connection, TLS or timeout failures."""
 
 
+class StalePlan(CleverNotifyError, exit_code=ExitCode.API):
+    """Raised by `apply PLANFILE` when a hook the saved plan touches (or a `${VAR}` it used) is no longer as the
+    plan read it; nothing was sent."""
+
+
 class Interrupted(CleverNotifyError, exit_code=ExitCode.INTERRUPTED):
     """Raised on Ctrl-C in the middle of a change made of several requests: the message says where it stopped."""
 

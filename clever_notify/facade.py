@@ -377,16 +377,32 @@ class Notifications:
             ops.write_file(path, exported.text(as_json=as_json or str(path).lower().endswith(".json")))
         return exported
 
-    def plan(self, file: str | Path, *, prune: bool = False, env=None, text: str | None = None):
-        """What applying the file would change (a Planned: `.plan.actions`, `.plan.changes`). Sends no change."""
+    def plan(self, file: str | Path, *, prune: bool = False, env=None, text: str | None = None,
+             out: str | Path | None = None):
+        """What applying the file would change (a Planned: `.plan.actions`, `.plan.changes`). Sends no change.
+        `out`: also save the plan there, for `apply(out)` to send exactly it later (`plan --out`)."""
         from clever_notify.operations import notifications as ops
 
-        return ops.plan(self._session, ops.read_file(file, env, text=text), prune=prune)
+        planned = ops.plan(self._session, ops.read_file(file, env, text=text), prune=prune)
+        if out is not None:
+            from clever_notify.operations.saved_plans import save
+
+            save(self._session, planned, out, file=str(file))
+        return planned
 
     def apply(self, planned, *, prune: bool = False, dry_run: bool = False, on_step=None):
-        """Run a plan (from `plan`), or plan the file given and run it: creates, updates, then deletes."""
+        """Run a plan (from `plan`), or the plan saved at the path given (exactly its requests, StalePlan if
+        anything they touch changed since), or plan the file given and run it: creates, updates, then deletes."""
         from clever_notify.operations import notifications as ops
 
         if isinstance(planned, (str, Path)):
-            planned = self.plan(planned, prune=prune)
+            from clever_notify.operations.saved_plans import fresh_plan, read_plan_file
+
+            saved = read_plan_file(planned)
+            if saved is not None:
+                if prune:
+                    raise InputError("a saved plan says itself whether it deletes: give prune= to plan(out=…)")
+                planned = fresh_plan(self._session, saved)
+            else:
+                planned = self.plan(planned, prune=prune)
         return ops.apply(self._session, planned, dry_run=dry_run, on_step=on_step)

@@ -447,3 +447,145 @@ class SandboxServer:
             self.stderr = self._stderr.read().decode(errors="replace")
             self._stderr.close()
         return self.proc.returncode
+
+
+# --- the event socket ------------------------------------------------------------------------------------
+
+
+class EventSocketStandIn:
+    """The API's event socket as the project's API notes describe it, written apart from the sandbox (on
+    websockets' own threaded server, not werkzeug), plus GET /v2/summary and /v2/self over plain HTTP.
+
+    Per connection, in order: read the login (the message is recorded in `logins`), refuse it with error 2001
+    when `refuse_login`, else send socket_ready, then a ping every `heartbeat_ms` until the connection's
+    number is in `silent` (the 1st connection is number 1): such a connection sends one ping and then
+    nothing. `send_event(...)` goes to the connections open at that moment; `drop()` cuts them without a
+    closing handshake. Pongs are counted in `pongs`. Every connection ends when the server stops, or after
+    MAX_HANG × 3 at most."""
+
+    def __init__(self, *, heartbeat_ms: int = 200, refuse_login: bool = False, silent: set[int] | frozenset = (),
+                 summary: dict | None = None, ready: bool = True):
+        from websockets.sync.server import serve
+
+        self.heartbeat_ms = heartbeat_ms
+        self.refuse_login = refuse_login
+        self.silent = set(silent)
+        self.ready = ready
+        self.summary = summary or {"user": {"id": "user_1", "name": "me", "applications": [], "addons": []},
+                                   "organisations": []}
+        self.logins: list[dict] = []
+        self.pongs = 0
+        self.opened = 0
+        self.stopping = threading.Event()
+        self._lock = threading.Lock()
+        self._open: list = []
+        self.server = serve(self._handle, "127.0.0.1", 0, process_request=self._http, ping_interval=None)
+        self.url = f"http://127.0.0.1:{self.server.socket.getsockname()[1]}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def _http(self, connection, request):
+        from websockets.datastructures import Headers
+        from websockets.http11 import Response
+
+        if request.headers.get("Upgrade", "").lower() == "websocket":
+            return None
+        body = {"/v2/summary": self.summary, "/v2/self": self.summary["user"]}.get(request.path)
+        data = json.dumps(body if body is not None else {"type": "error", "id": 404}).encode()
+        headers = Headers([("Content-Type", "application/json"), ("Content-Length", str(len(data))),
+                           ("Connection", "close")])
+        return Response(200 if body is not None else 404, "OK", headers, data)
+
+    def _handle(self, ws) -> None:
+        from websockets.exceptions import ConnectionClosed
+
+        with self._lock:
+            self.opened += 1
+            number = self.opened
+        try:
+            login = json.loads(ws.recv(timeout=REQUEST_TIMEOUT))
+            self.logins.append(login)
+            if self.refuse_login:
+                ws.send(json.dumps({"type": "error", "id": 2001, "message": "bad credentials"}))
+                return
+            if not self.ready:
+                self.stopping.wait(MAX_HANG)
+                return
+            with self._lock:
+                self._open.append(ws)
+            ws.send(json.dumps({"message_type": "socket_ready"}))
+            ping = json.dumps({"type": "heartbeat", "heartbeat_msg": "ping", "heartbeat_delay_ms": self.heartbeat_ms})
+            end = time.monotonic() + MAX_HANG * 3
+            pinged = False
+            next_ping = time.monotonic()
+            while not self.stopping.is_set() and time.monotonic() < end:
+                if time.monotonic() >= next_ping and not (pinged and number in self.silent):
+                    ws.send(ping)
+                    pinged = True
+                    next_ping = time.monotonic() + self.heartbeat_ms / 1000
+                try:
+                    message = ws.recv(timeout=max(0.01, next_ping - time.monotonic()))
+                except TimeoutError:
+                    continue
+                if json.loads(message) == {"type": "heartbeat", "heartbeat_msg": "pong"}:
+                    with self._lock:
+                        self.pongs += 1
+        except (ConnectionClosed, TimeoutError, OSError):
+            pass
+        finally:
+            with self._lock:
+                if ws in self._open:
+                    self._open.remove(ws)
+
+    def open_connections(self) -> int:
+        with self._lock:
+            return len(self._open)
+
+    def wait_until(self, condition: Callable[[], bool], timeout: float = MAX_HANG) -> bool:
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            if condition():
+                return True
+            time.sleep(0.01)
+        return condition()
+
+    def send_event(self, event: str, data: dict, *, event_id: str | None = None,
+                   date: str = "2026-12-06T17:00:00.000Z") -> int:
+        """Send an event (its data as JSON text, as the platform does) to every open connection; how many."""
+        message = {"event": event, "date": date, "data": json.dumps(data)}
+        if event_id is not None:
+            message["id"] = event_id
+        text = json.dumps(message)
+        with self._lock:
+            targets = list(self._open)
+        for ws in targets:
+            ws.send(text)
+        return len(targets)
+
+    def send_raw(self, text: str) -> None:
+        with self._lock:
+            targets = list(self._open)
+        for ws in targets:
+            ws.send(text)
+
+    def drop(self) -> None:
+        """Cut every open connection at the TCP level: no closing handshake, as a network failure would."""
+        with self._lock:
+            targets, self._open = list(self._open), []
+        for ws in targets:
+            try:
+                ws.socket.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+    def stop(self) -> None:
+        self.stopping.set()
+        self.drop()
+        self.server.shutdown()
+        self.thread.join(timeout=STOP_TIMEOUT)
+
+    def __enter__(self) -> EventSocketStandIn:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop()

@@ -154,3 +154,100 @@ def test_help_completes_command_paths():
     assert complete(["help", "webhooks"], "a") == ["add"]
     assert complete(["help", "webhooks", "add"], "") == []
     assert complete(["help", "nope"], "") == []
+
+
+# --- both names, and clever-tools' words kept for `clever` ---------------------------------------------
+
+
+@pytest.mark.parametrize("shell,needle", [
+    ("bash", "complete -o nosort -F _clever_notify_completion clever-notify"),
+    ("zsh", "compdef _clever_notify_completion clever-notify"),
+    ("fish", "complete --no-files --command clever-notify --arguments \"(_clever_notify_completion)\""),
+])
+def test_clever_notify_gets_its_own_script(run, shell, needle):
+    result = run("completion", shell, "--name", "clever-notify")
+    assert result.exit_code == 0, result.stderr
+    assert needle in result.stdout
+    assert f"_CLEVER_NOTIFY_COMPLETE={shell}_complete" in result.stdout
+    # nothing registered for `clever`: that name is clever-tools' too
+    assert " clever\n" not in result.stdout and "command clever " not in result.stdout
+    assert "autocomplete" not in result.stdout
+
+
+@pytest.mark.parametrize("shell,needle", [
+    ("bash", "complete -o nosort -F _clever_notify_dispatch clever\n"),
+    ("zsh", "compdef _clever_notify_dispatch clever\n"),
+    ("fish", "complete --no-files --command clever --arguments \"(_clever_notify_tools)\"\n"),
+])
+def test_clever_script_keeps_clever_tools_completion(run, shell, needle):
+    result = run("completion", shell)
+    assert needle in result.stdout
+    assert "--autocomplete-index" in result.stdout  # clever-tools' own completion protocol
+
+
+def test_the_name_run_as_chooses_the_script():
+    from click.testing import CliRunner
+
+    result = CliRunner().invoke(cli, ["completion", "bash"], prog_name="clever-notify")
+    assert "_clever_notify_completion clever-notify" in result.stdout
+    assert "_clever_notify_dispatch" not in result.stdout
+
+
+PROTOCOL_STAND_IN = """#!/bin/sh
+# a stand-in clever-tools speaking its completion protocol: records that it was asked, answers a compgen line
+echo "$@" >> "$RECORD"
+case "$*" in
+  *--autocomplete-index\\ 1\\ *) printf '%s\\n' "compgen -W \\$'login\\nlogout\\nwebhooks\\nhelp' -- x" ;;
+  *--autocomplete-words=deploy*) printf '%s\\n' "compgen -W \\$'--alias\\n--branch' -- x" ;;
+  *) printf '%s\\n' "compgen  -- x" ;;
+esac
+"""
+
+
+@pytest.mark.skipif(shutil.which("bash") is None, reason="bash is not installed")
+@pytest.mark.slow
+def test_bash_clever_completes_ours_and_clever_tools_words(clever_exe, tmp_path):
+    tools = tmp_path / "tools"
+    tools.mkdir()
+    (tools / "clever").write_text(PROTOCOL_STAND_IN)
+    (tools / "clever").chmod(0o755)
+    record = tmp_path / "asked"
+    test_script = tmp_path / "complete.sh"
+    test_script.write_text(
+        'source <(clever completion bash)\n'
+        't() { COMP_WORDS=("$@"); COMP_CWORD=$((${#COMP_WORDS[@]}-1)); COMPREPLY=(); '
+        '_clever_notify_dispatch clever; echo "${COMPREPLY[*]}"; }\n'
+        "t clever ''\n"
+        't clever lo\n'
+        't clever deploy --\n'
+        't clever webhooks a\n'
+        "t clever '$(touch pwned)'\n"
+    )
+    env = {**os.environ, "RECORD": str(record),
+           "PATH": os.pathsep.join([str(Path(clever_exe).parent), str(tools), os.defpath])}
+    proc = subprocess.run(["bash", "--norc", "--noprofile", str(test_script)], env=env, cwd=tmp_path,
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    first, lo, deploy, webhooks, hostile = proc.stdout.splitlines()
+    ours = complete([], "")
+    assert first.split() == [*ours, "login", "logout"]  # both lists, each word once
+    assert lo.split() == ["login", "logout"]
+    assert deploy.split() == ["--alias", "--branch"]
+    assert webhooks.split() == ["add"]
+    assert hostile == "" and not (tmp_path / "pwned").exists()  # the typed word is never evaluated
+    asked = record.read_text().splitlines()
+    assert len(asked) == 4  # clever-tools is never asked about this tool's own commands
+    assert all(line.startswith("--autocomplete-index") for line in asked)
+
+
+@pytest.mark.slow
+def test_clever_notify_protocol_completes_under_its_name(clever_exe):
+    exe = str(Path(clever_exe).with_name("clever-notify"))
+    env = {**os.environ, "_CLEVER_NOTIFY_COMPLETE": "bash_complete", "COMP_WORDS": "clever-notify web",
+           "COMP_CWORD": "1"}
+    proc = subprocess.run([exe], env=env, capture_output=True, text=True, timeout=30)
+    assert proc.returncode == 0 and proc.stdout.splitlines() == ["plain,webhooks"]
+    # the other name's variable, answered by whichever console script the shell found
+    env = {**os.environ, "_CLEVER_COMPLETE": "bash_complete", "COMP_WORDS": "clever web", "COMP_CWORD": "1"}
+    proc = subprocess.run([exe], env=env, capture_output=True, text=True, timeout=30)
+    assert proc.returncode == 0 and proc.stdout.splitlines() == ["plain,webhooks"]

@@ -19,13 +19,13 @@ def test_docs_are_up_to_date():
     assert not stale, f"docs/ is out of date ({', '.join(stale)}): run `{docgen.REGEN_COMMAND}` and commit docs/"
 
 
-def test_one_page_per_top_level_command_plus_index_and_catalog():
+def test_one_page_per_top_level_command_plus_index_catalog_and_audit_rules():
     from clever_notify.cli import cli
 
     pages = docgen.generate()
     names = cli.list_commands(click.Context(cli))
     assert {"webhooks", "notify-email", "events", "completion", "help"} <= set(names)
-    assert set(pages) == {"index.md", "catalog.md", *(f"clever-{name}.md" for name in names)}
+    assert set(pages) == {"index.md", "catalog.md", "audit.md", *(f"clever-{name}.md" for name in names)}
     for content in pages.values():
         assert content.startswith(docgen.MARKER + "\n")
         assert content.endswith("\n") and not content.endswith("\n\n")
@@ -94,7 +94,7 @@ def test_nested_groups_and_hidden_commands(tmp_path):
         """Hidden."""
 
     pages = docgen.generate(root)
-    assert set(pages) == {"index.md", "catalog.md", "clever-outer.md"}
+    assert set(pages) == {"index.md", "catalog.md", "audit.md", "clever-outer.md"}
     assert "\n## clever outer inner\n\nInner command.\n" in pages["clever-outer.md"]
     assert "| `--flag` | A flag. |" in pages["clever-outer.md"]
 
@@ -124,3 +124,19 @@ def test_check_command_lists_stale_files_and_the_regen_command(tmp_path):
     assert "index.md" in proc.stderr and "catalog.md" in proc.stderr
     assert f"Regenerate it with: {docgen.REGEN_COMMAND}" in proc.stderr
     assert list(out.iterdir()) == []
+
+
+def test_a_guide_is_appended_to_its_generated_page(tmp_path):
+    @click.group()
+    def root():
+        """Root."""
+
+    @root.command("thing")
+    def thing():
+        """Do the thing."""
+
+    (tmp_path / "clever-thing.md").write_text("## Walk-through\n\nStep one.\n")
+    page = docgen.generate(root, guides=tmp_path)["clever-thing.md"]
+    assert page.startswith(docgen.MARKER + "\n\n# clever thing\n")
+    assert page.endswith("-->\n\n## Walk-through\n\nStep one.\n")
+    assert "Walk-through" not in docgen.generate(root, guides=tmp_path / "none")["clever-thing.md"]

@@ -49,8 +49,8 @@ def test_db_file_private_and_seeded_once(tmp_path):
     assert oct(path.parent.stat().st_mode & 0o777) == "0o700"
     Store(path)  # a second open must not seed again
     db = sqlite3.connect(path)
-    assert db.execute("SELECT COUNT(*) FROM owners").fetchone()[0] == 2
-    assert db.execute("SELECT COUNT(*) FROM emailhooks").fetchone()[0] == 2
+    assert db.execute("SELECT COUNT(*) FROM owners").fetchone()[0] == 3  # you, Acme, Audit Demo
+    assert db.execute("SELECT COUNT(*) FROM emailhooks").fetchone()[0] == 4  # a default each, Audit Demo's two
     assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
 
@@ -64,8 +64,9 @@ def test_self(client):
 def test_summary_seed(client):
     s = client.get("/v2/summary", headers=AUTH).json
     assert re.fullmatch(f"user_{UUID}", s["user"]["id"])
-    [acme] = s["organisations"]
+    [acme, demo] = s["organisations"]
     assert acme["name"] == "Acme" and re.fullmatch(f"orga_{UUID}", acme["id"])
+    assert demo["name"] == "Audit Demo" and [a["name"] for a in demo["applications"]] == ["shop", "api"]
     assert [a["name"] for a in acme["applications"]] == ["web", "worker"]
     assert all(re.fullmatch(f"app_{UUID}", a["id"]) for a in acme["applications"])
     [db] = acme["addons"]

@@ -15,6 +15,9 @@ def store():
     return Store()  # CLEVER_SANDBOX_DB points into tmp_path (conftest)
 
 
+SEEDED = ["Acme", "Audit Demo"]  # the organisations of a fresh sandbox
+
+
 def _org_names(store):
     return [o["name"] for o in store.summary()["organisations"]]
 
@@ -22,9 +25,9 @@ def _org_names(store):
 def test_seed_adds_numbered_organisations_after_the_seed_ones(store):
     added = store.seed_organisations(50)
     assert [o["name"] for o in added] == [f"Org {i:03d}" for i in range(1, 51)]
-    assert _org_names(store) == ["Acme"] + [f"Org {i:03d}" for i in range(1, 51)]
+    assert _org_names(store) == SEEDED + [f"Org {i:03d}" for i in range(1, 51)]
     summary = {o["id"]: o for o in store.summary()["organisations"]}
-    assert len(summary) == 51  # distinct ids
+    assert len(summary) == 52  # distinct ids
     for org in added:
         assert org["id"].startswith("orga_")
         assert summary[org["id"]] == org  # answered exactly as /v2/summary lists it
@@ -40,7 +43,7 @@ def test_seed_converges(store):
     assert store.seed_organisations(3) == []
     more = store.seed_organisations(7)
     assert [o["name"] for o in more] == ["Org 006", "Org 007"]
-    assert _org_names(store) == ["Acme"] + [f"Org {i:03d}" for i in range(1, 8)]
+    assert _org_names(store) == SEEDED + [f"Org {i:03d}" for i in range(1, 8)]
     assert store.find_owner("Org 001")[0]["id"] == first[0]["id"]
 
 
@@ -48,7 +51,7 @@ def test_seed_converges(store):
 def test_seed_refuses_counts_out_of_bounds(store, count):
     with pytest.raises(ValueError):
         store.seed_organisations(count)
-    assert _org_names(store) == ["Acme"]
+    assert _org_names(store) == SEEDED
 
 
 def test_add_organisation_with_services(store):
@@ -97,3 +100,19 @@ def test_seed_command_is_hidden_and_validates(run):
     assert "Org 001" in run("sandbox", "seed", "--help").stdout
     bad = run("sandbox", "seed", "--orgs", "-2")
     assert bad.exit_code == 2 and bad.stdout == ""
+
+
+def test_audit_demo_is_seeded_and_reset_restores_it(store):
+    [demo] = store.find_owner("Audit Demo")
+    names = {kind: sorted(h["name"] for h in store.list_hooks(kind, demo["id"])) for kind in ("webhooks", "emailhooks")}
+    assert names == {"webhooks": ["Acme web deploys", "CI trigger", "Old app deploys", "Shop releases",
+                                  "Shop releases (copy)", "Status page", "Team Discord"],
+                     "emailhooks": ["Release notes", "Shop deployments"]}
+    for kind in names:
+        for hook in store.list_hooks(kind, demo["id"]):
+            store.delete_hook(kind, demo["id"], hook["id"])
+    store.reset()
+    again = {kind: sorted(h["name"] for h in store.list_hooks(kind, demo["id"])) for kind in ("webhooks", "emailhooks")}
+    assert again == names
+    [status] = [h for h in store.list_hooks("webhooks", demo["id"]) if h["name"] == "Status page"]
+    assert status["state"] == "DISABLED" and len(status["failures"]) == 5

@@ -289,9 +289,12 @@ def help_command(ctx, command):
 def main(args=None, prog_name: str | None = None):
     from clever_notify.cli import passthrough
 
+    # Shell completion asks through the environment (cli/completion.py): for either name, whichever of the
+    # two console scripts the shell found.
+    for name, var in (("clever", "_CLEVER_COMPLETE"), ("clever-notify", "_CLEVER_NOTIFY_COMPLETE")):
+        if os.environ.get(var):
+            return cli.main(args=args, prog_name=name, complete_var=var)
     words = sys.argv[1:] if args is None else list(args)
-    # Shell completion asks through the environment with no words: always ours (cli/completion.py).
-    completing = any(key.startswith("_CLEVER") and key.endswith("_COMPLETE") for key in os.environ)
-    if not completing and passthrough.goes_to_clever_tools(words, COMMANDS):
+    if passthrough.goes_to_clever_tools(words, COMMANDS):
         sys.exit(passthrough.hand_off(words))
     return cli.main(args=args, prog_name=prog_name)

@@ -1,11 +1,12 @@
-"""`clever events`: the event catalog (embedded, or the API's with --live)."""
+"""`clever events`: the event catalog (embedded, or the API's with --live); `listen` is in events_listen.py."""
 
 from __future__ import annotations
 
 import click
 
-from clever_notify.cli import CONTEXT_SETTINGS
+from clever_notify.cli import CONTEXT_SETTINGS, Group
 from clever_notify.cli import params as p
+from clever_notify.cli.events_listen import listen_command
 from clever_notify.guards.sanitise import for_terminal
 from clever_notify.hooks import catalog
 
@@ -30,7 +31,7 @@ def human_lines(doc: dict) -> list[str]:
     return lines
 
 
-@click.command("events", context_settings=CONTEXT_SETTINGS)
+@click.group("events", cls=Group, invoke_without_command=True, context_settings=CONTEXT_SETTINGS)
 @p.output_format_option
 @click.option(
     "--live", is_flag=True,
@@ -38,18 +39,27 @@ def human_lines(doc: dict) -> list[str]:
 )
 @click.pass_context
 def events(ctx, output, live):
-    """List the events and meta-events a hook can subscribe to.
+    """List the events and meta-events a hook can subscribe to; `listen` streams them live.
 
-    Without --live, prints the catalog embedded in this tool, the one --event is
+    Without a sub-command, prints the catalog embedded in this tool, the one --event is
     checked against (no request, no credentials needed). With --live, prints the
     API's catalog instead and reports on stderr each difference with the embedded one.
+
+    `clever events listen` follows the events as they happen, and can forward each one
+    to a receiver on this machine.
 
     \b
     Examples:
       clever events
       clever events -F json
       clever events --live
+      clever events listen --org Acme --forward-to http://127.0.0.1:8000/hook
     """
+    if ctx.invoked_subcommand is not None:
+        if live or output != "human":
+            raise click.UsageError("-F/--json/--live are options of the catalog listing; give them after the "
+                                   "sub-command if it has them", ctx=ctx)
+        return
     if live:
         from clever_notify.cli.runtime import runtime
         from clever_notify.operations.catalog import live_catalog
@@ -72,3 +82,6 @@ def events(ctx, output, live):
             click.echo(f"The API's catalog differs from this tool's ({len(diffs)}):", err=True)
             for line in diffs:
                 click.echo(f"  {for_terminal(line)}", err=True)
+
+
+events.add_command(listen_command)

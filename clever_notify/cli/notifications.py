@@ -29,7 +29,8 @@ def notifications():
     `export` writes the hooks of owners as a file; `plan FILE` shows what applying
     it would change (exit codes for CI with --detailed-exitcode); `apply FILE` makes
     the API match the file, and a second apply sends nothing; `schema` prints the
-    file's JSON Schema for editors.
+    file's JSON Schema for editors; `audit` finds applications no hook covers and
+    hooks that cannot work (exit 5), with the commands that fix them.
 
     \b
     Examples:
@@ -38,6 +39,7 @@ def notifications():
       clever notifications plan notifications.yml --detailed-exitcode
       clever notifications apply notifications.yml --prune --yes
       clever notifications schema > notifications.schema.json
+      clever notifications audit --file notifications.yml -F junit > audit.xml
     """
 
 
@@ -119,9 +121,12 @@ def _print_problems(exc, output_json: bool) -> None:
               help="Also show the deletion of hooks missing from the file (only in the owner/kind sections it has).")
 @click.option("--detailed-exitcode", is_flag=True,
               help="Exit 0 when nothing would change, 2 when something would, 1 on any error (as terraform).")
+@click.option("--out", "out", metavar="PLANFILE",
+              help="Also save the plan to PLANFILE (JSON, no secret in clear): `apply PLANFILE` then sends exactly "
+                   "these changes, or refuses if anything they touch changed meanwhile.")
 @p.output_format_option(also=("markdown",))
 @click.pass_context
-def plan_command(ctx, file, prune, detailed_exitcode, output):
+def plan_command(ctx, file, prune, detailed_exitcode, out, output):
     """Show what `apply FILE` would change; send no change.
 
     The whole file is checked first (keys, events, formats, URLs, recipients, every
@@ -139,6 +144,7 @@ def plan_command(ctx, file, prune, detailed_exitcode, output):
       clever notifications plan notifications.yml
       clever notifications plan notifications.yml --prune -F json
       clever notifications plan notifications.yml -F markdown >> "$GITHUB_STEP_SUMMARY"
+      clever notifications plan notifications.yml --out plan.json && clever notifications apply plan.json
       clever notifications plan notifications.yml --detailed-exitcode   # CI: 0 none, 2 changes, 1 error
     """
     from clever_notify.output import plan as words
@@ -153,6 +159,8 @@ def plan_command(ctx, file, prune, detailed_exitcode, output):
             exc.exit_code = ExitCode.API  # 2 means "changes" here: every error is 1
         raise
     plan, mask, names = planned.plan, planned.mask, planned.names
+    if out is not None:
+        _save_plan(rt, out, file, planned, detailed_exitcode)
     if output_json:
         click.echo(render.to_json(words.plan_json(plan, mask)))
     elif output == "markdown":
@@ -163,9 +171,23 @@ def plan_command(ctx, file, prune, detailed_exitcode, output):
         click.echo(words.human(plan, mask, names, prune=prune))
         if plan.changes:
             prune_flag = " --prune" if prune else ""
-            click.echo(f"To apply it: {_hint(rt, f'notifications apply {_quote(file)}{prune_flag}')}", err=True)
+            again = _quote(out) if out is not None else f"{_quote(file)}{prune_flag}"
+            click.echo(f"To apply it: {_hint(rt, f'notifications apply {again}')}", err=True)
     if detailed_exitcode and plan.changes:
         ctx.exit(2)
+
+
+def _save_plan(rt, out: str, file: str, planned, detailed_exitcode: bool) -> None:
+    from clever_notify.operations.saved_plans import save
+
+    try:
+        save(rt.session, planned, out, file=file)
+    except CleverNotifyError as exc:
+        if detailed_exitcode:
+            exc.exit_code = ExitCode.API
+        raise
+    click.echo(f"Saved the plan to {out}: `apply {out}` sends exactly these changes, after checking that "
+               "nothing they touch changed.", err=True)
 
 
 def _quote(text: str) -> str:
@@ -191,7 +213,7 @@ def _can_ask() -> bool:
 @_format_options
 @click.pass_context
 def apply_command(ctx, file, prune, dry_run, yes, output):
-    """Make the API match FILE: create, then update, then delete.
+    """Make the API match FILE (or send the saved plan PLANFILE): create, update, delete.
 
     Checks and plans as `plan` does, then sends the plan's requests in order: every
     create first, then the updates (each hook sent back whole, with only the changed
@@ -201,9 +223,15 @@ def apply_command(ctx, file, prune, dry_run, yes, output):
     of the same file sends no change at all. Deleting asks for confirmation on a
     terminal; elsewhere it needs --yes.
 
+    Given a plan saved by `plan --out PLANFILE`, it sends exactly that plan's
+    requests, without asking (the plan was the review), after checking that every
+    hook it touches and every ${VAR} it used is as when it was planned; otherwise
+    it refuses, sends nothing and exits 1 ("the plan is stale: plan again").
+
     \b
     Examples:
       clever notifications apply notifications.yml
+      clever notifications apply plan.json          # saved by: plan notifications.yml --out plan.json
       clever notifications apply notifications.yml --dry-run
       clever notifications apply notifications.yml --prune --yes -F json
     """
@@ -214,8 +242,17 @@ def apply_command(ctx, file, prune, dry_run, yes, output):
 
     output_json = output == "json"
     rt = runtime(ctx)
-    planned = _plan(rt, file, prune, output_json)
-    plan, mask, names = planned.plan, planned.mask, planned.names
+    saved = _saved_plan(file)
+    if saved is not None:  # exactly what was reviewed, if nothing it touches changed since
+        from clever_notify.operations.saved_plans import fresh_plan
+
+        if prune:
+            raise click.UsageError("a saved plan says itself whether it deletes: give --prune to `plan --out`")
+        planned = fresh_plan(rt.session, saved)
+        yes = True  # its review was the confirmation
+    else:
+        planned = _plan(rt, file, prune, output_json)
+    plan, mask, names, prune = planned.plan, planned.mask, planned.names, planned.prune
     deletes = plan.count("delete")
     if not output_json:
         click.echo(words.human(plan, mask, names, prune=prune))
@@ -257,6 +294,13 @@ def apply_command(ctx, file, prune, dry_run, yes, output):
     else:
         click.echo(f"Applied: {plan.count('create')} created, {plan.count('update')} updated, "
                    f"{plan.count('delete')} deleted.", err=True)
+
+
+def _saved_plan(file: str):
+    """The saved plan FILE holds, or None for a notifications file (whose reader reports any problem)."""
+    from clever_notify.operations.saved_plans import read_plan_file
+
+    return None if file == "-" else read_plan_file(file)
 
 
 def _apply_json(plan, steps, mask, dry_run: bool) -> dict:
@@ -331,3 +375,12 @@ def export_command(ctx, orgs, all_owners, output_file, url_placeholders, output)
 
         for ph in exported.placeholders:
             click.echo(printable(f"  {ph.variable}  ({ph.owner}: {ph.hook})"), err=True)
+
+
+def _add_audit() -> None:
+    from clever_notify.cli.audit import audit_command
+
+    notifications.add_command(audit_command)
+
+
+_add_audit()

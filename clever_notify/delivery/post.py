@@ -7,6 +7,7 @@ failure: a refused connection, a timeout or a 500 are results to report, not cra
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from clever_notify import __version__
@@ -38,15 +39,20 @@ class Delivery:
                 "ok": self.ok, "error": self.error, "bodyStart": self.body_start}
 
 
-def post(url: str, fmt: str, event: dict, *, timeout: float = DEFAULT_TIMEOUT, session=None) -> Delivery:
+def post(url: str, fmt: str, event: dict, *, timeout: float = DEFAULT_TIMEOUT, session=None,
+         signer: Callable[[bytes], dict] | None = None) -> Delivery:
     """Deliver once; the whole exchange (connection, status line, headers, start of the body) ends within
-    `timeout` seconds, however slowly the receiver sends its answer."""
+    `timeout` seconds, however slowly the receiver sends its answer. `signer(body)` gives extra headers
+    computed from the exact bytes sent (clever_notify.delivery.signing)."""
     import requests
     import urllib3
 
     from clever_notify.api import deadline
 
     content_type, body = payloads.render(event, fmt)
+    headers = {"Content-Type": content_type, "User-Agent": f"clever-notify/{__version__}"}
+    if signer is not None:
+        headers.update(signer(body))
     http = session or deadline.session()
     took_too_long = f"timed out after {timeout:g} s"
     started = time.monotonic()
@@ -55,7 +61,7 @@ def post(url: str, fmt: str, event: dict, *, timeout: float = DEFAULT_TIMEOUT, s
             response = http.post(
                 url,
                 data=body,
-                headers={"Content-Type": content_type, "User-Agent": f"clever-notify/{__version__}"},
+                headers=headers,
                 timeout=(min(CONNECT_TIMEOUT, timeout), timeout),
                 stream=True,
                 allow_redirects=False,

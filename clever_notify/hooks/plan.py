@@ -17,6 +17,7 @@ from clever_notify.hooks.update import update_body
 ENABLED = "ENABLED"
 DISABLED = "DISABLED"
 SETTABLE_STATES = (ENABLED, DISABLED)  # what `webhooks enable|disable` (and so apply) can make a webhook
+PLAN_FORMAT_VERSION = 1  # of the JSON plan (`plan -F json`, a saved plan): raised when a key changes meaning or goes
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,7 @@ class Action:
     body: dict | None = None  # POST or PUT body; None for a delete
     changes: list[Change] = field(default_factory=list)
     where: Any = None
+    before: dict | None = None  # the hook as read, for an update or a delete (a saved plan checks it is unchanged)
 
     @property
     def state(self) -> Change | None:
@@ -182,7 +184,8 @@ def make_plan(owners: list[OwnerInput], *, prune: bool) -> Plan:
                     continue
                 if changes:
                     updates.append(Action("update", kind, owner.owner, owner.owner_id, hook.get("name"),
-                                          hook.get("id"), put_body(kind, hook, changes), changes, wanted.where))
+                                          hook.get("id"), put_body(kind, hook, changes), changes, wanted.where,
+                                          before=hook))
                 else:
                     unchanged[kind] += 1
             for i, hook in enumerate(actual):
@@ -190,7 +193,7 @@ def make_plan(owners: list[OwnerInput], *, prune: bool) -> Plan:
                     continue
                 if prune:
                     deletes.append(Action("delete", kind, owner.owner, owner.owner_id, hook.get("name"),
-                                          hook.get("id")))
+                                          hook.get("id"), before=hook))
                 else:
                     unmanaged[kind] += 1
         counts.append(OwnerCounts(owner.owner, owner.owner_id, unchanged, unmanaged, tuple(owner.wanted)))

@@ -182,11 +182,30 @@ OWNER = Keys("The hooks of one owner. A kind left out is not managed: its hooks 
     Key("webhooks", Items(WEBHOOK, "The owner's webhooks. `[]` with --prune removes every webhook of the owner.")),
     Key("emails", Items(EMAIL, "The owner's e-mail notifications. `[]` with --prune removes them all.")),
 ))
+def _check_ignore(value: str) -> str:
+    from clever_notify.hooks.audit_rules import parse_ignore
+
+    return str(parse_ignore(value))
+
+
+def _ignore_pattern() -> str:
+    from clever_notify.hooks.audit_rules import RULE_IDS
+
+    return rf"^\s*({'|'.join(RULE_IDS)})\s*(:.*\S.*)?$"
+
+
+AUDIT = Keys("What `clever notifications audit --file FILE` does not report: the team's reviewed exceptions.", (
+    Key("ignore", Items(
+        Text("A rule (`plain-http`) or a rule and where (`plain-http:CI trigger`: an owner, hook or service, by "
+             "name or id).", _check_ignore, schema={"pattern": _ignore_pattern()}),
+        "Findings not reported (docs/audit.md lists the rules).")),
+))
 FILE = Keys("Clever Cloud notification hooks, as code (`clever notifications plan|apply`).", (
     Key("version", Integer("The format's version.", (1,)), required=True),
     Key("owners", Names("Hooks by owner.", OWNER,
                         "An organisation name or id (orga_…), a user id, or `self` for your own account."),
         required=True),
+    Key("audit", AUDIT),
 ))
 
 

@@ -8,7 +8,7 @@ from clever_notify.api.client import hooks_path
 from clever_notify.guards.masks import Mask
 from clever_notify.hooks.fields import fields_of
 from clever_notify.hooks.kinds import KINDS, HookKind
-from clever_notify.hooks.plan import Action, Plan
+from clever_notify.hooks.plan import PLAN_FORMAT_VERSION, Action, Plan
 from clever_notify.notifications_file.desired import SECTION_OF
 from clever_notify.output.render import printable
 
@@ -147,7 +147,7 @@ def action_json(action: Action, mask: Mask) -> dict:
     return mask.value(out)
 
 
-FORMAT_VERSION = 1  # of the JSON plan (`plan -F json`, a saved plan): raised when a key changes meaning or goes
+FORMAT_VERSION = PLAN_FORMAT_VERSION
 
 
 def plan_json(plan: Plan, mask: Mask) -> dict:

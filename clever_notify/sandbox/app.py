@@ -13,8 +13,10 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
+from clever_notify.errors import InputError
 from clever_notify.guards.sanitise import strict_loads
 from clever_notify.hooks import catalog
+from clever_notify.sandbox import event_socket
 from clever_notify.sandbox.store import Store
 from clever_notify.sandbox.validate import BadBody, hook_body
 
@@ -56,9 +58,14 @@ def is_oauth_header(value: str | None) -> bool:
 
 class SandboxApp:
     def __init__(self, store: Store):
+        import threading
+
         self.store = store
+        self.stopping = threading.Event()  # set by `sandbox serve` on its way out: open event sockets close
 
     def __call__(self, environ, start_response):
+        if environ.get("PATH_INFO") == event_socket.PATH:
+            return self.on_event_socket(environ, start_response)
         request = Request(environ)
         request.max_content_length = MAX_BODY
         return self.dispatch(request)(environ, start_response)
@@ -81,6 +88,28 @@ class SandboxApp:
 
             print(f"sandbox: {request.method} {request.path!r} failed: {type(exc).__name__}", file=sys.stderr)
             return error_response(500, f"Sandbox internal error ({type(exc).__name__})", 5001)
+
+    def on_event_socket(self, environ, start_response):
+        """The event socket: the connection is served here, in this request's thread, until it ends."""
+        if not event_socket.is_upgrade(environ):
+            return error_response(426, "The event socket speaks WebSocket: send an Upgrade request", 4260)(
+                environ, start_response)
+        if "werkzeug.socket" not in environ:  # `clever --sandbox` in-process: there is no socket to hand over
+            return error_response(501, "The event socket needs a served sandbox: run `clever sandbox serve`", 5010)(
+                environ, start_response)
+        try:
+            heartbeat = event_socket.heartbeat_ms()
+        except InputError as exc:
+            return error_response(500, str(exc), 5002)(environ, start_response)
+        if not event_socket.try_listen():
+            return error_response(503, f"Too many event sockets open ({event_socket.MAX_LISTENERS})", 5030)(
+                environ, start_response)
+        try:
+            event_socket.serve(self.store, environ, heartbeat=heartbeat, stopping=self.stopping)
+        finally:
+            event_socket.done()
+        # The socket was ours from the upgrade on: werkzeug must not write an HTTP answer after it.
+        raise ConnectionAbortedError("event socket closed")
 
     # --- helpers ---------------------------------------------------------------------------------
 

@@ -97,8 +97,8 @@ def serve_forever(store: Store, host: str, port: int, *, log_requests: bool = Fa
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind((host, port))
         sock.listen(128)
-        server = make_server(host, port, make_app(store), threaded=True, request_handler=handler,
-                             fd=sock.fileno())
+        app = make_app(store)
+        server = make_server(host, port, app, threaded=True, request_handler=handler, fd=sock.fileno())
     except OSError as exc:  # port taken, address not on this machine, privileged port
         raise CleverNotifyError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
     finally:
@@ -116,6 +116,7 @@ def serve_forever(store: Store, host: str, port: int, *, log_requests: bool = Fa
         # it would without us.
         for sig, handler in previous.items():
             signal.signal(sig, handler)
+        app.stopping.set()  # open event sockets say goodbye to their clients
         threading.Thread(target=server.shutdown, daemon=True).start()
 
     previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGINT)}

@@ -34,6 +34,10 @@ SEED_ORG = ("Acme", "billing@acme.example.org")
 SEED_APPS = ("web", "worker")
 SEED_ADDON = "db"
 SEED_MANY_PREFIX = "Org"
+# An organisation whose hooks break each rule of `clever notifications audit` once (hooks/audit_rules.py), so a
+# fresh sandbox shows every finding; the other owners stay clean. Its receivers are placeholders.
+AUDIT_DEMO_ORG = ("Audit Demo", "ops@audit-demo.example")
+AUDIT_DEMO_APPS = ("shop", "api")
 MAX_SEEDED = 10_000  # a benchmark wants tens of owners; this bounds a typo's cost
 
 SCHEMA = """
@@ -267,6 +271,22 @@ class Store:
             db.execute("INSERT INTO events (id, owner_id, type, body, created_at) VALUES (?, ?, ?, ?, ?)",
                        (event["id"], owner_id, event["type"], _dump(event), now_ms()))
 
+    def event_cursor(self) -> int:
+        """Where the events recorded from now on start: a listener reads what comes after it."""
+        with self.read() as db:
+            return db.execute("SELECT COALESCE(MAX(rowid), 0) FROM events").fetchone()[0]
+
+    def events_after(self, cursor: int, limit: int = 100) -> tuple[int, list[dict]]:
+        """(new cursor, events recorded after `cursor`, oldest first, at most `limit`), whichever process
+        recorded them. After a reset the row numbers start again: a cursor past the end goes back to 0."""
+        with self.read() as db:
+            rows = db.execute("SELECT rowid, body FROM events WHERE rowid > ? ORDER BY rowid LIMIT ?",
+                              (cursor, limit)).fetchall()
+            if not rows:
+                last = db.execute("SELECT COALESCE(MAX(rowid), 0) FROM events").fetchone()[0]
+                return (0 if last < cursor else cursor), []
+        return rows[-1][0], [json.loads(row[1]) for row in rows]
+
     def record_outcomes(self, deliveries: list[dict], mails: list[dict], *, disable_after: int = 0) -> list[str]:
         """Deliveries and outbox messages of one event, in one transaction; answers the ids of the webhooks
         this disabled.
@@ -447,11 +467,71 @@ def _seed_owners(db: sqlite3.Connection) -> None:
     db.execute("INSERT INTO owners (id, kind, name, email, created_at) VALUES (?, 'orga', ?, ?, ?)",
                (org_id, *SEED_ORG, created + 1))
     _insert_services(db, org_id, SEED_APPS, (SEED_ADDON,))
+    demo_id = _uid("orga_")
+    db.execute("INSERT INTO owners (id, kind, name, email, created_at) VALUES (?, 'orga', ?, ?, ?)",
+               (demo_id, *AUDIT_DEMO_ORG, created + 2))
+    _insert_services(db, demo_id, AUDIT_DEMO_APPS, ())
+    db.execute("INSERT INTO meta (key, value) VALUES ('audit_demo', ?)", (demo_id,))
 
 
 def _seed_hooks(db: sqlite3.Connection) -> None:
+    demo = db.execute("SELECT value FROM meta WHERE key = 'audit_demo'").fetchone()
     for (owner_id,) in db.execute("SELECT id FROM owners ORDER BY created_at").fetchall():
-        _default_emails(db, owner_id)
+        if demo is not None and owner_id == demo[0]:
+            _audit_demo_hooks(db, owner_id)
+        else:
+            _default_emails(db, owner_id)
+
+
+def _audit_demo_hooks(db: sqlite3.Connection, owner_id: str) -> None:
+    """One instance of each audit rule, in the order of hooks/audit_rules.py's RULES; nothing else to find."""
+    app = {r["name"]: r["id"] for r in db.execute("SELECT id, name FROM services WHERE owner_id = ?", (owner_id,))}
+    acme_web = db.execute("SELECT s.id FROM services s JOIN owners o ON o.id = s.owner_id WHERE o.kind = 'orga' "
+                          "AND o.id != ? AND s.kind = 'app' ORDER BY o.created_at, s.rowid LIMIT 1",
+                          (owner_id,)).fetchone()
+    created = now_ms()
+
+    def webhook(name, url, fmt="raw", events=None, scope=None, state="ENABLED") -> str:
+        nonlocal created
+        created += 1
+        hook_id = _uid()
+        body = {"name": name, "urls": [{"format": fmt, "url": url}], "events": events, "scope": scope}
+        db.execute("INSERT INTO webhooks (id, owner_id, body, state, created_at) VALUES (?, ?, ?, ?, ?)",
+                   (hook_id, owner_id, _dump({k: v for k, v in body.items() if v is not None}), state, created))
+        return hook_id
+
+    def email(name, events, scope=None, notified=None) -> None:
+        nonlocal created
+        created += 1
+        body = {"name": name, "notified": notified, "events": events, "scope": scope}
+        db.execute("INSERT INTO emailhooks (id, owner_id, body, created_at) VALUES (?, ?, ?, ?)",
+                   (_uid(), owner_id, _dump({k: v for k, v in body.items() if v is not None}), created))
+
+    # uncovered-app: `api` is not covered (only `shop` is, by this notification and the Discord webhook).
+    email("Shop deployments", ["META_DEPLOYMENT_RESULT"], [app["shop"]], [{"type": "organisation"}])
+    # dangling-scope: an application deleted since.
+    webhook("Old app deploys", "https://ops.audit-demo.example/old", events=["DEPLOYMENT_FAIL"],
+            scope=[_uid("app_")])
+    # unreachable-scope: another organisation's application.
+    if acme_web is not None:
+        webhook("Acme web deploys", "https://ops.audit-demo.example/acme", events=["META_DEPLOYMENT_RESULT"],
+                scope=[acme_web[0]])
+    # duplicate-hook: the second delivers exactly what the first does.
+    for name in ("Shop releases", "Shop releases (copy)"):
+        webhook(name, "https://chat.audit-demo.example/releases", events=["DEPLOYMENT_SUCCESS"], scope=[app["shop"]])
+    # unhealthy: disabled by the platform after failures three days ago (none recent, so enabling it heals it).
+    status = webhook("Status page", "https://status.audit-demo.example/clever", events=["META_DEPLOYMENT_RESULT"],
+                     scope=[app["shop"]], state="DISABLED")
+    for n in range(5):
+        db.execute("INSERT INTO failures (hook_id, url, status, created_at) VALUES (?, ?, 503, ?)",
+                   (status, "https://status.audit-demo.example/clever", now_ms() - 3 * 86_400_000 + n * 60_000))
+    # plain-http: off loopback.
+    webhook("CI trigger", "http://ci.audit-demo.example/clever-hook", events=["GIT_PUSH"])
+    # format-mismatch: a Discord webhook in raw (Discord reads Slack's format at the URL + /slack).
+    webhook("Team Discord", "https://discord.com/api/webhooks/000000000000000000/audit-demo-placeholder",
+            events=["META_DEPLOYMENT_RESULT"], scope=[app["shop"]])
+    # empty-recipients: an address without a domain.
+    email("Release notes", ["DEPLOYMENT_SUCCESS"], [app["api"]], [{"type": "email", "target": "release-notes"}])
 
 
 def _default_emails(db: sqlite3.Connection, owner_id: str) -> None:
