@@ -97,11 +97,16 @@ def _plan(rt, file: str, prune: bool, output_json: bool):
     _hide(rt, wanted.document.mask())
     for warning in wanted.warnings:
         click.echo(warning.located(wanted.name).replace(": warning: ", ": "), err=True)
+    said = len(wanted.warnings)
     try:
-        return ops.plan(rt.session, wanted, prune=prune)
+        planned = ops.plan(rt.session, wanted, prune=prune)
     except FileInvalid as exc:
         _print_problems(exc, output_json)
         raise
+    mask = wanted.document.mask()
+    for warning in wanted.warnings[said:]:  # found once the owners' services were read (a name and its id)
+        click.echo(mask.text(warning.located(wanted.name).replace(": warning: ", ": ")), err=True)
+    return planned
 
 
 def _hide(rt, mask, *, in_messages: bool = False) -> None:
