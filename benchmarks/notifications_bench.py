@@ -135,7 +135,7 @@ def main() -> int:
             env = {**base, **server.env}
             work = tmp / "work"
             orgs = [a for owner in owners for a in ("--org", owner)]
-            run([clever, "notifications", "export", *orgs, "-o", "n.yml"], env, work)
+            run([clever, "notifications", "export", *orgs, "--output", "n.yml"], env, work)
             rows = [
                 measure("clever notifications plan FILE", lambda: run(
                     [clever, "notifications", "plan", "n.yml", "--detailed-exitcode"], env, work, "No changes"),
