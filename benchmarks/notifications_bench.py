@@ -24,6 +24,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -79,37 +80,76 @@ def seed(db: Path, owners: int, hooks: int) -> list[str]:
     return ids
 
 
-def run(argv: list[str], env: dict, cwd: Path, expect_out: str | None = None) -> float:
-    started = time.perf_counter()
-    proc = subprocess.run(argv, env=env, cwd=cwd, stdin=subprocess.DEVNULL, timeout=CMD_TIMEOUT,
-                          capture_output=True, text=True, check=False)
-    elapsed = time.perf_counter() - started
+@dataclass
+class Run:
+    wall: float  # seconds
+    cpu: float | None = None  # seconds of user + system CPU of the process itself (not the server's)
+    peak_mb: float | None = None  # its peak resident memory
+
+
+def run(argv: list[str], env: dict, cwd: Path, expect_out: str | None = None) -> Run:
+    """Run one command; its wall time, and (where the OS reports it) its own CPU time and peak memory,
+    read from the process's resource usage when it is reaped, so the server's work is not counted."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        started = time.perf_counter()
+        proc = subprocess.Popen(argv, env=env, cwd=cwd, stdin=subprocess.DEVNULL, stdout=out, stderr=err)
+        cpu = peak = None
+        try:
+            if hasattr(os, "wait4"):
+                status, usage = _wait4(proc.pid, started)
+                proc.returncode = os.waitstatus_to_exitcode(status)
+                cpu = usage.ru_utime + usage.ru_stime
+                peak = usage.ru_maxrss / (1024 * 1024 if sys.platform == "darwin" else 1024)
+            else:  # pragma: no cover - Windows
+                proc.wait(timeout=CMD_TIMEOUT)
+        finally:
+            if proc.returncode is None:
+                proc.kill()
+                proc.wait()
+        elapsed = time.perf_counter() - started
+        out.seek(0)
+        err.seek(0)
+        stdout, stderr = out.read().decode(errors="replace"), err.read().decode(errors="replace")
     if proc.returncode != 0:
-        raise SystemExit(f"{' '.join(argv[:3])}… failed ({proc.returncode}): {proc.stderr[-500:]}")
-    if expect_out is not None and expect_out not in proc.stdout:
-        raise SystemExit(f"{' '.join(argv[:3])}…: expected {expect_out!r} in its output, got {proc.stdout[-300:]!r}")
-    return elapsed
+        raise SystemExit(f"{' '.join(argv[:3])}… failed ({proc.returncode}): {stderr[-500:]}")
+    if expect_out is not None and expect_out not in stdout:
+        raise SystemExit(f"{' '.join(argv[:3])}…: expected {expect_out!r} in its output, got {stdout[-300:]!r}")
+    return Run(elapsed, cpu, peak)
 
 
-def loop(clever_tools: str, owners: list[str], env: dict, cwd: Path) -> float:
+def _wait4(pid: int, started: float):
+    """os.wait4 with the command timeout (polled: wait4 itself cannot time out)."""
+    while True:
+        done, status, usage = os.wait4(pid, os.WNOHANG)
+        if done:
+            return status, usage
+        if time.perf_counter() - started > CMD_TIMEOUT:
+            raise SystemExit(f"a command took more than {CMD_TIMEOUT} s")
+        time.sleep(0.005)
+
+
+def loop(clever_tools: str, owners: list[str], env: dict, cwd: Path) -> Run:
     """What a user does today: both lists of every owner, one clever-tools process per list."""
     started = time.perf_counter()
     for owner in owners:
         for command in ("webhooks", "notify-email"):
             run([clever_tools, command, "-F", "json", "--org", owner], env, cwd)
-    return time.perf_counter() - started
+    return Run(time.perf_counter() - started)
 
 
 def measure(label: str, action, server: CountingSandbox, runs: int, warm_up: bool = True) -> dict:
     if warm_up:
         action()  # caches, bytecode
-    times = []
+    runs_: list[Run] = []
     for _ in range(runs):
         before = server.snapshot()
-        times.append(action())
+        runs_.append(action())
         time.sleep(0.3)  # the server's log line for the last request
         sent = server.snapshot() - before
-    return {"label": label, "ms": statistics.median(times) * 1000, "requests": sent}
+    cpu = [r.cpu for r in runs_ if r.cpu is not None]
+    peak = [r.peak_mb for r in runs_ if r.peak_mb is not None]
+    return {"label": label, "ms": statistics.median(r.wall for r in runs_) * 1000, "requests": sent,
+            "cpu_ms": statistics.median(cpu) * 1000 if cpu else None, "peak_mb": max(peak) if peak else None}
 
 
 def main() -> int:
@@ -158,14 +198,16 @@ def print_table(args, rows: list[dict]) -> None:
     print(f"\nnotifications as code: {args.owners} owners, {args.hooks} hooks, `clever sandbox serve` on loopback; "
           f"medians of {args.runs} runs (clever-tools loop: {args.loop_runs}); {os.cpu_count()} CPUs, "
           f"Python {platform.python_version()}\n")
-    table = [["command", "wall ms", "requests"]]
+    table = [["command", "wall ms", "CPU ms", "peak MB", "requests"]]
     for r in rows:
         sent = ", ".join(f"{n} {m}" for m, n in sorted(r["requests"].items())) or "0"
-        table.append([r["label"], f"{r['ms']:.0f}", f"{sum(r['requests'].values())} ({sent})"])
-    widths = [max(len(row[i]) for row in table) for i in range(3)]
+        cpu = f"{r['cpu_ms']:.0f}" if r.get("cpu_ms") is not None else "-"
+        peak = f"{r['peak_mb']:.0f}" if r.get("peak_mb") is not None else "-"
+        table.append([r["label"], f"{r['ms']:.0f}", cpu, peak, f"{sum(r['requests'].values())} ({sent})"])
+    widths = [max(len(row[i]) for row in table) for i in range(5)]
     for n, row in enumerate(table):
         cells = zip(row, widths, strict=True)
-        print("  ".join(cell.ljust(w) if i != 1 else cell.rjust(w) for i, (cell, w) in enumerate(cells)))
+        print("  ".join(cell.ljust(w) if i in (0, 4) else cell.rjust(w) for i, (cell, w) in enumerate(cells)))
         if n == 0:
             print("  ".join("-" * w for w in widths))
     if len(rows) == 3:

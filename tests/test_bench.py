@@ -43,7 +43,11 @@ def test_notifications_bench_plans_and_applies_with_reads_only(clever_exe):
         capture_output=True, text=True, timeout=300, stdin=subprocess.DEVNULL, check=False,
     )
     assert proc.returncode == 0, proc.stderr[-2000:]
-    # the exported file names the owners: one summary, then two lists per owner; no write
-    assert re.search(r"^clever notifications plan FILE\s+\d+\s+7 \(7 GET\)$", proc.stdout, re.MULTILINE), proc.stdout
-    assert re.search(r"^clever notifications apply FILE \(nothing to change\)\s+\d+\s+7 \(7 GET\)$", proc.stdout,
+    # the exported file names the owners: one summary, then two lists per owner; no write. Columns: wall ms,
+    # the command's own CPU ms and peak MB (read from its resource usage; "-" where the OS does not say), requests
+    usage = r"\s+\d+\s+(\d+|-)\s+(\d+|-)\s+"
+    assert re.search(rf"^clever notifications plan FILE{usage}7 \(7 GET\)$", proc.stdout, re.MULTILINE), proc.stdout
+    assert re.search(rf"^clever notifications apply FILE \(nothing to change\){usage}7 \(7 GET\)$", proc.stdout,
                      re.MULTILINE), proc.stdout
+    if sys.platform.startswith("linux"):
+        assert re.search(r"^clever notifications plan FILE\s+\d+\s+\d+\s+\d+\s+", proc.stdout, re.MULTILINE)

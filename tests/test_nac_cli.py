@@ -103,7 +103,8 @@ owners:
 """
 
 DEFAULT_MAIL = {"id": "e-default", "ownerId": ORG_ID, "name": "Default deployment result e-mails",
-                "events": ["META_DEPLOYMENT_RESULT"], "createdAt": 1}
+                "notified": [{"type": "email", "target": "old@example.org"}], "events": ["META_DEPLOYMENT_RESULT"],
+                "createdAt": 1}
 OLD_HOOK = {"id": "w-old", "ownerId": ORG_ID, "name": "old name",
             "urls": [{"format": "raw", "url": "https://ops.example.org/hook"}], "createdAt": 2,
             "failures": [{"url": "x"}], "state": "DISABLED", "description": "a field this tool does not know"}
@@ -142,7 +143,7 @@ def test_plan_reads_summary_once_then_two_lists_per_owner(run, creds, auth_heade
           ~ update webhook "old name" (id w-old)
               name: 'old name' → 'renamed'
           ~ update e-mail notification "Default deployment result e-mails" (id e-default)
-              notified: whole team (default) → whole team
+              notified: old@example.org → whole team
           1 webhook not in the file (kept; --prune deletes them)
 
         Plan: 1 to create, 2 to update, 0 to delete (0 unchanged, 1 not in the file).
@@ -430,7 +431,7 @@ EXPORT_STATE = {
                                                                      {"type": "organisation"},
                                                                      {"type": "userid", "target": USER_ID}],
          "createdAt": 1},
-        DEFAULT_MAIL,
+        {k: v for k, v in DEFAULT_MAIL.items() if k != "notified"},  # the platform's own: no list
     ],
 }
 
@@ -506,17 +507,20 @@ def test_export_to_a_file_json_and_placeholders(run, creds, notifications_file, 
     assert result.exit_code == 0, result.stderr
     assert result.stdout == ""
     data = json.loads(out.read_text())
+    # WEBHOOK_URL_<name>_<digest of the owner's and the hook's ids>[_<n-th URL>]: fixed for a hook, whatever
+    # other hooks exist (spelt out here: a change of scheme would rename every user's variables)
     assert [u["url"] for h in data["owners"]["Acme"]["webhooks"] for u in h["urls"]] == [
-        "${WEBHOOK_URL_ALPHA}", "${WEBHOOK_URL_ALPHA_2}", "${WEBHOOK_URL_ZETA_1}", "${WEBHOOK_URL_ZETA_2}"]
+        "${WEBHOOK_URL_ALPHA_989FDD8F}", "${WEBHOOK_URL_ALPHA_E22FC6A3}", "${WEBHOOK_URL_ZETA_68C86D6C_1}",
+        "${WEBHOOK_URL_ZETA_68C86D6C_2}"]
     assert "https://" not in out.read_text()
     assert result.stderr.splitlines() == [
         f"Wrote {out}: 5 hooks of 1 owner.",
         "Set these variables (each holds the URL of the webhook named) before plan or apply:",
-        "  WEBHOOK_URL_ALPHA  (Acme: alpha)", "  WEBHOOK_URL_ALPHA_2  (Acme: alpha)",
-        "  WEBHOOK_URL_ZETA_1  (Acme: zeta)", "  WEBHOOK_URL_ZETA_2  (Acme: zeta)",
+        "  WEBHOOK_URL_ALPHA_989FDD8F  (Acme: alpha)", "  WEBHOOK_URL_ALPHA_E22FC6A3  (Acme: alpha)",
+        "  WEBHOOK_URL_ZETA_68C86D6C_1  (Acme: zeta)", "  WEBHOOK_URL_ZETA_68C86D6C_2  (Acme: zeta)",
     ]
-    for name, value in (("ALPHA", "https://c.org"), ("ALPHA_2", "https://d.org"), ("ZETA_1", "https://a.org/$x"),
-                        ("ZETA_2", "https://b.org")):
+    for name, value in (("ALPHA_989FDD8F", "https://c.org"), ("ALPHA_E22FC6A3", "https://d.org"),
+                        ("ZETA_68C86D6C_1", "https://a.org/$x"), ("ZETA_68C86D6C_2", "https://b.org")):
         monkeypatch.setenv(f"WEBHOOK_URL_{name}", value)
     api.sent.clear()
     planned = run("notifications", "plan", str(out), "--detailed-exitcode")

@@ -46,12 +46,13 @@ EDITED_WEBHOOKS = """\
 
 
 def edit(path):
-    """The exported file, edited: a webhook added, the default e-mails sent to the organisation."""
+    """The exported file, edited: a webhook added, the default e-mails sent to one address (not to the
+    organisation: that is the whole team the default already e-mails, a change that is none)."""
     text = path.read_text()
     assert "  Acme:\n    webhooks: []\n" in text
     text = text.replace("  Acme:\n    webhooks: []\n", "  Acme:\n" + EDITED_WEBHOOKS)
     text = text.replace("    - name: Default deployment result e-mails\n      events:",
-                        "    - name: Default deployment result e-mails\n      notify: [organisation]\n      events:")
+                        "    - name: Default deployment result e-mails\n      notify: [ops@example.org]\n      events:")
     path.write_text(text)
 
 
@@ -66,7 +67,7 @@ def scenario(exe, env, tmp_path, *, sandbox: list[str]):
 
     planned = run("notifications", "plan", "n.yml", "--detailed-exitcode", expect=2)
     assert '  + create webhook "deploys"\n      urls: ${HOOK_URL} (slack)\n' in planned.stdout
-    assert "      notified: whole team (default) → whole team\n" in planned.stdout
+    assert "      notified: whole team (default) → ops@example.org\n" in planned.stdout
     assert planned.stdout.endswith("Plan: 1 to create, 1 to update, 0 to delete (0 unchanged, 0 not in the file).\n")
     assert sent(planned) == ["GET"] * 3
 

@@ -51,7 +51,7 @@ def test_markdown_plan_snapshot_counts_first_owners_folded_secrets_masked(run, c
         ! update webhook "x ``` </details> <img src=x> @everyone" (id w-evil)
         !     state: DISABLED → ENABLED
         ! update e-mail notification "Default deployment result e-mails" (id e-default)
-        !     notified: whole team (default) → whole team
+        !     notified: old@example.org → whole team
         - delete webhook "stray" (id w-stray)
         ````
 

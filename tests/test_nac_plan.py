@@ -72,11 +72,26 @@ def test_lists_compare_as_sets_and_email_targets_split():
     assert plan.actions == [] and plan.unchanged == 2 and not plan.changes
 
 
-def test_absent_notify_is_not_organisation():
+def test_absent_notify_and_the_organisation_alone_are_both_the_whole_team():
+    # The docs' own example (`notify: [organisation]`) must plan no change once applied, whether the API keeps
+    # the list or stores its default (no list) for it: both are "whole team" in every word of the tool.
     mail_hook = {"id": "e1", "name": "m", "events": ["META_DEPLOYMENT_RESULT"]}
     wanted = mail("m", notified=[{"type": "organisation"}], events=["META_DEPLOYMENT_RESULT"])
-    (update,) = make_plan([owner({EMAILHOOKS: [wanted]}, {EMAILHOOKS: [mail_hook]})], prune=False).actions
-    assert update.body == {"name": "m", "events": ["META_DEPLOYMENT_RESULT"], "notified": [{"type": "organisation"}]}
+    plan = make_plan([owner({EMAILHOOKS: [wanted]}, {EMAILHOOKS: [mail_hook]})], prune=False)
+    assert plan.actions == [] and plan.unchanged == 1
+    listed = {**mail_hook, "notified": [{"type": "ORGANISATION", "target": "orga_1"}]}
+    plan = make_plan([owner({EMAILHOOKS: [mail("m", events=["META_DEPLOYMENT_RESULT"])]}, {EMAILHOOKS: [listed]})],
+                     prune=False)
+    assert plan.actions == [] and plan.unchanged == 1
+
+
+def test_an_empty_recipient_list_is_nobody_not_the_whole_team():
+    mail_hook = {"id": "e1", "name": "m", "notified": []}
+    (update,) = make_plan([owner({EMAILHOOKS: [mail("m")]}, {EMAILHOOKS: [mail_hook]})], prune=False).actions
+    assert update.changes == [Change("notified", [], None)]
+    assert update.body == {"name": "m"}  # no list: the whole team
+    same = make_plan([owner({EMAILHOOKS: [mail("m", notified=[])]}, {EMAILHOOKS: [mail_hook]})], prune=False)
+    assert same.actions == [] and same.unchanged == 1
 
 
 def test_unmanaged_counted_and_pruned_only_in_sections_present():

@@ -18,22 +18,30 @@ PROP = settings(max_examples=60, deadline=None, suppress_health_check=[HealthChe
 
 OWNER = "orga_3547a882-d464-4c34-8168-add4b3e0c135"
 APPS = [("app_0a", "web"), ("app_0b", "worker"), ("app_0c", "web2"), ("app_0d", "twin"), ("app_0e", "twin"),
-        ("app_0f", "app_lookalike")]
+        ("app_0f", "app_lookalike"), ("app_0g", " web"), ("app_0h", "we\tb")]
 SUMMARY = {"user": {"id": "user_x", "name": "Me", "applications": [], "addons": []},
            "organisations": [{"id": OWNER, "name": "Acme", "addons": [],
                               "applications": [{"id": i, "name": n} for i, n in APPS]}]}
 
+# Besides the usual values, the states of issue 20 an API can hold: a name '' or '  ', a format in capitals or
+# unknown to the tool, lower-case or unknown events, a URL with a trailing space, a scope holding a name or a
+# value no service has, `notified: []`, a recipient of an unknown type or with keys the tool does not know.
 names = st.one_of(st.none(), st.sampled_from(["a", "b", "deploys", "ünïcode ✓", "with $dollar", "cost ${X}", "a$$b",
-                                               "x: y", "- z", "'q'"]))
+                                               "x: y", "- z", "'q'", "", "  ", "web"]))
 urls = st.lists(st.tuples(st.sampled_from(["https://a.org/x", "https://b.org/$T/y", "http://127.0.0.1:9/h",
-                                           "https://c.org/?a=1&b=2"]),
-                          st.sampled_from(catalog.WEBHOOK_FORMATS)), min_size=1, max_size=3, unique_by=lambda u: u[0])
-events = st.one_of(st.none(), st.lists(st.sampled_from(catalog.ALL_EVENT_NAMES), min_size=1, max_size=4, unique=True))
-scopes = st.one_of(st.none(), st.lists(st.sampled_from([i for i, _ in APPS] + ["app_unknown"]), min_size=1,
-                                       max_size=3, unique=True))
+                                           "https://c.org/?a=1&b=2", "https://d.org/x "]),
+                          st.sampled_from(catalog.WEBHOOK_FORMATS + ("SLACK", "Raw", "teams"))),
+                min_size=1, max_size=3, unique_by=lambda u: u[0])
+events = st.one_of(st.none(), st.lists(st.sampled_from(catalog.ALL_EVENT_NAMES + ("git_push", "NEW_EVENT")),
+                                       min_size=1, max_size=4, unique=True))
+scopes = st.one_of(st.none(), st.lists(st.sampled_from([i for i, _ in APPS] + ["app_unknown", "web", "app_lookalike",
+                                                                              "we\tb", " web"]),
+                                       min_size=1, max_size=3, unique=True))
 targets = st.one_of(st.none(), st.lists(st.sampled_from([
     {"type": "organisation"}, {"type": "email", "target": "a@x.org"}, {"type": "email", "target": "b@x.org,c@x.org"},
-    {"type": "userid", "target": "user_1234"}]), min_size=1, max_size=3))
+    {"type": "userid", "target": "user_1234"}, {"type": "email_digest", "target": "a@x.org"},
+    {"type": "email", "target": "d@x.org", "verified": True}, {"type": "userid", "target": "user_a.b"},
+    {"type": "ORGANISATION", "target": OWNER}]), max_size=3))
 
 
 @st.composite
@@ -58,8 +66,9 @@ def states(draw):
 
 def exported(state) -> str:
     owned = services.owner_in(SUMMARY, OWNER).services
-    data, _ = export.document([export.ExportOwner("Acme", OWNER, state, export.unique_service_names(owned))])
+    data, _ = export.document([export.ExportOwner("Acme", OWNER, state, export.unique_service_names(owned), owned)])
     return export.to_yaml(data)
+
 
 
 @PROP
@@ -73,6 +82,47 @@ def test_an_exported_state_plans_no_change(state):
     assert plan.refusals == []
     assert plan.actions == []
     assert plan.unchanged == len(state[WEBHOOKS]) + len(state[EMAILHOOKS])
+
+
+entry_keys = st.dictionaries(st.sampled_from(["verified", "secretHeader", "x-future"]),
+                             st.one_of(st.booleans(), st.integers(0, 3), st.text(max_size=3)), max_size=2)
+
+
+@PROP
+@given(urls, entry_keys, urls)
+def test_a_url_entry_that_stays_keeps_every_key(read, extra, wanted):
+    """Whatever the file wants, each entry as read whose URL and format (any case) stay is sent back whole."""
+    from clever_notify.hooks.fields import FIELDS
+    from clever_notify.hooks.update import merged_urls
+
+    as_read = [{"format": f, "url": u, **extra} for u, f in read]
+    want = [{"format": f.lower(), "url": u} for u, f in wanted]
+    sent = merged_urls(as_read, want)
+    compare = next(f for f in FIELDS if f.key == "urls").compare
+    assert compare(sent) == compare(want)  # what the file says, no more, no less
+    for entry in as_read:
+        if {"format": entry["format"].lower(), "url": entry["url"]} in want:
+            assert entry in sent
+
+
+@PROP
+@given(targets, targets)
+def test_a_recipient_that_stays_keeps_its_entry(read, wanted):
+    """Each entry as read whose recipients all stay is sent back whole: its type as spelt, its unknown keys."""
+    from clever_notify.hooks.fields import FIELDS
+    from clever_notify.hooks.update import merged_notified, recipients
+
+    wanted = wanted or []
+    sent = merged_notified(read, wanted)
+    compare = next(f for f in FIELDS if f.key == "notified").compare
+    assert compare(sent) == compare(wanted)
+    keys = {k for w in wanted for k in recipients(w)}
+    seen: set = set()
+    for entry in read or []:
+        mine = recipients(entry)
+        if all(k in keys and k not in seen for k in mine):
+            assert entry in sent
+        seen.update(mine)
 
 
 @PROP

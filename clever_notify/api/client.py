@@ -204,6 +204,9 @@ class ApiClient:
     def get_events_info(self) -> dict:
         return self._expect(self.request("GET", "/v2/notifications/info/events"), dict, "events info")
 
+    def get_webhook_formats(self) -> list:
+        return self._expect(self.request("GET", "/v2/notifications/info/webhookformats"), list, "webhook formats")
+
     @staticmethod
     def _expect(value: Any, kind: type, what: str):
         if not isinstance(value, kind):

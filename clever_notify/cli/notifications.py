@@ -97,14 +97,15 @@ def _plan(rt, file: str, prune: bool, output_json: bool):
     _hide(rt, wanted.document.mask())
     for warning in wanted.warnings:
         click.echo(warning.located(wanted.name).replace(": warning: ", ": "), err=True)
-    said = len(wanted.warnings)
+    known = len(wanted.warnings)
     try:
         planned = ops.plan(rt.session, wanted, prune=prune)
     except FileInvalid as exc:
         _print_problems(exc, output_json)
         raise
     mask = wanted.document.mask()
-    for warning in wanted.warnings[said:]:  # found once the owners' services were read (a name and its id)
+    # found with the API's help: an event or format only it knows, a service given by its name and its id
+    for warning in wanted.warnings[known:]:
         click.echo(mask.text(warning.located(wanted.name).replace(": warning: ", ": ")), err=True)
     return planned
 

@@ -177,6 +177,18 @@ def as_api_answer() -> dict:
     return {"events": list(EVENTS), "meta_events": [{"key": k, "events": list(v)} for k, v in META_EVENTS.items()]}
 
 
+def names_in_api_answer(document: dict) -> set[str]:
+    """Every event and meta-event name of the API's /v2/notifications/info/events answer, upper-case.
+    `meta_events` is read in both shapes the API has used: a list of {key, events}, or a map name → events."""
+    names = {e.upper() for e in document.get("events") or [] if isinstance(e, str)}
+    metas = document.get("meta_events") or []
+    if isinstance(metas, dict):
+        names.update(k.upper() for k in metas if isinstance(k, str))
+    elif isinstance(metas, list):
+        names.update(m["key"].upper() for m in metas if isinstance(m, dict) and isinstance(m.get("key"), str))
+    return names
+
+
 def differences(document: dict) -> list[str]:
     """How an events document (the API's /v2/notifications/info/events) differs from this catalog.
 

@@ -101,17 +101,29 @@ def _as_set(values: Any) -> frozenset | None:
     return frozenset(_key(v) for v in values)
 
 
-def _urls_compared(values: Any) -> frozenset | None:
+def _events_compared(values: Any) -> frozenset | None:
+    """Event names compare upper-case: the API holding `deployment_fail` is not a change from DEPLOYMENT_FAIL."""
     if not isinstance(values, list):
         return _as_set(values)
-    return _as_set([{"format": u.get("format"), "url": u.get("url")} if isinstance(u, dict) else u for u in values])
+    return _as_set([v.upper() if isinstance(v, str) else v for v in values])
+
+
+def _urls_compared(values: Any) -> frozenset | None:
+    """A URL entry compares by its URL and its format, lower-case, absent meaning raw (`SLACK` is slack)."""
+    if not isinstance(values, list):
+        return _as_set(values)
+    return _as_set([{"format": str(u.get("format") or catalog.DEFAULT_WEBHOOK_FORMAT).lower(), "url": u.get("url")}
+                    if isinstance(u, dict) else u for u in values])
 
 
 def _notified_compared(values: Any) -> frozenset | None:
     """One element per recipient: an e-mail entry may hold several addresses ("a@x,b@x"), so two entries
-    sent and one listed (or the reverse) still compare equal."""
+    sent and one listed (or the reverse) still compare equal. No list and a list of the organisation alone
+    both mean the whole team (None); an empty list is kept apart from them: it names nobody."""
     if not isinstance(values, list):
         return _as_set(values)
+    if not values:
+        return frozenset()
     out: list = []
     for t in values:
         if not isinstance(t, dict):
@@ -122,7 +134,8 @@ def _notified_compared(values: Any) -> frozenset | None:
             out.extend({"type": kind, "target": a.strip()} for a in target.split(",") if a.strip())
         else:
             out.append({"type": kind, "target": None if kind == "organisation" else target})
-    return _as_set(out)
+    whole_team = [{"type": "organisation", "target": None}]
+    return None if out and all(t == whole_team[0] for t in out) else _as_set(out)
 
 
 # --- the listings' clever-tools JSON and its human lines ---------------------------------------------
@@ -214,7 +227,7 @@ FIELDS: tuple[Field, ...] = (
           summary_key="services",
           summarise=lambda hook: hook["scope"] if hook.get("scope") is not None else [hook.get("ownerId")],
           list_label="services", list_words=lambda v, owner: _joined(words.describe_scope(v, owner))),
-    Field("events", "events", option="--event", normalise=_restriction, compare=_as_set, shape=_texts,
+    Field("events", "events", option="--event", normalise=_restriction, compare=_events_compared, shape=_texts,
           show=lambda v, owner: words.describe_events(v), show_at=60,
           change=lambda v, owner: [str(e) for e in v or []] or ["all events"], sent_at=40,
           summary_key="events", summarise=lambda hook: hook["events"] if hook.get("events") is not None else ["ALL"],

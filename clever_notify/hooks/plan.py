@@ -12,7 +12,7 @@ from typing import Any
 
 from clever_notify.hooks.fields import NOT_SENT, Field, fields_of
 from clever_notify.hooks.kinds import KINDS, WEBHOOKS, HookKind
-from clever_notify.hooks.update import update_body
+from clever_notify.hooks.update import merged, update_body
 
 ENABLED = "ENABLED"
 DISABLED = "DISABLED"
@@ -145,8 +145,9 @@ def create_body(wanted: Wanted) -> dict:
 
 
 def put_body(kind: HookKind, hook: dict, changes: list[Change]) -> dict:
-    """The hook as read (unknown fields kept, read-only ones dropped) with only the changed fields replaced."""
-    return update_body(kind, hook, {c.field: c.new for c in changes})
+    """The hook as read (unknown fields kept, read-only ones dropped) with only the changed fields replaced,
+    a changed list merged into its entries as read (an unchanged URL or recipient keeps its unknown keys)."""
+    return update_body(kind, hook, {c.field: merged(c.field, hook.get(c.field), c.new) for c in changes})
 
 
 # --- matching --------------------------------------------------------------------------------------

@@ -10,6 +10,10 @@ the API adds tomorrow survives an update made by today's tool. No click, no I/O.
     changes = {"name": "prod", "events": ALL}       # API key → new value; ALL drops the restriction
     body = update_body(WEBHOOKS, hook_as_read, changes)
     diff(WEBHOOKS, sent_back(WEBHOOKS, hook_as_read), body, owner_id)  # [("name", "'old'", "'prod'"), …]
+
+List entries are merged the same way: a new `urls` or `notified` list is laid over the entries as read
+(merged_urls, merged_notified), so an entry that stays keeps every key it had, `verified: true` or a key
+the API adds tomorrow, and its type and spelling as read where the new value means the same.
 """
 
 from __future__ import annotations
@@ -87,6 +91,84 @@ def new_urls(old: list[dict] | None, urls: list[str] | None, fmt: str | None) ->
         kept = known.get(url)
         out.append({**kept, "format": fmt or default(kept)} if kept else {"format": fmt or fallback, "url": url})
     return out
+
+
+def _format(entry: dict) -> str:
+    return str(entry.get("format") or catalog.DEFAULT_WEBHOOK_FORMAT)
+
+
+def merged_urls(read: Any, wanted: list[dict]) -> list[dict]:
+    """The `urls` to send when the hook should have `wanted` ({url, format} entries), in the wanted order: each
+    entry as read whose URL is still wanted is kept whole (unknown keys, and its format as spelt when it means
+    the same: `SLACK` for `slack`), with only a changed format replaced; entries for URLs no longer wanted go.
+    An entry is matched by its URL and format first, then by its URL alone."""
+    entries = [u for u in read if isinstance(u, dict)] if isinstance(read, list) else []
+    out: list[dict | None] = [None] * len(wanted)
+    taken: set[int] = set()
+    for exact in (True, False):
+        for n, w in enumerate(wanted):
+            if out[n] is not None:
+                continue
+            for i, u in enumerate(entries):
+                if i in taken or u.get("url") != w.get("url"):
+                    continue
+                same = _format(u).lower() == _format(w).lower()
+                if exact and not same:
+                    continue
+                taken.add(i)
+                out[n] = {**u, "format": u.get("format") or _format(w)} if same else {**u, "format": _format(w)}
+                break
+    return [u if u is not None else dict(w) for u, w in zip(out, wanted, strict=True)]
+
+
+def recipients(entry: Any) -> list[tuple[str, Any]]:
+    """What one `notified` entry stands for, one (type, target) per recipient: an e-mail entry may hold
+    several addresses ("a@x,b@x"); an organisation entry's target is irrelevant; types compare lower-case."""
+    if not isinstance(entry, dict):
+        return []
+    kind, target = str(entry.get("type", "")).lower(), entry.get("target")
+    if kind == "email" and isinstance(target, str):
+        return [("email", a.strip()) for a in target.split(",") if a.strip()]
+    return [(kind, None if kind == "organisation" else target)]
+
+
+def merged_notified(read: Any, wanted: list[dict]) -> list[dict]:
+    """The `notified` list to send when the hook should notify `wanted`, in the wanted order: each entry as
+    read that still stands for wanted recipients is kept whole (its type as spelt, unknown keys such as
+    `verified`); an e-mail entry of several addresses of which some go keeps the others; new recipients are
+    sent as wanted."""
+    entries = [e for e in read if isinstance(e, dict)] if isinstance(read, list) else []
+    pending: dict[tuple, tuple[int, dict]] = {}  # recipient → (its rank in `wanted`, the wanted entry)
+    for rank, w in enumerate(wanted):
+        for key in recipients(w):
+            pending.setdefault(key, (rank, w))
+    out: list[tuple[int, dict]] = []
+    for entry in entries:
+        keys = recipients(entry)
+        kept = [k for k in keys if k in pending]
+        if not kept:
+            continue
+        rank = min(pending.pop(k)[0] for k in kept)
+        if len(kept) == len(keys):
+            out.append((rank, entry))
+        else:  # some addresses of this entry are no longer wanted
+            out.append((rank, {**entry, "target": ",".join(target for _, target in kept)}))
+    left: dict[int, tuple[int, dict, list]] = {}  # a wanted entry → its recipients still to add, in order
+    for key, (rank, w) in pending.items():
+        left.setdefault(id(w), (rank, w, []))[2].append(key)
+    for rank, w, keys in left.values():
+        whole = len(keys) == len(recipients(w))
+        out.append((rank, dict(w) if whole else {**w, "target": ",".join(target for _, target in keys)}))
+    return [entry for _, entry in sorted(out, key=lambda pair: pair[0])]
+
+
+def merged(key: str, read: Any, wanted: Any) -> Any:
+    """`wanted` for the field `key`, laid over the value as read where it is a list of entries."""
+    if key == "urls" and isinstance(wanted, list):
+        return merged_urls(read, wanted)
+    if key == "notified" and isinstance(wanted, list):
+        return merged_notified(read, wanted)
+    return wanted
 
 
 def diff(kind: HookKind | str, old: dict, new: dict, owner_id: str | None = None) -> list[tuple[str, str, str]]:

@@ -32,6 +32,7 @@ class OwnerSection:
     line: int | None
     hooks: dict[HookKind, list[Wanted]]  # only the kinds the file has a section for
     services: dict[Path, str] = field(default_factory=dict)  # each service as written, by its path
+    scope_as_held: dict[Path, str] = field(default_factory=dict)  # `{id: …}` entries: sent as they are
 
 
 @dataclass
@@ -40,6 +41,8 @@ class DesiredFile:
     document: Document
     owners: list[OwnerSection]
     warnings: list[Problem]
+    # Events and formats this tool's catalog lacks: the API's own catalog decides (remote.check_catalog).
+    unverified: list[rules.Unverified] = field(default_factory=list)
 
     @property
     def variables(self) -> dict[str, str]:
@@ -101,8 +104,12 @@ def check(doc: Document, name: str) -> DesiredFile:
     if data is not rules.INVALID:
         _repeats(doc, data, warnings)
     _unique(doc, problems)  # on the values as read: reported with the other problems, not after they are fixed
+    unverified = [p for p in problems if isinstance(p, rules.Unverified) and p.path not in doc.unresolved]
     # A value whose variable is unset was not really read: its own problem says so, the rules' would mislead.
-    problems = [p for p in problems if p.path not in doc.unresolved] + doc.problems
+    problems = [p for p in problems if p.path not in doc.unresolved and not isinstance(p, rules.Unverified)]
+    if problems or doc.problems:  # refused anyway: an unknown event is named with the rest, unchecked
+        problems += unverified
+    problems += doc.problems
     warnings = [w for w in warnings if w.path not in doc.unresolved]
     # A message may quote a value read from a variable (a URL with its token): shown as ${VAR}, as plan shows it.
     mask = doc.mask()
@@ -119,7 +126,7 @@ def check(doc: Document, name: str) -> DesiredFile:
                 owner.hooks[kind] = [_wanted(kind, hook, path + (word, i), owner)
                                      for i, hook in enumerate(section[word])]
         owners.append(owner)
-    return DesiredFile(name, doc, owners, warnings)
+    return DesiredFile(name, doc, owners, warnings, unverified)
 
 
 def _wanted(kind: HookKind, hook: dict, path: Path, owner: OwnerSection) -> Wanted:
@@ -135,11 +142,16 @@ def _wanted(kind: HookKind, hook: dict, path: Path, owner: OwnerSection) -> Want
         fields["state"] = hook.get("state", ENABLED)  # absent: enabled, so a webhook the platform disabled is drift
     fields["scope"] = None
     for i, service in enumerate(hook.get("services") or []):
-        owner.services[path + ("services", i)] = service
+        if isinstance(service, dict):
+            owner.scope_as_held[path + ("services", i)] = service["id"]
+        else:
+            owner.services[path + ("services", i)] = service
     return Wanted(kind, hook.get("name"), hook.get("id"), fields, where=path)
 
 
-def _target(value: str) -> dict:
+def _target(value: str | dict) -> dict:
+    if isinstance(value, dict):  # a recipient as the API holds it: its type and target as written
+        return {"type": value["type"], **({"target": value["target"]} if "target" in value else {})}
     if value.lower() == "organisation":
         return {"type": "organisation"}
     if "@" in value:
@@ -206,6 +218,10 @@ def _unique(doc: Document, problems: list[Problem]) -> None:
                     first_id.setdefault(hook_id.strip(), where)
                 if isinstance(hook_name, str) and hook_name.strip():
                     named.setdefault(hook_name, []).append((where, isinstance(hook_id, str)))
+                elif isinstance(hook_name, str) and not isinstance(hook_id, str):
+                    problems.append(Problem(where + ("name",), doc.line(where + ("name",)),
+                                            "a blank name cannot identify the hook: give its `id:` too "
+                                            "(or a name that is not blank)"))
             noun = kind.noun
             for hook_name, same in named.items():
                 if len(same) > 1 and not all(has_id for _, has_id in same):

@@ -1,7 +1,8 @@
 """The file's owners and services turned into ids, and each owner's two hook lists read concurrently.
 
-Requests: one /v2/summary when an owner or a service is given by name (`self` is read from it then, else
-from /v2/self), then the two lists of each owner, read by a bounded pool of threads.
+Requests: the API's catalog of events (or of webhook formats) only when the file names one this tool's catalog
+lacks; one /v2/summary when an owner or a service is given by name (`self` is read from it then, else from
+/v2/self); then the two lists of each owner, read by a bounded pool of threads.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from clever_notify.errors import InputError, NotFound
 from clever_notify.hooks.kinds import KINDS, HookKind
 from clever_notify.hooks.plan import OwnerInput, Wanted
 from clever_notify.notifications_file.desired import DesiredFile, OwnerSection
-from clever_notify.notifications_file.source import Problem
+from clever_notify.notifications_file.source import Path, Problem
 from clever_notify.owners import resolve as owner_ids
 from clever_notify.owners import services
 
@@ -28,6 +29,28 @@ class Resolved:
 def needs_summary(desired: DesiredFile) -> bool:
     names = any(o.key != "self" and not owner_ids.is_owner_id(o.key) for o in desired.owners)
     return names or any(not services.looks_like_id(s) for o in desired.owners for s in o.services.values())
+
+
+def check_catalog(client, desired: DesiredFile) -> list[Problem]:
+    """The events and formats this tool's catalog lacks, checked against the API's own (an API newer than the
+    tool): one request per catalog needed, none when the file names only known ones. Those the API lacks too
+    are refused, located; those it lists are answered as warnings, so they are never silently called known."""
+    from clever_notify.hooks import catalog
+
+    if not desired.unverified:
+        return []
+    known: dict[str, set[str]] = {}
+    if any(p.catalog == "events" for p in desired.unverified):
+        known["events"] = catalog.names_in_api_answer(client.get_events_info())
+    if any(p.catalog == "formats" for p in desired.unverified):
+        known["formats"] = {f.lower() for f in client.get_webhook_formats() if isinstance(f, str)}
+    refused = [p for p in desired.unverified if p.value not in known[p.catalog]]
+    if refused:
+        raise desired.refuse([Problem(p.path, p.line, f"{p.message} (the API's catalog lacks it too)")
+                              for p in refused])
+    word = {"events": "event", "formats": "webhook format"}
+    return [Problem(p.path, p.line, f"warning: {word[p.catalog]} {p.value} is not in this tool's catalog; "
+                                    "the API's lists it") for p in desired.unverified]
 
 
 def resolve(client, desired: DesiredFile) -> list[Resolved]:
@@ -48,12 +71,16 @@ def resolve(client, desired: DesiredFile) -> list[Resolved]:
                                     f"the same owner as owners.{seen[owner_id]} ({owner_id}): merge the two"))
             continue
         seen[owner_id] = section.key
-        names = services.names(summary, owner_id) if summary is not None and _in_summary(summary, owner_id) else {}
+        known = summary is not None and _in_summary(summary, owner_id)
+        names = services.names(summary, owner_id) if known else {}
         out.append(Resolved(section, owner_id, names))
+        if not section.services:
+            continue
+        owner_summary = _one_owner(summary, owner_id) if known else summary  # looked up once, not per service
         first: dict[tuple, str] = {}  # (hook's path, service id) → the service as first written
         for path, value in section.services.items():
             try:
-                [service_id] = services.resolve(lambda: summary, owner_id, [value])
+                [service_id] = services.resolve(lambda s=owner_summary: s, owner_id, [value])
             except (InputError, NotFound) as exc:
                 problems.append(Problem(path, doc.line(path), str(exc)))
                 continue
@@ -74,6 +101,13 @@ def _owner_id(client, key: str, summary: dict | None) -> str:
     return owner_ids.resolve_org(client, key)  # an id as it is, a name from the (already read) summary
 
 
+def _one_owner(summary: dict, owner_id: str) -> dict:
+    """A summary holding only `owner_id`'s entry: what resolving its services reads, without the others."""
+    entries = [summary.get("user")] + list(summary.get("organisations") or [])
+    entry = next(e for e in entries if isinstance(e, dict) and e.get("id") == owner_id)
+    return {"user": entry, "organisations": []}
+
+
 def _in_summary(summary: dict, owner_id: str) -> bool:
     entries = [summary.get("user")] + list(summary.get("organisations") or [])
     return any(isinstance(e, dict) and e.get("id") == owner_id for e in entries)
@@ -83,13 +117,34 @@ def wanted_with_scope(resolved: Resolved, summary_of) -> dict[HookKind, list[Wan
     """The section's hooks with `services` turned into the scope's ids (names were checked by resolve)."""
     out: dict[HookKind, list[Wanted]] = {}
     section = resolved.section
+    by_hook: dict[Path, list[tuple[int, str, bool]]] = {}  # hook path → (index, value, kept as held)
+    for held, values in ((False, section.services), (True, section.scope_as_held)):
+        for p, v in values.items():
+            by_hook.setdefault(p[:-2], []).append((p[-1], v, held))
+    owner_summary = None
+
+    def summary() -> dict:  # the owner's entry, looked up once for all its hooks
+        nonlocal owner_summary
+        if owner_summary is None:
+            whole = summary_of()
+            owner_summary = _one_owner(whole, resolved.owner_id) if _in_summary(whole, resolved.owner_id) else whole
+        return owner_summary
+
     for kind, hooks in section.hooks.items():
         out[kind] = []
         for w in hooks:
-            values = [v for p, v in section.services.items() if p[:-2] == w.where]
-            scope = services.resolve(summary_of, resolved.owner_id, values) if values else None
+            entries = sorted(by_hook.get(w.where, ()))
+            scope = None
+            if entries:
+                names = [v for _, v, held in entries if not held]
+                resolved_names = services.resolve(summary, resolved.owner_id, names) if names else []
+                scope = _dedupe(resolved_names + [v for _, v, held in entries if held])
             out[kind].append(Wanted(w.kind, w.name, w.id, {**w.fields, "scope": scope}, w.where))
     return out
+
+
+def _dedupe(values: list[str]) -> list[str]:
+    return list(dict.fromkeys(values))
 
 
 def read_hooks(client, owner_ids_: list[str], workers: int = MAX_READERS) -> dict[str, dict[HookKind, list[dict]]]:
@@ -107,6 +162,7 @@ def read_hooks(client, owner_ids_: list[str], workers: int = MAX_READERS) -> dic
 
 
 def owner_inputs(client, desired: DesiredFile, workers: int = MAX_READERS) -> tuple[list[OwnerInput], list[Resolved]]:
+    desired.warnings.extend(check_catalog(client, desired))
     resolved = resolve(client, desired)
     actual = read_hooks(client, [r.owner_id for r in resolved], workers)
     summary_of = client.get_summary

@@ -8,6 +8,7 @@ is collected, none stops the walk.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -61,6 +62,30 @@ class Keys:
 
 
 @dataclass(frozen=True)
+class Either:
+    """A text, or a mapping that says what a text cannot (a recipient of a type this tool does not know)."""
+
+    text: Text
+    mapping: Keys
+
+
+@dataclass(frozen=True)
+class Unverified(Problem):
+    """An event or format this tool's catalog lacks: a problem only if the API's own catalog lacks it too
+    (an API newer than the tool). `catalog` is "events" or "formats"; `value` is the name as normalised."""
+
+    catalog: str = ""
+    value: str = ""
+
+
+class NotInCatalog(InputError):
+    def __init__(self, message: str, catalog: str, value: str):
+        super().__init__(message)
+        self.catalog = catalog
+        self.value = value
+
+
+@dataclass(frozen=True)
 class Names:
     """A mapping whose keys the user chooses (owners), each value following `value`."""
 
@@ -77,10 +102,8 @@ KEY_HINTS = {
 }
 
 
-def _check_name(value: str) -> str:
-    if not value.strip():
-        raise InputError("the name must not be empty")
-    return value
+# A name is kept as written, even blank (the API may hold `''` or `'  '`): a blank name cannot identify a hook,
+# so the file must give its `id:` too (desired.py checks that, with the other rules that span keys).
 
 
 def _check_id(value: str) -> str:
@@ -98,11 +121,28 @@ def _check_service(value: str) -> str:
     return value.strip()
 
 
+_NAME_LIKE = re.compile(r"^[A-Za-z0-9_.-]+$")  # what could be a name in the API's catalog
+
+
 def _check_event(value: str) -> str:
     try:
         return catalog.normalize_event(value)
     except InputError as exc:  # the catalog speaks of the command line's --event; here it is the `events` key
-        raise InputError(str(exc).replace("leave --event out", "leave `events` out")) from None
+        message = str(exc).replace("leave --event out", "leave `events` out")
+        name = value.strip().upper()
+        if name and name != "ALL" and _NAME_LIKE.match(name):
+            raise NotInCatalog(message, "events", name) from None
+        raise InputError(message) from None
+
+
+def _check_format(value: str) -> str:
+    try:
+        return catalog.normalize_format(value)
+    except InputError as exc:
+        name = value.strip().lower()
+        if name and _NAME_LIKE.match(name):
+            raise NotInCatalog(str(exc), "formats", name) from None
+        raise
 
 
 def _check_state(value: str) -> str:
@@ -118,13 +158,32 @@ def _check_state(value: str) -> str:
 def _check_url(value: str) -> str:
     from clever_notify.guards.values import check_webhook_url
 
-    return check_webhook_url(value)[0]
+    check_webhook_url(value)
+    return value  # as written: a URL the API holds with a trailing space reads back as it is
+
+
+def _check_word(value: str) -> str:
+    if not value.strip():
+        raise InputError("must not be empty")
+    return value
+
+
+def _check_scope_entry(value: str) -> str:
+    if not value:
+        raise InputError("must not be empty")
+    return value
 
 
 def _warn_url(value: str) -> str | None:
     from clever_notify.guards.values import check_webhook_url
 
     return check_webhook_url(value)[1]
+
+
+def _warn_url_spaces(value: str) -> str | None:
+    if value != value.strip():
+        return f"warning: the URL {value!r} has leading or trailing spaces; they are sent as written"
+    return _warn_url(value)
 
 
 def _check_notify(value: str) -> str:
@@ -134,25 +193,30 @@ def _check_notify(value: str) -> str:
     return target.get("target", target["type"])
 
 
-NAME = Text("The hook's name: with the owner and the kind, what identifies it.", _check_name, schema={"minLength": 1})
+NAME = Text("The hook's name: with the owner and the kind, what identifies it (a blank name needs the hook's `id`).")
 HOOK_ID = Text("The API's id of the hook. Only to rename a hook in place, or to tell apart two hooks with one name.",
                _check_id, schema={"pattern": r"^[^/\s]+$"})
 EVENTS = Items(
-    Text("An event or meta-event (`clever events` lists them).", _check_event,
-         schema={"enum": list(catalog.ALL_EVENT_NAMES)}),
+    Text("An event or meta-event (`clever events` lists them; one this tool does not know is checked against the "
+         "API's catalog).", _check_event,
+         schema={"anyOf": [{"enum": list(catalog.ALL_EVENT_NAMES)}, {"pattern": _NAME_LIKE.pattern}]}),
     "The events that trigger the hook. Absent: every event.",
     min_items=1, empty_hint="leave `events` out to be notified of every event",
 )
 SERVICES = Items(
-    Text("An application or add-on of the owner, by name or id.", _check_service, schema={"minLength": 1}),
+    Either(Text("An application or add-on of the owner, by name or id.", _check_service, schema={"minLength": 1}),
+           Keys("A scope entry exactly as the API holds it, never looked up by name (export writes one that no "
+                "service's name or id would read back as).",
+                (Key("id", Text("The entry as held.", _check_scope_entry, schema={"minLength": 1}), required=True),))),
     "The services the hook is restricted to. Absent: every service of the owner.",
     min_items=1, empty_hint="leave `services` out for every service of the owner",
 )
 URL = Keys("One receiver of the webhook.", (
-    Key("url", Text("An absolute http(s) URL; `${VAR}` reads it from the environment.", _check_url, _warn_url,
-                    schema={"pattern": r"^(https?://|\$\{)"}), required=True),
-    Key("format", Text(f"The body format. Default: {catalog.DEFAULT_WEBHOOK_FORMAT}.", catalog.normalize_format,
-                       schema={"enum": list(catalog.WEBHOOK_FORMATS)})),
+    Key("url", Text("An absolute http(s) URL; `${VAR}` reads it from the environment.", _check_url, _warn_url_spaces,
+                    schema={"pattern": r"^\s*(https?://|\$\{)"}), required=True),
+    Key("format", Text(f"The body format. Default: {catalog.DEFAULT_WEBHOOK_FORMAT} (one this tool does not know is "
+                       "checked against the API's list).", _check_format,
+                       schema={"anyOf": [{"enum": list(catalog.WEBHOOK_FORMATS)}, {"pattern": _NAME_LIKE.pattern}]})),
 ))
 WEBHOOK = Keys("A webhook: the API POSTs each matching event to its URLs.", (
     Key("id", HOOK_ID),
@@ -169,11 +233,16 @@ EMAIL = Keys("An e-mail notification.", (
     Key("id", HOOK_ID),
     Key("name", NAME),
     Key("notify", Items(
-        Text("An e-mail address, a user id (user_…) or `organisation` (every member).", _check_notify,
-             schema={"pattern": r"^([^@\s,]+@[^@\s,]+\.[^@\s,]+|user_[A-Za-z0-9-]+|[Oo][Rr][Gg][Aa][Nn][Ii][Ss][Aa][Tt]"
-                                r"[Ii][Oo][Nn])$"}),
-        "Who receives the e-mails. Absent: the whole team, as the platform's default notification.",
-        min_items=1, empty_hint="leave `notify` out for the whole team",
+        Either(Text("An e-mail address, a user id (user_…) or `organisation` (every member).", _check_notify,
+                    schema={"pattern": r"^([^@\s,]+@[^@\s,]+\.[^@\s,]+|user_[A-Za-z0-9-]+|[Oo][Rr][Gg][Aa][Nn][Ii][Ss]"
+                                       r"[Aa][Tt][Ii][Oo][Nn])$"}),
+               Keys("A recipient exactly as the API holds it, e.g. of a type this tool does not know.", (
+                   Key("type", Text("The recipient's type, as the API spells it.", _check_word,
+                                    schema={"minLength": 1}), required=True),
+                   Key("target", Text("Its target, as the API holds it.")),
+               ))),
+        "Who receives the e-mails. Absent: the whole team, as the platform's default notification. "
+        "`[]`: an empty list, as the API may hold one (nobody).",
     )),
     Key("events", EVENTS),
     Key("services", SERVICES),
@@ -224,11 +293,16 @@ def check(rule: Any, value: Any, path: Path, doc: Document, problems: list[Probl
             return fail(f"expected text, got {_type_name(value)}" + (" (quote it)" if _scalar(value) else ""))
         try:
             out = rule.check(value) if rule.check else value
+        except NotInCatalog as exc:  # decided once the API's catalog is read (remote.py)
+            problems.append(Unverified(path, doc.line(path), str(exc), exc.catalog, exc.value))
+            return exc.value
         except InputError as exc:
             return fail(str(exc))
         if rule.warn and (warning := rule.warn(value)):
             warnings.append(Problem(path, doc.line(path), warning))
         return out
+    if isinstance(rule, Either):
+        return check(rule.mapping if isinstance(value, dict) else rule.text, value, path, doc, problems, warnings)
     if isinstance(rule, Integer):
         if isinstance(value, bool) or not isinstance(value, int) or value not in rule.allowed:
             return fail(f"must be {' or '.join(map(str, rule.allowed))}, got {value!r}")
@@ -308,6 +382,8 @@ def json_schema() -> dict:
 
 
 def _schema(rule: Any) -> dict:
+    if isinstance(rule, Either):
+        return {"anyOf": [_schema(rule.text), _schema(rule.mapping)]}
     if isinstance(rule, Text):
         return {"type": "string", "description": rule.description, **rule.schema}
     if isinstance(rule, Integer):

@@ -192,7 +192,7 @@ class Update:
         return all(v is None for v in (self.name, self.urls, self.format, self.notified, self.events, self.services))
 
     def changes(self, hook: dict) -> dict[str, Any]:
-        from clever_notify.hooks.update import new_urls
+        from clever_notify.hooks.update import merged_notified, new_urls
 
         changes: dict[str, Any] = {}
         if self.name is not None:
@@ -200,7 +200,8 @@ class Update:
         if self.urls is not None or self.format:
             changes["urls"] = new_urls(hook.get("urls"), self.urls, self.format)
         if self.notified:
-            changes["notified"] = list(self.notified)
+            # a recipient that stays keeps its entry as read (`verified`, a type this tool does not know)
+            changes["notified"] = merged_notified(hook.get("notified"), list(self.notified))
         if self.events is not None:
             changes["events"] = self.events
         if self.services is not None:

@@ -198,7 +198,7 @@ def export_owners(session: Session, orgs: list[str], all_owners: bool) -> list[E
             owned = summary.owner(owner_id).services
         except CleverNotifyError:
             owned = ()
-        out.append(ExportOwner(key, owner_id, {}, unique_service_names(owned)))
+        out.append(ExportOwner(key, owner_id, {}, unique_service_names(owned), owned))
     return out
 
 
