@@ -170,7 +170,7 @@ owners:
         urls:
           - url: {HOOK_A}
           - url: {HOOK_B}
-          - url: '{HOOK_A} '
+          - {{url: '{HOOK_A}'}}
           - {{url: {HOOK_A}, format: slack}}
         events: [deployment_fail, DEPLOYMENT_FAIL, DEPLOYMENT_SUCCESS]
         services: [web, app_a, worker, worker]
