@@ -89,8 +89,8 @@ def _keep_headers(prepared):
 
 # --- retries ---------------------------------------------------------------------------------------
 # GET and DELETE are repeated on connection failures and on these statuses. POST and PUT are not:
-# a timeout or a gateway error may come after the API did the work, so the client looks before sending
-# again (api/confirm.py).
+# a timeout or a gateway error may come after the API did the work, so the write path looks before sending
+# again (writes/verified.py).
 RETRY_STATUSES = frozenset({429, 502, 503, 504})
 # For a POST/PUT, these statuses may have been sent by a gateway after the API applied the change.
 AMBIGUOUS_STATUSES = frozenset({502, 503, 504})
@@ -234,7 +234,6 @@ class Transport:
         self._sleep = sleep
         self.requests_sent = 0
         self.masks: list[Callable[[str], str]] = []  # more values to hide than the credentials (hide())
-        self.api_clock: tuple[float, float] | None = None  # (API epoch seconds, our monotonic) at an answer
 
     def __repr__(self) -> str:
         return f"Transport(api_host={self.settings.api_host!r})"
@@ -391,22 +390,9 @@ class Transport:
         finally:
             if response is not None and response.raw is not None:
                 response.close()
-        self._note_api_clock(response.headers.get("Date"))
         elapsed = (time.monotonic() - started) * 1000
         self.say(f"{method} {url} -> {response.status_code} ({elapsed:.0f} ms)")
         return Answer(response.status_code, response.reason or "", response.headers, content)
-
-    def _note_api_clock(self, date: str | None) -> None:
-        """The API's time (epoch seconds) at the last answer carrying a Date header, with our monotonic
-        time then: "was this hook created after we sent it?" is decided on the API's clock (api/confirm.py)."""
-        from email.utils import parsedate_to_datetime
-
-        try:
-            when = parsedate_to_datetime(date) if date else None
-        except (TypeError, ValueError, IndexError):
-            when = None
-        if when is not None and when.tzinfo is not None:
-            self.api_clock = (when.timestamp(), time.monotonic())
 
     def _read_bounded(self, response) -> bytes:
         too_big = ApiError(
@@ -457,10 +443,6 @@ class RecordingTransport:
     @property
     def settings(self) -> Settings:
         return self.inner.settings
-
-    @property
-    def api_clock(self) -> tuple[float, float] | None:
-        return self.inner.api_clock
 
     def say(self, line: str) -> None:
         self.inner.say(line)
