@@ -41,6 +41,8 @@ class Runtime:
 
         return Session.connect(load_settings(), cwd=self.cwd, log=log, notice=self.notice)
 
+    # Old names, kept while the branches of issues 19-23 merge the operations layer: new code uses `session`
+    # (and an operation, not the client, from a command).
     @property
     def client(self):
         return self.session.client
@@ -48,6 +50,9 @@ class Runtime:
     @property
     def settings(self):
         return self.session.settings
+
+    def target(self, org: str | None, *, use_linked_app: bool, for_write: bool = False):
+        return self.session.owner(org, use_linked_app=use_linked_app, for_write=for_write)
 
     @property
     def owner_hint(self) -> str | None:
@@ -78,9 +83,6 @@ class Runtime:
         from clever_notify.guards.sanitise import for_terminal
 
         click.echo(for_terminal(line), err=True)
-
-    def target(self, org: str | None, *, use_linked_app: bool, for_write: bool = False):
-        return self.session.owner(org, use_linked_app=use_linked_app, for_write=for_write)
 
     def forget_cached_org(self) -> None:
         if "session" in self.__dict__:

@@ -171,7 +171,7 @@ def emit(ctx, event, org, service, output):
     # in-process sandbox), so a wrong name fails with the same exit code and message as `webhooks add`.
     rt = runtime(ctx)
     rt.sandbox = True
-    owner_id = rt.target(org, use_linked_app=False).owner_id
+    owner_id = rt.session.owner(org, use_linked_app=False).owner_id
     service_id = None
     if service is not None:
         [service_id] = rt.session.service_ids(owner_id, [service])
