@@ -72,6 +72,12 @@ class Runtime:
             parts += ["--org", shlex.quote(chosen.typed)]
         return " ".join(parts)
 
+    def owner_args(self, owner_id: str) -> list[str]:
+        """`--org` for a hint about one owner: as the user typed it (`--org "Org 002"`) when they did, else its id."""
+        chosen = self.__dict__.get("session") and self.session.chosen
+        typed = chosen.typed if chosen else None
+        return ["--org", typed if typed is not None else owner_id]
+
     def log(self, line: str) -> None:
         from clever_notify.guards.sanitise import for_terminal
 
