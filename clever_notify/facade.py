@@ -70,24 +70,28 @@ def _url(url: str) -> str:
 
 
 def _name(name: str) -> str:
-    if not isinstance(name, str) or not name.strip():
-        raise InputError("the name must not be empty")
-    return name
+    from clever_notify.guards.values import check_name
+
+    return check_name(name)
 
 
 def _hook_id(hook_id: str) -> str:
-    from clever_notify.guards.ids import is_well_formed_id
+    from clever_notify.guards.values import check_hook_id
 
-    hook_id = str(hook_id).strip()
-    if not is_well_formed_id(hook_id):
-        raise InputError(f"invalid hook id {hook_id!r}: an id has only letters, digits, `_` and `-`")
-    return hook_id
+    return check_hook_id(hook_id)
 
 
 def _owner(owner: str | None) -> str | None:
-    if owner is not None and not str(owner).strip():
-        raise InputError("an organisation id (orga_…), name or `self` is required, not an empty value")
-    return owner
+    from clever_notify.guards.values import check_owner
+
+    return check_owner(owner)
+
+
+def _services(services: str | Iterable[str] | None) -> list[str] | None:
+    from clever_notify.guards.values import check_services
+
+    items = _list(services)
+    return check_services([s.strip() for s in items], ", ".join(items)) if items else None
 
 
 @dataclass(frozen=True)
@@ -154,7 +158,7 @@ class _Hooks:
     def _add(self, fields: dict, owner, services, events, dry_run):
         from clever_notify.operations.hooks import add_hook
 
-        done = add_hook(self._session, self.kind, owner=_owner(owner), fields=fields, services=_list(services),
+        done = add_hook(self._session, self.kind, owner=_owner(owner), fields=fields, services=_services(services),
                         events=_events(events), dry_run=dry_run)
         return self._typed(done.hook)
 
@@ -174,7 +178,7 @@ class _Hooks:
             raise InputError("services and all_services cannot be used together")
         return Update(name=_name(name) if name is not None else None,
                       events=ALL if all_events else _events(events),
-                      services=ALL if all_services else _list(services), **kind_fields)
+                      services=ALL if all_services else _services(services), **kind_fields)
 
     def remove(self, hook_id: str, owner: str | None = None, *, dry_run: bool = False) -> Removed:
         """Delete a hook; with dry_run, check it exists and send nothing."""
@@ -213,14 +217,15 @@ class Webhooks(_Hooks):
                                format=catalog.normalize_format(format) if format else None)
         return self._update(hook_id, update, owner, dry_run)
 
-    def check(self, owner: str | None = None, *, all_owners: bool = False, since_ms: int | None = None):
-        """Each webhook ok, failing (a delivery failed within `since_ms`, 24 h by default) or disabled:
-        a HealthReport (operations/health.py) whose `rows` hold each webhook's Health."""
-        from clever_notify.hooks.health import DEFAULT_WINDOW_MS
+    def check(self, owner: str | None = None, *, all_owners: bool = False, since: str | int = "24h"):
+        """Each webhook ok, failing (a delivery failed within `since`: `90s`, `30m`, `24h`, `7d` or
+        milliseconds) or disabled: a HealthReport (operations/health.py); `.healthy`, and `.rows` with each
+        webhook's Health."""
+        from clever_notify.guards.values import duration_ms
         from clever_notify.operations.health import check
 
-        return check(self._session, owner=_owner(owner), all_owners=all_owners,
-                     window_ms=DEFAULT_WINDOW_MS if since_ms is None else since_ms)
+        window_ms = since if isinstance(since, int) and not isinstance(since, bool) else duration_ms(str(since))
+        return check(self._session, owner=_owner(owner), all_owners=all_owners, window_ms=window_ms)
 
     def _state(self, hook_id: str, state: str, owner, dry_run):
         from clever_notify.operations.webhook_state import change_state
@@ -355,6 +360,13 @@ class Notifications:
         app = make_app(Store(db) if db is not None else None)
         return cls(Session.connect(sandbox_settings(), http_session=sandbox_session(app), in_process=True,
                                    cwd=Path(cwd) if cwd else None))
+
+    audit = operation(
+        "clever_notify.operations.audit:audit",
+        """Audit owners (a name, an id or `self`, or several; every owner when left out): applications no hook tells
+        of a failed deployment, hooks that cannot work (docs/audit.md). Returns an AuditResult: `.findings`
+        (Finding: rule, severity, owner_id, hook_id, service_id, message, fix as argv words), `.ignored`, `.ok`.
+        `ignore=["plain-http", "duplicate-hook:Shop releases"]`, `since="24h"` as the command's options.""")
 
     def owners(self) -> list[Owner]:
         """Your account, then every organisation you belong to, each with its applications and add-ons."""

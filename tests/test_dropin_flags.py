@@ -43,3 +43,27 @@ def test_no_color_turns_styling_off(run, monkeypatch):
     monkeypatch.setenv("NO_COLOR", "1")
     result = run("--color", "--sandbox", "events")
     assert result.exit_code == 0 and "NO_COLOR" not in os.environ
+
+
+FILE = """\
+version: 1
+owners:
+  Acme:
+    webhooks:
+      - name: deploys
+        urls: [{url: "https://example.org/hook", format: raw}]
+"""
+
+
+def test_plan_of_standard_input_hints_with_a_file(run):
+    result = run("--sandbox", "notifications", "plan", "-", "--prune", input=FILE)
+    assert result.exit_code == 0, result.stderr
+    assert "To apply it, save the file and run: clever --sandbox notifications apply FILE --prune\n" in result.stderr
+    assert "apply -" not in result.stderr
+
+
+def test_plan_of_a_file_hints_with_that_file(run, tmp_path):
+    path = tmp_path / "my notifications.yml"
+    path.write_text(FILE)
+    result = run("--sandbox", "notifications", "plan", str(path))
+    assert f"To apply it: clever --sandbox notifications apply '{path}'\n" in result.stderr

@@ -157,12 +157,12 @@ STREAMS = {("events", "listen"): "tests/test_listen.py (JSON lines against a sta
 
 # Keys this tool does not choose: documents passed through as their owner wrote them.
 FOREIGN_KEYS = {
-    ("events",): {"meta_events": "the API's own /v2/notifications/info/events document, as --live prints it"},
+    ("events",): {"metaEvents": "keyed by meta-event names (META_…): data, not field names"},
     ("notifications", "schema"): {"$schema": "a JSON Schema keyword", "$id": "a JSON Schema keyword"},
     ("notifications", "export"): {"owners": "keyed by owner names, as the file is"},
 }
 # Objects whose keys are data (names), not field names.
-KEYED_BY_NAME = {("events",): {"meta_events"}, ("notifications", "export"): {"owners"}}
+KEYED_BY_NAME = {("events",): {"metaEvents"}, ("notifications", "export"): {"owners"}}
 
 CAMEL = re.compile(r"^[a-z][a-zA-Z0-9]*$")
 

@@ -186,7 +186,7 @@ def test_unknown_owner_or_service_is_a_located_problem_after_one_summary_read(ru
     assert result.stderr.splitlines() == [
         f"Error: {path}: 2 problems, nothing was sent:",
         (f"  {path}:5: owners.Acme.webhooks[0].services[1]: no application or add-on 'wrker' at Acme "
-         f"({ORG_ID}); its applications and add-ons: web ({APP_ID}), worker ({WORKER_ID})"),
+         f"({ORG_ID}); its applications and add-ons: web ({APP_ID}), worker ({WORKER_ID}); did you mean worker?"),
         (f"  {path}:6: owners.Acmee: organisation 'Acmee' not found among yours; did you mean 'Acme'? "
          "(names are case-sensitive)"),
     ]

@@ -98,7 +98,6 @@ def listen_command(ctx, org, all_owners, events, services, forward_to, fmt, allo
       clever events listen --org Acme --forward-to http://localhost:3000/slack --format slack
       export LISTEN_SECRET="$(clever events listen --print-secret)"
     """
-    import os
     import sys
 
     from clever_notify.cli.runtime import runtime
@@ -125,24 +124,23 @@ def listen_command(ctx, org, all_owners, events, services, forward_to, fmt, allo
 
     from clever_notify.api.event_socket import EventSocket
     from clever_notify.config import settings as config
-    from clever_notify.delivery import post as delivery
     from clever_notify.operations import listen as job
     from clever_notify.output.listen import Printer
     from clever_notify.owners import services as owned
 
-    settings = rt.settings
+    settings = rt.session.settings
     settings.require_credentials()  # exit 3 before anything is read
     socket = EventSocket(settings, timeout=settings.timeout[1], say=_say)  # checks API_HOST (exit 2)
     signing = _secret(secret) if url else None
     wanted = catalog.expand(p.flatten(events)) if events else None
 
-    summary = rt.client.get_summary()  # once: owner and service names, a service's owner
+    summary = rt.session.summary().raw  # once: owner and service names, a service's owner
     names = job.Names.from_summary(summary)
     if all_owners:
         owners, whose = None, "every owner"
         service_ids = None
     else:
-        owner_id = rt.target(org, use_linked_app=True).owner_id
+        owner_id = rt.session.owner(org, use_linked_app=True).owner_id
         owners = frozenset({owner_id})
         label = names.owners.get(owner_id)
         whose = f"{label} ({owner_id})" if label else owner_id
@@ -159,7 +157,7 @@ def listen_command(ctx, org, all_owners, events, services, forward_to, fmt, allo
     if url:
         secret_value, shown = signing
         forward = job.Forward(url=url, format=fmt, secret=secret_value,
-                              timeout=config.clever_timeout(os.environ, delivery.DEFAULT_TIMEOUT))
+                              timeout=config.delivery_timeout())
         _say(f"Forwarding each event to {url} ({fmt}), signed in X-Clever-Notify-Signature with {shown}.")
 
     printer = Printer(sys.stdout, as_json=as_json)

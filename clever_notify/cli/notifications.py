@@ -170,8 +170,12 @@ def plan_command(ctx, file, prune, detailed_exitcode, out, output):
         click.echo(words.human(plan, mask, names, prune=prune))
         if plan.changes:
             prune_flag = " --prune" if prune else ""
-            again = _quote(out) if out is not None else f"{_quote(file)}{prune_flag}"
-            click.echo(f"To apply it: {_hint(rt, f'notifications apply {again}')}", err=True)
+            if out is None and file == "-":  # standard input cannot be read twice: the hint names a file
+                click.echo("To apply it, save the file and run: "
+                           f"{_hint(rt, f'notifications apply FILE{prune_flag}')}", err=True)
+            else:
+                again = _quote(out) if out is not None else f"{_quote(file)}{prune_flag}"
+                click.echo(f"To apply it: {_hint(rt, f'notifications apply {again}')}", err=True)
     if detailed_exitcode and plan.changes:
         ctx.exit(2)
 

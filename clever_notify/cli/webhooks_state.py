@@ -55,7 +55,7 @@ def state_command(state: str) -> click.Command:
 
         rt = runtime(ctx)
         def remove_hint(owner_id: str) -> str:
-            return rt.command_line("webhooks", "remove", hook_id, "--org", owner_id)
+            return rt.command_line("webhooks", "remove", hook_id, *rt.owner_args(owner_id))
 
         done = change_state(rt.session, hook_id, state, owner=org, dry_run=dry_run, remove_hint=remove_hint)
         owner, hook, outcome = done.owner_id, done.hook, done.outcome

@@ -17,6 +17,7 @@ from clever_notify.notifications_file.desired import DesiredFile, OwnerSection
 from clever_notify.notifications_file.source import Path, Problem
 from clever_notify.owners import resolve as owner_ids
 from clever_notify.owners import services
+from clever_notify.owners.summary import Summary
 
 
 @dataclass
@@ -57,7 +58,7 @@ def resolve(client, desired: DesiredFile) -> list[Resolved]:
     """Owner keys and services as ids; every name that matches nothing (or several) is a located problem."""
     doc = desired.document
     problems: list[Problem] = []
-    summary = client.get_summary() if needs_summary(desired) else None
+    summary = Summary.parse(client.get_summary()) if needs_summary(desired) else None
     out: list[Resolved] = []
     seen: dict[str, str] = {}
     for section in desired.owners:
@@ -71,15 +72,11 @@ def resolve(client, desired: DesiredFile) -> list[Resolved]:
                                     f"the same owner as owners.{seen[owner_id]} ({owner_id}): merge the two"))
             continue
         seen[owner_id] = section.key
-        known = summary is not None and _in_summary(summary, owner_id)
-        names = services.names(summary, owner_id) if known else {}
+        names = services.names(summary, owner_id) if summary is not None and summary.knows(owner_id) else {}
         out.append(Resolved(section, owner_id, names))
-        if not section.services:
-            continue
-        owner_summary = _one_owner(summary, owner_id) if known else summary  # looked up once, not per service
         for path, value in section.services.items():
-            try:
-                services.resolve(lambda s=owner_summary: s, owner_id, [value])
+            try:  # the typed summary finds an owner by id at once, whatever the number of owners
+                services.resolve(lambda: summary, owner_id, [value])
             except (InputError, NotFound) as exc:
                 problems.append(Problem(path, doc.line(path), str(exc)))
     if problems:
@@ -87,24 +84,14 @@ def resolve(client, desired: DesiredFile) -> list[Resolved]:
     return out
 
 
-def _owner_id(client, key: str, summary: dict | None) -> str:
+def _owner_id(client, key: str, summary: Summary | None) -> str:
     if key == "self":
-        if summary is not None and isinstance(summary.get("user"), dict) and summary["user"].get("id"):
-            return str(summary["user"]["id"])
+        if summary is not None and summary.user_or_none is not None:
+            return summary.user_or_none.id
         return owner_ids.self_id(client)
-    return owner_ids.resolve_org(client, key)  # an id as it is, a name from the (already read) summary
-
-
-def _one_owner(summary: dict, owner_id: str) -> dict:
-    """A summary holding only `owner_id`'s entry: what resolving its services reads, without the others."""
-    entries = [summary.get("user")] + list(summary.get("organisations") or [])
-    entry = next(e for e in entries if isinstance(e, dict) and e.get("id") == owner_id)
-    return {"user": entry, "organisations": []}
-
-
-def _in_summary(summary: dict, owner_id: str) -> bool:
-    entries = [summary.get("user")] + list(summary.get("organisations") or [])
-    return any(isinstance(e, dict) and e.get("id") == owner_id for e in entries)
+    if owner_ids.is_owner_id(key):
+        return key
+    return (summary or Summary.parse(client.get_summary())).organisation_id(key)
 
 
 def wanted_with_scope(resolved: Resolved, summary_of) -> dict[HookKind, list[Wanted]]:
@@ -115,15 +102,6 @@ def wanted_with_scope(resolved: Resolved, summary_of) -> dict[HookKind, list[Wan
     for held, values in ((False, section.services), (True, section.scope_as_held)):
         for p, v in values.items():
             by_hook.setdefault(p[:-2], []).append((p[-1], v, held))
-    owner_summary = None
-
-    def summary() -> dict:  # the owner's entry, looked up once for all its hooks
-        nonlocal owner_summary
-        if owner_summary is None:
-            whole = summary_of()
-            owner_summary = _one_owner(whole, resolved.owner_id) if _in_summary(whole, resolved.owner_id) else whole
-        return owner_summary
-
     for kind, hooks in section.hooks.items():
         out[kind] = []
         for w in hooks:
@@ -131,7 +109,7 @@ def wanted_with_scope(resolved: Resolved, summary_of) -> dict[HookKind, list[Wan
             scope = None
             if entries:
                 names = [v for _, v, held in entries if not held]
-                resolved_names = services.resolve(summary, resolved.owner_id, names) if names else []
+                resolved_names = services.resolve(summary_of, resolved.owner_id, names) if names else []
                 scope = _dedupe(resolved_names + [v for _, v, held in entries if held])
             out[kind].append(Wanted(w.kind, w.name, w.id, {**w.fields, "scope": scope}, w.where))
     return out
@@ -159,7 +137,13 @@ def owner_inputs(client, desired: DesiredFile, workers: int = MAX_READERS) -> tu
     desired.warnings.extend(check_catalog(client, desired))
     resolved = resolve(client, desired)
     actual = read_hooks(client, [r.owner_id for r in resolved], workers)
-    summary_of = client.get_summary
+    parsed: list[Summary] = []
+
+    def summary_of() -> Summary:  # read (and parsed) only when a service is named, and then once
+        if not parsed:
+            parsed.append(Summary.parse(client.get_summary()))
+        return parsed[0]
+
     inputs = [OwnerInput(r.section.key, r.owner_id, wanted_with_scope(r, summary_of), actual[r.owner_id])
               for r in resolved]
     return inputs, resolved

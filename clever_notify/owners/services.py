@@ -40,9 +40,24 @@ def _listing(owner: Owner) -> str:
     return "its applications and add-ons: " + ", ".join(shown) + (f" … and {more} more" if more > 0 else "")
 
 
+def _close_names(owner: Owner, value: str) -> list[str]:
+    """The owner's service names `value` is a typo of (`wbe` → web), case-insensitively, best first."""
+    import difflib
+
+    by_lower: dict[str, str] = {}
+    for s in owner.services:
+        if s.name:
+            by_lower.setdefault(s.name.lower(), s.name)
+    close = difflib.get_close_matches(value.lower(), list(by_lower), n=3, cutoff=0.6)
+    return [by_lower[c] for c in close]
+
+
 def unknown_service(owner: Owner, value: str) -> InputError:
-    """The one error for a --service/--only value that is none of the owner's services, wherever it is given."""
-    return InputError(f"no application or add-on {value!r} at {owner.label}; {_listing(owner)}")
+    """The one error for a --service/--only value that is none of the owner's services, wherever it is given;
+    a near miss gets a "did you mean", as an unknown event does."""
+    close = _close_names(owner, value)
+    hint = f"; did you mean {' or '.join(close)}?" if close else ""
+    return InputError(f"no application or add-on {value!r} at {owner.label}; {_listing(owner)}{hint}")
 
 
 def _by_id(owner: Owner, value: str) -> Service | None:

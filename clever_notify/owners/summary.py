@@ -15,6 +15,7 @@ No I/O here: reading is the client's job (api/client.py caches one answer per co
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from clever_notify.errors import ApiError, InputError, NotFound
@@ -120,10 +121,15 @@ class Summary:
         return [self.user, *self.organisations]
 
     def find(self, owner_id: str) -> Owner | None:
+        return self._by_id.get(owner_id)
+
+    @cached_property
+    def _by_id(self) -> dict[str, Owner]:  # a file of thousands of owners looks each one up at once
+        found: dict[str, Owner] = {}
         for owner in (self.user_or_none, *(self.organisations_or_none or ())):
-            if owner is not None and owner.id == owner_id:
-                return owner
-        return None
+            if owner is not None:
+                found.setdefault(owner.id, owner)
+        return found
 
     def knows(self, owner_id: str) -> bool:
         return self.find(owner_id) is not None
