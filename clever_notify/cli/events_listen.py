@@ -134,7 +134,7 @@ def listen_command(ctx, org, all_owners, events, services, forward_to, fmt, allo
     signing = _secret(secret) if url else None
     wanted = catalog.expand(p.flatten(events)) if events else None
 
-    summary = rt.session.summary().raw  # once: owner and service names, a service's owner
+    summary = rt.session.summary()  # once: owner and service names, a service's owner
     names = job.Names.from_summary(summary)
     if all_owners:
         owners, whose = None, "every owner"

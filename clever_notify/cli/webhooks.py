@@ -12,8 +12,8 @@ from clever_notify.cli import params as p
 from clever_notify.cli.add_remove import add_hook
 from clever_notify.cli.hook_group import hook_group
 from clever_notify.cli.webhooks_check import check_command
+from clever_notify.cli.webhooks_sample import webhook_test_command
 from clever_notify.cli.webhooks_state import disable_command, enable_command
-from clever_notify.cli.webhooks_test import webhook_test_command
 from clever_notify.hooks import catalog
 from clever_notify.hooks.kinds import WEBHOOKS
 

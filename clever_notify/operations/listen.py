@@ -51,25 +51,26 @@ class Names:
 
     @classmethod
     def from_summary(cls, summary) -> Names:
+        """From /v2/summary as read (a dict) or typed (owners/summary.py); a summary of a wrong shape gives no
+        names, never an error: names only decorate what is shown."""
+        from clever_notify.errors import ApiError
+        from clever_notify.owners.summary import Summary
+
         out = cls()
-        if not isinstance(summary, dict):
+        try:
+            typed = summary if isinstance(summary, Summary) else Summary.parse(summary)
+        except ApiError:
             return out
-        for entry in [summary.get("user")] + list(summary.get("organisations") or []):
-            if not (isinstance(entry, dict) and isinstance(entry.get("id"), str)):
+        for owner in (typed.user_or_none, *(typed.organisations_or_none or ())):
+            if owner is None:
                 continue
-            owner_id = entry["id"]
-            if isinstance(entry.get("name"), str):
-                out.owners[owner_id] = entry["name"]
-            for key in ("applications", "addons"):
-                for item in entry.get(key) or []:
-                    if not isinstance(item, dict):
-                        continue
-                    for id_key in ("id", "realId"):
-                        sid = item.get(id_key)
-                        if isinstance(sid, str) and sid:
-                            out.owner_of_service.setdefault(sid, owner_id)
-                            if isinstance(item.get("name"), str):
-                                out.services.setdefault(sid, item["name"])
+            if owner.name is not None:
+                out.owners[owner.id] = owner.name
+            for service in owner.services:
+                for sid in filter(None, (service.id, service.real_id)):
+                    out.owner_of_service.setdefault(sid, owner.id)
+                    if service.name:
+                        out.services.setdefault(sid, service.name)
         return out
 
 
