@@ -48,8 +48,8 @@ def add(ctx, name, urls, fmt, events, services, org, as_json):
       clever webhooks add "two receivers" https://a.example.org/hook https://b.example.org/hook --format raw
     """  # noqa: E501 - examples are whole command lines
     add_hook(
-        ctx, KIND, org=org, services=p.flatten(services), events=p.flatten(events), as_json=as_json,
-        fields={"name": name, "urls": [{"format": fmt, "url": url} for url in urls]},
+        ctx, KIND, org=org, services=p.merged(services, "service"), events=p.merged(events, "event"),
+        as_json=as_json, fields={"name": name, "urls": [{"format": fmt, "url": url} for url in p.merged(urls, "URL")]},
     )
 
 
