@@ -170,7 +170,7 @@ def export_owners(session: Session, orgs: list[str], all_owners: bool) -> list[E
     summary = session.summary()
     user_id = summary.user_or_none.id if summary.user_or_none else None
     if all_owners:  # the owners as the `--all-owners` listings take them
-        ids = [o.id for o in summary.owners()]
+        ids = [o.id for o in session.all_owners()]
         bad = next((i for i in ids if not is_well_formed_id(i)), None)
         if bad is not None:  # the API's answer, not the user's input: exit 1, as the listings say it
             raise ApiError(for_terminal(f"unexpected answer from the API for /v2/summary: the owner id {bad[:80]!r} "
