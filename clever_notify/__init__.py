@@ -15,6 +15,8 @@ _PUBLIC = {
     "Recipient": "clever_notify.hooks.typed",
     "Owner": "clever_notify.owners.summary",
     "Service": "clever_notify.owners.summary",
+    "Finding": "clever_notify.hooks.audit_rules",
+    "AuditResult": "clever_notify.operations.audit",
 }
 
 __all__ = ["__version__", *_PUBLIC]

@@ -70,24 +70,28 @@ def _url(url: str) -> str:
 
 
 def _name(name: str) -> str:
-    if not isinstance(name, str) or not name.strip():
-        raise InputError("the name must not be empty")
-    return name
+    from clever_notify.guards.values import check_name
+
+    return check_name(name)
 
 
 def _hook_id(hook_id: str) -> str:
-    from clever_notify.guards.ids import is_well_formed_id
+    from clever_notify.guards.values import check_hook_id
 
-    hook_id = str(hook_id).strip()
-    if not is_well_formed_id(hook_id):
-        raise InputError(f"invalid hook id {hook_id!r}: an id has only letters, digits, `_` and `-`")
-    return hook_id
+    return check_hook_id(hook_id)
 
 
 def _owner(owner: str | None) -> str | None:
-    if owner is not None and not str(owner).strip():
-        raise InputError("an organisation id (orga_…), name or `self` is required, not an empty value")
-    return owner
+    from clever_notify.guards.values import check_owner
+
+    return check_owner(owner)
+
+
+def _services(services: str | Iterable[str] | None) -> list[str] | None:
+    from clever_notify.guards.values import check_services
+
+    items = _list(services)
+    return check_services([s.strip() for s in items], ", ".join(items)) if items else None
 
 
 @dataclass(frozen=True)
@@ -128,7 +132,6 @@ class _Hooks:
     def list(self, owner: str | None = None, *, all_owners: bool = False, list_all: bool = False) -> list:
         """The owner's hooks. Left out, the owner is the linked application's (and only the hooks that apply to
         it are listed, unless `list_all`), else your own account. `all_owners`: every owner's."""
-        from clever_notify.errors import ApiError
         from clever_notify.operations import hooks
 
         if all_owners:
@@ -138,12 +141,20 @@ class _Hooks:
             error = hooks.unread_error(results, self.kind)
             if error is not None:
                 raise error
+            self._refuse_malformed([(r.owner.label, r.malformed) for r in results])
             return [self._typed(h) for r in results for h in r.hooks]
         listing = hooks.list_hooks(self._session, self.kind, owner=_owner(owner), list_all=list_all)
-        if listing.malformed:
-            raise ApiError(f"{len(listing.malformed)} {self.kind.nouns} listed by the API are of an unexpected "
-                           f"shape: {'; '.join(map(str, listing.malformed))}")
+        self._refuse_malformed([(listing.target.owner_id, listing.malformed)])
         return [self._typed(h) for h in listing.hooks]
+
+    def _refuse_malformed(self, groups: list[tuple[str, list]]) -> None:
+        """A list that holds an item of a wrong shape is not returned shorter: a script would take it for all."""
+        from clever_notify.errors import ApiError
+
+        bad = [f"{owner}: {item}" for owner, items in groups for item in items]
+        if bad:
+            raise ApiError(f"{len(bad)} {self.kind.noun if len(bad) == 1 else self.kind.nouns} listed by the API "
+                           f"are of an unexpected shape ({'; '.join(bad)}); nothing is returned.")
 
     def get(self, hook_id: str, owner: str | None = None):
         """One hook by id (NotFound when the owner has none with that id)."""
@@ -154,7 +165,7 @@ class _Hooks:
     def _add(self, fields: dict, owner, services, events, dry_run):
         from clever_notify.operations.hooks import add_hook
 
-        done = add_hook(self._session, self.kind, owner=_owner(owner), fields=fields, services=_list(services),
+        done = add_hook(self._session, self.kind, owner=_owner(owner), fields=fields, services=_services(services),
                         events=_events(events), dry_run=dry_run)
         return self._typed(done.hook)
 
@@ -174,7 +185,7 @@ class _Hooks:
             raise InputError("services and all_services cannot be used together")
         return Update(name=_name(name) if name is not None else None,
                       events=ALL if all_events else _events(events),
-                      services=ALL if all_services else _list(services), **kind_fields)
+                      services=ALL if all_services else _services(services), **kind_fields)
 
     def remove(self, hook_id: str, owner: str | None = None, *, dry_run: bool = False) -> Removed:
         """Delete a hook; with dry_run, check it exists and send nothing."""
@@ -213,14 +224,15 @@ class Webhooks(_Hooks):
                                format=catalog.normalize_format(format) if format else None)
         return self._update(hook_id, update, owner, dry_run)
 
-    def check(self, owner: str | None = None, *, all_owners: bool = False, since_ms: int | None = None):
-        """Each webhook ok, failing (a delivery failed within `since_ms`, 24 h by default) or disabled:
-        a HealthReport (operations/health.py) whose `rows` hold each webhook's Health."""
-        from clever_notify.hooks.health import DEFAULT_WINDOW_MS
+    def check(self, owner: str | None = None, *, all_owners: bool = False, since: str | int = "24h"):
+        """Each webhook ok, failing (a delivery failed within `since`: `90s`, `30m`, `24h`, `7d` or
+        milliseconds) or disabled: a HealthReport (operations/health.py); `.healthy`, and `.rows` with each
+        webhook's Health."""
+        from clever_notify.guards.values import duration_ms
         from clever_notify.operations.health import check
 
-        return check(self._session, owner=_owner(owner), all_owners=all_owners,
-                     window_ms=DEFAULT_WINDOW_MS if since_ms is None else since_ms)
+        window_ms = since if isinstance(since, int) and not isinstance(since, bool) else duration_ms(str(since))
+        return check(self._session, owner=_owner(owner), all_owners=all_owners, window_ms=window_ms)
 
     def _state(self, hook_id: str, state: str, owner, dry_run):
         from clever_notify.operations.webhook_state import change_state
@@ -323,6 +335,43 @@ class Emails(_Hooks):
         return self._update(hook_id, update, owner, dry_run)
 
 
+class Events:
+    """The event catalog, and the live stream of events (the API's event socket)."""
+
+    def __init__(self, session: Session):
+        self._session = session
+
+    def catalog(self) -> dict:
+        """The events and meta-events hooks can subscribe to, in the shape of /v2/notifications/info/events."""
+        from clever_notify.hooks import catalog
+
+        return catalog.as_api_document()
+
+    def listen(self, owner: str | None = None, *, all_owners: bool = False, events=None, services=None,
+               forward_to: str | None = None, format: str = "raw", secret: str | None = None,
+               allow_remote_forward: bool = False, max_events: int | None = None, on_forwarded=None,
+               on_notice=None):
+        """The events of `owner` (or of every owner) as they happen: an iterator of ListenedEvent, until
+        `max_events` matching events, or for as long as it is iterated (close it, or Ctrl-C, to stop).
+
+        With `forward_to` (a URL on this machine unless allow_remote_forward), each event is also POSTed
+        in the body a webhook of `format` gets, signed with `secret` (None: the kept one, see
+        `clever events listen --print-secret`); each outcome (a Forwarded) goes to `on_forwarded`, from the
+        forwarding thread. `on_notice` gets the socket's lines (connected, reconnecting…). Raises
+        NotAuthenticated when the login is refused, NetworkError after too many failed reconnections."""
+        from clever_notify.operations import listen as job
+
+        if max_events is not None and (not isinstance(max_events, int) or max_events < 1):
+            raise InputError("max_events must be a whole number, 1 or more")
+        forward = (job.forwarding(_url(forward_to), fmt=format, secret=secret, allow_remote=allow_remote_forward)
+                   if forward_to is not None else None)
+        socket = job.open_socket(self._session, say=on_notice)
+        sub = job.subscribe(self._session, _owner(owner), all_owners=all_owners, events=_list(events),
+                            services=_list(services))
+        return job.listen(socket, sub.filter, sub.names, forward=forward, on_forwarded=on_forwarded,
+                          max_events=max_events)
+
+
 class Notifications:
     """Clever Cloud notifications of your account and organisations: webhooks, e-mails, files of them."""
 
@@ -330,6 +379,7 @@ class Notifications:
         self._session = session
         self.webhooks = Webhooks(session)
         self.emails = Emails(session)
+        self.events = Events(session)
 
     def __repr__(self) -> str:
         return f"Notifications(api_host={self._session.settings.api_host!r})"
@@ -355,6 +405,13 @@ class Notifications:
         app = make_app(Store(db) if db is not None else None)
         return cls(Session.connect(sandbox_settings(), http_session=sandbox_session(app), in_process=True,
                                    cwd=Path(cwd) if cwd else None))
+
+    audit = operation(
+        "clever_notify.operations.audit:audit",
+        """Audit owners (a name, an id or `self`, or several; every owner when left out): applications no hook tells
+        of a failed deployment, hooks that cannot work (docs/audit.md). Returns an AuditResult: `.findings`
+        (Finding: rule, severity, owner_id, hook_id, service_id, message, fix as argv words), `.ignored`, `.ok`.
+        `ignore=["plain-http", "duplicate-hook:Shop releases"]`, `since="24h"` as the command's options.""")
 
     def owners(self) -> list[Owner]:
         """Your account, then every organisation you belong to, each with its applications and add-ons."""

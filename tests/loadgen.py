@@ -57,6 +57,7 @@ def _client(env: dict, stats: Stats):
 
 def _worker(n: int, ops: int, env: dict, owner: str, stats: Stats, deadline: float) -> None:
     from clever_notify.errors import CleverNotifyError
+    from clever_notify.writes import verified
 
     kind = "webhooks" if n % 2 == 0 else "emailhooks"
     client = _client(env, stats)
@@ -78,7 +79,7 @@ def _worker(n: int, ops: int, env: dict, owner: str, stats: Stats, deadline: flo
                         body["urls"] = [{"format": "raw", "url": f"https://example.org/load/{n}/{i}"}]
                     else:
                         body["notified"] = [{"type": "email", "target": f"load{n}.{i}@example.org"}]
-                    hook = client.create_hook(kind, owner, body)
+                    hook = verified.create(client, kind, owner, body)
                     mine.append(hook["id"])
                     with stats.lock:
                         stats.created[(kind, hook["id"])] = subject
@@ -88,7 +89,7 @@ def _worker(n: int, ops: int, env: dict, owner: str, stats: Stats, deadline: flo
                         raise AssertionError(f"client {n}: its hooks {set(mine) - listed} are missing from a list")
                 else:
                     subject = mine.pop(0)
-                    client.delete_hook(kind, owner, subject)
+                    verified.delete(client, kind, owner, subject, listed=False)
                     with stats.lock:
                         stats.deleted.add((kind, subject))
             except CleverNotifyError as exc:  # told to the user; checked against the final state

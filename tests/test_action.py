@@ -83,6 +83,13 @@ def test_the_action_plans_applies_and_checks_against_the_sandbox(action_copy, se
     assert checked.outputs["exit-code"] == "0"
     assert "webhooks check" in checked.summary and "deploys" in checked.summary
 
+    audited = run("audit", org="Acme")
+    assert audited.code == 0, audited.log
+    assert audited.outputs["exit-code"] == "0" and "Nothing found" in audited.summary
+    everyone = run("audit")  # every owner: the seed's Audit Demo has a finding of each rule
+    assert everyone.code == 5 and everyone.outputs["exit-code"] == "5"
+    assert "The audit found problems" in everyone.summary and "    Audit Demo (orga_" in everyone.summary
+
 
 @pytest.mark.slow
 def test_the_action_fails_the_step_on_an_invalid_file_and_says_so(action_copy, served, tmp_path):
@@ -104,7 +111,7 @@ def test_the_action_fails_the_step_on_an_invalid_file_and_says_so(action_copy, s
     bad.mkdir()
     wrong = run_action(action_path, workspace, {"command": "destroy", "python": str(python), "pip-args": OFFLINE},
                        env, bad)
-    assert wrong.code == 2 and "command must be plan, apply or check" in wrong.log
+    assert wrong.code == 2 and "command must be plan, apply, check or audit" in wrong.log
 
 
 # --- the GitLab CI template ------------------------------------------------------------------------------
@@ -164,6 +171,14 @@ def test_the_gitlab_template_installs_the_pinned_ref_and_plans(action_copy, serv
                            workspace, env)
     assert applied.returncode == 0, applied.stdout + applied.stderr
     assert (workspace / "clever-notify.env").read_text() == "CLEVER_NOTIFY_EXIT_CODE=0\nCLEVER_NOTIFY_CHANGES=true\n"
+
+    audited = run_template({**common, "CLEVER_NOTIFY_REF": "v9.9.9-test", "CLEVER_NOTIFY_COMMAND": "audit"},
+                           workspace, env)
+    assert audited.returncode == 5, audited.stdout + audited.stderr  # the seed's Audit Demo
+    from test_audit_cli import check_junit
+
+    assert int(check_junit((workspace / "clever-notify-audit.xml").read_text()).get("failures")) == 8
+    assert "The audit found problems" in (workspace / "clever-notify-report.md").read_text()
 
     missing = run_template({**common, "CLEVER_NOTIFY_REF": "v0-does-not-exist"}, workspace, env)
     assert missing.returncode == 1  # an unknown ref installs nothing and fails the job

@@ -345,3 +345,69 @@ def test_owners_worst_first_and_each_group_worst_first():
     findings, ignored = ar.audit([clean, warned, bad], known=KNOWN, now_ms=NOW)
     assert [(f.owner_id, f.rule) for f in findings] == [(ORG, "unhealthy"), (ORG, "plain-http"), (USER, "plain-http")]
     assert ignored == []
+
+
+# --- classes of faults: spellings of one receiver, one state, one recipient ---------------------
+
+
+@pytest.mark.parametrize("other", ["https://EXAMPLE.org/h", "HTTPS://example.org:443/h", "https://user:pw@example.org/h"])
+def test_one_receiver_spelt_differently_is_still_a_duplicate(other):
+    found = run(webhooks=[webhook("a"), webhook("b", url=other)], rule="duplicate-hook")
+    assert [f.hook_id for f in found] == ["b"]
+
+
+@pytest.mark.parametrize("other", ["https://example.org/h/", "https://example.org/H", "https://example.org/h?x=1",
+                                   "https://example.org:8443/h"])
+def test_another_path_query_or_port_is_another_receiver(other):
+    assert run(webhooks=[webhook("a"), webhook("b", url=other)], rule="duplicate-hook") == []
+
+
+@pytest.mark.parametrize("address, redundant", [("OPS@example.org", "e3"), ("ops@EXAMPLE.ORG", "e3"),
+                                                (" ops@example.org", "e3"), ("x@y.org,ops@example.org", "e2")])
+def test_one_address_spelt_differently_is_still_a_duplicate(address, redundant):
+    a = email("e2", events=["GIT_PUSH"], notified=[{"type": "email", "target": "ops@example.org"}])
+    b = email("e3", events=["GIT_PUSH"], notified=[{"type": "email", "target": address}])
+    [f] = run(emails=[COVER, a, b], rule="duplicate-hook")
+    assert f.hook_id == redundant and f.fix == (("notify-email", "remove", redundant, "--org", ORG),)
+
+
+@pytest.mark.parametrize("state", ["DISABLED", "disabled", "Disabled"])
+def test_disabled_in_any_case(state):
+    assert only(run(webhooks=[webhook(state=state)]), "unhealthy").fix[0][:2] == ("webhooks", "enable")
+
+
+@pytest.mark.parametrize("url", ["HTTP://ci.example.org/h", "http://CI.example.org:8080/h", "http://0.0.0.0/h",
+                                 "http://10.0.0.1/h", "http://localhost.localdomain/h"])
+def test_plain_http_in_any_spelling_off_loopback(url):
+    f = only(run(webhooks=[webhook(url=url)]), "plain-http")
+    assert f.fix[0][4].startswith("https://")
+
+
+@pytest.mark.parametrize("url", ["https://hooks.slack.com/services/T/B/X", "https://HOOKS.SLACK.COM/services/T/B/X",
+                                 "https://hooks.slack-gov.com/services/T/B/X"])
+def test_slack_in_any_spelling(url):
+    only(run(webhooks=[webhook(url=url)]), "format-mismatch")
+
+
+@pytest.mark.parametrize("url, fixed", [
+    ("https://discord.com/api/v10/webhooks/1/t", "https://discord.com/api/v10/webhooks/1/t/slack"),
+    ("https://discord.com/api/webhooks/1/t/github", "https://discord.com/api/webhooks/1/t/slack"),
+    ("https://discord.com/api/webhooks/1/t/", "https://discord.com/api/webhooks/1/t/slack"),
+    ("https://canary.discord.com/api/webhooks/1/t?thread_id=9", "https://canary.discord.com/api/webhooks/1/t/slack?thread_id=9"),
+])
+def test_discord_in_any_form_is_fixed_at_its_slack_url(url, fixed):
+    f = only(run(webhooks=[webhook(url=url)]), "format-mismatch")
+    assert f.fix[0][3:5] == ("--url", fixed)
+    assert "/t" not in f.message  # the token in the path is not repeated in the sentence; the fix has it
+
+
+def test_a_token_in_the_path_stays_out_of_the_sentence():
+    f = only(run(webhooks=[webhook(url="http://ci.example.org/hook/s3cr3t")]), "plain-http")
+    assert "s3cr3t" not in f.message and "http://ci.example.org/…" in f.message
+
+
+def test_a_personal_hook_moved_to_an_organisation_keeps_mailing_you_not_the_team():
+    me = ar.Owner(USER, "Me", is_user=True)
+    hook = email(scope=[WEB], events=["DEPLOYMENT_FAIL"])  # no `notified`: the account's owner
+    f = only(run(emails=[hook], owner=me, rule="unreachable-scope"), "unreachable-scope")
+    assert f.fix[0][f.fix[0].index("--notify") + 1] == USER

@@ -11,7 +11,7 @@ def test_export_dash_o_is_the_organisation(run, tmp_path):
     result = run("--sandbox", "notifications", "export", "-o", "Acme", "-F", "json")
     assert result.exit_code == 0, result.stderr
     data = json.loads(result.stdout)
-    assert list(data["owners"]) == ["Acme"]
+    assert [o.get("name") for o in data["owners"].values()] == ["Acme"]  # the owner by id, its name beside it
     assert not any(p.name == "Acme" for p in tmp_path.rglob("Acme"))  # no file named after the organisation
 
 
@@ -20,7 +20,8 @@ def test_export_writes_a_file_with_output(run, tmp_path):
     result = run("--sandbox", "notifications", "export", "-o", "Acme", "-o", "self", "--output", str(out))
     assert result.exit_code == 0, result.stderr
     assert result.stdout == ""
-    assert set(yaml.safe_load(out.read_text())["owners"]) == {"Acme", "self"}
+    owners = yaml.safe_load(out.read_text())["owners"]
+    assert "self" in owners and {o.get("name") for k, o in owners.items() if k != "self"} == {"Acme"}
     old_name = run("--sandbox", "notifications", "export", "--output-file", str(tmp_path / "m.yml"))
     assert old_name.exit_code == 0 and (tmp_path / "m.yml").exists()  # the old long name still works
 
@@ -43,3 +44,27 @@ def test_no_color_turns_styling_off(run, monkeypatch):
     monkeypatch.setenv("NO_COLOR", "1")
     result = run("--color", "--sandbox", "events")
     assert result.exit_code == 0 and "NO_COLOR" not in os.environ
+
+
+FILE = """\
+version: 1
+owners:
+  Acme:
+    webhooks:
+      - name: deploys
+        urls: [{url: "https://example.org/hook", format: raw}]
+"""
+
+
+def test_plan_of_standard_input_hints_with_a_file(run):
+    result = run("--sandbox", "notifications", "plan", "-", "--prune", input=FILE)
+    assert result.exit_code == 0, result.stderr
+    assert "To apply it, save the file and run: clever --sandbox notifications apply FILE --prune\n" in result.stderr
+    assert "apply -" not in result.stderr
+
+
+def test_plan_of_a_file_hints_with_that_file(run, tmp_path):
+    path = tmp_path / "my notifications.yml"
+    path.write_text(FILE)
+    result = run("--sandbox", "notifications", "plan", str(path))
+    assert f"To apply it: clever --sandbox notifications apply '{path}'\n" in result.stderr

@@ -31,13 +31,15 @@ def test_human_groups_events_by_family_and_expands_meta_events(run):
     assert result.stderr == ""
 
 
-def test_json_is_the_api_document(run):
+def test_json_is_the_catalog_with_camel_case_keys(run):
     result = run("events", "-F", "json")
     assert result.exit_code == 0
     doc = json.loads(result.stdout)
-    assert doc == catalog.as_api_document()
-    assert list(doc) == ["events", "meta_events"]
-    assert doc["meta_events"]["META_SERVICE_LIFECYCLE"] == [
+    api = catalog.as_api_document()
+    assert doc == {"events": api["events"], "metaEvents": api["meta_events"]}
+    assert list(doc) == ["events", "metaEvents"]
+    assert run("events", "--json").stdout == result.stdout
+    assert doc["metaEvents"]["META_SERVICE_LIFECYCLE"] == [
         "APPLICATION_STOP", "DEPLOYMENT_ACTION_BEGIN", "DEPLOYMENT_FAIL", "DEPLOYMENT_SUCCESS"]
     assert result.stdout.startswith('{\n  "events": [\n    "ACCOUNT_CREATION",')
 
@@ -58,7 +60,8 @@ def test_live_reads_the_api_and_reports_no_difference(run, creds, auth_header):
     request = responses.calls[0].request
     assert request.method == "GET" and request.url == INFO_URL and request.body is None
     assert request.headers["Authorization"] == auth_header
-    assert json.loads(result.stdout) == catalog.as_api_document()
+    api = catalog.as_api_document()
+    assert json.loads(result.stdout) == {"events": api["events"], "metaEvents": api["meta_events"]}
     assert result.stderr == "The API's catalog matches this tool's.\n"
 
 
@@ -83,7 +86,8 @@ def test_live_prints_the_apis_catalog_and_reports_differences(run, creds, auth_h
     )
 
     json_result = run("events", "--live", "-F", "json")
-    assert json.loads(json_result.stdout) == live  # the documented two keys only
+    # the documented two keys only, camelCase as every JSON of this tool
+    assert json.loads(json_result.stdout) == {"events": live["events"], "metaEvents": live["meta_events"]}
     assert "differs" in json_result.stderr
 
 

@@ -186,7 +186,7 @@ def test_unknown_owner_or_service_is_a_located_problem_after_one_summary_read(ru
     assert result.stderr.splitlines() == [
         f"Error: {path}: 2 problems, nothing was sent:",
         (f"  {path}:5: owners.Acme.webhooks[0].services[1]: no application or add-on 'wrker' at Acme "
-         f"({ORG_ID}); its applications and add-ons: web ({APP_ID}), worker ({WORKER_ID})"),
+         f"({ORG_ID}); its applications and add-ons: web ({APP_ID}), worker ({WORKER_ID}); did you mean worker?"),
         (f"  {path}:6: owners.Acmee: organisation 'Acmee' not found among yours; did you mean 'Acme'? "
          "(names are case-sensitive)"),
     ]
@@ -338,7 +338,8 @@ def test_apply_stops_at_the_first_failure_and_a_rerun_converges(run, creds, noti
     assert result.stderr.splitlines()[-1] == (
         'Error: apply stopped at step 2 of 4: could not update webhook "old name" (id w-old) at Acme: '
         "the API answered 500: boom. Done: 1 create. Not done: 2 updates, 1 delete. "
-        "Run apply again once the cause is fixed: it converges.")
+        # issue 18: the failure names the command that finishes the job
+        f"Once the cause is fixed, run it again (it converges): clever notifications apply {path} --prune")
     api.fail.clear()
     api.sent.clear()
     again = run("notifications", "apply", path, "--prune", "--yes")
@@ -440,7 +441,8 @@ EXPORTED = f"""\
 # with the API, `clever notifications apply FILE` makes the API match it.
 version: 1
 owners:
-  Acme:
+  {ORG_ID}:
+    name: Acme
     webhooks:
     - id: w1
       name: alpha
@@ -509,7 +511,7 @@ def test_export_to_a_file_json_and_placeholders(run, creds, notifications_file, 
     data = json.loads(out.read_text())
     # WEBHOOK_URL_<name>_<digest of the owner's and the hook's ids>[_<n-th URL>]: fixed for a hook, whatever
     # other hooks exist (spelt out here: a change of scheme would rename every user's variables)
-    assert [u["url"] for h in data["owners"]["Acme"]["webhooks"] for u in h["urls"]] == [
+    assert [u["url"] for h in data["owners"][ORG_ID]["webhooks"] for u in h["urls"]] == [
         "${WEBHOOK_URL_ALPHA_989FDD8F}", "${WEBHOOK_URL_ALPHA_E22FC6A3}", "${WEBHOOK_URL_ZETA_68C86D6C_1}",
         "${WEBHOOK_URL_ZETA_68C86D6C_2}"]
     assert "https://" not in out.read_text()
@@ -533,11 +535,11 @@ def test_export_default_owner_and_all_owners(run, creds, linked_app):
     api = FakeApi()
     result = run("notifications", "export")  # the linked application's owner
     assert result.exit_code == 0, result.stderr
-    assert "  Acme:\n    webhooks: []\n    emails: []\n" in result.stdout
+    assert f"  {ORG_ID}:\n    name: Acme\n    webhooks: []\n    emails: []\n" in result.stdout
     assert api.reads() == sorted(["/v2/summary"] + lists(ORG_ID))
     api.sent.clear()
     everyone = run("notifications", "export", "--all-owners", "-F", "json")
-    assert list(json.loads(everyone.stdout)["owners"]) == ["self", "Acme", "Twin"]
+    assert list(json.loads(everyone.stdout)["owners"]) == ["self", ORG_ID, ORG2_ID]
     assert api.reads() == sorted(["/v2/summary"] + lists(USER_ID, ORG_ID, ORG2_ID))
     assert run("notifications", "export", "--all-owners", "--org", "Acme").exit_code == 2
 
@@ -554,7 +556,7 @@ def test_export_all_owners_takes_the_owners_as_the_listings_do(run, creds, monke
     api = FakeApi()
     everyone = run("notifications", "export", "--all-owners", "-F", "json")
     assert everyone.exit_code == 0, everyone.stderr
-    assert list(json.loads(everyone.stdout)["owners"]) == ["self", "Acme", "Twin"]
+    assert list(json.loads(everyone.stdout)["owners"]) == ["self", ORG_ID, ORG2_ID]
     assert api.reads() == sorted(["/v2/summary"] + lists(USER_ID, ORG_ID, ORG2_ID))
     # an id that cannot go in a URL path is the API's fault (exit 1), not a usage error (2)
     monkeypatch.setattr(here, "SUMMARY", {**SUMMARY, "organisations": [{"id": "../orga_x", "name": "Evil"}]})
@@ -584,13 +586,14 @@ def test_an_interrupted_apply_says_what_was_done(run, creds, notifications_file,
         raise KeyboardInterrupt
 
     monkeypatch.setattr(ApiClient, "update_hook", interrupted)
-    result = run("notifications", "apply", notifications_file())
+    path = notifications_file()
+    result = run("notifications", "apply", path)
     assert result.exit_code == 130
     assert [m for m, _, _ in api.writes()] == ["POST"]
     assert result.stderr.splitlines()[-1] == (
         'Error: apply stopped at step 2 of 3: could not update webhook "old name" (id w-old) at Acme: '
         "interrupted: it may or may not have been applied. Done: 1 create. Not done: 2 updates. "
-        "Run apply again once the cause is fixed: it converges.")
+        f"Once the cause is fixed, run it again (it converges): clever notifications apply {path}")
 
 
 def test_owners_are_read_concurrently_by_a_bounded_pool():

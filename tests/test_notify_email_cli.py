@@ -219,9 +219,9 @@ def test_only_with_several_default_hooks_replaces_each(run, creds):
     stand_in = StandIn(ORG_ID, [DEFAULT, DEFAULT_TARGETED])
     result = run("notify-email", "default", "--org", ORG_ID, "--only", "app_a", "-F", "json")
     assert result.exit_code == 0, result.stderr
-    assert changes() == [
-        ("POST", EMAILS), ("DELETE", f"{EMAILS}/d1"),
-        ("POST", EMAILS), ("DELETE", f"{EMAILS}/d2"),
+    assert changes() == [  # issue 18: one executor, creates first, deletes last
+        ("POST", EMAILS), ("POST", EMAILS),
+        ("DELETE", f"{EMAILS}/d1"), ("DELETE", f"{EMAILS}/d2"),
     ]
     bodies = [json.loads(c.request.body) for c in responses.calls if c.request.method == "POST"]
     assert bodies == [
@@ -234,7 +234,7 @@ def test_only_with_several_default_hooks_replaces_each(run, creds):
     report = json.loads(result.stdout)
     assert report["found"] == ["d1", "d2"] and report["deleted"] == ["d1", "d2"]
     assert [h["id"] for h in report["created"]] == ["new-1", "new-2"]
-    assert [r["method"] for r in report["requests"]] == ["POST", "DELETE", "POST", "DELETE"]
+    assert [r["method"] for r in report["requests"]] == ["POST", "POST", "DELETE", "DELETE"]
 
 
 @responses.activate
@@ -259,11 +259,10 @@ def test_only_create_failure_on_second_hook_says_what_was_done(run, creds):
     responses.delete(f"{EMAILS}/d1", status=204)
     result = run("notify-email", "default", "--org", ORG_ID, "--only", "app_a")
     assert result.exit_code == 1
-    assert changes() == [("POST", EMAILS), ("DELETE", f"{EMAILS}/d1"),
-                         ("POST", EMAILS)]
+    assert changes() == [("POST", EMAILS), ("POST", EMAILS)]  # issue 18: creates first, nothing deleted yet
     assert "could not create the replacement of d2" in result.stderr
     assert "d2 is unchanged" in result.stderr
-    assert "Already done: d1 replaced by new-1." in result.stderr
+    assert "Created, the hook each replaces not yet deleted: new-1 (for d1)." in result.stderr
 
 
 @responses.activate
@@ -328,13 +327,14 @@ def test_only_dry_run_sends_no_change_and_prints_the_requests(run, creds):
     assert changes() == []
     assert [c.request.url for c in responses.calls] == [SUMMARY_URL, EMAILS]
     assert stand_in.ids() == ["d1", "d2"]
-    body1 = json.dumps({"name": DEFAULT_NAME, "scope": ["app_a"], "events": ["META_DEPLOYMENT_RESULT"]})
+    body1 = json.dumps({"name": DEFAULT_NAME, "scope": ["app_a"], "events": ["META_DEPLOYMENT_RESULT"]}, indent=2)
     body2 = json.dumps({"name": DEFAULT_NAME, "notified": DEFAULT_TARGETED["notified"], "scope": ["app_a"],
-                        "events": ["DEPLOYMENT_FAIL"]})
-    assert result.stdout == (  # the data of a dry run: the requests, nothing else
-        f"POST /v2/notifications/emailhooks/{ORG_ID}\n  {body1}\n"
-        f"DELETE /v2/notifications/emailhooks/{ORG_ID}/d1\n"
-        f"POST /v2/notifications/emailhooks/{ORG_ID}\n  {body2}\n"
+                        "events": ["DEPLOYMENT_FAIL"]}, indent=2)
+    # the data of a dry run: the requests, nothing else, in the one layout of every dry run (issue 19)
+    assert result.stdout == (
+        f"POST /v2/notifications/emailhooks/{ORG_ID}\n{body1}\n\n"
+        f"POST /v2/notifications/emailhooks/{ORG_ID}\n{body2}\n\n"
+        f"DELETE /v2/notifications/emailhooks/{ORG_ID}/d1\n\n"
         f"DELETE /v2/notifications/emailhooks/{ORG_ID}/d2\n"
     )
     assert "Would create a copy of d1" in result.stderr
@@ -425,8 +425,8 @@ def test_restore_dry_run_sends_nothing(run, creds):
     assert result.exit_code == 0, result.stderr
     assert changes() == []
     assert stand_in.ids() == []
-    body = json.dumps({"name": DEFAULT_NAME, "events": ["META_DEPLOYMENT_RESULT"]})
-    assert result.stdout == f"POST /v2/notifications/emailhooks/{ORG_ID}\n  {body}\n"
+    body = json.dumps({"name": DEFAULT_NAME, "events": ["META_DEPLOYMENT_RESULT"]}, indent=2)
+    assert result.stdout == f"POST /v2/notifications/emailhooks/{ORG_ID}\n{body}\n"  # one layout (issue 19)
 
 
 @responses.activate

@@ -139,7 +139,7 @@ def test_emit_cli_says_which_webhook_it_disabled(run, store, org, monkeypatch):
     result = run("sandbox", "emit", "DEPLOYMENT_FAIL", "--org", "Acme")
     assert result.exit_code == 1
     assert f"({hook_id}) is now DISABLED" in result.stderr
-    assert f"clever --sandbox webhooks enable {hook_id} --org {org}" in result.stderr
+    assert f"clever --sandbox webhooks enable {hook_id} --org Acme\n" in result.stderr  # the owner as typed
     assert hook_id not in result.stdout  # a message, not data
     as_json = run("sandbox", "emit", "DEPLOYMENT_FAIL", "--org", "Acme", "-F", "json")
     assert json.loads(as_json.stdout)["deliveries"] == [] and json.loads(as_json.stdout)["disabled"] == []
@@ -158,3 +158,19 @@ def test_a_database_from_before_the_count_is_upgraded(tmp_path):
     assert "failed_in_a_row" in columns
     assert store.record_outcomes([{"hook_id": "h1", "url": "u", "ok": False, "status": 500}], [],
                                  disable_after=1) == ["h1"]
+
+
+@pytest.mark.parametrize("typed", ["Org 002", "orga_ID", "it's"])
+def test_emit_hint_names_the_owner_as_typed_shell_quoted(run, store, monkeypatch, typed):
+    import shlex
+
+    monkeypatch.setenv("CLEVER_SANDBOX_DISABLE_AFTER", "1")
+    name = "Org 002" if typed == "orga_ID" else typed
+    owner = store.add_organisation(name, applications=("web",))["id"]
+    typed = owner if typed == "orga_ID" else typed
+    hook_id = _webhook(store, owner, closed_port_url())
+    result = run("sandbox", "emit", "DEPLOYMENT_FAIL", "--org", typed)
+    assert result.exit_code == 1
+    hint = f"clever --sandbox webhooks enable {hook_id} --org {shlex.quote(typed)}"
+    assert result.stderr.rstrip("\n").endswith(hint) or f"{hint}\n" in result.stderr
+    assert shlex.split(hint)[-1] == typed  # pasted, the shell gives back exactly what was typed

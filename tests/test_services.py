@@ -69,9 +69,23 @@ def test_unknown_name_lists_the_owners_services():
         services.resolve(lambda: SUMMARY, ORG_ID, ["web", "wbe"])
     assert str(err.value) == (
         f"no application or add-on 'wbe' at Acme ({ORG_ID}); its applications and add-ons: "
-        f"web ({WEB}), worker ({WORKER}), db ({DB})"
+        f"web ({WEB}), worker ({WORKER}), db ({DB}); did you mean web?"
     )
     assert err.value.exit_code == 2
+
+
+@pytest.mark.parametrize("typed,meant", [("wbe", "web"), ("WEB", "web"), ("wokrer", "worker"), ("worke", "worker"),
+                                         ("dbb", "db")])
+def test_a_near_miss_gets_a_did_you_mean(typed, meant):
+    with pytest.raises(InputError) as err:
+        services.resolve(lambda: SUMMARY, ORG_ID, [typed])
+    assert str(err.value).endswith(f"; did you mean {meant}?")
+
+
+def test_a_far_miss_gets_only_the_listing():
+    with pytest.raises(InputError) as err:
+        services.resolve(lambda: SUMMARY, ORG_ID, ["billing"])
+    assert "did you mean" not in str(err.value) and str(err.value).endswith(f"db ({DB})")
 
 
 def test_unknown_name_at_an_owner_without_services():

@@ -107,7 +107,8 @@ def test_unknown_name_is_refused_and_nothing_is_written(run, creds, kind_args):
     assert result.stdout == ""
     assert result.stderr == (
         f"Error: no application or add-on 'wbe' at Acme ({ORG_ID}); its applications and add-ons: "
-        f"web ({WEB}), worker ({WORKER}), My App ({SPACED}), twice (app_dup1), twice (app_dup2), db ({DB})\n"
+        f"web ({WEB}), worker ({WORKER}), My App ({SPACED}), twice (app_dup1), twice (app_dup2), db ({DB}); "
+        "did you mean web?\n"
     )
 
 

@@ -12,7 +12,6 @@ from hypothesis import strategies as st
 from clever_notify.guards.timestamps import epoch_ms, to_datetime
 from clever_notify.hooks import health
 from clever_notify.hooks.words import format_time
-from clever_notify.writes import confirm
 
 T = 1795860000000  # 2026-11-28T10:00:00Z in epoch milliseconds
 
@@ -43,7 +42,6 @@ T = 1795860000000  # 2026-11-28T10:00:00Z in epoch milliseconds
 ])
 def test_readable_times(value, ms):
     assert epoch_ms(value) == pytest.approx(ms, abs=1e-6)
-    assert confirm.created_ms({"createdAt": value}) == pytest.approx(ms, abs=1e-6)
     assert health.failure_time_ms({"createdAt": value}) == int(ms)
 
 
@@ -55,7 +53,6 @@ def test_readable_times(value, ms):
 ])
 def test_unreadable_times_are_none(value):
     assert epoch_ms(value) is None
-    assert confirm.created_ms({"createdAt": value}) is None
     assert health.failure_time_ms({"createdAt": value}) is None
     assert to_datetime(value) is None
 

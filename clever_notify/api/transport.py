@@ -89,8 +89,8 @@ def _keep_headers(prepared):
 
 # --- retries ---------------------------------------------------------------------------------------
 # GET and DELETE are repeated on connection failures and on these statuses. POST and PUT are not:
-# a timeout or a gateway error may come after the API did the work, so the client looks before sending
-# again (api/confirm.py).
+# a timeout or a gateway error may come after the API did the work, so the write path looks before sending
+# again (writes/verified.py).
 RETRY_STATUSES = frozenset({429, 502, 503, 504})
 # For a POST/PUT, these statuses may have been sent by a gateway after the API applied the change.
 AMBIGUOUS_STATUSES = frozenset({502, 503, 504})
@@ -196,9 +196,11 @@ def retry_after_seconds(value: str | None, now: float | None = None) -> float | 
     return max(0.0, seconds)
 
 
-def error_message(response, secrets: list[str]) -> str:
-    """The API's own words, redacted before they are cut (a cut secret would no longer match)."""
-    return redact(_raw_error_message(response), secrets)[:MAX_ERROR_TEXT]
+def error_message(response, secrets: list[str] | Callable[[str], str]) -> str:
+    """The API's own words, redacted before they are cut (a cut secret would no longer match). `secrets`: the
+    credentials, or a transport's `redact`, which also hides the values the caller asked it to (hide())."""
+    hide = secrets if callable(secrets) else (lambda text: redact(text, secrets))
+    return hide(_raw_error_message(response))[:MAX_ERROR_TEXT]
 
 
 def _raw_error_message(response) -> str:
@@ -231,7 +233,7 @@ class Transport:
         self._log = log
         self._sleep = sleep
         self.requests_sent = 0
-        self.api_clock: tuple[float, float] | None = None  # (API epoch seconds, our monotonic) at an answer
+        self.masks: list[Callable[[str], str]] = []  # more values to hide than the credentials (hide())
 
     def __repr__(self) -> str:
         return f"Transport(api_host={self.settings.api_host!r})"
@@ -248,7 +250,15 @@ class Transport:
             self._log(self.redact(line))
 
     def redact(self, text: str) -> str:
+        for mask in self.masks:
+            text = mask(text)
         return redact(text, self.settings.secrets())
+
+    def hide(self, mask: Callable[[str], str]) -> None:
+        """Also hide what `mask` hides (a notifications file's ${VAR} values) in every message and log line,
+        before any of them is cut: an API that quotes a URL with its token in an error shows none of it."""
+        if mask not in self.masks:
+            self.masks.append(mask)
 
     def _wait(self, seconds: float) -> None:
         (self._sleep or sleep)(seconds)
@@ -283,7 +293,7 @@ class Transport:
             status = answer.status_code
             if status in RETRY_STATUSES:
                 if not repeatable and status in AMBIGUOUS_STATUSES:
-                    reason = error_message(answer, self.settings.secrets())[:80]
+                    reason = error_message(answer, self.redact)[:80]
                     raise AmbiguousOutcome(f"the API answered {status} ({reason})", method)
                 # 429 and 503 say the API refused the request; a gateway's 502/504 may come after it was done.
                 reached = reached or status in (502, 504)
@@ -380,22 +390,9 @@ class Transport:
         finally:
             if response is not None and response.raw is not None:
                 response.close()
-        self._note_api_clock(response.headers.get("Date"))
         elapsed = (time.monotonic() - started) * 1000
         self.say(f"{method} {url} -> {response.status_code} ({elapsed:.0f} ms)")
         return Answer(response.status_code, response.reason or "", response.headers, content)
-
-    def _note_api_clock(self, date: str | None) -> None:
-        """The API's time (epoch seconds) at the last answer carrying a Date header, with our monotonic
-        time then: "was this hook created after we sent it?" is decided on the API's clock (api/confirm.py)."""
-        from email.utils import parsedate_to_datetime
-
-        try:
-            when = parsedate_to_datetime(date) if date else None
-        except (TypeError, ValueError, IndexError):
-            when = None
-        if when is not None and when.tzinfo is not None:
-            self.api_clock = (when.timestamp(), time.monotonic())
 
     def _read_bounded(self, response) -> bytes:
         too_big = ApiError(
@@ -447,15 +444,14 @@ class RecordingTransport:
     def settings(self) -> Settings:
         return self.inner.settings
 
-    @property
-    def api_clock(self) -> tuple[float, float] | None:
-        return self.inner.api_clock
-
     def say(self, line: str) -> None:
         self.inner.say(line)
 
     def redact(self, text: str) -> str:
         return self.inner.redact(text)
+
+    def hide(self, mask: Callable[[str], str]) -> None:
+        self.inner.hide(mask)
 
     def send(self, method: str, path: str, body: Any = None) -> Answer:
         if method not in CHANGES:

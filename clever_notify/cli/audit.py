@@ -108,10 +108,7 @@ def audit_command(ctx, orgs, all_owners, ignore, nac_file, window_ms, output_for
         ignores += [parse_ignore(entry) for entry in read_ignore(nac_file, os.environ)]
     rt = runtime(ctx)
     started = time.monotonic()
-    summary_owners = None if not orgs else list(orgs)
-    # In-process sandbox: no latency to hide, so one reader (threads would only contend).
-    workers = 1 if rt.sandbox else audit.MAX_READERS
-    result = _run(rt, audit, summary_owners, window_ms, ignores, workers)
+    result = _run(rt, audit, list(orgs), window_ms, ignores)
     duration = time.monotonic() - started
 
     def command(argv: tuple[str, ...]) -> str:
@@ -142,20 +139,20 @@ def audit_command(ctx, orgs, all_owners, ignore, nac_file, window_ms, output_for
                        "(see above); what was read is sound.")
 
 
-def _run(rt, audit, owners, window_ms, ignores, workers):
+def _run(rt, audit, owners, window_ms, ignores):
+    """The audit, with a progress bar on a terminal when there are many owners (an owner is done when both its
+    lists are)."""
     from clever_notify.cli.all_owners import progress
 
-    summary = rt.client.get_summary()
-    total = 2 * (len(owners) if owners else len(audit.known_owners(summary)))
-    with progress(total // 2, "hooks") as advance:
-        halves = iter(range(total))
+    count = len(owners) if owners else len(rt.session.summary().owners())  # the summary is read once
+    with progress(count, "hooks") as advance:
+        lists = iter(range(2 * count))
 
         def done():
-            if next(halves, 0) % 2:  # an owner is done when both its lists are
+            if next(lists, 0) % 2:
                 advance(None)
 
-        return audit.run(rt.client, owners=owners, window_ms=window_ms, ignore=ignores, workers=workers,
-                         on_done=done)
+        return audit.audit(rt.session, owners, ignore=ignores, since=window_ms, on_done=done)
 
 
 def _host(rt) -> str:

@@ -70,7 +70,8 @@ def events(ctx, output, live):
     if output == "json":
         from clever_notify.output import render
 
-        click.echo(render.to_json(doc))
+        # Keys in camelCase as everywhere in this tool's JSON (the API itself writes `meta_events`).
+        click.echo(render.to_json({"events": doc["events"], "metaEvents": doc["meta_events"]}))
     else:
         # Names may come from the API (--live): each line is escaped on its own, so none can start a line.
         click.echo("\n".join(for_terminal(line) for line in human_lines(doc)))

@@ -94,6 +94,7 @@ def _plan(rt, file: str, prune: bool, output_json: bool):
     except FileInvalid as exc:
         _print_problems(exc, output_json)
         raise
+    _hide(rt, wanted.document.mask())
     for warning in wanted.warnings:
         click.echo(warning.located(wanted.name).replace(": warning: ", ": "), err=True)
     known = len(wanted.warnings)
@@ -102,9 +103,24 @@ def _plan(rt, file: str, prune: bool, output_json: bool):
     except FileInvalid as exc:
         _print_problems(exc, output_json)
         raise
-    for warning in wanted.warnings[known:]:  # found with the API's help: an event or format only it knows
-        click.echo(warning.located(wanted.name).replace(": warning: ", ": "), err=True)
+    mask = wanted.document.mask()
+    # found with the API's help: an event or format only it knows, a service given by its name and its id
+    for warning in wanted.warnings[known:]:
+        click.echo(mask.text(warning.located(wanted.name).replace(": warning: ", ": ")), err=True)
     return planned
+
+
+def _hide(rt, mask, *, in_messages: bool = False) -> None:
+    """From here on, whatever prints a ${VAR}'s value (in any spelling, or cut) shows ${VAR}: the command's
+    output streams, and with `in_messages` the API's messages before they are cut (operations.plan does that
+    for a file; the connection is not made here, so a file's problems come before a settings error)."""
+    if not mask:
+        return
+    from clever_notify.guards.sanitise import hide_in_output
+
+    hide_in_output(mask.text)
+    if in_messages:
+        rt.client.transport.hide(mask.text)
 
 
 def _print_problems(exc, output_json: bool) -> None:
@@ -170,8 +186,12 @@ def plan_command(ctx, file, prune, detailed_exitcode, out, output):
         click.echo(words.human(plan, mask, names, prune=prune))
         if plan.changes:
             prune_flag = " --prune" if prune else ""
-            again = _quote(out) if out is not None else f"{_quote(file)}{prune_flag}"
-            click.echo(f"To apply it: {_hint(rt, f'notifications apply {again}')}", err=True)
+            if out is None and file == "-":  # standard input cannot be read twice: the hint names a file
+                click.echo("To apply it, save the file and run: "
+                           f"{_hint(rt, f'notifications apply FILE{prune_flag}')}", err=True)
+            else:
+                again = _quote(out) if out is not None else f"{_quote(file)}{prune_flag}"
+                click.echo(f"To apply it: {_hint(rt, f'notifications apply {again}')}", err=True)
     if detailed_exitcode and plan.changes:
         ctx.exit(2)
 
@@ -237,7 +257,7 @@ def apply_command(ctx, file, prune, dry_run, yes, output):
     from clever_notify.operations import notifications as ops
     from clever_notify.output import plan as words
     from clever_notify.output import render
-    from clever_notify.writes.executor import ApplyFailed, done_line
+    from clever_notify.writes.outcome import WriteFailed
 
     output_json = output == "json"
     rt = runtime(ctx)
@@ -248,6 +268,7 @@ def apply_command(ctx, file, prune, dry_run, yes, output):
         if prune:
             raise click.UsageError("a saved plan says itself whether it deletes: give --prune to `plan --out`")
         planned = fresh_plan(rt.session, saved)
+        _hide(rt, planned.mask, in_messages=True)
         yes = True  # its review was the confirmation
     else:
         planned = _plan(rt, file, prune, output_json)
@@ -273,21 +294,20 @@ def apply_command(ctx, file, prune, dry_run, yes, output):
         if dry_run:
             click.echo(f"would {words.step_words(step.action, mask, done=False)}", err=True)
         else:
-            click.echo(done_line(n, total, step, mask), err=True)
+            click.echo(words.done_line(n, total, step, mask), err=True)
 
+    # The command that finishes the job after a failure: this one again (a saved plan would then be stale).
+    finish = "" if saved is not None else _hint(rt, f"notifications apply {_quote(file)}{' --prune' if prune else ''}")
     try:
-        applied = ops.apply(rt.session, planned, dry_run=dry_run, on_step=report)
-    except ApplyFailed as exc:
+        applied = ops.apply(rt.session, planned, dry_run=dry_run, on_step=report, finish=finish)
+    except WriteFailed as exc:
         if output_json:
-            click.echo(render.to_json(_apply_json(plan, exc.steps, mask, dry_run)))
+            click.echo(render.to_json(words.applied_json(plan, exc.steps, mask, dry_run)))
         raise
     if output_json:
-        click.echo(render.to_json(_apply_json(plan, applied.steps, mask, dry_run)))
+        click.echo(render.to_json(words.applied_json(plan, applied.steps, mask, dry_run)))
     elif dry_run:
-        for request in applied.requests:
-            click.echo(f"\n{request['method']} {request['path']}")
-            if "body" in request:
-                click.echo(render.to_json(mask.value(request["body"])))
+        click.echo("\n" + words.requests_text(applied.requests, mask))
     if dry_run:
         click.echo("Dry run: nothing was sent.", err=True)
     else:
@@ -300,15 +320,6 @@ def _saved_plan(file: str):
     from clever_notify.operations.saved_plans import read_plan_file
 
     return None if file == "-" else read_plan_file(file)
-
-
-def _apply_json(plan, steps, mask, dry_run: bool) -> dict:
-    from clever_notify.output import plan as words
-
-    out = {**words.plan_json(plan, mask), "dryRun": dry_run}
-    out["steps"] = [{**words.action_json(s.action, mask), "status": s.status, "createdId": s.created_id,
-                     "error": s.error} for s in steps]
-    return out
 
 
 # --- export --------------------------------------------------------------------------------------
@@ -343,8 +354,10 @@ def export_command(ctx, orgs, all_owners, output_file, url_placeholders, output)
     """Write the hooks of owners as a notifications file: same state, same bytes.
 
     Without --org or --all-owners, the owner is the linked application's, else your
-    own account. Hooks are sorted by name and every list is sorted; services are
-    written by name when the owner has one service of that name. `plan` of the
+    own account. Owners are written by id with their name (your account as `self`
+    with its id), which plan checks, so a file applied with another account's
+    credentials is refused. Hooks are sorted by name and every list is sorted;
+    services are written by name when the owner has one service of that name. `plan` of the
     exported file against the same state shows no change. -F json (or a FILE ending
     in .json) writes JSON instead of YAML.
 

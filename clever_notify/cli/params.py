@@ -4,12 +4,19 @@ shares live in values.py; these types wrap them as usage errors)."""
 from __future__ import annotations
 
 import functools
-import re
 
 import click
 
 from clever_notify.errors import InputError
-from clever_notify.guards.values import check_webhook_url, parse_notify_target
+from clever_notify.guards.values import (
+    check_hook_id,
+    check_name,
+    check_owner,
+    check_services,
+    check_webhook_url,
+    duration_ms,
+    parse_notify_target,
+)
 from clever_notify.hooks import catalog
 
 
@@ -25,6 +32,26 @@ def flatten(values) -> list:
             if item not in out:
                 out.append(item)
     return out
+
+
+def merged(values, what: str, shown=str) -> list:
+    """`flatten` for what the user asks a hook to hold (URLs, recipients, events, services): a value given
+    twice is sent once, and a note on stderr says so (guards/values.merge_repeats: the one rule, also the
+    notifications file's)."""
+    from clever_notify.guards.values import merge_repeats
+
+    items: list = []
+    for chunk in values or ():
+        items.extend(chunk if isinstance(chunk, list) else [chunk])
+    kept, repeated = merge_repeats(items)
+    for item in repeated:
+        click.echo(f"Note: the {what} {shown(item)} is given more than once; it is sent once.", err=True)
+    return kept
+
+
+def shown_target(target: dict) -> str:
+    """A recipient as typed: an address, a user id, or `organisation`."""
+    return str(target.get("target") or target.get("type"))
 
 
 class CommaList(click.ParamType):
@@ -73,13 +100,9 @@ class ConcreteEvent(click.ParamType):
 
     def convert(self, value, param, ctx):
         try:
-            event = catalog.normalize_event(value)
+            return catalog.concrete_event(value)
         except InputError as exc:
             self.fail(str(exc), param, ctx)
-        members = catalog.META_EVENTS.get(event)
-        if members:
-            self.fail(f"{event} is a meta-event; use one of the events it stands for: {', '.join(members)}", param, ctx)
-        return event
 
     def shell_complete(self, ctx, param, incomplete):
         from click.shell_completion import CompletionItem
@@ -93,14 +116,7 @@ class ServiceList(CommaList):
     name = "service"
 
     def parse(self, items: list[str], typed: str) -> list:
-        for service_id in items:
-            if not service_id:
-                raise InputError(f"empty service id in {typed!r}")
-            # A plain space is allowed: an application's name may have some ("My App"); services.py refuses
-            # any value that is neither id-looking nor one of the owner's names. Tabs and line breaks are typos.
-            if any(ch.isspace() and ch != " " for ch in service_id):
-                raise InputError(f"service {service_id!r} contains a tab or line break")
-        return items
+        return check_services(items, typed)
 
 
 class WebhookFormat(click.ParamType):
@@ -145,22 +161,20 @@ class HookName(click.ParamType):
     name = "name"
 
     def convert(self, value, param, ctx):
-        if not value or not value.strip():
-            self.fail("the name must not be empty", param, ctx)
-        return value
+        try:
+            return check_name(value)
+        except InputError as exc:
+            self.fail(str(exc), param, ctx)
 
 
 class HookId(click.ParamType):
     name = "id"
 
     def convert(self, value, param, ctx):
-        from clever_notify.guards.ids import is_well_formed_id
-
-        value = value.strip()
-        # `.`, `..`, `/`, `%2e`, `?`, `#` would address another resource once in a URL path.
-        if not is_well_formed_id(value):
-            self.fail(f"invalid hook id {value!r}: an id has only letters, digits, `_` and `-`", param, ctx)
-        return value
+        try:
+            return check_hook_id(value)
+        except InputError as exc:
+            self.fail(str(exc), param, ctx)
 
 
 class Seconds(click.ParamType):
@@ -191,20 +205,14 @@ class Duration(click.ParamType):
     """`90s`, `30m`, `24h`, `7d`: converted to milliseconds."""
 
     name = "duration"
-    UNITS = {"s": 1000, "m": 60_000, "h": 3_600_000, "d": 86_400_000}
-    MAX_MS = 3650 * 86_400_000
 
     def convert(self, value, param, ctx):
         if isinstance(value, int):
             return value
-        text = str(value).strip().lower()
-        match = re.fullmatch(r"(\d{1,7})\s*([smhd])", text)
-        if match is None:
-            self.fail(f"{value!r} is not a duration: a whole number and a unit, e.g. 90s, 30m, 24h or 7d", param, ctx)
-        ms = int(match[1]) * self.UNITS[match[2]]
-        if ms > self.MAX_MS:
-            self.fail(f"{value!r} is longer than ten years", param, ctx)
-        return ms
+        try:
+            return duration_ms(value)
+        except InputError as exc:
+            self.fail(str(exc), param, ctx)
 
 
 DURATION = Duration()
@@ -215,9 +223,10 @@ OUTPUT_FORMAT = click.Choice(["human", "json"], case_sensitive=False)
 def no_empty_org(ctx, param, value):
     """An --org given empty (`--org ''`, `--org "$UNSET"`) is a usage error, not a name to look up."""
     for one in value if isinstance(value, tuple) else (value,):
-        if one is not None and not one.strip():
-            raise click.BadParameter("an organisation id (orga_…) or name is required, not an empty value",
-                                     ctx, param)
+        try:
+            check_owner(one)
+        except InputError as exc:
+            raise click.BadParameter(str(exc), ctx, param) from None
     return value
 
 

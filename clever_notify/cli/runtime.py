@@ -41,6 +41,8 @@ class Runtime:
 
         return Session.connect(load_settings(), cwd=self.cwd, log=log, notice=self.notice)
 
+    # Old names, kept while the branches of issues 19-23 merge the operations layer: new code uses `session`
+    # (and an operation, not the client, from a command).
     @property
     def client(self):
         return self.session.client
@@ -48,6 +50,9 @@ class Runtime:
     @property
     def settings(self):
         return self.session.settings
+
+    def target(self, org: str | None, *, use_linked_app: bool, for_write: bool = False):
+        return self.session.owner(org, use_linked_app=use_linked_app, for_write=for_write)
 
     @property
     def owner_hint(self) -> str | None:
@@ -67,6 +72,12 @@ class Runtime:
             parts += ["--org", shlex.quote(chosen.typed)]
         return " ".join(parts)
 
+    def owner_args(self, owner_id: str) -> list[str]:
+        """`--org` for a hint about one owner: as the user typed it (`--org "Org 002"`) when they did, else its id."""
+        chosen = self.__dict__.get("session") and self.session.chosen
+        typed = chosen.typed if chosen else None
+        return ["--org", typed if typed is not None else owner_id]
+
     def log(self, line: str) -> None:
         from clever_notify.guards.sanitise import for_terminal
 
@@ -78,9 +89,6 @@ class Runtime:
         from clever_notify.guards.sanitise import for_terminal
 
         click.echo(for_terminal(line), err=True)
-
-    def target(self, org: str | None, *, use_linked_app: bool, for_write: bool = False):
-        return self.session.owner(org, use_linked_app=use_linked_app, for_write=for_write)
 
     def forget_cached_org(self) -> None:
         if "session" in self.__dict__:

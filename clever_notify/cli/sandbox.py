@@ -49,6 +49,11 @@ def serve(host, port, allow_remote, log_requests):
     Prints the variables to export so that this tool, or clever-tools, talks to it.
     The printed token and secret are fixed sandbox values, not credentials.
 
+    It also serves the API's event socket (/v2/events/event-socket): every event that
+    `clever sandbox emit` records, from any process, reaches `clever events listen`
+    and any other client of that socket. Heartbeats every CLEVER_SANDBOX_HEARTBEAT_MS
+    (5000 unless set).
+
     \b
     Examples:
       clever sandbox serve
@@ -171,7 +176,7 @@ def emit(ctx, event, org, service, output):
     # in-process sandbox), so a wrong name fails with the same exit code and message as `webhooks add`.
     rt = runtime(ctx)
     rt.sandbox = True
-    owner_id = rt.target(org, use_linked_app=False).owner_id
+    owner_id = rt.session.owner(org, use_linked_app=False).owner_id
     service_id = None
     if service is not None:
         [service_id] = rt.session.service_ids(owner_id, [service])
@@ -191,9 +196,8 @@ def emit(ctx, event, org, service, output):
     owner_id = (report.event.get("data") or {}).get("ownerId")
     for hook in report.disabled:
         # --sandbox always: the webhook lives in the sandbox's database, whatever this command was run with.
-        words = ["webhooks", "enable", hook["hookId"]] + (["--org", owner_id] if owner_id else [])
-        rt = runtime()
-        hint = rt.command_line(*words) if rt.sandbox else rt.command_line(*words).replace(" ", " --sandbox ", 1)
+        words = ["webhooks", "enable", hook["hookId"]] + (rt.owner_args(owner_id) if owner_id else [])
+        hint = rt.command_line(*words)  # rt.sandbox is set above
         click.echo(for_terminal(
             f"Webhook {hook['hookName'] or hook['hookId']} ({hook['hookId']}) is now DISABLED after failing "
             f"too many deliveries in a row; revive it with: {hint}"), err=True)

@@ -55,7 +55,7 @@ def state_command(state: str) -> click.Command:
 
         rt = runtime(ctx)
         def remove_hint(owner_id: str) -> str:
-            return rt.command_line("webhooks", "remove", hook_id, "--org", owner_id)
+            return rt.command_line("webhooks", "remove", hook_id, *rt.owner_args(owner_id))
 
         done = change_state(rt.session, hook_id, state, owner=org, dry_run=dry_run, remove_hint=remove_hint)
         owner, hook, outcome = done.owner_id, done.hook, done.outcome
@@ -65,14 +65,17 @@ def state_command(state: str) -> click.Command:
             click.echo(render.to_json({**outcome.as_json(owner), "dryRun": dry_run,
                                        "requests": done.requests}))
         elif dry_run:
-            for change in done.requests:
-                click.echo(f"{change['method']} {change['path']}")
-                click.echo(render.to_json(change["body"]))
+            from clever_notify.output.plan import requests_text
+
+            click.echo(requests_text(done.requests))
         else:
             click.echo(outcome.hook_id)
         if dry_run:
             if not outcome.changed:
                 click.echo(f"The webhook {label} is already {word}: no request would be sent.", err=True)
+            elif outcome.reused:
+                click.echo(f"The enabled copy {outcome.hook_id} of the webhook {label}, made by an earlier run, would "
+                           "be kept, and the old, disabled one removed.", err=True)
             elif state == "ENABLED":
                 click.echo("If the API kept it disabled after this update, the webhook would be created again with "
                            "the same fields, then the old one deleted.", err=True)

@@ -1,8 +1,9 @@
 """The checks of user values that do not depend on where the value came from.
 
-The command line (cli/params.py wraps them as click types) and the notifications file (notifications_file/rules.py)
-read webhook URLs and notification targets with these same functions, so both accept and refuse the
-same values with the same words. Nothing here imports click or the network stack.
+The command line (cli/params.py wraps them as click types), the Python API (facade.py) and the notifications
+file (notifications_file/rules.py) read names, ids, services, durations, webhook URLs and notification targets
+with these same functions, so all accept and refuse the same values with the same words. Nothing here imports
+click or the network stack.
 """
 
 from __future__ import annotations
@@ -67,3 +68,75 @@ def parse_notify_target(value: str) -> dict:
     raise InputError(
         f"invalid notification target {value!r}: use an e-mail address, a user id (user_…) or `organisation`"
     )
+
+
+def merge_repeats(items: list, key=None) -> tuple[list, list]:
+    """`items` with every repeat dropped (the first of equal items kept, in its place), and the repeats.
+
+    The one rule for duplicates in what the user asks for (URLs, recipients, events, services, on the command
+    line and in a notifications file): a value given twice is sent once, and the caller says so. Equal means
+    equal once checked (`key`): event names upper-cased, a service's name and its id one service."""
+    key = key or (lambda item: item)
+    kept: list = []
+    seen: list = []  # keys may be dicts (a recipient): compared, not hashed
+    repeated: list = []
+    for item in items:
+        k = key(item)
+        if k in seen:
+            if item not in repeated:
+                repeated.append(item)
+            continue
+        seen.append(k)
+        kept.append(item)
+    return kept, repeated
+
+
+def check_name(value: str) -> str:
+    """A hook's name: anything but empty or blank."""
+    if not isinstance(value, str) or not value.strip():
+        raise InputError("the name must not be empty")
+    return value
+
+
+def check_hook_id(value: str) -> str:
+    """A hook id, stripped; `.`, `..`, `/`, `%2e`, `?`, `#` would address another resource once in a URL path."""
+    from clever_notify.guards.ids import is_well_formed_id
+
+    value = str(value).strip()
+    if not is_well_formed_id(value):
+        raise InputError(f"invalid hook id {value!r}: an id has only letters, digits, `_` and `-`")
+    return value
+
+
+def check_owner(value: str | None) -> str | None:
+    """An owner given empty (`--org ''`, `--org "$UNSET"`) is a mistake, not a name to look up."""
+    if value is not None and not str(value).strip():
+        raise InputError("an organisation id (orga_…) or name is required, not an empty value")
+    return value
+
+
+def check_services(items: list[str], typed: str) -> list[str]:
+    """Service ids or names (owners/services.py resolves names): none empty. A plain space is allowed (an
+    application's name may have some, "My App"); tabs and line breaks are typos."""
+    for service in items:
+        if not service:
+            raise InputError(f"empty service id in {typed!r}")
+        if any(ch.isspace() and ch != " " for ch in service):
+            raise InputError(f"service {service!r} contains a tab or line break")
+    return items
+
+
+DURATION_UNITS = {"s": 1000, "m": 60_000, "h": 3_600_000, "d": 86_400_000}
+MAX_DURATION_MS = 3650 * 86_400_000
+
+
+def duration_ms(value: str) -> int:
+    """`90s`, `30m`, `24h`, `7d` in milliseconds; at most ten years."""
+    text = str(value).strip().lower()
+    match = re.fullmatch(r"(\d{1,7})\s*([smhd])", text)
+    if match is None:
+        raise InputError(f"{value!r} is not a duration: a whole number and a unit, e.g. 90s, 30m, 24h or 7d")
+    ms = int(match[1]) * DURATION_UNITS[match[2]]
+    if ms > MAX_DURATION_MS:
+        raise InputError(f"{value!r} is longer than ten years")
+    return ms

@@ -15,6 +15,7 @@ of several commands runs them in order, creates first and deletes last. The CLI 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
@@ -87,6 +88,15 @@ class Context:
     known: dict[str, Owner]  # every owner of /v2/summary by id, audited or not: where a foreign scope entry lives
     now_ms: int
     window_ms: int = health.DEFAULT_WINDOW_MS
+    owner_of: dict[str, Owner] = field(default_factory=dict)  # a service's id (or real id) → its owner
+
+    def __post_init__(self):
+        if not self.owner_of:
+            for owner in self.known.values():
+                for s in owner.services:
+                    for ref in (s.id, s.real_id):
+                        if ref is not None:
+                            self.owner_of.setdefault(ref, owner)
 
 
 @dataclass(frozen=True)
@@ -276,8 +286,8 @@ def _scoped(o: OwnerHooks, hook: dict, ctx: Context) -> _Scoped | None:
         if o.owner.service(entry) is not None:
             own.append(entry)
             continue
-        other = next((w for w in ctx.known.values() if w.id != o.owner.id and w.service(entry) is not None), None)
-        if other is not None:
+        other = ctx.owner_of.get(entry)
+        if other is not None and other.id != o.owner.id:
             foreign.setdefault(other.id, []).append(entry)
         else:
             dangling.append(entry)
@@ -291,7 +301,7 @@ def _rescope(kind: str, hook: dict, owner: Owner, own: list[str]) -> Command:
     return (COMMAND[kind], "remove", str(hook.get("id")), *_org(owner))
 
 
-def _add_command(kind: str, hook: dict, owner_id: str, scope: list[str]) -> Command | None:
+def _add_command(kind: str, hook: dict, source: Owner, owner_id: str, scope: list[str]) -> Command | None:
     """`add` making the same hook at another owner, restricted to `scope`; None when `add` cannot say it
     (several body formats, recipients of a type this tool does not know, no name)."""
     name = hook.get("name") if isinstance(hook.get("name"), str) and hook["name"].strip() else None
@@ -309,7 +319,9 @@ def _add_command(kind: str, hook: dict, owner_id: str, scope: list[str]) -> Comm
         r = recipients(hook)
         if r.unknown or r.invalid or not r.valid:
             return None
-        words += ["--notify", ",".join(sorted(r.valid))]
+        # `organisation` on a personal account is you: said by id, so the copy does not mail a whole team.
+        valid = {source.id if t == "organisation" and source.is_user else t for t in r.valid}
+        words += ["--notify", ",".join(sorted(valid))]
     if events:
         words += ["--event", ",".join(str(e) for e in events)]
     return (*words, "--service", ",".join(scope), "--org", owner_id)
@@ -342,7 +354,7 @@ def _unreachable_scope(o: OwnerHooks, ctx: Context) -> Iterator[Finding]:
         where = "; ".join(
             f"{_names(ctx.known[owner_id].service(e).label for e in entries)} of {ctx.known[owner_id].label}"
             for owner_id, entries in s.foreign.items())
-        adds = [_add_command(kind, hook, owner_id, entries) for owner_id, entries in s.foreign.items()]
+        adds = [_add_command(kind, hook, o.owner, owner_id, entries) for owner_id, entries in s.foreign.items()]
         fix = () if None in adds else (*adds, _rescope(kind, hook, o.owner, s.own))
         yield _finding(UNREACHABLE_SCOPE, o.owner,
                        f"{_describe_hook(kind, hook)} of {o.owner.name} is scoped to {where}: the platform matches "
@@ -352,8 +364,24 @@ def _unreachable_scope(o: OwnerHooks, ctx: Context) -> Iterator[Finding]:
 def _targets(kind: str, hook: dict) -> dict[str, str | None]:
     """What a hook delivers to: URL → format for a webhook, recipient → None for an e-mail notification."""
     if kind == WEBHOOKS:
-        return {url: fmt for url, fmt in _urls(hook)}
+        return {_same_receiver(url): fmt for url, fmt in _urls(hook)}
     return dict.fromkeys(recipients(hook).valid)
+
+
+def _same_receiver(url: str) -> str:
+    """A URL as compared: scheme and host lower-cased, a default port and any user:password@ dropped (the same
+    receiver), the path and query as written (a server may tell them apart)."""
+    parsed = _parsed(url)
+    return url if parsed is None else parsed.origin + parsed.rest
+
+
+def shown_url(url: str) -> str:
+    """A URL in a sentence: its origin, and `/…` for a path (which often holds a token, as Slack's and Discord's
+    do). The fix, which must be pasteable, carries it whole."""
+    parsed = _parsed(url)
+    if parsed is None:
+        return url
+    return parsed.origin + ("/…" if parsed.rest not in ("", "/") else parsed.rest)
 
 
 def _covers(big: set | list | None, small: set | list | None) -> bool:
@@ -402,8 +430,9 @@ def _duplicate_hook(o: OwnerHooks, ctx: Context) -> Iterator[Finding]:
                 fix = ()
                 tail = "some of what it delivers is also delivered by"
             shared = sorted(set(targets[i]) & set(targets[redundant.get(i, overlapping.get(i))]))
+            where = _names(shown_url(t) for t in shared)
             yield _finding(DUPLICATE_HOOK, o.owner,
-                           f"{_describe_hook(kind, hook)} duplicates deliveries to {_names(shared)}: {tail} "
+                           f"{_describe_hook(kind, hook)} duplicates deliveries to {where}: {tail} "
                            f"{_describe_hook(kind, other, article='')}, so each event arrives twice.",
                            kind, hook, fix=fix)
 
@@ -427,15 +456,20 @@ def _unhealthy(o: OwnerHooks, ctx: Context) -> Iterator[Finding]:
                            f"{health.failures_text(h, ctx.now_ms)}.", WEBHOOKS, hook)
 
 
-def _host_and_scheme(url: str) -> tuple[str, str, str] | None:
-    """(scheme, host, the rest) of an http(s) URL, lower-cased scheme and host; None for anything else."""
+def _parsed(url: str):
+    """The URL read by the parser the tool calls receivers with (guards/urls.py); None when it refuses it."""
     from clever_notify.guards.urls import BadUrl, parse_url
 
     try:
-        parsed = parse_url(url, rest_allowed=True)
+        return parse_url(url, rest_allowed=True)
     except BadUrl:
         return None
-    return parsed.scheme, parsed.host.lower(), parsed.rest
+
+
+def _host_and_scheme(url: str) -> tuple[str, str, str] | None:
+    """(scheme, host, the rest) of an http(s) URL, lower-cased scheme and host; None for anything else."""
+    parsed = _parsed(url)
+    return None if parsed is None else (parsed.scheme, parsed.host.lower(), parsed.rest)
 
 
 def _plain_http(o: OwnerHooks, ctx: Context) -> Iterator[Finding]:
@@ -450,20 +484,24 @@ def _plain_http(o: OwnerHooks, ctx: Context) -> Iterator[Finding]:
         words: list[str] = ["webhooks", "update", str(hook.get("id"))]
         for url in fixed:
             words += ["--url", url]
-        yield _finding(PLAIN_HTTP, o.owner, f"{_describe_hook(WEBHOOKS, hook)} posts to {_names(plain)} in plain "
+        where = _names(shown_url(u) for u in plain)
+        yield _finding(PLAIN_HTTP, o.owner, f"{_describe_hook(WEBHOOKS, hook)} posts to {where} in plain "
                        "http: its payloads, and any token in the URL, travel unencrypted.", WEBHOOKS, hook,
                        fix=((*words, *_org(o.owner)),))
 
 
-SLACK_HOSTS = ("hooks.slack.com",)
+SLACK_HOSTS = ("hooks.slack.com", "hooks.slack-gov.com")
 DISCORD_HOSTS = ("discord.com", "discordapp.com", "ptb.discord.com", "canary.discord.com")
+# /api[/vN]/webhooks/ID/TOKEN, then what selects the payload it reads: nothing (Discord's own), /slack, /github
+_DISCORD_PATH = re.compile(r"^(/api(?:/v\d+)?/webhooks/[^/?#]+/[^/?#]+)(/[^?#]*)?$")
 
 
 def expected_receiver(url: str, fmt: str) -> tuple[str, str] | None:
     """(the URL, the format) this receiver documents for a URL it would misread in `fmt`; None when it fits.
 
     A Slack incoming webhook (hooks.slack.com/services/…) reads only Slack's format. A Discord webhook
-    (discord.com/api/webhooks/…) reads Slack's format at the same URL followed by /slack.
+    (discord.com/api/webhooks/ID/TOKEN) reads Slack's format at the same URL followed by /slack; at the URL
+    itself it reads Discord's own payload, at /github GitHub's, neither of which this platform sends.
     """
     parsed = _host_and_scheme(url)
     if parsed is None:
@@ -472,12 +510,16 @@ def expected_receiver(url: str, fmt: str) -> tuple[str, str] | None:
     path, sep, query = rest.partition("?")
     if host in SLACK_HOSTS and path.startswith("/services/"):
         return None if fmt == "slack" else (url, "slack")
-    if host in DISCORD_HOSTS and path.startswith("/api/webhooks/"):
-        at_slack = path.rstrip("/").endswith("/slack")
-        if at_slack and fmt == "slack":
-            return None
-        return (url if at_slack else url.split("?", 1)[0].rstrip("/") + "/slack" + sep + query), "slack"
-    return None
+    match = _DISCORD_PATH.match(path) if host in DISCORD_HOSTS else None
+    if match is None:
+        return None
+    at_slack = (match[2] or "").rstrip("/") == "/slack"
+    if at_slack and fmt == "slack":
+        return None
+    if at_slack:
+        return url, "slack"
+    head = url[:len(url) - len(rest)]  # scheme://authority as written (the parser keeps the rest as given)
+    return head + match[1] + "/slack" + sep + query, "slack"
 
 
 def _format_mismatch(o: OwnerHooks, ctx: Context) -> Iterator[Finding]:
@@ -487,8 +529,8 @@ def _format_mismatch(o: OwnerHooks, ctx: Context) -> Iterator[Finding]:
         wrong = [(u, f, w) for u, f, w in wanted if w is not None]
         if not wrong:
             continue
-        said = "; ".join(f"{u} is sent in {f} but its receiver reads {w[1]}"
-                         + (f" at {w[0]}" if w[0] != u else "") for u, f, w in wrong)
+        said = "; ".join(f"{shown_url(u)} is sent in {f} but its receiver reads {w[1]}"
+                         + (" at the same URL followed by /slack" if w[0] != u else "") for u, f, w in wrong)
         new = [(w or (u, f)) for u, f, w in wanted]
         fix: tuple[Command, ...] = ()
         if len({f for _, f in new}) == 1:  # --format applies to every URL: only then is it one update

@@ -149,6 +149,16 @@ def normalize_event(name: str) -> str:
     raise InputError(f"unknown event {name.strip()}{tail}")
 
 
+def concrete_event(name: str) -> str:
+    """One event the platform actually sends (a sample, an emitted event): a meta-event is refused, naming
+    its members."""
+    event = normalize_event(name)
+    members = META_EVENTS.get(event)
+    if members:
+        raise InputError(f"{event} is a meta-event; use one of the events it stands for: {', '.join(members)}")
+    return event
+
+
 def normalize_events(names: list[str] | tuple[str, ...]) -> list[str]:
     """Validate a list of event names, upper-case them and drop duplicates, keeping the first order."""
     out: list[str] = []

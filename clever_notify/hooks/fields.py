@@ -11,7 +11,7 @@ FIELDS is a tuple of Field rows, in the order of the listings' clever-tools JSON
                  webhook on (or off), whatever the API does with a PUT that lacks it.
     option       the `update` option that changes it, if any (declared in cli/show_update.py)
     normalise    as read → as sent back; NOT_SENT leaves the key out (e.g. an empty scope means "all")
-    compare      its order-insensitive form, to recognise a listed hook as the one just sent (api/confirm.py)
+    compare      its order-insensitive form, to recognise a listed hook as the one just sent (writes/confirm.py)
     show/show_at its words in `show` and the line's position (None: not a line; the name is the title)
     sent_at      its position in a body sent (clever-tools' order: name, urls|notified, scope, events) and in
                  update's diff; a field without one comes after them, then unknown keys as read

@@ -33,6 +33,8 @@ class OwnerSection:
     hooks: dict[HookKind, list[Wanted]]  # only the kinds the file has a section for
     services: dict[Path, str] = field(default_factory=dict)  # each service as written, by its path
     scope_as_held: dict[Path, str] = field(default_factory=dict)  # `{id: …}` entries: sent as they are
+    owner_id: str | None = None  # `id:`, the owner the file was written for (checked against the key)
+    owner_name: str | None = None  # `name:`, the owner's name (checked against the API's)
 
 
 @dataclass
@@ -101,6 +103,8 @@ def check(doc: Document, name: str) -> DesiredFile:
     problems: list[Problem] = []
     warnings: list[Problem] = []
     data = rules.check(rules.FILE, doc.data, (), doc, problems, warnings)
+    if data is not rules.INVALID:
+        _repeats(doc, data, warnings)
     _unique(doc, problems)  # on the values as read: reported with the other problems, not after they are fixed
     unverified = [p for p in problems if isinstance(p, rules.Unverified) and p.path not in doc.unresolved]
     # A value whose variable is unset was not really read: its own problem says so, the rules' would mislead.
@@ -118,7 +122,8 @@ def check(doc: Document, name: str) -> DesiredFile:
     owners = []
     for key, section in data["owners"].items():
         path = ("owners", key)
-        owner = OwnerSection(key, path, doc.key_line(path), {})
+        owner = OwnerSection(key, path, doc.key_line(path), {}, owner_id=section.get("id"),
+                             owner_name=section.get("name"))
         for word, kind in SECTIONS.items():
             if word in section:
                 owner.hooks[kind] = [_wanted(kind, hook, path + (word, i), owner)
@@ -155,6 +160,34 @@ def _target(value: str | dict) -> dict:
     if "@" in value:
         return {"type": "email", "target": value}
     return {"type": "userid", "target": value}
+
+
+# Lists of a hook where a value given twice is sent once (guards/values.merge_repeats' rule), and what the
+# warning calls a value: the checked entries are compared (an event upper-cased, a URL with its format).
+_LISTS = {"urls": ("URL", lambda u: u.get("url") if isinstance(u, dict) else u,
+                   lambda u: (u.get("format", catalog.DEFAULT_WEBHOOK_FORMAT), u.get("url")) if isinstance(u, dict)
+                   else u),
+          "notify": ("recipient", str, lambda t: _target(t) if isinstance(t, str) else t),
+          "events": ("event", str, lambda e: e),
+          "services": ("service", str, lambda s: s)}
+
+
+def _repeats(doc: Document, data: dict, warnings: list[Problem]) -> None:
+    """A warning, located, for each value a hook's list repeats: it is sent once."""
+    from clever_notify.guards.values import merge_repeats
+
+    for key, section in (data.get("owners") or {}).items():
+        for word in SECTIONS:
+            for i, hook in enumerate(section.get(word) or [] if isinstance(section, dict) else []):
+                for field_name, (what, shown, same) in _LISTS.items():
+                    values = hook.get(field_name) if isinstance(hook, dict) else None
+                    if not isinstance(values, list):
+                        continue
+                    _, repeated = merge_repeats(list(enumerate(values)), key=lambda iv, same=same: same(iv[1]))
+                    for at, value in repeated:
+                        where = ("owners", key, word, i, field_name, at)
+                        warnings.append(Problem(where, doc.line(where), f"warning: the {what} {shown(value)} is "
+                                                                        "given more than once; it is sent once"))
 
 
 def _dedupe(items: list) -> list:

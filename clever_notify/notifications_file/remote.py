@@ -29,7 +29,9 @@ class Resolved:
 
 def needs_summary(desired: DesiredFile) -> bool:
     names = any(o.key != "self" and not owner_ids.is_owner_id(o.key) for o in desired.owners)
-    return names or any(not services.looks_like_id(s) for o in desired.owners for s in o.services.values())
+    identities = any(o.owner_name is not None or (o.key == "self" and o.owner_id) for o in desired.owners)
+    return names or identities or any(not services.looks_like_id(s) for o in desired.owners
+                                      for s in o.services.values())
 
 
 def check_catalog(client, desired: DesiredFile) -> list[Problem]:
@@ -55,9 +57,7 @@ def check_catalog(client, desired: DesiredFile) -> list[Problem]:
 
 
 def resolve(client, desired: DesiredFile) -> list[Resolved]:
-    """Owner keys and services as ids; every name that matches nothing (or several) is a located problem.
-    /v2/summary is parsed once, and each owner's services looked up in its own entry: a file naming 500
-    owners' services does not search the whole summary for each service."""
+    """Owner keys and services as ids; every name that matches nothing (or several) is a located problem."""
     doc = desired.document
     problems: list[Problem] = []
     summary = Summary.parse(client.get_summary()) if needs_summary(desired) else None
@@ -74,16 +74,23 @@ def resolve(client, desired: DesiredFile) -> list[Resolved]:
                                     f"the same owner as owners.{seen[owner_id]} ({owner_id}): merge the two"))
             continue
         seen[owner_id] = section.key
-        own = _one_owner(summary, owner_id)
-        out.append(Resolved(section, owner_id, services.names(own, owner_id) if own is not None else {}))
-        if not section.services:
+        wrong = _identity_problem(section, owner_id, summary)
+        if wrong:
+            problems.append(Problem(section.path, section.line, wrong))
             continue
-        looked_up = own if own is not None else summary
+        names = services.names(summary, owner_id) if summary is not None and summary.knows(owner_id) else {}
+        out.append(Resolved(section, owner_id, names))
+        first: dict[tuple, str] = {}  # (hook's path, service id) → the service as first written
         for path, value in section.services.items():
-            try:
-                services.resolve(lambda s=looked_up: s, owner_id, [value])
+            try:  # the typed summary finds an owner by id at once, whatever the number of owners
+                [service_id] = services.resolve(lambda: summary, owner_id, [value])
             except (InputError, NotFound) as exc:
                 problems.append(Problem(path, doc.line(path), str(exc)))
+                continue
+            seen_as = first.setdefault((path[:-2], service_id), value.strip())
+            if seen_as != value.strip():  # a name and an id of one service (a literal repeat was said already)
+                desired.warnings.append(Problem(path, doc.line(path), f"warning: the service {value.strip()} is the "
+                                                f"one already given as {seen_as} ({service_id}); it is sent once"))
     if problems:
         raise desired.refuse(problems)
     return out
@@ -94,17 +101,32 @@ def _owner_id(client, key: str, summary: Summary | None) -> str:
         if summary is not None and summary.user_or_none is not None:
             return summary.user_or_none.id
         return owner_ids.self_id(client)
-    if summary is not None and not owner_ids.is_owner_id(key):
-        return summary.organisation_id(key)  # the summary already read, not parsed again per owner
-    return owner_ids.resolve_org(client, key)  # an id as it is
+    if owner_ids.is_owner_id(key):
+        return key
+    return (summary or Summary.parse(client.get_summary())).organisation_id(key)
 
 
-def _one_owner(summary: Summary | dict | None, owner_id: str) -> Summary | None:
-    """A summary holding only `owner_id` (None when it is not there): what its services are looked up in."""
-    if summary is None:
-        return None
-    found = services.as_summary(summary).find(owner_id)
-    return Summary({}, found, ()) if found is not None else None
+def _identity_problem(section: OwnerSection, owner_id: str, summary: Summary | None) -> str | None:
+    """What makes the owner the key names now another one than the file was written for (its `id:`/`name:`)."""
+    found = summary.find(owner_id) if summary is not None else None
+    api_name = found.name if found is not None else None
+    if section.owner_id is not None and section.owner_id != owner_id:
+        if section.key == "self":  # a file exported by one account, run with another's credentials (a CI bot)
+            written = _label(section.owner_id, section.owner_name)
+            return (f"the file is for the account {written}, but the credentials are for {_label(owner_id, api_name)}:"
+                    f" run it with {written}'s credentials, or write that owner's id instead of `self` (the "
+                    "credentials must then have access to it)")
+        return f"{section.key!r} is {owner_id}, not {section.owner_id} as the file's `id:` says"
+    if section.owner_name is not None and summary is not None and section.owner_name != api_name:
+        if found is None:
+            return f"{owner_id} is not among the owners these credentials reach, so its name cannot be checked"
+        return (f"{owner_id} is named {api_name!r} at the API, not {section.owner_name!r} as the file's `name:` "
+                "says: is the file for this owner? Correct the name if it was renamed")
+    return None
+
+
+def _label(owner_id: str, name: str | None) -> str:
+    return f"{name!r} ({owner_id})" if name else owner_id
 
 
 def wanted_with_scope(resolved: Resolved, summary_of) -> dict[HookKind, list[Wanted]]:
@@ -115,14 +137,6 @@ def wanted_with_scope(resolved: Resolved, summary_of) -> dict[HookKind, list[Wan
     for held, values in ((False, section.services), (True, section.scope_as_held)):
         for p, v in values.items():
             by_hook.setdefault(p[:-2], []).append((p[-1], v, held))
-    looked_up: list = []
-
-    def summary():  # the owner's entry, found once for all its hooks
-        if not looked_up:
-            whole = summary_of()
-            looked_up.append(_one_owner(whole, resolved.owner_id) or whole)
-        return looked_up[0]
-
     for kind, hooks in section.hooks.items():
         out[kind] = []
         for w in hooks:
@@ -130,7 +144,7 @@ def wanted_with_scope(resolved: Resolved, summary_of) -> dict[HookKind, list[Wan
             scope = None
             if entries:
                 names = [v for _, v, held in entries if not held]
-                resolved_names = services.resolve(summary, resolved.owner_id, names) if names else []
+                resolved_names = services.resolve(summary_of, resolved.owner_id, names) if names else []
                 scope = _dedupe(resolved_names + [v for _, v, held in entries if held])
             out[kind].append(Wanted(w.kind, w.name, w.id, {**w.fields, "scope": scope}, w.where))
     return out
@@ -160,7 +174,7 @@ def owner_inputs(client, desired: DesiredFile, workers: int = MAX_READERS) -> tu
     actual = read_hooks(client, [r.owner_id for r in resolved], workers)
     parsed: list[Summary] = []
 
-    def summary_of() -> Summary:  # read (the client keeps its answer) and parsed once, when a name needs it
+    def summary_of() -> Summary:  # read (and parsed) only when a service is named, and then once
         if not parsed:
             parsed.append(Summary.parse(client.get_summary()))
         return parsed[0]

@@ -18,12 +18,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from clever_notify.errors import CleverNotifyError, Interrupted
+from clever_notify.errors import ApiError, Interrupted
 from clever_notify.hooks import catalog
-from clever_notify.hooks.fields import fingerprint
 from clever_notify.hooks.kinds import EMAILHOOKS
 from clever_notify.hooks.update import update_body
-from clever_notify.writes import verified
+from clever_notify.writes import steps
+from clever_notify.writes.executor import Words, run
+from clever_notify.writes.outcome import DONE, WriteInterrupted
+from clever_notify.writes.steps import CREATE, DELETE, REPLACE
 
 
 class ApiClient(Protocol):
@@ -38,14 +40,6 @@ class ApiClient(Protocol):
 
 NAME = catalog.DEFAULT_EMAIL_HOOK_NAME
 QUOTED = f'"{NAME}"'
-
-
-class ChangeFailed(CleverNotifyError):
-    """Raised when a step of a change fails; the message says which hooks exist now and what to do."""
-
-    def __init__(self, message: str, exit_code: int):
-        super().__init__(message)
-        self.exit_code = exit_code  # the failed request's own code: 1 for an API error, 3 for a 401…
 
 
 @dataclass
@@ -92,9 +86,16 @@ def replacement_body(old: dict, services: list[str]) -> dict:
     return update_body(EMAILHOOKS, old, {"scope": list(services)})
 
 
-def _ids(hooks: list[dict]) -> set:
-    """The ids a create is told apart from: every hook of the default's name (the only ones it can match)."""
-    return {h.get("id") for h in hooks if isinstance(h, dict)}
+def _ids_fit_in_paths(hooks: list[dict], owner_id: str) -> None:
+    """A default hook to replace or delete must have an id that can go in a URL path. One that cannot is the
+    API's answer, not the user's input: exit 1 (never 2), found before anything is sent."""
+    from clever_notify.guards.ids import is_well_formed_id
+    from clever_notify.guards.sanitise import for_terminal
+
+    bad = next((h["id"] for h in hooks if not is_well_formed_id(h.get("id"))), None)
+    if bad is not None:
+        raise ApiError(for_terminal(f"unexpected answer from the API: the {QUOTED} hook at {owner_id} has the id "
+                                    f"{str(bad)[:80]!r}, which cannot go in a URL path; nothing was sent."))
 
 
 def _hook_id(hook: dict) -> str:
@@ -114,198 +115,175 @@ def _by_id(owner_id: str) -> CommandLine:
     )
 
 
-class _Progress:
-    """Tells, when a step fails or is interrupted, what the earlier steps did and which hooks were not reached."""
+def _said(exc: Exception | str | None) -> str:
+    """The failed request's message as a sentence, so more sentences can follow it."""
+    text = str(exc or "").rstrip()
+    return text if text.endswith((".", "!", "?")) else text + "."
 
-    def __init__(self, found: list[dict]):
-        self.pending = [_hook_id(h) for h in found]
-        self.done: list[str] = []
-        self.exists: list[str] = []  # hooks this run created
-        self.step: str | None = None  # the request in flight, in words
 
-    def finish(self, old_id: str, what: str) -> None:
-        self.pending.remove(old_id)
-        self.done.append(what)
-        self.step = None
+class _Words(Words):
+    """The story of a change of the default hooks, when it stops: which hooks exist now, and what finishes it.
+    A replacement's copy is created with the creates and its old hook deleted with the deletes (writes/)."""
 
-    def interrupted(self, rerun: str) -> Interrupted:
-        """Ctrl-C between (or during) steps: which hooks exist now, and the command that finishes the job."""
-        said = ["Interrupted" + (f" while {self.step}." if self.step else ".")]
-        if self.done:
-            said.append("Done: " + "; ".join(self.done) + ".")
-        if self.exists:
-            said.append("Created by this run: " + ", ".join(self.exists) + ".")
-        if self.pending:
-            said.append("Still there: " + ", ".join(self.pending) + ".")
-        said.append(f"Run it again to finish (it picks up where it stopped): {rerun}")
-        return Interrupted(" ".join(said))
+    def __init__(self, scope: str, rerun: str, remove: Callable[[str], str]):
+        super().__init__(rerun)
+        self.scope, self.remove = scope, remove
 
-    def tail(self, current: str) -> str:
+    @staticmethod
+    def _done(result) -> str:
+        old = result.step.hook_id
+        if result.step.op == REPLACE:
+            return f"{old} replaced by {result.hook_id}"
+        return f"{old} already gone" if result.gone else f"{old} deleted"
+
+    def tail(self, outcome, current) -> str:
         parts = []
-        if self.done:
-            parts.append("Already done: " + "; ".join(self.done) + ".")
-        untouched = [i for i in self.pending if i != current]
+        done = [self._done(r) for r in outcome.done if r.step.hook_id]
+        made = [r for r in outcome.not_done if r is not current and r.copied]
+        if done:
+            parts.append("Already done: " + "; ".join(done) + ".")
+        if made:
+            parts.append("Created, the hook each replaces not yet deleted: "
+                         + ", ".join(f"{r.hook_id} (for {r.step.hook_id})" for r in made) + ".")
+        untouched = [r.step.hook_id for r in outcome.not_done if r is not current and not r.copied]
         if untouched:
             parts.append("Not touched: " + ", ".join(untouched) + ".")
         return (" " + " ".join(parts)) if parts else ""
 
+    def failed(self, outcome, result) -> str:
+        step, said, old = result.step, _said(result.error), result.step.hook_id
+        if step.op == CREATE:
+            return f"could not create the {QUOTED} hook: {said} Nothing was changed."
+        if step.op == DELETE:
+            return f"could not delete {old}: {said} It still exists.{self.tail(outcome, result)}"
+        if not result.copied:
+            return (f"could not create the replacement of {old}: {said} {old} is unchanged and still sends the "
+                    f"e-mails; nothing was deleted.{self.tail(outcome, result)}")
+        return (f"created {result.hook_id} (restricted to {self.scope}) but could not delete the hook it replaces, "
+                f"{old}: {said} Both exist now, so deployments of {self.scope} are e-mailed twice; remove the old "
+                f"one with: {self.remove(old)}{self.tail(outcome, result)}")
 
-def _interruptible(flags, steps):
-    """`steps` run with a _Progress; Ctrl-C becomes an Interrupted error (exit 130) saying which hooks exist
-    now and the command that finishes the job: `notify-email default` with the same owner and `flags(*args)`."""
+    def interrupted(self, outcome, result) -> str:
+        """Ctrl-C between (or during) steps: which hooks exist now, and the command that finishes the job."""
+        step, old = result.step, result.step.hook_id
+        if step.op == CREATE:
+            doing = f"creating {QUOTED}{self._for} (it may or may not exist now)"
+        elif step.op == DELETE:
+            doing = f"deleting {old} (it may or may not be deleted now)"
+        elif result.phase == "copy":
+            doing = f"creating the restricted copy of {old} (it may or may not exist now)"
+        else:
+            doing = f"deleting {old}, replaced by {result.hook_id} (it may or may not be deleted now)"
+        said = [f"Interrupted while {doing}."]
+        done = [self._done(r) for r in outcome.done if r.step.hook_id]
+        if done:
+            said.append("Done: " + "; ".join(done) + ".")
+        made = [r for r in outcome.results if r.created_id and r.copied and r.status != DONE]
+        if made:
+            said.append("Created by this run: " + ", ".join(f"{r.created_id} (restricted to {self.scope})"
+                                                              for r in made) + ".")
+        still = [r.step.hook_id for r in outcome.not_done if r.step.hook_id]
+        if still:
+            said.append("Still there: " + ", ".join(still) + ".")
+        said.append(f"Run it again to finish (it picks up where it stopped): {self.finish}")
+        return " ".join(said)
 
-    def run(client: ApiClient, owner_id: str, found: list[dict], *args, command_line: CommandLine | None = None,
-            **kwargs) -> Outcome:
-        command_line = command_line or _by_id(owner_id)
-        progress = _Progress(found)
-        try:
-            return steps(client, owner_id, found, *args, progress=progress, command_line=command_line, **kwargs)
-        except KeyboardInterrupt:
-            rerun = command_line("notify-email", "default", *flags(*args), owner=True)
-            raise progress.interrupted(rerun) from None
-
-    run.__doc__ = steps.__doc__
-    return run
+    _for = ""
 
 
-def _said(exc: Exception) -> str:
-    """The failed request's message as a sentence, so more sentences can follow it."""
-    text = str(exc).rstrip()
-    return text if text.endswith((".", "!", "?")) else text + "."
-
-
-def _nothing_changed(exc: CleverNotifyError) -> ChangeFailed:
-    return ChangeFailed(f"could not create the {QUOTED} hook: {_said(exc)} Nothing was changed.", exc.exit_code)
+def _run(client: ApiClient, owner_id: str, found: list[dict], plan: list, words: _Words):
+    """The steps run by the one executor, with the default hooks as the list they were read from."""
+    try:
+        return run(client, plan, listed={(EMAILHOOKS, owner_id): list(found)}, words=words)
+    except WriteInterrupted as stop:
+        raise Interrupted(str(stop)) from None
 
 
 def _is_dry(client: ApiClient) -> bool:
     return getattr(client.transport, "sending", True) is False
 
 
-def _restrict(
-    client: ApiClient, owner_id: str, found: list[dict], services: list[str], names: dict[str, str] | None = None,
-    *, progress: _Progress, command_line: CommandLine,
-) -> Outcome:
-    """Replace each default hook by one restricted to `services`: create the replacement, then delete the old.
+def _scope_text(ids: list[str], names: dict[str, str] | None) -> str:
+    from clever_notify.owners.services import describe
+
+    return describe(ids, names)
+
+
+def restrict(client: ApiClient, owner_id: str, found: list[dict], services: list[str],
+             names: dict[str, str] | None = None, *, command_line: CommandLine | None = None) -> Outcome:
+    """Replace each default hook by one restricted to `services`: the copy first, then the old one deleted.
 
     `names` (service id → name) only changes the wording of the report. Run again after a failure or a
     Ctrl-C, it finishes the job: a restricted copy already there is used, never duplicated.
     """
-
-    def _scope_text(ids: list[str]) -> str:
-        from clever_notify.owners.services import describe
-
-        return describe(ids, names)
-
+    command_line = command_line or _by_id(owner_id)
     dry = _is_dry(client)
     out = Outcome(owner_id, "only", dry, found)
-    wanted = set(services)
+    scope = _scope_text(services, names)
+    words = _Words(scope, command_line("notify-email", "default", "--only", ",".join(services), owner=True),
+                   lambda old: command_line("notify-email", "remove", old, owner=True))
     if not found:
         body = {"name": NAME, "scope": list(services), "events": list(catalog.DEFAULT_EMAIL_HOOK_EVENTS)}
-        progress.step = f"creating {QUOTED} for {_scope_text(services)} (it may or may not exist now)"
-        try:
-            created = verified.create(client, EMAILHOOKS, owner_id, body, before=_ids(found))
-        except CleverNotifyError as exc:
-            raise _nothing_changed(exc) from None
-        out.created.append(created)
+        words._for = f" for {scope}"
+        [made] = _run(client, owner_id, found, [steps.create(EMAILHOOKS, owner_id, body)], words).results
+        out.created.append(made.hook)
         verb = "Would create" if dry else "Created"
-        new = "" if dry else f" {_hook_id(created)}"
-        out.lines.append(
-            f"No {QUOTED} hook existed at {owner_id}. {verb}{new} for {_scope_text(services)}, "
-            f"events {', '.join(body['events'])}, e-mailing the whole team."
-        )
+        new = "" if dry else f" {_hook_id(made.hook)}"
+        out.lines.append(f"No {QUOTED} hook existed at {owner_id}. {verb}{new} for {scope}, "
+                         f"events {', '.join(body['events'])}, e-mailing the whole team.")
         return out
+    wanted = set(services)
     restricted = [h for h in found if h.get("scope") and set(h["scope"]) == wanted]
+    _ids_fit_in_paths([h for h in found if h not in restricted], owner_id)
+    plan = [steps.replace(EMAILHOOKS, owner_id, _hook_id(old), replacement_body(old, services))
+            for old in found if old not in restricted]
+    results = {r.step.hook_id: r for r in _run(client, owner_id, found, plan, words).results}
     for old in found:
         old_id = _hook_id(old)
         if old in restricted:
             out.unchanged.append(old_id)
-            progress.finish(old_id, f"{old_id} already restricted")
-            out.lines.append(f"{old_id} is already restricted to {_scope_text(old['scope'])}: left as it is.")
+            out.lines.append(f"{old_id} is already restricted to {_scope_text(old['scope'], names)}: "
+                             "left as it is.")
             continue
-        body = replacement_body(old, services)
-        # A copy left by an earlier run (stopped, or told 500 after the API had committed it) replaces
-        # `old` as well as a new one would: run again, this never makes a second copy.
-        twin = next((h for h in restricted if fingerprint(h) == fingerprint(body)), None)
-        if twin is not None:
-            new_id, copied = _hook_id(twin), False
-        else:
-            progress.step = f"creating the restricted copy of {old_id} (it may or may not exist now)"
-            try:
-                created = verified.create(client, EMAILHOOKS, owner_id, body, before=_ids(found + out.created))
-            except CleverNotifyError as exc:
-                raise ChangeFailed(
-                    f"could not create the replacement of {old_id}: {_said(exc)} {old_id} is unchanged and still "
-                    f"sends the e-mails; nothing was deleted.{progress.tail(old_id)}",
-                    exc.exit_code,
-                ) from None
-            new_id, copied = _hook_id(created), True
-            out.created.append(created)
-            restricted.append(created)
-            progress.exists.append(f"{new_id} (restricted to {_scope_text(services)})")
-        progress.step = f"deleting {old_id}, replaced by {new_id} (it may or may not be deleted now)"
-        try:
-            gone = verified.delete(client, EMAILHOOKS, owner_id, old_id) == "gone"
-        except CleverNotifyError as exc:
-            raise ChangeFailed(
-                f"created {new_id} (restricted to {_scope_text(services)}) but could not delete the hook it "
-                f"replaces, {old_id}: {_said(exc)} Both exist now, so deployments of {_scope_text(services)} are "
-                f"e-mailed twice; remove the old one with: "
-                f"{command_line('notify-email', 'remove', old_id, owner=True)}{progress.tail(old_id)}",
-                exc.exit_code,
-            ) from None
-        if gone:  # deleted meanwhile (another session?): the goal is reached all the same
-            then = f"{old_id} was already gone"
-        else:
+        r = results[old_id]
+        new_id, copied = (_hook_id(r.hook) if r.reused_id or not dry else "(no id)"), r.reused_id is None
+        if r.created_id or (dry and copied):
+            out.created.append(r.hook)
+        if not r.gone:
             out.deleted.append(old_id)
-            then = f"then deleted {old_id}"
-        progress.finish(old_id, f"{old_id} replaced by {new_id}")
+        then = f"{old_id} was already gone" if r.gone else f"then deleted {old_id}"
         if dry and copied:
-            out.lines.append(
-                f"Would create a copy of {old_id} restricted to {_scope_text(services)}, then delete {old_id}."
-            )
+            out.lines.append(f"Would create a copy of {old_id} restricted to {scope}, then delete {old_id}.")
         elif dry:
-            out.lines.append(f"{new_id}, restricted to {_scope_text(services)}, already replaces {old_id}: "
-                             f"would delete {old_id}.")
+            out.lines.append(f"{new_id}, restricted to {scope}, already replaces {old_id}: would delete {old_id}.")
         elif copied:
-            out.lines.append(f"Created {new_id} restricted to {_scope_text(services)}, {then}.")
+            out.lines.append(f"Created {new_id} restricted to {scope}, {then}.")
         else:
-            out.lines.append(f"{new_id}, restricted to {_scope_text(services)}, already existed beside {old_id} "
+            out.lines.append(f"{new_id}, restricted to {scope}, already existed beside {old_id} "
                              f"(left by an earlier run): {then}.")
     return out
 
 
-restrict = _interruptible(lambda services, *rest: ["--only", ",".join(services)], _restrict)
-
-
-def _disable(client: ApiClient, owner_id: str, found: list[dict], *, progress: _Progress,
-             command_line: CommandLine) -> Outcome:
+def disable(client: ApiClient, owner_id: str, found: list[dict], *,
+            command_line: CommandLine | None = None) -> Outcome:
     """Delete every default hook."""
+    command_line = command_line or _by_id(owner_id)
     dry = _is_dry(client)
     out = Outcome(owner_id, "disable", dry, found)
     if not found:
         out.lines.append(f"No {QUOTED} hook at {owner_id}: those e-mails are already off.")
         return out
-    for old in found:
-        old_id = _hook_id(old)
-        progress.step = f"deleting {old_id} (it may or may not be deleted now)"
-        try:
-            gone = verified.delete(client, EMAILHOOKS, owner_id, old_id) == "gone"
-        except CleverNotifyError as exc:
-            raise ChangeFailed(
-                f"could not delete {old_id}: {_said(exc)} It still exists.{progress.tail(old_id)}", exc.exit_code
-            ) from None
-        if gone:
+    _ids_fit_in_paths(found, owner_id)
+    words = _Words("", command_line("notify-email", "default", "--disable", owner=True), str)
+    plan = [steps.delete(EMAILHOOKS, owner_id, _hook_id(old)) for old in found]
+    for r in _run(client, owner_id, found, plan, words).results:
+        old_id = r.step.hook_id
+        if r.gone:
             out.lines.append(f"{old_id} was already gone.")
-            progress.finish(old_id, f"{old_id} already gone")
             continue
         out.deleted.append(old_id)
-        progress.finish(old_id, f"{old_id} deleted")
         out.lines.append(f"Would delete {old_id}." if dry else f"Deleted {old_id}.")
     return out
-
-
-disable = _interruptible(lambda *args: ["--disable"], _disable)
 
 
 def _narrowed(hook: dict, owner_id: str, names: dict[str, str] | None, command_line: CommandLine) -> list[str]:
@@ -335,15 +313,14 @@ def _narrowed(hook: dict, owner_id: str, names: dict[str, str] | None, command_l
     ]
 
 
-def _restore(
-    client: ApiClient, owner_id: str, found: list[dict], names: dict[str, str] | None = None,
-    *, progress: _Progress, command_line: CommandLine,
-) -> Outcome:
+def restore(client: ApiClient, owner_id: str, found: list[dict], names: dict[str, str] | None = None, *,
+            command_line: CommandLine | None = None) -> Outcome:
     """Recreate the default hook, unrestricted, when none exists.
 
     One that exists is left alone, restricted or not (exit 0, as for an unrestricted one); a restricted one
     is described (with service names from `names` when given) along with the command that widens it.
     """
+    command_line = command_line or _by_id(owner_id)
     dry = _is_dry(client)
     out = Outcome(owner_id, "restore", dry, found)
     if found:
@@ -355,23 +332,16 @@ def _restore(
         for hint in hints.values():
             out.lines.extend(hint)
         return out
-    progress.step = f"creating {QUOTED} (it may or may not exist now)"
-    try:
-        created = verified.create(client, EMAILHOOKS, owner_id, restore_body(), before=_ids(found))
-    except CleverNotifyError as exc:
-        raise _nothing_changed(exc) from None
-    out.created.append(created)
+    words = _Words("", command_line("notify-email", "default", "--restore", owner=True), str)
+    [made] = _run(client, owner_id, found, [steps.create(EMAILHOOKS, owner_id, restore_body())], words).results
+    out.created.append(made.hook)
     events = ", ".join(catalog.DEFAULT_EMAIL_HOOK_EVENTS)
     if dry:
         out.lines.append(f"Would create {QUOTED} for every service of {owner_id} ({events}, whole team).")
     else:
-        out.lines.append(
-            f"Created {_hook_id(created)}: {QUOTED} for every service of {owner_id} ({events}, whole team)."
-        )
+        out.lines.append(f"Created {_hook_id(made.hook)}: {QUOTED} for every service of {owner_id} "
+                         f"({events}, whole team).")
     return out
-
-
-restore = _interruptible(lambda *args: ["--restore"], _restore)
 
 
 # --- the job as the command line and the Python API run it ----------------------------------------------
@@ -408,7 +378,9 @@ def read_defaults(session: Any, *, owner: str | None = None, only: list[str] | N
         from clever_notify.owners import services as svc
 
         summary = session.summary()
-        services = svc.check(summary, target.owner_id, list(only))
+        from clever_notify.operations.hooks import said_twice
+
+        services = svc.check(summary, target.owner_id, list(only), on_repeat=said_twice(session))
         names = svc.names(summary, target.owner_id)
     client = session.recording_client(dry_run=dry_run)
     return Defaults(target, find(client.list_hooks(EMAILHOOKS, target.owner_id)), client, services, names)
@@ -432,7 +404,7 @@ def _names_for_restore(session: Any, owner_id: str, found: list[dict]) -> dict[s
     """Service names for the message about a restricted default hook; ids alone when they cannot be read."""
     if not any(h.get("scope") for h in found):
         return None
-    from clever_notify.errors import ApiError, NetworkError, NotFound
+    from clever_notify.errors import NetworkError, NotFound
     from clever_notify.owners import services as svc
 
     try:

@@ -56,9 +56,9 @@ def list_hooks(session: Session, kind: HookKind, *, owner: str | None = None, li
 
 def every_owner(session: Session) -> list[Owner]:
     """Your account, then every organisation you belong to (one /v2/summary, which refreshes the name cache)."""
-    summary = session.summary()
-    session.remember_names(summary)
-    return summary.owners()
+    owners = session.all_owners()  # says once which organisations cannot be read
+    session.remember_names(session.summary())
+    return owners
 
 
 def list_every_owner(session: Session, kind: HookKind, *, owners: list[Owner] | None = None,
@@ -113,6 +113,14 @@ def get_hook(session: Session, kind: HookKind, hook_id: str, *, owner: str | Non
 # --- writing -----------------------------------------------------------------------------------------
 
 
+def said_twice(session: Session):
+    """For a service named twice under two spellings (its name and its id): sent once, and the user told."""
+    return lambda value, service_id: session.client.tell(
+        f"Note: the service {value} is {service_id}, already given under another spelling; it is sent once."
+        if value != service_id else
+        f"Note: the service {value} is already given under its name; it is sent once.")
+
+
 def require_owner_for_services(owner: str | None, services: list[str] | None) -> None:
     # clever-tools refuses this too: without an owner it would come from a guess (linked app or self), and a
     # scope naming another owner's services would be silently meaningless.
@@ -154,19 +162,19 @@ def add_hook(session: Session, kind: HookKind, *, owner: str | None, fields: dic
     if services:
         from clever_notify.owners.services import resolve
 
-        services = resolve(session.summary, target.owner_id, services)
+        services = resolve(session.summary, target.owner_id, services, on_repeat=said_twice(session))
     # Keys in clever-tools' order; absent lists go as explicit nulls, as clever-tools 4.11 sends them.
     body = {**fields, "scope": hook_scope(services, target.app_id), "events": events or None}
-    if dry_run:
-        client = session.recording_client(dry_run=True)
-        client.create_hook(kind, target.owner_id, body)
-        return Written(target, {**body, "ownerId": target.owner_id}, True, client.transport.changes)
-    from clever_notify.api.client import hooks_path
-    from clever_notify.writes import verified
+    from clever_notify.writes import steps
+    from clever_notify.writes.executor import run
 
-    created = verified.create(session.client, kind, target.owner_id, body)
-    return Written(target, created, False, [{"method": "POST", "path": hooks_path(kind, target.owner_id),
-                                             "body": body}])
+    client = session.recording_client(dry_run=dry_run)
+    # No list is read first: `add` sends no more requests than clever-tools (writes/confirm.py says what
+    # that means after an ambiguous failure).
+    [result] = run(client, [steps.create(kind, target.owner_id, body)]).results
+    if dry_run:
+        return Written(target, {**body, "ownerId": target.owner_id}, True, client.transport.changes)
+    return Written(target, result.hook, False, client.transport.changes)
 
 
 @dataclass
@@ -206,7 +214,8 @@ def update_hook(session: Session, kind: HookKind, hook_id: str, update: Update, 
     """Change a hook in place: read it, apply `update`, send it back whole (a field this tool does not know is
     sent back as read). Nothing is sent when nothing would change: then `requests` is empty."""
     from clever_notify.hooks.update import diff, sent_back, update_body
-    from clever_notify.writes import verified
+    from clever_notify.writes import steps
+    from clever_notify.writes.executor import run
 
     if update.nothing():
         raise InputError("nothing to update: give at least one field to change")
@@ -216,14 +225,16 @@ def update_hook(session: Session, kind: HookKind, hook_id: str, update: Update, 
     if isinstance(changes.get("scope"), list):
         from clever_notify.owners.services import resolve
 
-        changes["scope"] = resolve(session.summary, target.owner_id, changes["scope"])
+        changes["scope"] = resolve(session.summary, target.owner_id, changes["scope"], on_repeat=said_twice(session))
     old, new = sent_back(kind, hook), update_body(kind, hook, changes)
     if old == new:
         return Written(target, hook, dry_run, [], before=hook, unchanged=True)
     changed = diff(kind, old, new, target.owner_id)
     client = session.recording_client(dry_run=dry_run)
     try:
-        answer = verified.update(client, kind, target.owner_id, hook_id, new, before=hook)
+        [result] = run(client, [steps.update(kind, target.owner_id, hook_id, new)],
+                       listed={(kind, target.owner_id): found.listed}).results
+        answer = result.hook
     except NotFound:
         raise NotFound(f"{kind.noun} {hook_id} not found for {target.owner_id}: it was removed after it was read; "
                        "nothing was changed") from None
@@ -241,8 +252,10 @@ def remove_hook(session: Session, kind: HookKind, hook_id: str, *, owner: str | 
         from clever_notify.hooks.update import find_hook
 
         hook = find_hook(session.client.list_hooks(kind, target.owner_id), kind, hook_id, target.owner_id)
-    from clever_notify.writes import verified
+    from clever_notify.writes import steps
+    from clever_notify.writes.executor import run
 
     client = session.recording_client(dry_run=dry_run)
-    verified.delete(client, kind, target.owner_id, hook_id, listed=False)
+    # No list given: a 404 is "not found" (exit 4), the user named a hook this run never saw listed.
+    run(client, [steps.delete(kind, target.owner_id, hook_id)])
     return Written(target, hook, dry_run, client.transport.changes)

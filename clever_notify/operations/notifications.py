@@ -69,6 +69,22 @@ class Planned:
     def mask(self) -> Mask:
         return self.wanted.document.mask()
 
+    @property
+    def changes(self) -> bool:
+        return bool(self.plan.changes)
+
+    def as_json(self) -> dict:
+        """The plan as `notifications plan -F json` prints it (values read from ${VAR} shown as ${VAR})."""
+        from clever_notify.output.plan import plan_json
+
+        return plan_json(self.plan, self.mask)
+
+    def __str__(self) -> str:
+        """The plan in words, as `notifications plan` prints it."""
+        from clever_notify.output.plan import human
+
+        return human(self.plan, self.mask, self.names, prune=self.prune)
+
 
 def plan(session: Session, wanted: DesiredFile, *, prune: bool = False) -> Planned:
     """Resolve the file's owners and services, read each owner's two lists, compare. Sends no change.
@@ -78,6 +94,9 @@ def plan(session: Session, wanted: DesiredFile, *, prune: bool = False) -> Plann
     from clever_notify.notifications_file.source import Problem
     from clever_notify.output.plan import hide_urls_replaced_by_variables
 
+    mask = wanted.document.mask()
+    if mask:  # an API message quoting a ${VAR}'s value (a URL with its token) is masked before it is cut
+        session.client.transport.hide(mask.text)
     with _building():
         inputs, resolved = owner_inputs(session.client, wanted, workers=session.readers)
         made = make_plan(inputs, prune=prune)
@@ -116,9 +135,10 @@ class Applied:
 
 
 def apply(session: Session, planned: Planned, *, dry_run: bool = False,
-          on_step: Callable[[int, int, Any], None] | None = None) -> Applied:
+          on_step: Callable[[int, int, Any], None] | None = None, finish: str = "") -> Applied:
     """Run the plan: creates, then updates, then deletes; `on_step(n, total, step)` as each one is done.
-    The first failure stops it (ApplyFailed: what was done, what was not; running it again converges)."""
+    The first failure stops it (WriteFailed: what was done, what was not, and `finish`, the command that
+    finishes the job; running it again converges)."""
     from functools import partial
 
     from clever_notify.operations.webhook_state import set_state
@@ -134,7 +154,7 @@ def apply(session: Session, planned: Planned, *, dry_run: bool = False,
             on_step(n, total, step)
 
     # a webhook's state changes as `webhooks enable|disable` changes it
-    steps = execute(client, planned.plan, planned.mask, report, partial(set_state, dry_run=dry_run))
+    steps = execute(client, planned.plan, planned.mask, report, partial(set_state, dry_run=dry_run), finish=finish)
     return Applied(steps, client.transport.changes if dry_run else [], dry_run)
 
 
@@ -176,8 +196,8 @@ def export(session: Session, owners: list[str] | None = None, *, all_owners: boo
 
 
 def export_owners(session: Session, orgs: list[str], all_owners: bool) -> list[ExportOwner]:
-    """The owners to export, each with the key the file names it by: `self`, its name when that identifies it,
-    else its id; and the service names it can use."""
+    """The owners to export, each with the key the file names it by (`self`, else its id), its name, and the
+    service names it can use."""
     from clever_notify.errors import ApiError, CleverNotifyError
     from clever_notify.guards.ids import is_well_formed_id
     from clever_notify.guards.sanitise import for_terminal
@@ -187,7 +207,7 @@ def export_owners(session: Session, orgs: list[str], all_owners: bool) -> list[E
     summary = session.summary()
     user_id = summary.user_or_none.id if summary.user_or_none else None
     if all_owners:  # the owners as the `--all-owners` listings take them
-        ids = [o.id for o in summary.owners()]
+        ids = [o.id for o in session.all_owners()]
         bad = next((i for i in ids if not is_well_formed_id(i)), None)
         if bad is not None:  # the API's answer, not the user's input: exit 1, as the listings say it
             raise ApiError(for_terminal(f"unexpected answer from the API for /v2/summary: the owner id {bad[:80]!r} "
@@ -202,20 +222,18 @@ def export_owners(session: Session, orgs: list[str], all_owners: bool) -> list[E
         ids = [session.owner(None, use_linked_app=True).owner_id]
     out = []
     for owner_id in ids:
-        if owner_id == user_id:
-            key = "self"
-        else:
-            entry = next((o for o in summary.organisations_or_none or () if o.id == owner_id), None)
-            name = entry.raw.get("name") if entry else None
-            # A name that is unique and cannot be mistaken for an id or `self` identifies the owner in the file.
-            usable = isinstance(name, str) and name.strip() and summary.name_count(name) == 1 and name != "self" \
-                and not is_owner_id(name) and "$" not in name
-            key = name if usable else owner_id
+        # By id, never by a name another owner could take; its name beside it, checked by plan (and `self`
+        # for your own account, with its id: applied with another account's credentials, plan refuses it).
+        key = "self" if owner_id == user_id else owner_id
+        entry = next((o for o in (summary.user_or_none, *(summary.organisations_or_none or ()))
+                      if o is not None and o.id == owner_id), None)
+        name = entry.raw.get("name") if entry else None
         try:
             owned = summary.owner(owner_id).services
         except CleverNotifyError:
             owned = ()
-        out.append(ExportOwner(key, owner_id, {}, unique_service_names(owned), owned))
+        out.append(ExportOwner(key, owner_id, {}, unique_service_names(owned), owned,
+                               name if isinstance(name, str) else None))
     return out
 
 

@@ -143,7 +143,7 @@ class _StateWords:
         made = ""
         if copy is not None and copy.hook_id != self.hook_id:
             made = f" Its enabled copy {copy.hook_id} exists."
-        return (f"while changing webhook {self.hook_id} to {self.state}: it may or may not be done.{made} "
+        return (f"Interrupted while changing webhook {self.hook_id} to {self.state}: it may or may not be done.{made} "
                 f"Run the command again to finish: it converges.")
 
 

@@ -15,6 +15,7 @@ No I/O here: reading is the client's job (api/client.py caches one answer per co
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from clever_notify.errors import ApiError, InputError, NotFound
@@ -84,6 +85,8 @@ class Summary:
     user_or_none: Owner | None
     organisations_or_none: tuple[Owner, ...] | None  # None: the answer had no `organisations` list
     listed: tuple[_Listed, ...] = field(default=(), repr=False)
+    # Organisation entries no request can address (not an object, or no id string): (index, what is wrong).
+    skipped: tuple[tuple[int, str], ...] = ()
 
     @classmethod
     def parse(cls, raw: Any) -> Summary:
@@ -96,12 +99,26 @@ class Summary:
             return cls(raw, user_owner, None)
         seen = {user_owner.id} if user_owner else set()
         organisations = []
-        for entry in entries:
-            if isinstance(entry, dict) and isinstance(entry.get("id"), str) and entry["id"] not in seen:
-                seen.add(entry["id"])
-                organisations.append(_owner(entry, is_user=False))
+        skipped = []
+        for index, entry in enumerate(entries):
+            if isinstance(entry, dict) and isinstance(entry.get("id"), str):
+                if entry["id"] not in seen:
+                    seen.add(entry["id"])
+                    organisations.append(_owner(entry, is_user=False))
+            else:
+                skipped.append((index, _why_skipped(entry)))
         listed = tuple(_Listed(e.get("name"), e.get("id")) for e in entries if isinstance(e, dict))
-        return cls(raw, user_owner, tuple(organisations), listed)
+        return cls(raw, user_owner, tuple(organisations), listed, tuple(skipped))
+
+    def skipped_note(self) -> str | None:
+        """One sentence naming the organisations every `--all-owners` command skips, or None."""
+        if not self.skipped:
+            return None
+        items = "; ".join(f"organisations[{i}] {why}" for i, why in self.skipped[:5])
+        more = f" and {len(self.skipped) - 5} more" if len(self.skipped) > 5 else ""
+        count = len(self.skipped)
+        return (f"Note: {WHERE}: {count} organisation{'s' if count != 1 else ''} without an id string, skipped "
+                f"(their hooks are not read): {items}{more}.")
 
     @property
     def user(self) -> Owner:
@@ -120,10 +137,15 @@ class Summary:
         return [self.user, *self.organisations]
 
     def find(self, owner_id: str) -> Owner | None:
+        return self._by_id.get(owner_id)
+
+    @cached_property
+    def _by_id(self) -> dict[str, Owner]:  # a file of thousands of owners looks each one up at once
+        found: dict[str, Owner] = {}
         for owner in (self.user_or_none, *(self.organisations_or_none or ())):
-            if owner is not None and owner.id == owner_id:
-                return owner
-        return None
+            if owner is not None:
+                found.setdefault(owner.id, owner)
+        return found
 
     def knows(self, owner_id: str) -> bool:
         return self.find(owner_id) is not None
@@ -162,6 +184,19 @@ class Summary:
     def name_count(self, name: str) -> int:
         """How many organisations (each id once) carry `name`."""
         return sum(1 for o in self.organisations_or_none or () if str(o.raw.get("name")) == name)
+
+
+def _why_skipped(entry: Any) -> str:
+    if not isinstance(entry, dict):
+        return "is not an object"
+    name = entry.get("name")
+    named = f" ({name[:80]!r})" if isinstance(name, str) and name else ""
+    value = entry.get("id")
+    if value is None:
+        return f"has no id{named}"
+    kind = {bool: "true/false", int: "a number", float: "a number", list: "a list", dict: "an object"}.get(
+        type(value), type(value).__name__)
+    return f"has {kind} for its id{named}"
 
 
 def _closest(name: str, names: list[str]) -> str:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
-from clever_notify.guards.timestamps import epoch_ms
 from clever_notify.hooks import fields
 
 
@@ -31,12 +30,6 @@ def state_stored(sent: dict, shown: dict) -> bool:
 def shows(sent: dict, shown: dict) -> bool:
     """Whether `shown` (an answer or a listed hook) holds what `sent` asked: the compared fields and `state`."""
     return same_hook(sent, shown) and state_stored(sent, shown)
-
-
-def created_ms(hook: dict) -> float | None:
-    """createdAt in epoch milliseconds (the API gives a number or an ISO string); None if unreadable.
-    Shown to people only: no decision here rests on it."""
-    return epoch_ms(hook.get("createdAt"))
 
 
 def find_sent(sent: dict, hooks: list[dict], before: Collection[str] | None = None) -> dict | None:

@@ -12,7 +12,9 @@ is called as each step is done; nothing here prints.
   reused, never duplicated. A replacement without its owner's list reads it first.
 - A failure stops the run: WriteFailed (exit 1; 3 if the credentials were refused) says what was done, what
   was not, and the command that finishes the job; since steps come from what the API holds, running that
-  command again converges. Ctrl-C stops it the same way: WriteInterrupted (exit 130).
+  command again converges. Ctrl-C stops it the same way: WriteInterrupted (exit 130). A run of one single
+  write without words of its own (add, update, remove) has nothing half-done to tell: its failure is that
+  write's own error, with its own exit code.
 - A DELETE answered 404 (the rule, in writes/verified.py): for a hook listed before, the list is read back;
   no longer listed = gone already, the step is done; still listed = a failed step. For a hook never listed
   (`remove ID` names one), it is "not found" (exit 4).
@@ -64,18 +66,21 @@ class Words:
         return message + self.account(outcome)
 
     def interrupted(self, outcome: Outcome, result: Result) -> str:
-        return self.failed(outcome, result)
+        return "Interrupted: " + self.failed(outcome, result)
 
     def account(self, outcome: Outcome) -> str:
         done = outcome.done
         message = f"Done: {counted(done)}. " if done else "Nothing was changed before it. "
-        made = [r for r in outcome.not_done if r.step.op == REPLACE and r.created_id]
+        made = [r for r in outcome.not_done if r.step.op == REPLACE and r.copied and r.created_id]
         if made:
             message += "Created by this run, its old hook not yet deleted: " \
                        + ", ".join(str(r.created_id) for r in made) + ". "
         message += f"Not done: {counted(outcome.not_done)}. "
-        again = "Run it again once the cause is fixed: it converges"
-        return message + (f"{again}: {self.finish}" if self.finish else f"{again}.")
+        if self.finish:
+            return message + f"Once the cause is fixed, run it again (it converges): {self.finish}"
+        return message + f"Run {self.again} again once the cause is fixed: it converges."
+
+    again = "it"
 
 
 def counted(results: list[Result]) -> str:
@@ -95,33 +100,41 @@ SetState = Callable[..., object]
 
 def run(client, steps: list[Step], *, listed: Listed | None = None, report: Report | None = None,
         words: Words | None = None, set_state: SetState | None = None) -> Outcome:
-    words = words or Words()
+    own_words, words = words is not None, words or Words()
     dry = verified.is_dry(client)
     lists: Listed = dict(listed or {})
     outcome = Outcome([Result(s) for s in ordered(steps)], dry_run=dry)
     total = len(outcome.results)
     # creates and replacements' copies, then updates, then deletes and replacements' old hooks
-    order = [r for r in outcome.results if r.step.op in (CREATE, REPLACE, UPDATE)]
-    order += [r for r in outcome.results if r.step.op == DELETE]
-    order += [r for r in outcome.results if r.step.op == REPLACE]
-    for result in order:
-        step = result.step
+    order = [(r, "copy" if r.step.op == REPLACE else "") for r in outcome.results if r.step.op in (CREATE, REPLACE)]
+    order += [(r, "") for r in outcome.results if r.step.op == UPDATE]
+    order += [(r, "delete" if r.step.op == REPLACE else "") for r in outcome.results if r.step.op in (DELETE, REPLACE)]
+    for result, phase in order:
+        result.phase = phase
         try:
-            if step.op == REPLACE and result.created_id is None and result.reused_id is None:
+            if phase == "copy":
                 _make_copy(client, result, lists)
+                result.copied = True
                 continue  # its old hook is deleted with the deletes
             _run_one(client, result, lists, set_state)
         except KeyboardInterrupt:
             result.status, result.error = INTERRUPTED, "interrupted: it may or may not have been applied"
-            raise WriteInterrupted("Interrupted: " + words.interrupted(outcome, result), outcome) from None
+            raise WriteInterrupted(words.interrupted(outcome, result), outcome) from None
         except CleverNotifyError as exc:
             result.status, result.error, result.cause = FAILED, str(exc), exc
+            if not own_words and total == 1 and step_count(result) == 1:
+                raise  # one write and nothing else: its own error (and exit code) says it all
             code = ExitCode.AUTH if exc.exit_code == ExitCode.AUTH else ExitCode.API
             raise WriteFailed(words.failed(outcome, result), outcome, code) from None
         result.status = DRY_RUN if dry else DONE
         if report is not None:
             report(outcome.results.index(result) + 1, total, result)
     return outcome
+
+
+def step_count(result: Result) -> int:
+    """How many writes a step may send: a replacement (or an update that may become one) has two parts."""
+    return 2 if result.step.op == REPLACE or result.step.otherwise is not None or _state_change(result.step) else 1
 
 
 def _known(client, lists: Listed, step: Step) -> list[dict]:
@@ -166,9 +179,11 @@ def _run_one(client, result: Result, lists: Listed, set_state: SetState | None =
         except verified.NotApplied as not_applied:
             if step.otherwise is None:
                 raise
-            result.instead = Result(step.otherwise, error=str(not_applied))
-            _make_copy(client, result.instead, lists)
-            _run_one(client, result.instead, lists)
+            result.instead = instead = Result(step.otherwise, error=str(not_applied))
+            instead.phase = "copy"
+            _make_copy(client, instead, lists)
+            instead.copied, instead.phase = True, "delete"
+            _run_one(client, instead, lists)
             result.instead.status = DRY_RUN if verified.is_dry(client) else DONE
     elif step.op == DELETE:
         listed = key in lists and confirm.listed(step.hook_id, lists[key]) is not None
@@ -215,6 +230,8 @@ def _id(hook) -> str | None:
 
 
 class ApplyWords(Words):
+    again = "apply"
+
     def __init__(self, mask: Mask, finish: str = ""):
         super().__init__(finish)
         self.mask = mask
@@ -226,11 +243,10 @@ class ApplyWords(Words):
 
     def failed(self, outcome: Outcome, result: Result) -> str:
         result.error = self.mask.text(result.error or "")  # an API's message may quote a ${VAR}'s value
-        return "apply " + super().failed(outcome, result).replace(
-            "Run it again once the cause is fixed", "Run apply again once the cause is fixed")
+        return "apply " + super().failed(outcome, result)
 
     def interrupted(self, outcome: Outcome, result: Result) -> str:
-        return self.failed(outcome, result)
+        return self.failed(outcome, result)  # "apply stopped at step n of N: … interrupted …"
 
 
 ApplyFailed = WriteFailed  # the name cli/notifications.py catches
@@ -258,17 +274,9 @@ def execute(client, plan: Plan, mask: Mask, report: Callable[[int, int, Result],
         return run(client, plan_steps(plan), listed=listed if listed is not None else plan_lists(plan),
                    report=report, words=ApplyWords(mask, finish), set_state=set_state).results
     except WriteInterrupted as stop:  # apply has always said it as a failure that exits 130
-        raise WriteFailed(str(stop).removeprefix("Interrupted: "), stop.outcome, ExitCode.INTERRUPTED) from None
+        raise WriteFailed(str(stop), stop.outcome, ExitCode.INTERRUPTED) from None
 
 
 def plan_lists(plan: Plan) -> Listed:
     """The lists the plan was made from (hooks/plan.py Plan.listed), copied: the run adds what it creates."""
     return {key: list(hooks) for key, hooks in (getattr(plan, "listed", None) or {}).items()}
-
-
-def done_line(n: int, total: int, result: Result, mask: Mask) -> str:
-    from clever_notify.output.plan import step_words
-
-    made = f" (id {result.created_id})" if result.created_id else ""
-    return f"[{n}/{total}] {step_words(result.step.action, mask, done=True)}{made}"
-

@@ -30,6 +30,8 @@ class Result:
     error: str | None = None
     cause: CleverNotifyError | None = None
     instead: Result | None = None  # update not applied: the step run instead (its `otherwise`)
+    copied: bool = False  # replace: its copy stands (created or reused); its old hook is deleted last
+    phase: str = ""  # replace: "copy" or "delete", the part last started (what an interruption cut)
 
     @property
     def action(self):
