@@ -324,8 +324,13 @@ class EventSocket:
     def _close(conn) -> None:
         """Drop the socket at once. No closing handshake: the socket is either broken (the reason we
         leave) or being left on Ctrl-C, which must not wait for a server's goodbye."""
+        closer = getattr(conn, "close_socket", None)  # websockets' sync connections have it (not a handshake)
         try:
-            conn.close_socket()
+            if closer is not None:
+                closer()
+            else:
+                conn.socket.shutdown(2)
+                conn.socket.close()
         except Exception:  # noqa: BLE001 - closing a broken socket: nothing left to save
             pass
 
