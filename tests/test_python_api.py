@@ -4,6 +4,8 @@ the in-process sandbox (its database in the test's folder, set by conftest) and 
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from clever_notify import EmailHook, Notifications, Webhook
@@ -206,3 +208,10 @@ def test_export_plan_apply_round_trip(api, tmp_path):
     assert [r.method for r in server.received[before:] if r.method != "GET"] == ["PUT"]
     assert store.hooks[0]["events"] == ["DEPLOYMENT_SUCCESS"] and store.hooks[0]["futureField"] == {"kept": True}
     assert not n.plan(path).plan.changes
+
+
+def test_the_command_line_takes_self_as_the_python_api_does(run, n):
+    mine = n.webhooks.add("mine", "https://example.org/a", owner="self")
+    result = run("--sandbox", "webhooks", "--org", "self", "-F", "json")
+    assert result.exit_code == 0, result.stderr
+    assert [h["id"] for h in json.loads(result.stdout)] == [mine.id]
