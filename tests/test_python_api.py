@@ -215,3 +215,21 @@ def test_the_command_line_takes_self_as_the_python_api_does(run, n):
     result = run("--sandbox", "webhooks", "--org", "self", "-F", "json")
     assert result.exit_code == 0, result.stderr
     assert [h["id"] for h in json.loads(result.stdout)] == [mine.id]
+
+
+def test_from_environment_follows_clever_sandbox_as_the_command_line_does(monkeypatch):
+    monkeypatch.setenv("CLEVER_SANDBOX", "1")
+    n = Notifications.from_environment()
+    assert [o.name for o in n.owners()][1] == "Acme"  # no credentials needed: the in-process sandbox
+    monkeypatch.setenv("CLEVER_SANDBOX", "maybe")
+    with pytest.raises(InputError, match="CLEVER_SANDBOX"):
+        Notifications.from_environment()
+
+
+def test_notices_and_the_request_log_reach_the_callbacks(api):
+    _, server, _ = api
+    logged: list[str] = []
+    n = Notifications.from_environment(log=logged.append)
+    n.webhooks.list(owner=ORG_ID)
+    assert len(logged) == 1 and "GET" in logged[0] and HOOKS in logged[0]
+    assert "tok-SECRET" not in " ".join(logged)
