@@ -4,6 +4,8 @@ the in-process sandbox (its database in the test's folder, set by conftest) and 
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from clever_notify import EmailHook, Notifications, Webhook
@@ -186,6 +188,8 @@ def test_a_hook_of_a_wrong_shape_is_an_error_not_a_shorter_list(api):
     store.hooks.append({"ownerId": ORG_ID, "name": "no id"})
     with pytest.raises(ApiError, match="unexpected shape"):
         n.webhooks.list(owner=ORG_ID)
+    with pytest.raises(ApiError, match="unexpected shape"):
+        n.webhooks.list(all_owners=True)
 
 
 def test_export_plan_apply_round_trip(api, tmp_path):
@@ -196,9 +200,36 @@ def test_export_plan_apply_round_trip(api, tmp_path):
     path.write_text(path.read_text().replace("DEPLOYMENT_FAIL", "DEPLOYMENT_SUCCESS"))
     planned = n.plan(path)
     assert [(a.op, a.name) for a in planned.plan.actions] == [("update", "deploys")]
+    assert planned.changes and "events: DEPLOYMENT_FAIL → DEPLOYMENT_SUCCESS" in str(planned)
+    assert [a["action"] for a in planned.as_json()["actions"]] == ["update"]
     before = len(server.received)
     applied = n.apply(planned)
     assert [s.status for s in applied.steps] == ["done"]
     assert [r.method for r in server.received[before:] if r.method != "GET"] == ["PUT"]
     assert store.hooks[0]["events"] == ["DEPLOYMENT_SUCCESS"] and store.hooks[0]["futureField"] == {"kept": True}
     assert not n.plan(path).plan.changes
+
+
+def test_the_command_line_takes_self_as_the_python_api_does(run, n):
+    mine = n.webhooks.add("mine", "https://example.org/a", owner="self")
+    result = run("--sandbox", "webhooks", "--org", "self", "-F", "json")
+    assert result.exit_code == 0, result.stderr
+    assert [h["id"] for h in json.loads(result.stdout)] == [mine.id]
+
+
+def test_from_environment_follows_clever_sandbox_as_the_command_line_does(monkeypatch):
+    monkeypatch.setenv("CLEVER_SANDBOX", "1")
+    n = Notifications.from_environment()
+    assert [o.name for o in n.owners()][1] == "Acme"  # no credentials needed: the in-process sandbox
+    monkeypatch.setenv("CLEVER_SANDBOX", "maybe")
+    with pytest.raises(InputError, match="CLEVER_SANDBOX"):
+        Notifications.from_environment()
+
+
+def test_notices_and_the_request_log_reach_the_callbacks(api):
+    _, server, _ = api
+    logged: list[str] = []
+    n = Notifications.from_environment(log=logged.append)
+    n.webhooks.list(owner=ORG_ID)
+    assert len(logged) == 1 and "GET" in logged[0] and HOOKS in logged[0]
+    assert "tok-SECRET" not in " ".join(logged)

@@ -50,6 +50,22 @@ class Planned:
     def mask(self) -> Mask:
         return self.wanted.document.mask()
 
+    @property
+    def changes(self) -> bool:
+        return bool(self.plan.changes)
+
+    def as_json(self) -> dict:
+        """The plan as `notifications plan -F json` prints it (values read from ${VAR} shown as ${VAR})."""
+        from clever_notify.output.plan import plan_json
+
+        return plan_json(self.plan, self.mask)
+
+    def __str__(self) -> str:
+        """The plan in words, as `notifications plan` prints it."""
+        from clever_notify.output.plan import human
+
+        return human(self.plan, self.mask, self.names, prune=self.prune)
+
 
 def plan(session: Session, wanted: DesiredFile, *, prune: bool = False) -> Planned:
     """Resolve the file's owners and services, read each owner's two lists, compare. Sends no change.
@@ -171,7 +187,7 @@ def export_owners(session: Session, orgs: list[str], all_owners: bool) -> list[E
     summary = session.summary()
     user_id = summary.user_or_none.id if summary.user_or_none else None
     if all_owners:  # the owners as the `--all-owners` listings take them
-        ids = [o.id for o in summary.owners()]
+        ids = [o.id for o in session.all_owners()]
         bad = next((i for i in ids if not is_well_formed_id(i)), None)
         if bad is not None:  # the API's answer, not the user's input: exit 1, as the listings say it
             raise ApiError(for_terminal(f"unexpected answer from the API for /v2/summary: the owner id {bad[:80]!r} "
