@@ -134,6 +134,24 @@ def test_every_command_that_prints_the_value_masks_it(run, notifications, state,
         assert api.urls_sent() == [SECRET]  # the URL went out: the test is not vacuous
 
 
+@pytest.mark.parametrize("state", ["create", "update"])
+@pytest.mark.parametrize("padding", PADDING.values(), ids=PADDING.keys())
+@responses.activate
+def test_a_saved_plan_and_its_apply_mask_the_value(run, notifications, tmp_path, state, padding):
+    api = Api([OLD] if state == "update" else [])
+    path = notifications(padding.format(SECRET))
+    saved = tmp_path / "plan.json"
+    planned = run("-v", "notifications", "plan", path, "--out", str(saved))
+    assert planned.exit_code == 0, planned.output
+    assert leaks(planned) == [], planned.output
+    assert not [piece for piece in PIECES if piece in saved.read_text()], saved.read_text()
+    for args in (["--dry-run", "--json"], ["-v"]):
+        result = run("notifications", "apply", str(saved), *args)
+        assert result.exit_code == 0, result.output
+        assert leaks(result) == [], result.output
+    assert api.urls_sent() == [SECRET]
+
+
 MESSAGES = {
     "plain": "the URL {url} cannot be reached",
     "quoted": "invalid url: '{url}'",
@@ -232,3 +250,28 @@ def test_the_mask_knows_every_spelling():
     # a cut that stops within `https://host/` shows nothing secret, and the plan shows that form on purpose
     assert mask.text("https://hooks.example.org/…") == "https://hooks.example.org/…"
     assert mask.text("other https://hooks.example.org/elsewhere") == "other https://hooks.example.org/elsewhere"
+
+
+CREDENTIAL_MESSAGES = [
+    "x" * 280 + " token {token}",  # the tool's own cut at 300 falls inside it
+    "credentials {token!r} invalid",
+    "header: oauth_token={token}, oauth_signature=abc",
+]
+
+
+@pytest.mark.parametrize("said", ["bad credentials: {cut}", "bad credentials: {cut}…", "token {cut}..."])
+@responses.activate
+def test_the_credentials_are_hidden_cut_or_in_any_spelling(run, creds, said):
+    """The API quotes the token cut short (the first three), or whole in some spelling (the rest)."""
+    from helpers import TOKEN
+
+    url = f"{API}/v2/notifications/webhooks/{ORG_ID}"
+    responses.get(url, status=400, json={})
+    for template in [said, *CREDENTIAL_MESSAGES]:
+        message = (template.replace("{cut}", TOKEN[:12]).replace("{token!r}", repr(f"{TOKEN}\n"))
+                   .replace("{token}", TOKEN))
+        responses.replace(responses.GET, url, status=400, json={"message": message})
+        result = run("-v", "webhooks", "--org", ORG_ID)
+        assert result.exit_code == 1, result.output
+        assert "400" in result.stderr
+        assert TOKEN[:9] not in result.output, (template, result.output)
