@@ -256,10 +256,15 @@ FIELDS: tuple[Field, ...] = (
 
 def fields_of(kind: HookKind | str) -> tuple[Field, ...]:
     """The rows of `kind` (a HookKind or its path segment), in table order."""
-    return _FIELDS_OF[kind_of(kind)]
+    kind = kind_of(kind)
+    table, rows = _FIELDS_OF.get(kind, (None, ()))
+    if table is not FIELDS:  # asked for every hook read: worked out once per kind (and again if the table changes)
+        rows = tuple(f for f in FIELDS if kind in f.kinds)
+        _FIELDS_OF[kind] = (FIELDS, rows)
+    return rows
 
 
-_FIELDS_OF = {kind: tuple(f for f in FIELDS if kind in f.kinds) for kind in KINDS}  # asked for every hook read
+_FIELDS_OF: dict[HookKind, tuple[tuple, tuple[Field, ...]]] = {}
 
 
 def fingerprint(hook: dict) -> tuple:
