@@ -59,7 +59,11 @@ class Keys:
     require_any: tuple[str, ...] = ()  # at least one of these keys
 
     def key(self, name: str) -> Key | None:
-        return next((k for k in self.keys if k.name == name), None)
+        return self._by_name.get(name)
+
+    @functools.cached_property
+    def _by_name(self) -> dict[str, Key]:  # asked for every key of every hook of the file
+        return {k.name: k for k in self.keys}
 
 
 @dataclass(frozen=True)
