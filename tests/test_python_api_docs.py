@@ -44,7 +44,7 @@ def test_the_page_has_examples_of_every_part():
     code = "\n".join(blocks())
     for call in ("Notifications.sandbox()", "Notifications.from_environment()", "n.webhooks.add(", ".list(",
                  ".get(", ".update(", ".remove(", ".check(", ".enable(", ".disable(", "n.emails.add(",
-                 "n.emails.default.", "n.export(", "n.plan(", "n.apply("):
+                 "n.emails.default.", "n.export(", "n.plan(", "n.apply(", "n.audit("):
         assert call in code, call
 
 

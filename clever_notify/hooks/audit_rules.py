@@ -15,6 +15,7 @@ of several commands runs them in order, creates first and deletes last. The CLI 
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -456,6 +457,7 @@ def _unhealthy(o: OwnerHooks, ctx: Context) -> Iterator[Finding]:
                            f"{health.failures_text(h, ctx.now_ms)}.", WEBHOOKS, hook)
 
 
+@functools.lru_cache(maxsize=8192)  # three rules read each URL: parsed once
 def _parsed(url: str):
     """The URL read by the parser the tool calls receivers with (guards/urls.py); None when it refuses it."""
     from clever_notify.guards.urls import BadUrl, parse_url
