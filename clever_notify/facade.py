@@ -328,6 +328,43 @@ class Emails(_Hooks):
         return self._update(hook_id, update, owner, dry_run)
 
 
+class Events:
+    """The event catalog, and the live stream of events (the API's event socket)."""
+
+    def __init__(self, session: Session):
+        self._session = session
+
+    def catalog(self) -> dict:
+        """The events and meta-events hooks can subscribe to, in the shape of /v2/notifications/info/events."""
+        from clever_notify.hooks import catalog
+
+        return catalog.as_api_document()
+
+    def listen(self, owner: str | None = None, *, all_owners: bool = False, events=None, services=None,
+               forward_to: str | None = None, format: str = "raw", secret: str | None = None,
+               allow_remote_forward: bool = False, max_events: int | None = None, on_forwarded=None,
+               on_notice=None):
+        """The events of `owner` (or of every owner) as they happen: an iterator of ListenedEvent, until
+        `max_events` matching events, or for as long as it is iterated (close it, or Ctrl-C, to stop).
+
+        With `forward_to` (a URL on this machine unless allow_remote_forward), each event is also POSTed
+        in the body a webhook of `format` gets, signed with `secret` (None: the kept one, see
+        `clever events listen --print-secret`); each outcome (a Forwarded) goes to `on_forwarded`, from the
+        forwarding thread. `on_notice` gets the socket's lines (connected, reconnecting…). Raises
+        NotAuthenticated when the login is refused, NetworkError after too many failed reconnections."""
+        from clever_notify.operations import listen as job
+
+        if max_events is not None and (not isinstance(max_events, int) or max_events < 1):
+            raise InputError("max_events must be a whole number, 1 or more")
+        forward = (job.forwarding(_url(forward_to), fmt=format, secret=secret, allow_remote=allow_remote_forward)
+                   if forward_to is not None else None)
+        socket = job.open_socket(self._session, say=on_notice)
+        sub = job.subscribe(self._session, _owner(owner), all_owners=all_owners, events=_list(events),
+                            services=_list(services))
+        return job.listen(socket, sub.filter, sub.names, forward=forward, on_forwarded=on_forwarded,
+                          max_events=max_events)
+
+
 class Notifications:
     """Clever Cloud notifications of your account and organisations: webhooks, e-mails, files of them."""
 
@@ -335,6 +372,7 @@ class Notifications:
         self._session = session
         self.webhooks = Webhooks(session)
         self.emails = Emails(session)
+        self.events = Events(session)
 
     def __repr__(self) -> str:
         return f"Notifications(api_host={self._session.settings.api_host!r})"

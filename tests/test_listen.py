@@ -353,3 +353,111 @@ def test_the_receiver_in_the_walk_through_verifies_what_listen_signs(monkeypatch
     assert not namespace["verified"](body + b" ", signing.signature("k" * 20, body))
     assert not namespace["verified"](body, signing.signature("j" * 20, body))
     assert not namespace["verified"](body, None)
+
+
+def test_python_api_listen_yields_typed_events_and_forwards(standin, point_at, loopback):
+    from clever_notify import Notifications
+    from clever_notify.operations.listen import ListenedEvent
+
+    server = standin(heartbeat_ms=1000)
+    point_at(server.url)
+    receiver = loopback(webhook_receiver())
+    notices: list[str] = []
+    outcomes: list = []
+    n = Notifications.from_environment()
+    stream = n.events.listen(owner="Acme", events="META_DEPLOYMENT_RESULT", services=["worker"],
+                             forward_to=f"{receiver.url}/h", format="gitter", secret="z" * 20, max_events=1,
+                             on_forwarded=outcomes.append, on_notice=notices.append)
+    got: list = []
+    thread = threading.Thread(target=lambda: got.extend(stream), daemon=True)
+    thread.start()
+    assert server.wait_until(lambda: server.open_connections() == 1)
+    server.send_event("DEPLOYMENT_SUCCESS", deploy())  # web: not this service
+    server.send_event("DEPLOYMENT_FAIL", deploy(APP2_ID, state="FAIL"))
+    thread.join(WAIT)
+    [event] = got
+    assert isinstance(event, ListenedEvent) and (event.type, event.service, event.owner) == (
+        "DEPLOYMENT_FAIL", "worker", "Acme")
+    [outcome] = outcomes
+    assert outcome.result.ok and receiver.received[0].json()["level"] == "error"
+    assert notices == ["Connected to the event socket; waiting for events."]
+    assert n.events.catalog()["meta_events"]["META_DEPLOYMENT_RESULT"] == ["DEPLOYMENT_FAIL", "DEPLOYMENT_SUCCESS"]
+
+
+def test_python_api_listen_checks_its_values_before_connecting(point_at):
+    from clever_notify import Notifications
+    from clever_notify.errors import InputError
+
+    point_at(f"http://127.0.0.1:{closed_port()}")
+    n = Notifications.from_environment()
+    with pytest.raises(InputError, match="DEPLOY_FAILED"):
+        n.events.listen(events=["DEPLOY_FAILED"])
+    with pytest.raises(InputError, match="another machine"):
+        n.events.listen(forward_to="https://example.org/h")
+    with pytest.raises(InputError, match="max_events"):
+        n.events.listen(max_events=0)
+    with pytest.raises(InputError, match="clever sandbox serve"):
+        Notifications.sandbox().events.listen()
+
+
+def test_a_slow_receiver_does_not_stall_the_heartbeat(standin, point_at, loopback):
+    from servers import later, reply
+
+    lines: list[str] = []
+    server = standin(heartbeat_ms=100)  # dead after 125 ms without a ping answered
+    receiver = loopback(lambda req: later(1.0, reply(200, {})))
+    sock = socket_for(server, point_at, say=lines.append)
+    forward = job.Forward(url=f"{receiver.url}/slow", format="raw", secret="s" * 20, timeout=5)
+    done: list = []
+    got: list = []
+    stream = job.listen(sock, job.Filter(), job.Names(), forward=forward, on_forwarded=done.append)
+    # no max_events: the stream is read all along; it ends (NetworkError) once the stand-in stops, after the test
+
+    def read():
+        try:
+            got.extend(stream)
+        except NetworkError:
+            pass
+
+    thread = threading.Thread(target=read, daemon=True)
+    thread.start()
+    assert server.wait_until(lambda: server.open_connections() == 1)
+    for n in range(3):
+        server.send_event("GIT_PUSH", {"ownerId": ORG_ID}, event_id=f"e{n}")
+    got_all = server.wait_until(lambda: len(got) == 3)
+    pongs = server.pongs
+    time.sleep(0.6)  # the receiver is still holding the first delivery
+    assert got_all and server.pongs >= pongs + 3 and server.opened == 1, lines
+    assert server.wait_until(lambda: len(done) == 3)
+    assert [f.event.id for f in done] == ["e0", "e1", "e2"] and all(f.result.status == 200 for f in done)
+    assert [f.waited_ms >= 900 for f in done] == [False, True, True]  # in order, one at a time
+
+
+def test_command_reports_a_failed_delivery_and_goes_on_in_json(standin, point_at, run):
+    server = standin(heartbeat_ms=1000)
+    point_at(server.url)
+    results = {}
+    url = f"http://127.0.0.1:{closed_port()}/hook"
+    thread = threading.Thread(target=lambda: results.update(r=run(
+        "events", "listen", "--org", ORG_ID, "--json", "--max-events", "2", "--forward-to", url,
+        "--secret", "q" * 20)), daemon=True)
+    thread.start()
+    assert server.wait_until(lambda: server.open_connections() == 1)
+    server.send_event("DEPLOYMENT_FAIL", deploy(), event_id="a")
+    server.send_event("DEPLOYMENT_SUCCESS", deploy(), event_id="b")
+    thread.join(WAIT)
+    result = results["r"]
+    assert result.exit_code == 0, result.stderr
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    deliveries = [x for x in lines if x["kind"] == "delivery"]
+    assert [x["eventId"] for x in deliveries] == ["a", "b"]
+    assert all(x["status"] is None and x["ok"] is False and x["error"] == "connection failed" for x in deliveries)
+    assert set(deliveries[0]) == {"kind", "eventId", "event", "waitedMs", "url", "format", "status", "latencyMs",
+                                  "ok", "error", "bodyStart"}
+
+
+@pytest.mark.parametrize("value", ["abc", "0", "10", "600001", "-5"])
+def test_sandbox_serve_refuses_a_bad_heartbeat_before_listening(run, monkeypatch, value):
+    monkeypatch.setenv("CLEVER_SANDBOX_HEARTBEAT_MS", value)
+    result = run("sandbox", "serve", "--port", "0")
+    assert result.exit_code == 2 and "CLEVER_SANDBOX_HEARTBEAT_MS" in result.stderr and not result.stdout

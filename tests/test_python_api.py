@@ -53,6 +53,24 @@ def test_the_default_emails_are_typed(n):
     assert isinstance(default, EmailHook) and default.name == "Default deployment result e-mails"
 
 
+def test_default_emails_dry_run_changes_nothing_then_the_real_run_restricts(n):
+    (before,) = n.emails.default.get(owner="Acme")
+    preview = n.emails.default.only(["web"], owner="Acme", dry_run=True)
+    assert preview.dry_run and n.emails.default.get(owner="Acme") == [before]
+    n.emails.default.only(["web"], owner="Acme")
+    (after,) = n.emails.default.get(owner="Acme")
+    assert after.id != before.id and after.services == (next(s.id for s in n.owner("Acme").services
+                                                             if s.name == "web"),)
+
+
+def test_every_owners_hooks_carry_their_owner(n):
+    mine = n.webhooks.add("mine", "https://example.org/a", owner="self")
+    theirs = n.webhooks.add("theirs", "https://example.org/b", owner="Acme")
+    listed = {h.name: h.owner_id for h in n.webhooks.list(all_owners=True)}  # the seed has others' hooks too
+    assert (listed["mine"], listed["theirs"]) == (mine.owner_id, theirs.owner_id)
+    assert mine.owner_id == n.owner("self").id != theirs.owner_id
+
+
 # --- against a loopback stand-in of the API: the exact requests a script's calls send -------------------
 
 HOOKS = f"/v2/notifications/webhooks/{ORG_ID}"

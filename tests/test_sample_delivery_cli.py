@@ -8,7 +8,7 @@ import subprocess
 import pytest
 import responses
 
-from clever_notify.cli.webhooks_test import SAMPLE_APP, SAMPLE_OWNER
+from clever_notify.operations.sample_event import SAMPLE_APP, SAMPLE_OWNER
 from helpers import APP_ID, ORG_ID, assert_sent, hooks_url
 from servers import LoopbackServer, closed_port_url, webhook_receiver
 

@@ -107,14 +107,14 @@ class ApiClient:
                 f"CLEVER_SECRET, or run `clever login` from clever-tools (credentials from {self.settings.source})."
             )
         if status == 404:
-            raise NotFound(not_found or f"not found: {error_message(response, self.settings.secrets())}")
+            raise NotFound(not_found or f"not found: {error_message(response, self.transport.redact)}")
         if 300 <= status < 400:
             raise ApiError(
                 f"the API answered a redirect ({status}); not followed, so the credentials stay here. "
                 "Check API_HOST.", status=status,
             )
         if status >= 400:
-            message = error_message(response, self.settings.secrets())
+            message = error_message(response, self.transport.redact)
             raise ApiError(f"the API answered {status}: {message}", status=status)
         if status == 204 or not response.content:
             return None

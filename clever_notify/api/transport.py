@@ -196,9 +196,11 @@ def retry_after_seconds(value: str | None, now: float | None = None) -> float | 
     return max(0.0, seconds)
 
 
-def error_message(response, secrets: list[str]) -> str:
-    """The API's own words, redacted before they are cut (a cut secret would no longer match)."""
-    return redact(_raw_error_message(response), secrets)[:MAX_ERROR_TEXT]
+def error_message(response, secrets: list[str] | Callable[[str], str]) -> str:
+    """The API's own words, redacted before they are cut (a cut secret would no longer match). `secrets`: the
+    credentials, or a transport's `redact`, which also hides the values the caller asked it to (hide())."""
+    hide = secrets if callable(secrets) else (lambda text: redact(text, secrets))
+    return hide(_raw_error_message(response))[:MAX_ERROR_TEXT]
 
 
 def _raw_error_message(response) -> str:
@@ -231,6 +233,7 @@ class Transport:
         self._log = log
         self._sleep = sleep
         self.requests_sent = 0
+        self.masks: list[Callable[[str], str]] = []  # more values to hide than the credentials (hide())
 
     def __repr__(self) -> str:
         return f"Transport(api_host={self.settings.api_host!r})"
@@ -247,7 +250,15 @@ class Transport:
             self._log(self.redact(line))
 
     def redact(self, text: str) -> str:
+        for mask in self.masks:
+            text = mask(text)
         return redact(text, self.settings.secrets())
+
+    def hide(self, mask: Callable[[str], str]) -> None:
+        """Also hide what `mask` hides (a notifications file's ${VAR} values) in every message and log line,
+        before any of them is cut: an API that quotes a URL with its token in an error shows none of it."""
+        if mask not in self.masks:
+            self.masks.append(mask)
 
     def _wait(self, seconds: float) -> None:
         (self._sleep or sleep)(seconds)
@@ -282,7 +293,7 @@ class Transport:
             status = answer.status_code
             if status in RETRY_STATUSES:
                 if not repeatable and status in AMBIGUOUS_STATUSES:
-                    reason = error_message(answer, self.settings.secrets())[:80]
+                    reason = error_message(answer, self.redact)[:80]
                     raise AmbiguousOutcome(f"the API answered {status} ({reason})", method)
                 # 429 and 503 say the API refused the request; a gateway's 502/504 may come after it was done.
                 reached = reached or status in (502, 504)
@@ -438,6 +449,9 @@ class RecordingTransport:
 
     def redact(self, text: str) -> str:
         return self.inner.redact(text)
+
+    def hide(self, mask: Callable[[str], str]) -> None:
+        self.inner.hide(mask)
 
     def send(self, method: str, path: str, body: Any = None) -> Answer:
         if method not in CHANGES:

@@ -105,8 +105,38 @@ def _scrub(ctx, text: str) -> str:
     return for_terminal(scrub(text) if scrub is not None else text)
 
 
+DETAILED_EXITCODE = "--detailed-exitcode"
+
+
+def asks_detailed_exitcode(args) -> bool:
+    """Whether the command line asks for `plan --detailed-exitcode` (also misspelt `--detailed-exitcode=…`):
+    then 2 means "changes", and every error of that line, wherever found, must exit 1, as terraform's does."""
+    return any(isinstance(a, str) and (a == DETAILED_EXITCODE or a.startswith(DETAILED_EXITCODE + "="))
+               for a in args or ())
+
+
+def _error_code(ctx, code: int) -> int:
+    """`code`, or 1 for an error of a `--detailed-exitcode` command line (where 2 would read as "changes")."""
+    root = ctx.find_root() if ctx is not None else None
+    detailed = root is not None and root.meta.get(DETAILED_EXITCODE, False)
+    return ExitCode.API if detailed and code not in (ExitCode.OK, ExitCode.INTERRUPTED) else code
+
+
 class RootGroup(LazyGroup):
     """Turns every project exception into one line on stderr and its exit code."""
+
+    def make_context(self, info_name, args, parent=None, **extra):
+        # The root parses its own options here (an unknown one, `CLEVER_SANDBOX=maybe`): before any
+        # context exists to carry the command line's wish, so it is read from the arguments themselves.
+        detailed = asks_detailed_exitcode(args)
+        try:
+            ctx = super().make_context(info_name, args, parent=parent, **extra)
+        except click.ClickException as exc:
+            if detailed:
+                exc.exit_code = ExitCode.API
+            raise
+        ctx.meta[DETAILED_EXITCODE] = detailed
+        return ctx
 
     def format_epilog(self, ctx, formatter):
         super().format_epilog(ctx, formatter)
@@ -135,6 +165,7 @@ class RootGroup(LazyGroup):
             from clever_notify.guards.sanitise import for_terminal
 
             exc.message = for_terminal(exc.message)
+            exc.exit_code = _error_code(ctx, exc.exit_code)
             raise
         except (click.exceptions.Exit, click.Abort):
             raise
@@ -150,7 +181,7 @@ class RootGroup(LazyGroup):
             if isinstance(exc, NotFound) and hint:
                 lines[-1] += f" ({hint})"
             click.echo("Error: " + "\n".join(_scrub(ctx, line) for line in lines), err=True)
-            ctx.exit(exc.exit_code)
+            ctx.exit(_error_code(ctx, exc.exit_code))
         except KeyboardInterrupt:
             if os.environ.get("CLEVER_DEBUG"):
                 raise

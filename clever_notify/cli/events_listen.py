@@ -15,34 +15,6 @@ def _say(line: str) -> None:
     click.echo(for_terminal(line), err=True)
 
 
-def _secret(given: str | None) -> tuple[str, str]:
-    """(secret, how it is shown in the start line): a given secret is never echoed; the kept one is, once."""
-    from clever_notify.config import listen_secret
-
-    if given is not None:
-        return listen_secret.check_given(given), "the secret given with --secret/CLEVER_LISTEN_SECRET"
-    secret, created = listen_secret.load_or_create()
-    where = listen_secret.default_path()
-    return secret, f"secret {secret} ({'new, kept' if created else 'kept'} in {where})"
-
-
-def _forward_url(value: str, allow_remote: bool) -> str:
-    from clever_notify.errors import InputError
-    from clever_notify.guards.urls import check_webhook_host
-    from clever_notify.guards.values import check_webhook_url
-
-    try:
-        url, _warning = check_webhook_url(value)
-    except InputError as exc:
-        raise click.BadParameter(str(exc), param_hint="--forward-to") from None
-    if not check_webhook_host(url).is_loopback and not allow_remote:
-        raise click.BadParameter(
-            "every event of the stream would be sent to another machine; --forward-to takes a receiver on this "
-            "one (127.0.0.1, ::1, localhost). Add --allow-remote-forward to send them there anyway.",
-            param_hint="--forward-to")
-    return url
-
-
 @click.command("listen", context_settings=CONTEXT_SETTINGS)
 @p.org_option
 @click.option("--all-owners", is_flag=True,
@@ -101,66 +73,39 @@ def listen_command(ctx, org, all_owners, events, services, forward_to, fmt, allo
     import sys
 
     from clever_notify.cli.runtime import runtime
-    from clever_notify.errors import InputError
+    from clever_notify.config import listen_secret
+    from clever_notify.operations import listen as job
+    from clever_notify.output.listen import Printer
 
     if print_secret:
         if forward_to or as_json or max_events:
             raise click.UsageError("--print-secret prints the signing secret and exits: give it alone", ctx=ctx)
-        click.echo(_secret(secret)[0])
+        click.echo(listen_secret.check_given(secret) if secret is not None else listen_secret.load_or_create()[0])
         return
+    if fmt != catalog.DEFAULT_WEBHOOK_FORMAT and not forward_to:
+        raise click.UsageError("--format only applies with --forward-to", ctx=ctx)
     if all_owners and org is not None:
         raise click.UsageError("--all-owners takes every owner: it cannot be combined with --org", ctx=ctx)
     services = p.flatten(services)
     if all_owners and services:
         raise click.UsageError("--service names services of one owner: give --org (or none) instead of "
                                "--all-owners", ctx=ctx)
-    if fmt != catalog.DEFAULT_WEBHOOK_FORMAT and not forward_to:
-        raise click.UsageError("--format only applies with --forward-to", ctx=ctx)
-    url = _forward_url(forward_to, allow_remote_forward) if forward_to else None
-    rt = runtime(ctx)
-    if rt.sandbox:
-        raise InputError("`events listen` needs a sandbox it can connect to: run `clever sandbox serve` in another "
-                         "terminal and export the line it prints (instead of --sandbox / CLEVER_SANDBOX)")
-
-    from clever_notify.api.event_socket import EventSocket
-    from clever_notify.config import settings as config
-    from clever_notify.operations import listen as job
-    from clever_notify.output.listen import Printer
-    from clever_notify.owners import services as owned
-
-    settings = rt.session.settings
-    settings.require_credentials()  # exit 3 before anything is read
-    socket = EventSocket(settings, timeout=settings.timeout[1], say=_say)  # checks API_HOST (exit 2)
-    signing = _secret(secret) if url else None
-    wanted = catalog.expand(p.flatten(events)) if events else None
-
-    summary = rt.session.summary().raw  # once: owner and service names, a service's owner
-    names = job.Names.from_summary(summary)
-    if all_owners:
-        owners, whose = None, "every owner"
-        service_ids = None
-    else:
-        owner_id = rt.session.owner(org, use_linked_app=True).owner_id
-        owners = frozenset({owner_id})
-        label = names.owners.get(owner_id)
-        whose = f"{label} ({owner_id})" if label else owner_id
-        service_ids = frozenset(owned.resolve(lambda: summary, owner_id, services)) if services else None
-    filt = job.Filter(owners=owners, events=frozenset(wanted) if wanted is not None else None, services=service_ids)
-
-    what = [f"events of {whose}"]
-    if wanted is not None:
-        what.append(f"only {', '.join(sorted(wanted))}")
-    if service_ids is not None:
-        what.append(f"about {owned.describe(sorted(service_ids), names.services)}")
-    _say(f"Listening to {'; '.join(what)} ({socket.url}); Ctrl-C stops.")
-    forward = None
-    if url:
-        secret_value, shown = signing
-        forward = job.Forward(url=url, format=fmt, secret=secret_value,
-                              timeout=config.delivery_timeout())
-        _say(f"Forwarding each event to {url} ({fmt}), signed in X-Clever-Notify-Signature with {shown}.")
-
+    forward, shown = None, ""
+    if forward_to:
+        if secret is None:
+            kept, created = listen_secret.load_or_create()
+            shown = f"secret {kept} ({'new, kept' if created else 'kept'} in {listen_secret.default_path()})"
+        else:
+            shown = "the secret given with --secret/CLEVER_LISTEN_SECRET"
+        forward = job.forwarding(forward_to, fmt=fmt, secret=secret, allow_remote=allow_remote_forward)
+    session = runtime(ctx).session
+    socket = job.open_socket(session, say=_say)  # API_HOST checked before anything is sent
+    sub = job.subscribe(session, org, all_owners=all_owners, events=p.flatten(events), services=services)
+    _say(f"Listening to {sub.description} ({socket.url}); Ctrl-C stops.")
+    if forward is not None:
+        _say(f"Forwarding each event to {forward.url} ({forward.format}), signed in X-Clever-Notify-Signature "
+             f"with {shown}.")
     printer = Printer(sys.stdout, as_json=as_json)
-    for event in job.listen(socket, filt, names, forward=forward, on_forwarded=printer.delivery,
+    for event in job.listen(socket, sub.filter, sub.names, forward=forward, on_forwarded=printer.delivery,
                             max_events=max_events):
         printer.event(event)

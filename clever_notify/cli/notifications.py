@@ -94,6 +94,7 @@ def _plan(rt, file: str, prune: bool, output_json: bool):
     except FileInvalid as exc:
         _print_problems(exc, output_json)
         raise
+    _hide(rt, wanted.document.mask())
     for warning in wanted.warnings:
         click.echo(warning.located(wanted.name).replace(": warning: ", ": "), err=True)
     known = len(wanted.warnings)
@@ -102,9 +103,24 @@ def _plan(rt, file: str, prune: bool, output_json: bool):
     except FileInvalid as exc:
         _print_problems(exc, output_json)
         raise
-    for warning in wanted.warnings[known:]:  # found with the API's help: an event or format only it knows
-        click.echo(warning.located(wanted.name).replace(": warning: ", ": "), err=True)
+    mask = wanted.document.mask()
+    # found with the API's help: an event or format only it knows, a service given by its name and its id
+    for warning in wanted.warnings[known:]:
+        click.echo(mask.text(warning.located(wanted.name).replace(": warning: ", ": ")), err=True)
     return planned
+
+
+def _hide(rt, mask, *, in_messages: bool = False) -> None:
+    """From here on, whatever prints a ${VAR}'s value (in any spelling, or cut) shows ${VAR}: the command's
+    output streams, and with `in_messages` the API's messages before they are cut (operations.plan does that
+    for a file; the connection is not made here, so a file's problems come before a settings error)."""
+    if not mask:
+        return
+    from clever_notify.guards.sanitise import hide_in_output
+
+    hide_in_output(mask.text)
+    if in_messages:
+        rt.client.transport.hide(mask.text)
 
 
 def _print_problems(exc, output_json: bool) -> None:
@@ -252,6 +268,7 @@ def apply_command(ctx, file, prune, dry_run, yes, output):
         if prune:
             raise click.UsageError("a saved plan says itself whether it deletes: give --prune to `plan --out`")
         planned = fresh_plan(rt.session, saved)
+        _hide(rt, planned.mask, in_messages=True)
         yes = True  # its review was the confirmation
     else:
         planned = _plan(rt, file, prune, output_json)

@@ -44,8 +44,8 @@ def add(ctx, name, notify, events, services, org, output):
       clever notify-email add "prod" --notify a@example.org --notify b@example.org --org Acme --service web
     """  # noqa: E501 - examples are whole command lines
     add_hook(
-        ctx, KIND, org=org, services=p.flatten(services), events=p.flatten(events), as_json=output == "json",
-        fields={"name": name, "notified": p.flatten(notify)},
+        ctx, KIND, org=org, services=p.merged(services, "service"), events=p.merged(events, "event"),
+        as_json=output == "json", fields={"name": name, "notified": p.merged(notify, "recipient", p.shown_target)},
     )
 
 

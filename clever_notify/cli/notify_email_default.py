@@ -52,7 +52,7 @@ def default(ctx, org, only, disable, restore, dry_run, output):
       clever notify-email default --disable
       clever notify-email default --restore -F json
     """
-    services = p.flatten(only)
+    services = p.merged(only, "service")
     modes = [flag for flag, on in (("--only", bool(services)), ("--disable", disable), ("--restore", restore)) if on]
     if len(modes) > 1:
         raise click.UsageError(f"{' and '.join(modes)} cannot be used together: choose one")

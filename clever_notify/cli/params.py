@@ -34,6 +34,26 @@ def flatten(values) -> list:
     return out
 
 
+def merged(values, what: str, shown=str) -> list:
+    """`flatten` for what the user asks a hook to hold (URLs, recipients, events, services): a value given
+    twice is sent once, and a note on stderr says so (guards/values.merge_repeats: the one rule, also the
+    notifications file's)."""
+    from clever_notify.guards.values import merge_repeats
+
+    items: list = []
+    for chunk in values or ():
+        items.extend(chunk if isinstance(chunk, list) else [chunk])
+    kept, repeated = merge_repeats(items)
+    for item in repeated:
+        click.echo(f"Note: the {what} {shown(item)} is given more than once; it is sent once.", err=True)
+    return kept
+
+
+def shown_target(target: dict) -> str:
+    """A recipient as typed: an address, a user id, or `organisation`."""
+    return str(target.get("target") or target.get("type"))
+
+
 class CommaList(click.ParamType):
     """A comma-separated value checked item by item: `parse` raises InputError, shown as a usage error."""
 

@@ -49,6 +49,11 @@ def serve(host, port, allow_remote, log_requests):
     Prints the variables to export so that this tool, or clever-tools, talks to it.
     The printed token and secret are fixed sandbox values, not credentials.
 
+    It also serves the API's event socket (/v2/events/event-socket): every event that
+    `clever sandbox emit` records, from any process, reaches `clever events listen`
+    and any other client of that socket. Heartbeats every CLEVER_SANDBOX_HEARTBEAT_MS
+    (5000 unless set).
+
     \b
     Examples:
       clever sandbox serve

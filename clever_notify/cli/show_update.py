@@ -114,16 +114,16 @@ def _update(given: dict):
     from clever_notify.hooks.update import ALL
     from clever_notify.operations.hooks import Update
 
-    def listed(key: str):
-        return p.flatten(given[key]) if given.get(key) else None
+    def listed(key: str, what: str, shown=str):
+        return p.merged(given[key], what, shown) if given.get(key) else None
 
     return Update(
         name=given.get("name"),
-        urls=p.flatten([[u] for u in given.get("urls") or ()]) or None,
+        urls=listed("urls", "URL"),
         format=given.get("fmt"),
-        notified=listed("notify"),
-        events=ALL if given["all_events"] else listed("events"),
-        services=ALL if given["all_services"] else listed("services"),
+        notified=listed("notify", "recipient", p.shown_target),
+        events=ALL if given["all_events"] else listed("events", "event"),
+        services=ALL if given["all_services"] else listed("services", "service"),
     )
 
 

@@ -12,8 +12,8 @@ from clever_notify.cli import params as p
 from clever_notify.cli.add_remove import add_hook
 from clever_notify.cli.hook_group import hook_group
 from clever_notify.cli.webhooks_check import check_command
+from clever_notify.cli.webhooks_sample import webhook_test_command
 from clever_notify.cli.webhooks_state import disable_command, enable_command
-from clever_notify.cli.webhooks_test import webhook_test_command
 from clever_notify.hooks import catalog
 from clever_notify.hooks.kinds import WEBHOOKS
 
@@ -48,8 +48,8 @@ def add(ctx, name, urls, fmt, events, services, org, as_json):
       clever webhooks add "two receivers" https://a.example.org/hook https://b.example.org/hook --format raw
     """  # noqa: E501 - examples are whole command lines
     add_hook(
-        ctx, KIND, org=org, services=p.flatten(services), events=p.flatten(events), as_json=as_json,
-        fields={"name": name, "urls": [{"format": fmt, "url": url} for url in urls]},
+        ctx, KIND, org=org, services=p.merged(services, "service"), events=p.merged(events, "event"),
+        as_json=as_json, fields={"name": name, "urls": [{"format": fmt, "url": url} for url in p.merged(urls, "URL")]},
     )
 
 

@@ -23,8 +23,9 @@ from clever_notify.hooks.kinds import WEBHOOKS
 def check_command(ctx, org, all_owners, window_ms, output):
     """Check that webhooks still work: exit 0 when all are healthy, 5 when one is not.
 
-    One line per webhook: `ok`, `failing` (a delivery failed within --since) or
-    `disabled` (the platform stopped calling it, usually after repeated failures), with
+    One line per webhook: `ok`, `failing` (a delivery failed within --since),
+    `disabled` (the platform stopped calling it, usually after repeated failures) or
+    `unknown` (a state this tool does not know, such as PAUSED: not known to work), with
     the evidence: number of failures, the last status or network failure, and when.
     The owner is chosen as for `clever webhooks remove`, or every owner with
     --all-owners. Meant for cron and CI: the lines go to stdout, the summary to stderr.
@@ -65,10 +66,11 @@ def check_command(ctx, org, all_owners, window_ms, output):
         report(rt, WEBHOOKS, owner, items)
     error = ending_error(WEBHOOKS, sum(len(items) for _, items in report_.malformed), report_.error)
 
-    counts = {status: report_.count(status) for status in (health.OK, health.FAILING, health.DISABLED)}
+    counts = {status: report_.count(status) for status in health.STATUSES}
     owners = f" of {report_.owners} owners" if all_owners else ""
+    unknown = f", {counts[health.UNKNOWN]} in an unknown state" if counts[health.UNKNOWN] else ""
     click.echo(f"Checked {len(rows)} webhook{'s' if len(rows) != 1 else ''}{owners}: {counts[health.OK]} ok, "
-               f"{counts[health.FAILING]} failing, {counts[health.DISABLED]} disabled.", err=True)
+               f"{counts[health.FAILING]} failing, {counts[health.DISABLED]} disabled{unknown}.", err=True)
     for r in rows:
         if r.health.status == health.DISABLED:
             # With --all-owners the owner must be named; else the owner as the user chose it.
@@ -79,7 +81,7 @@ def check_command(ctx, org, all_owners, window_ms, output):
     if unhealthy:
         # Definite news about a webhook beats an incomplete read: exit 5 even if an owner could not be read.
         raise Unhealthy(f"{unhealthy} of {len(rows)} webhooks {'is' if unhealthy == 1 else 'are'} not healthy "
-                        f"({counts[health.FAILING]} failing, {counts[health.DISABLED]} disabled).")
+                        f"({counts[health.FAILING]} failing, {counts[health.DISABLED]} disabled{unknown}).")
     if error is not None:
         raise error
 

@@ -120,8 +120,40 @@ def _read_json(path: Path, what: str):
 
 def _string(value, path: Path, field: str) -> str:
     if not isinstance(value, str):
-        raise ConfigError(f"clever-tools config {path}: `{field}` must be a string")
+        raise ConfigError(f"clever-tools config {path}: `{field}` must be a string, got {_json_type(value)}")
     return value
+
+
+def _json_type(value) -> str:
+    """What a JSON value is, in words: a message names the wrong type, never the value (it may be a secret)."""
+    if value is None:
+        return "null"
+    return {bool: "true/false", int: "a number", float: "a number", str: "a string", list: "a list",
+            dict: "an object"}.get(type(value), type(value).__name__)
+
+
+# The keys clever-tools writes, with the JSON types it writes them with. A key given with another type is a
+# hand edit gone wrong: refused with the file named (exit 2), never sent (`{"OAUTH_CONSUMER_KEY": {}}` would
+# otherwise end up in the Authorization header as text). Keys not listed here are kept and never read.
+_PROFILE_KEYS = {"alias": (str,), "token": (str,), "secret": (str,), "userId": (str,), "email": (str,),
+                 "expirationDate": (str, int, float), "overrides": (dict,)}
+_LEGACY_KEYS = {"token": (str,), "secret": (str,), "expirationDate": (str, int, float)}
+
+
+def _check_types(data: dict, types: dict, path: Path, where: str) -> None:
+    for key, allowed in types.items():
+        value = data.get(key)
+        if key in data and value is not None and (isinstance(value, bool) or not isinstance(value, allowed)):
+            words = " or ".join(_json_type(t()) for t in allowed if t is not float)
+            raise ConfigError(f"clever-tools config {path}: `{where}{key}` must be {words}, got {_json_type(value)}")
+
+
+def _check_overrides(overrides: dict, path: Path) -> None:
+    """Every override is an environment variable's value (API_HOST, OAUTH_CONSUMER_KEY…): a string, or null."""
+    for key, value in overrides.items():
+        if value is not None and not isinstance(value, str):
+            raise ConfigError(f"clever-tools config {path}: `profiles[0].overrides.{key}` must be a string, "
+                              f"got {_json_type(value)}; nothing was sent")
 
 
 def read_profile(path: Path) -> dict | None:
@@ -132,6 +164,9 @@ def read_profile(path: Path) -> dict | None:
     if not isinstance(data, dict):
         raise ConfigError(f"clever-tools config {path}: expected a JSON object")
     if "profiles" in data or data.get("version") is not None:
+        version = data.get("version")
+        if version is not None and (isinstance(version, bool) or not isinstance(version, int)):
+            raise ConfigError(f"clever-tools config {path}: `version` must be a number, got {_json_type(version)}")
         profiles = data.get("profiles", [])
         if not isinstance(profiles, list):
             raise ConfigError(f"clever-tools config {path}: `profiles` must be a list")
@@ -144,13 +179,16 @@ def read_profile(path: Path) -> dict | None:
             if key not in profile:
                 raise ConfigError(f"clever-tools config {path}: profiles[0] has no `{key}`")
             _string(profile[key], path, f"profiles[0].{key}")
+        _check_types(profile, _PROFILE_KEYS, path, "profiles[0].")
         overrides = profile.get("overrides") or {}
         if not isinstance(overrides, dict):
             raise ConfigError(f"clever-tools config {path}: profiles[0].overrides must be an object")
+        _check_overrides(overrides, path)
         return {"token": profile["token"], "secret": profile["secret"], "overrides": overrides,
-                "alias": profile.get("alias", "default")}
+                "alias": profile.get("alias") or "default"}
     # Legacy format: {"token", "secret", "expirationDate"?}
     if "token" in data and "secret" in data:
+        _check_types(data, _LEGACY_KEYS, path, "")
         return {"token": _string(data["token"], path, "token"),
                 "secret": _string(data["secret"], path, "secret"), "overrides": {}, "alias": "legacy"}
     if not data:

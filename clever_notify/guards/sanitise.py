@@ -104,16 +104,37 @@ def _finite_float(text: str) -> float:
     return number
 
 
+MAX_INT_DIGITS = 1000  # the tool's own bound, whatever the interpreter's (4,300 digits in 3.11, none before)
+
+
+def _bounded_int(text: str) -> int:
+    if len(text.lstrip("-")) > MAX_INT_DIGITS:
+        raise ValueError(f"a number of {len(text.lstrip('-'))} digits (at most {MAX_INT_DIGITS})")
+    return int(text)
+
+
 def strict_loads(text: str | bytes) -> Any:
-    """json.loads that refuses NaN, Infinity and numbers out of float range (ValueError), and nesting
-    deeper than the interpreter can follow (ValueError instead of RecursionError)."""
+    """json.loads that refuses NaN, Infinity, numbers out of float range and integers of more than
+    MAX_INT_DIGITS digits (ValueError), and nesting deeper than the interpreter can follow (ValueError
+    instead of RecursionError)."""
     try:
-        return json.loads(text, parse_constant=_refuse_constant, parse_float=_finite_float)
+        return json.loads(text, parse_constant=_refuse_constant, parse_float=_finite_float, parse_int=_bounded_int)
     except RecursionError:
         raise ValueError("nested too deeply") from None
 
 
 # --- the streams of a command -----------------------------------------------------------------------
+
+
+_OUTPUT_MASKS: list = []  # callables text → text, applied to whatever a guarded stream writes
+
+
+def hide_in_output(mask) -> None:
+    """While the command runs, `mask` (text → text, e.g. a notifications file's Mask.text) is applied to every
+    write to stdout and stderr, before the characters are escaped: a value read from `${VAR}` is then hidden
+    in whatever prints it (plan, JSON, dry run, -v log, notes, errors), however it is spelled or cut."""
+    if mask not in _OUTPUT_MASKS:
+        _OUTPUT_MASKS.append(mask)
 
 
 class _GuardedStream:
@@ -130,6 +151,8 @@ class _GuardedStream:
         size = len(text)
         if isinstance(text, (bytes, bytearray)):  # click writes shell completions as bytes
             text = bytes(text).decode("utf-8", "replace")
+        for mask in _OUTPUT_MASKS:
+            text = mask(text)
         safe = for_terminal(text, keep_newlines=True)
         try:
             self._stream.write(safe)
@@ -169,6 +192,7 @@ def unguarded(stream):
 def guarded_streams() -> Iterator[None]:
     """While a command runs, whatever it prints to stdout/stderr goes through the sanitiser."""
     saved = sys.stdout, sys.stderr
+    saved_masks = list(_OUTPUT_MASKS)
     if sys.stdout is not None and not isinstance(sys.stdout, _GuardedStream):
         sys.stdout = _GuardedStream(sys.stdout)
     if sys.stderr is not None and not isinstance(sys.stderr, _GuardedStream):
@@ -177,3 +201,4 @@ def guarded_streams() -> Iterator[None]:
         yield
     finally:
         sys.stdout, sys.stderr = saved
+        _OUTPUT_MASKS[:] = saved_masks

@@ -41,7 +41,11 @@ def _from_iso(text: str) -> datetime | None:
 def _number(value: Any) -> float | None:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return None
-    return float(value) if math.isfinite(value) else None
+    try:
+        number = float(value)
+    except OverflowError:  # an int of 400 digits: no float, and no time either
+        return None
+    return number if math.isfinite(number) else None
 
 
 def _read(value: Any) -> float | datetime | None:

@@ -70,6 +70,27 @@ def parse_notify_target(value: str) -> dict:
     )
 
 
+def merge_repeats(items: list, key=None) -> tuple[list, list]:
+    """`items` with every repeat dropped (the first of equal items kept, in its place), and the repeats.
+
+    The one rule for duplicates in what the user asks for (URLs, recipients, events, services, on the command
+    line and in a notifications file): a value given twice is sent once, and the caller says so. Equal means
+    equal once checked (`key`): event names upper-cased, a service's name and its id one service."""
+    key = key or (lambda item: item)
+    kept: list = []
+    seen: list = []  # keys may be dicts (a recipient): compared, not hashed
+    repeated: list = []
+    for item in items:
+        k = key(item)
+        if k in seen:
+            if item not in repeated:
+                repeated.append(item)
+            continue
+        seen.append(k)
+        kept.append(item)
+    return kept, repeated
+
+
 def check_name(value: str) -> str:
     """A hook's name: anything but empty or blank."""
     if not isinstance(value, str) or not value.strip():

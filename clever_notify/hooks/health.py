@@ -2,8 +2,13 @@
 
 The API says nothing about successful deliveries, so "failing" means "failed recently": at least one
 failure newer than a window (24 hours unless the caller says otherwise). A failure whose time the API
-did not give counts as recent, since nothing proves it is old. A DISABLED webhook is "disabled" whatever
-its failures say: the platform no longer calls it.
+did not give, or gave in a form that cannot be placed in time (not a number or an ISO 8601 time, NaN, or
+a moment outside the years 1-9999 such as -1e300), counts as recent, since nothing proves it is old. A
+DISABLED webhook is "disabled" whatever its failures say: the platform no longer calls it.
+
+What the tool cannot read is never called healthy: a state other than ENABLED or DISABLED (PAUSED,
+SUSPENDED, ERROR, BLOCKED, one the API adds later) is "unknown", shown as such and unhealthy (exit 5
+in `webhooks check`). A webhook the API lists without a state is taken as ENABLED, as the API creates it.
 """
 
 from __future__ import annotations
@@ -12,18 +17,22 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
-from clever_notify.guards.timestamps import epoch_ms
+from clever_notify.guards.timestamps import epoch_ms, to_datetime
+from clever_notify.hooks.words import clean as words_clean
 from clever_notify.hooks.words import failure_cause
 
 OK = "ok"
 FAILING = "failing"
 DISABLED = "disabled"
+UNKNOWN = "unknown"  # a state this tool does not know: not healthy, since nothing says it is working
+STATUSES = (OK, FAILING, DISABLED, UNKNOWN)
+KNOWN_STATES = frozenset({"ENABLED", "DISABLED"})
 DEFAULT_WINDOW_MS = 24 * 3600 * 1000
 
 
 @dataclass(frozen=True)
 class Health:
-    status: str  # OK | FAILING | DISABLED
+    status: str  # OK | FAILING | DISABLED | UNKNOWN
     state: str  # the API's state, "ENABLED" when it did not say
     failures: int  # every failure the API listed
     recent: int  # those inside the window (or of unknown time)
@@ -35,8 +44,12 @@ class Health:
 
 
 def failure_time_ms(failure: dict) -> int | None:
-    """A failure's `createdAt` in epoch milliseconds (a number or an ISO 8601 string); None if neither."""
-    ms = epoch_ms(failure.get("createdAt"))
+    """A failure's `createdAt` in epoch milliseconds (a number or an ISO 8601 string); None when it cannot be
+    placed in time: neither of those, or a moment no calendar holds (-1e300 is a number, not a time)."""
+    created = failure.get("createdAt")
+    if to_datetime(created) is None:
+        return None
+    ms = epoch_ms(created)
     return None if ms is None else int(ms)
 
 
@@ -61,7 +74,9 @@ def classify(hook: dict, *, now_ms: int, window_ms: int = DEFAULT_WINDOW_MS) -> 
         t = failure_time_ms(f)
         if t is None or now_ms - t <= window_ms:
             recent += 1
-    if state.upper() == "DISABLED":
+    if state.upper() not in KNOWN_STATES:
+        status = UNKNOWN
+    elif state.upper() == "DISABLED":
         status = DISABLED
     elif recent:
         status = FAILING
@@ -109,9 +124,11 @@ def evidence(health: Health, now_ms: int) -> str:
     parts = []
     if health.status == DISABLED:
         parts.append("state DISABLED: the platform no longer calls it")
+    if health.status == UNKNOWN:
+        parts.append(f"state {words_clean(health.state, 40)}: unknown to this tool, so not known to be working")
     if health.failures:
         parts.append(failures_text(health, now_ms))
-    elif health.status != DISABLED:
+    elif health.status not in (DISABLED, UNKNOWN):
         parts.append("no recent failure")
     return "; ".join(parts)
 
@@ -124,6 +141,9 @@ def marked_block(hook: dict, block: tuple[str, list], *, now_ms: int, window_ms:
     if health.status == DISABLED:
         title += "  [DISABLED]"
         extra.append(("state", "DISABLED: the platform no longer calls it"))
+    elif health.status == UNKNOWN:
+        title += "  [unknown state]"
+        extra.append(("state", f"{words_clean(health.state, 40)}: unknown to this tool, so not known to be working"))
     elif health.status == FAILING:
         title += "  [failing]"
     if health.failures:

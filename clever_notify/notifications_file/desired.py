@@ -101,6 +101,8 @@ def check(doc: Document, name: str) -> DesiredFile:
     problems: list[Problem] = []
     warnings: list[Problem] = []
     data = rules.check(rules.FILE, doc.data, (), doc, problems, warnings)
+    if data is not rules.INVALID:
+        _repeats(doc, data, warnings)
     _unique(doc, problems)  # on the values as read: reported with the other problems, not after they are fixed
     unverified = [p for p in problems if isinstance(p, rules.Unverified) and p.path not in doc.unresolved]
     # A value whose variable is unset was not really read: its own problem says so, the rules' would mislead.
@@ -155,6 +157,34 @@ def _target(value: str | dict) -> dict:
     if "@" in value:
         return {"type": "email", "target": value}
     return {"type": "userid", "target": value}
+
+
+# Lists of a hook where a value given twice is sent once (guards/values.merge_repeats' rule), and what the
+# warning calls a value: the checked entries are compared (an event upper-cased, a URL with its format).
+_LISTS = {"urls": ("URL", lambda u: u.get("url") if isinstance(u, dict) else u,
+                   lambda u: (u.get("format", catalog.DEFAULT_WEBHOOK_FORMAT), u.get("url")) if isinstance(u, dict)
+                   else u),
+          "notify": ("recipient", str, lambda t: _target(t) if isinstance(t, str) else t),
+          "events": ("event", str, lambda e: e),
+          "services": ("service", str, lambda s: s)}
+
+
+def _repeats(doc: Document, data: dict, warnings: list[Problem]) -> None:
+    """A warning, located, for each value a hook's list repeats: it is sent once."""
+    from clever_notify.guards.values import merge_repeats
+
+    for key, section in (data.get("owners") or {}).items():
+        for word in SECTIONS:
+            for i, hook in enumerate(section.get(word) or [] if isinstance(section, dict) else []):
+                for field_name, (what, shown, same) in _LISTS.items():
+                    values = hook.get(field_name) if isinstance(hook, dict) else None
+                    if not isinstance(values, list):
+                        continue
+                    _, repeated = merge_repeats(list(enumerate(values)), key=lambda iv, same=same: same(iv[1]))
+                    for at, value in repeated:
+                        where = ("owners", key, word, i, field_name, at)
+                        warnings.append(Problem(where, doc.line(where), f"warning: the {what} {shown(value)} is "
+                                                                        "given more than once; it is sent once"))
 
 
 def _dedupe(items: list) -> list:

@@ -74,11 +74,17 @@ def resolve(client, desired: DesiredFile) -> list[Resolved]:
         seen[owner_id] = section.key
         names = services.names(summary, owner_id) if summary is not None and summary.knows(owner_id) else {}
         out.append(Resolved(section, owner_id, names))
+        first: dict[tuple, str] = {}  # (hook's path, service id) → the service as first written
         for path, value in section.services.items():
             try:  # the typed summary finds an owner by id at once, whatever the number of owners
-                services.resolve(lambda: summary, owner_id, [value])
+                [service_id] = services.resolve(lambda: summary, owner_id, [value])
             except (InputError, NotFound) as exc:
                 problems.append(Problem(path, doc.line(path), str(exc)))
+                continue
+            seen_as = first.setdefault((path[:-2], service_id), value.strip())
+            if seen_as != value.strip():  # a name and an id of one service (a literal repeat was said already)
+                desired.warnings.append(Problem(path, doc.line(path), f"warning: the service {value.strip()} is the "
+                                                f"one already given as {seen_as} ({service_id}); it is sent once"))
     if problems:
         raise desired.refuse(problems)
     return out

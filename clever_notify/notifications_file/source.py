@@ -18,6 +18,10 @@ from clever_notify.guards.masks import Mask
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_NODES = 1_000_000  # values written out: the size bound already keeps a file well under this
 MAX_REPEATS = 200_000  # values an alias repeats: aliases can multiply a small file (billion laughs)
+# A number is at most this many characters. The file's only number is `version: 1`; the bound is the tool's
+# own, not the interpreter's (Python 3.11 refuses ints over 4,300 digits with a ValueError, 3.10.0-3.10.6 reads
+# any, slowly) nor PyYAML's (a YAML 1.1 int may be written `1:2:3:…`, one bignum product per part).
+MAX_NUMBER_CHARS = 100
 
 Path = tuple  # ("owners", "Acme", "webhooks", 1, "events", 0)
 
@@ -25,6 +29,10 @@ _PLAIN_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
 _VARIABLE = re.compile(r"\$(\$|\{([^}]*)\})")
 _SEQ_TAG = "tag:yaml.org,2002:seq"
 _MAP_TAG = "tag:yaml.org,2002:map"
+_INT_TAG = "tag:yaml.org,2002:int"
+_FLOAT_TAG = "tag:yaml.org,2002:float"
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+_VALUE_TAG = "tag:yaml.org,2002:value"
 _VARIABLE_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
@@ -39,6 +47,20 @@ def format_path(path: Path) -> str:
         else:
             out += f"[{json.dumps(part, ensure_ascii=False)}]"
     return out or "(top)"
+
+
+@dataclass(frozen=True)
+class LongNumber:
+    """A number written with more than MAX_NUMBER_CHARS characters, kept unread: its problem is recorded."""
+
+    chars: int
+
+    def __repr__(self) -> str:
+        return f"a number of {self.chars} characters"
+
+
+def _long_number_problem(chars: int) -> str:
+    return f"a number of {chars} characters: numbers here have at most {MAX_NUMBER_CHARS}"
 
 
 @dataclass(frozen=True)
@@ -85,7 +107,11 @@ class Document:
         return self.key_lines.get(path) or self.line(path)
 
     def mask(self) -> Mask:
-        return Mask(self.variables)
+        """One Mask per document (its forms are worked out once): the variables do not change once read."""
+        cached = self.__dict__.get("_mask")
+        if cached is None or cached.variables != {k: v for k, v in self.variables.items() if v and v.strip()}:
+            cached = self.__dict__["_mask"] = Mask(self.variables)
+        return cached
 
 
 class FileProblems(Exception):
@@ -117,8 +143,12 @@ def _parse_json(text: str) -> Document:
             seen.add(key)
         return dict(items)
 
+    def bounded(read):
+        # The tool's bound first: int() never meets the interpreter's (or none, on an older Python).
+        return lambda text: LongNumber(len(text)) if len(text) > MAX_NUMBER_CHARS else read(text)
+
     try:
-        data = json.loads(text, object_pairs_hook=pairs)
+        data = json.loads(text, object_pairs_hook=pairs, parse_int=bounded(int), parse_float=bounded(float))
     except json.JSONDecodeError as exc:
         raise FileProblems([Problem((), exc.lineno, f"not valid JSON: {exc.msg}")]) from None
     except RecursionError:
@@ -130,7 +160,21 @@ def _parse_json(text: str) -> Document:
     if located is not None and located.data == data:
         return located
     # json.loads keeps the last of two equal keys silently: without YAML's lines, still say so.
-    return Document(data, problems=[Problem((), None, f"key {key!r} given twice") for key in twice])
+    doc = Document(data, problems=[Problem((), None, f"key {key!r} given twice") for key in twice])
+    _note_long_numbers(doc, data, ())
+    return doc
+
+
+def _note_long_numbers(doc: Document, value: Any, path: Path) -> None:
+    if isinstance(value, LongNumber):
+        doc.problems.append(Problem(path, None, _long_number_problem(value.chars)))
+        doc.unresolved.add(path)
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            _note_long_numbers(doc, item, path + (i,))
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _note_long_numbers(doc, item, path + (key,))
 
 
 def _parse_yaml(text: str) -> Document:
@@ -160,7 +204,12 @@ def _parse_yaml(text: str) -> Document:
 
 
 class _Walker:
-    """Node tree → plain values, lines recorded per path; duplicate keys and alias bombs reported."""
+    """Node tree → plain values, lines recorded per path; duplicate keys, alias bombs and long numbers reported.
+
+    Merge keys (`<<: *defaults`) are resolved here, not by PyYAML's flatten_mapping: 6.0.0-6.0.3 copy every
+    merged pair again at each level, so a 1 KB file of nested merges exhausts memory. Here each mapping's
+    merged keys are worked out once (memoised) and each key kept once, so the work is bounded by the file's
+    size whatever PyYAML version is installed."""
 
     def __init__(self, loader, doc: Document):
         self.loader = loader
@@ -170,6 +219,9 @@ class _Walker:
         self.walked: set[int] = set()
         self.problems: list[Problem] = []
         self.stack: set[int] = set()
+        self.merged: dict[int, list] = {}  # id(mapping node) → its (key, key node, value node), merges resolved
+        self.merging: set[int] = set()
+        self.merge_work = 0
 
     def value(self, node, path: Path) -> Any:
         import yaml
@@ -185,7 +237,7 @@ class _Walker:
             raise FileProblems([Problem((), None, f"the file holds more than {MAX_NODES} values")])
         self.doc.lines.setdefault(path, node.start_mark.line + 1)
         if isinstance(node, yaml.ScalarNode):
-            return self.loader.construct_object(node, deep=True)
+            return self._scalar(node, path)
         if node.tag not in (_SEQ_TAG, _MAP_TAG):  # !!python/… and friends: refused, as safe_load refuses them
             raise yaml.constructor.ConstructorError(None, None, f"could not determine a constructor for the tag "
                                                                 f"{node.tag!r}", node.start_mark)
@@ -199,12 +251,17 @@ class _Walker:
         finally:
             self.stack.discard(id(node))
 
-    def _mapping(self, node, path: Path) -> dict:
-        import yaml
+    def _scalar(self, node, path: Path) -> Any:
+        if node.tag in (_INT_TAG, _FLOAT_TAG) and len(node.value) > MAX_NUMBER_CHARS:
+            self.problems.append(Problem(path, node.start_mark.line + 1, _long_number_problem(len(node.value))))
+            self.doc.unresolved.add(path)  # its own problem says it all: the rules' would only repeat it
+            return LongNumber(len(node.value))
+        return self.loader.construct_object(node, deep=True)
 
+    def _mapping(self, node, path: Path) -> dict:
         seen: dict[Any, int] = {}
         for key_node, _ in node.value:
-            if isinstance(key_node, yaml.ScalarNode) and key_node.tag == "tag:yaml.org,2002:merge":
+            if key_node.tag == _MERGE_TAG:
                 continue
             key = self._key(key_node, path)
             line = key_node.start_mark.line + 1
@@ -212,10 +269,8 @@ class _Walker:
                 self.problems.append(Problem(path + (key,), line,
                                              f"key {key!r} given twice (also on line {seen[key]})"))
             seen.setdefault(key, line)
-        self.loader.flatten_mapping(node)  # `<<: *defaults` merges, as safe_load does
         out: dict = {}
-        for key_node, value_node in node.value:
-            key = self._key(key_node, path)
+        for key, key_node, value_node in self._pairs(node, path):
             self.doc.key_lines[path + (key,)] = key_node.start_mark.line + 1
             if key in out:  # a later (overriding) value wins, with its own lines, its children's too
                 at = path + (key,)
@@ -224,11 +279,54 @@ class _Walker:
             out[key] = self.value(value_node, path + (key,))
         return out
 
+    def _pairs(self, node, path: Path) -> list:
+        """The mapping's pairs with `<<` merges resolved as YAML says: a key of the mapping itself wins over a
+        merged one, and of several mappings merged, the first that has a key gives it. Merged pairs come
+        first, then the mapping's own (in order), so the walk's "later wins" keeps the mapping's own value."""
+        import yaml
+
+        cached = self.merged.get(id(node))
+        if cached is not None:
+            return cached
+        if id(node) in self.merging:
+            raise FileProblems([Problem(path, node.start_mark.line + 1, "a mapping merges itself (recursive `<<`)")])
+        self.merging.add(id(node))
+        try:
+            own, sources = [], []
+            for key_node, value_node in node.value:
+                if key_node.tag != _MERGE_TAG:
+                    own.append((self._key(key_node, path), key_node, value_node))
+                    continue
+                merged = value_node.value if isinstance(value_node, yaml.SequenceNode) else [value_node]
+                for source in merged:
+                    if not isinstance(source, yaml.MappingNode) or source.tag != _MAP_TAG:
+                        raise FileProblems([Problem(path, source.start_mark.line + 1,
+                                                    "`<<` merges a mapping or a list of mappings only")])
+                    sources.append(source)
+            own_keys = {key for key, _, _ in own}
+            taken: set = set()
+            inherited = []
+            for source in sources:
+                for key, key_node, value_node in self._pairs(source, path):
+                    self.merge_work += 1
+                    if self.merge_work > MAX_NODES:
+                        raise FileProblems([Problem((), None, f"merges (`<<`) copy more than {MAX_NODES} keys")])
+                    if key not in own_keys and key not in taken:
+                        taken.add(key)
+                        inherited.append((key, key_node, value_node))
+            pairs = inherited + own
+        finally:
+            self.merging.discard(id(node))
+        self.merged[id(node)] = pairs
+        return pairs
+
     def _key(self, key_node, path: Path) -> Any:
         import yaml
 
         if not isinstance(key_node, yaml.ScalarNode):
             raise FileProblems([Problem(path, key_node.start_mark.line + 1, "a key must be a plain value")])
+        if key_node.tag in (_INT_TAG, _FLOAT_TAG, _VALUE_TAG):
+            return str(key_node.value)  # a name, read as written (never turned into a number first)
         key = self.loader.construct_object(key_node, deep=True)
         # `yes:`/`1:` are booleans and numbers in YAML; keys here are names, so they are read as written.
         return key if isinstance(key, str) else str(key_node.value)

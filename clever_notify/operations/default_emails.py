@@ -364,7 +364,9 @@ def read_defaults(session: Any, *, owner: str | None = None, only: list[str] | N
         from clever_notify.owners import services as svc
 
         summary = session.summary()
-        services = svc.check(summary, target.owner_id, list(only))
+        from clever_notify.operations.hooks import said_twice
+
+        services = svc.check(summary, target.owner_id, list(only), on_repeat=said_twice(session))
         names = svc.names(summary, target.owner_id)
     client = session.recording_client(dry_run=dry_run)
     return Defaults(target, find(client.list_hooks(EMAILHOOKS, target.owner_id)), client, services, names)

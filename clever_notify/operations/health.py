@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from clever_notify.hooks.health import DEFAULT_WINDOW_MS, DISABLED, FAILING, OK, Health
+from clever_notify.hooks.health import DEFAULT_WINDOW_MS, DISABLED, FAILING, OK, UNKNOWN, Health
 from clever_notify.hooks.kinds import WEBHOOKS
 
 if TYPE_CHECKING:
@@ -40,7 +40,8 @@ class HealthReport:
 
     @property
     def unhealthy(self) -> int:
-        return self.count(FAILING) + self.count(DISABLED)
+        """Every webhook not known to work: failing, disabled, or in a state this tool does not know."""
+        return sum(1 for r in self.rows if r.health.status != OK)
 
     @property
     def healthy(self) -> bool:
@@ -85,4 +86,4 @@ def check(session: Session, *, owner: str | None = None, all_owners: bool = Fals
     return HealthReport(rows, len(groups), malformed, error, now_ms, unread)
 
 
-__all__ = ["DISABLED", "FAILING", "OK", "Checked", "HealthReport", "check"]
+__all__ = ["DISABLED", "FAILING", "OK", "UNKNOWN", "Checked", "HealthReport", "check"]

@@ -113,6 +113,14 @@ def get_hook(session: Session, kind: HookKind, hook_id: str, *, owner: str | Non
 # --- writing -----------------------------------------------------------------------------------------
 
 
+def said_twice(session: Session):
+    """For a service named twice under two spellings (its name and its id): sent once, and the user told."""
+    return lambda value, service_id: session.client.tell(
+        f"Note: the service {value} is {service_id}, already given under another spelling; it is sent once."
+        if value != service_id else
+        f"Note: the service {value} is already given under its name; it is sent once.")
+
+
 def require_owner_for_services(owner: str | None, services: list[str] | None) -> None:
     # clever-tools refuses this too: without an owner it would come from a guess (linked app or self), and a
     # scope naming another owner's services would be silently meaningless.
@@ -154,7 +162,7 @@ def add_hook(session: Session, kind: HookKind, *, owner: str | None, fields: dic
     if services:
         from clever_notify.owners.services import resolve
 
-        services = resolve(session.summary, target.owner_id, services)
+        services = resolve(session.summary, target.owner_id, services, on_repeat=said_twice(session))
     # Keys in clever-tools' order; absent lists go as explicit nulls, as clever-tools 4.11 sends them.
     body = {**fields, "scope": hook_scope(services, target.app_id), "events": events or None}
     from clever_notify.writes import steps
@@ -217,7 +225,7 @@ def update_hook(session: Session, kind: HookKind, hook_id: str, update: Update, 
     if isinstance(changes.get("scope"), list):
         from clever_notify.owners.services import resolve
 
-        changes["scope"] = resolve(session.summary, target.owner_id, changes["scope"])
+        changes["scope"] = resolve(session.summary, target.owner_id, changes["scope"], on_repeat=said_twice(session))
     old, new = sent_back(kind, hook), update_body(kind, hook, changes)
     if old == new:
         return Written(target, hook, dry_run, [], before=hook, unchanged=True)

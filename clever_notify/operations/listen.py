@@ -1,8 +1,9 @@
 """`clever events listen`: the API's event stream, filtered, handed to the caller, forwarded to a receiver.
 
-    names = Names.from_summary(client.get_summary())          # read once, before the stream starts
-    for event in listen(EventSocket(settings, timeout=…), Filter(...), names,
-                        forward=Forward(...), on_forwarded=print_outcome):
+    sub = subscribe(session, "Acme", events=["META_DEPLOYMENT_RESULT"], services=["web"])   # reads /v2/summary once
+    fwd = forwarding("http://127.0.0.1:8000/hook", fmt="raw")                                 # checked, signed
+    for event in listen(open_socket(session, say=print), sub.filter, sub.names, forward=fwd,
+                        on_forwarded=print_outcome):
         ...   # a ListenedEvent; its delivery's outcome reaches on_forwarded from the forwarding thread
 
 The socket is read in the caller's thread; deliveries are made one after the other by one worker thread,
@@ -21,6 +22,8 @@ from dataclasses import dataclass, field
 from clever_notify.api.event_socket import EventSocket, SocketEvent
 from clever_notify.delivery import post as delivery
 from clever_notify.delivery import signing
+from clever_notify.errors import InputError
+from clever_notify.hooks import catalog
 
 MAX_WAITING = 1000  # events waiting for their delivery; past this one is reported as not forwarded
 
@@ -51,25 +54,26 @@ class Names:
 
     @classmethod
     def from_summary(cls, summary) -> Names:
+        """From /v2/summary as read (a dict) or typed (owners/summary.py); a summary of a wrong shape gives no
+        names, never an error: names only decorate what is shown."""
+        from clever_notify.errors import ApiError
+        from clever_notify.owners.summary import Summary
+
         out = cls()
-        if not isinstance(summary, dict):
+        try:
+            typed = summary if isinstance(summary, Summary) else Summary.parse(summary)
+        except ApiError:
             return out
-        for entry in [summary.get("user")] + list(summary.get("organisations") or []):
-            if not (isinstance(entry, dict) and isinstance(entry.get("id"), str)):
+        for owner in (typed.user_or_none, *(typed.organisations_or_none or ())):
+            if owner is None:
                 continue
-            owner_id = entry["id"]
-            if isinstance(entry.get("name"), str):
-                out.owners[owner_id] = entry["name"]
-            for key in ("applications", "addons"):
-                for item in entry.get(key) or []:
-                    if not isinstance(item, dict):
-                        continue
-                    for id_key in ("id", "realId"):
-                        sid = item.get(id_key)
-                        if isinstance(sid, str) and sid:
-                            out.owner_of_service.setdefault(sid, owner_id)
-                            if isinstance(item.get("name"), str):
-                                out.services.setdefault(sid, item["name"])
+            if owner.name is not None:
+                out.owners[owner.id] = owner.name
+            for service in owner.services:
+                for sid in filter(None, (service.id, service.real_id)):
+                    out.owner_of_service.setdefault(sid, owner.id)
+                    if service.name:
+                        out.services.setdefault(sid, service.name)
         return out
 
 
@@ -174,6 +178,78 @@ class Forwarder:
         except queue.Full:
             return
         self._thread.join(timeout=max(0.0, deadline - time.monotonic()))
+
+
+@dataclass(frozen=True)
+class Subscription:
+    """What to show: the filter, the names read once, and the same in words for the start line."""
+
+    filter: Filter
+    names: Names
+    description: str
+
+
+def subscribe(session, owner: str | None = None, *, all_owners: bool = False, events=None,
+              services=None) -> Subscription:
+    """The filter of a listen: `owner` (name, id, `self`; None: the linked application's owner, else yours) or
+    `all_owners`; `events` checked against the catalog, meta-events expanded; `services` (ids or names of
+    the owner's) resolved once. Reads /v2/summary once; InputError before any read for a bad combination."""
+    from clever_notify.owners import services as owned
+
+    if all_owners and owner is not None:
+        raise InputError("all_owners takes every owner: it cannot be combined with an owner (--org)")
+    services = list(services or [])
+    if all_owners and services:
+        raise InputError("services (--service) are those of one owner: give the owner (or none) instead of "
+                         "all owners (--all-owners)")
+    wanted = catalog.expand(catalog.normalize_events(list(events))) if events else None
+    session.settings.require_credentials()  # not logged in: exit 3 before anything is read
+    summary = session.summary()  # typed, read once per session and shared with anything else that needs it
+    names = Names.from_summary(summary)
+    if all_owners:
+        owners, service_ids, whose = None, None, "every owner"
+    else:
+        owner_id = session.owner(owner, use_linked_app=True).owner_id
+        owners = frozenset({owner_id})
+        label = names.owners.get(owner_id)
+        whose = f"{label} ({owner_id})" if label else owner_id
+        service_ids = frozenset(owned.resolve(lambda: summary, owner_id, services)) if services else None
+    words = [f"events of {whose}"]
+    if wanted is not None:
+        words.append(f"only {', '.join(sorted(wanted))}")
+    if service_ids is not None:
+        words.append(f"about {owned.describe(sorted(service_ids), names.services)}")
+    filt = Filter(owners=owners, events=frozenset(wanted) if wanted is not None else None, services=service_ids)
+    return Subscription(filt, names, "; ".join(words))
+
+
+def open_socket(session, *, say: Callable[[str], None] | None = None) -> EventSocket:
+    """The event socket of the session's API (its API_HOST checked as for every request)."""
+    if getattr(session, "in_process", False):
+        raise InputError("listening needs a sandbox it can connect to: run `clever sandbox serve` and use the "
+                         "API_HOST it prints (the in-process sandbox has no socket)")
+    return EventSocket(session.settings, timeout=session.settings.timeout[1], say=say)
+
+
+def forwarding(url: str, *, fmt: str = catalog.DEFAULT_WEBHOOK_FORMAT, secret: str | None = None,
+               allow_remote: bool = False, timeout: float | None = None) -> Forward:
+    """Where and how to forward: `url` must be on this machine unless `allow_remote`; `secret` None means the
+    kept one (config/listen_secret.py); `timeout` None means CLEVER_TIMEOUT, else 10 s per delivery."""
+    from clever_notify.config import listen_secret
+    from clever_notify.config.settings import delivery_timeout
+    from clever_notify.guards.urls import check_webhook_host
+    from clever_notify.guards.values import check_webhook_url
+
+    url, _warning = check_webhook_url(url)
+    if not check_webhook_host(url).is_loopback and not allow_remote:
+        raise InputError(f"--forward-to {url}: every event of the stream would be sent to another machine; it "
+                         "takes a receiver on this one (127.0.0.1, ::1, localhost). Add --allow-remote-forward "
+                         "to send them there anyway.")
+    fmt = catalog.normalize_format(fmt)
+    secret = listen_secret.check_given(secret) if secret is not None else listen_secret.load_or_create()[0]
+    if timeout is None:
+        timeout = delivery_timeout()
+    return Forward(url=url, format=fmt, secret=secret, timeout=timeout)
 
 
 def listen(

@@ -59,6 +59,9 @@ def plan(session: Session, wanted: DesiredFile, *, prune: bool = False) -> Plann
     from clever_notify.notifications_file.source import Problem
     from clever_notify.output.plan import hide_urls_replaced_by_variables
 
+    mask = wanted.document.mask()
+    if mask:  # an API message quoting a ${VAR}'s value (a URL with its token) is masked before it is cut
+        session.client.transport.hide(mask.text)
     inputs, resolved = owner_inputs(session.client, wanted, workers=session.readers)
     made = make_plan(inputs, prune=prune)
     ids_fit_in_paths(made)

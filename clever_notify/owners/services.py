@@ -77,11 +77,16 @@ def _by_name(owner: Owner, value: str) -> str | None:
     return named[0].id if named else None
 
 
-def _dedupe(ids: list[str]) -> list[str]:
+def _dedupe(ids: list[str], values: list[str] | None = None,
+            on_repeat: Callable[[str, str], None] | None = None) -> list[str]:
+    """Each service once (guards/values.merge_repeats' rule); `on_repeat(value, id)` for a value naming a
+    service already given (its name and its id, say), so the caller can say it was merged."""
     out: list[str] = []
-    for i in ids:
+    for n, i in enumerate(ids):
         if i not in out:
             out.append(i)
+        elif on_repeat is not None and values is not None and values[n] != values[ids.index(i)]:
+            on_repeat(values[n], i)  # a literal repeat was already said where it was typed
     return out
 
 
@@ -89,7 +94,8 @@ def as_summary(summary: dict | Summary) -> Summary:
     return summary if isinstance(summary, Summary) else Summary.parse(summary)
 
 
-def resolve(get_summary: Callable[[], dict | Summary], owner_id: str, values: list[str]) -> list[str]:
+def resolve(get_summary: Callable[[], dict | Summary], owner_id: str, values: list[str],
+            on_repeat: Callable[[str, str], None] | None = None) -> list[str]:
     """Service ids for `values` (ids or names of `owner_id`'s services), for a hook's scope.
 
     When every value looks like an id, they are kept as they are and nothing is read. Otherwise /v2/summary
@@ -109,10 +115,11 @@ def resolve(get_summary: Callable[[], dict | Summary], owner_id: str, values: li
             else:
                 raise unknown_service(owner, value)
         out.append(found)
-    return _dedupe(out)
+    return _dedupe(out, values, on_repeat)
 
 
-def check(summary: dict | Summary, owner_id: str, values: list[str]) -> list[str]:
+def check(summary: dict | Summary, owner_id: str, values: list[str],
+          on_repeat: Callable[[str, str], None] | None = None) -> list[str]:
     """Like resolve, but every value must be one of the owner's services: ids are checked too.
 
     For the default deployment e-mails, where a scope matching nothing silently stops them.
@@ -125,7 +132,7 @@ def check(summary: dict | Summary, owner_id: str, values: list[str]) -> list[str
         if found is None:
             raise unknown_service(owner, value)
         out.append(found)
-    return _dedupe(out)
+    return _dedupe(out, values, on_repeat)
 
 
 def names(summary: dict | Summary, owner_id: str) -> dict[str, str]:

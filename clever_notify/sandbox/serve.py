@@ -84,6 +84,9 @@ def export_lines(host: str, port: int) -> tuple[str, list[str]]:
 
 
 def serve_forever(store: Store, host: str, port: int, *, log_requests: bool = False) -> None:
+    from clever_notify.sandbox.event_socket import heartbeat_ms
+
+    heartbeat_ms()  # a bad CLEVER_SANDBOX_HEARTBEAT_MS is a usage error now, not a 500 on each socket later
     handler = WSGIRequestHandler if log_requests else QuietHandler
     # We bind the socket ourselves: werkzeug prints and calls sys.exit() when it cannot, and we want
     # the project's one-line error instead.

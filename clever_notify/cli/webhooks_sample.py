@@ -1,4 +1,5 @@
-"""`clever webhooks test`: POST a sample event from this machine to a webhook's URLs, and report.
+"""`clever webhooks test`: POST a sample event from this machine to a webhook's URLs, and report (the job is
+operations/sample_event.py; named `_sample` so that no tool takes this module for a test).
 
 The platform is never asked to send anything: with ID the only API call reads the hook; with
 --url there is no API call at all, so it works without credentials.
@@ -12,7 +13,6 @@ from clever_notify.cli import CONTEXT_SETTINGS
 from clever_notify.cli import params as p
 from clever_notify.cli.runtime import runtime
 from clever_notify.hooks import catalog
-from clever_notify.operations.sample_event import SAMPLE_APP, SAMPLE_OWNER  # noqa: F401  (named by tests)
 
 
 def _line(result) -> str:
