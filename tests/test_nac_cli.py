@@ -440,7 +440,8 @@ EXPORTED = f"""\
 # with the API, `clever notifications apply FILE` makes the API match it.
 version: 1
 owners:
-  Acme:
+  {ORG_ID}:
+    name: Acme
     webhooks:
     - id: w1
       name: alpha
@@ -509,7 +510,7 @@ def test_export_to_a_file_json_and_placeholders(run, creds, notifications_file, 
     data = json.loads(out.read_text())
     # WEBHOOK_URL_<name>_<digest of the owner's and the hook's ids>[_<n-th URL>]: fixed for a hook, whatever
     # other hooks exist (spelt out here: a change of scheme would rename every user's variables)
-    assert [u["url"] for h in data["owners"]["Acme"]["webhooks"] for u in h["urls"]] == [
+    assert [u["url"] for h in data["owners"][ORG_ID]["webhooks"] for u in h["urls"]] == [
         "${WEBHOOK_URL_ALPHA_989FDD8F}", "${WEBHOOK_URL_ALPHA_E22FC6A3}", "${WEBHOOK_URL_ZETA_68C86D6C_1}",
         "${WEBHOOK_URL_ZETA_68C86D6C_2}"]
     assert "https://" not in out.read_text()
@@ -533,11 +534,11 @@ def test_export_default_owner_and_all_owners(run, creds, linked_app):
     api = FakeApi()
     result = run("notifications", "export")  # the linked application's owner
     assert result.exit_code == 0, result.stderr
-    assert "  Acme:\n    webhooks: []\n    emails: []\n" in result.stdout
+    assert f"  {ORG_ID}:\n    name: Acme\n    webhooks: []\n    emails: []\n" in result.stdout
     assert api.reads() == sorted(["/v2/summary"] + lists(ORG_ID))
     api.sent.clear()
     everyone = run("notifications", "export", "--all-owners", "-F", "json")
-    assert list(json.loads(everyone.stdout)["owners"]) == ["self", "Acme", "Twin"]
+    assert list(json.loads(everyone.stdout)["owners"]) == ["self", ORG_ID, ORG2_ID]
     assert api.reads() == sorted(["/v2/summary"] + lists(USER_ID, ORG_ID, ORG2_ID))
     assert run("notifications", "export", "--all-owners", "--org", "Acme").exit_code == 2
 
@@ -554,7 +555,7 @@ def test_export_all_owners_takes_the_owners_as_the_listings_do(run, creds, monke
     api = FakeApi()
     everyone = run("notifications", "export", "--all-owners", "-F", "json")
     assert everyone.exit_code == 0, everyone.stderr
-    assert list(json.loads(everyone.stdout)["owners"]) == ["self", "Acme", "Twin"]
+    assert list(json.loads(everyone.stdout)["owners"]) == ["self", ORG_ID, ORG2_ID]
     assert api.reads() == sorted(["/v2/summary"] + lists(USER_ID, ORG_ID, ORG2_ID))
     # an id that cannot go in a URL path is the API's fault (exit 1), not a usage error (2)
     monkeypatch.setattr(here, "SUMMARY", {**SUMMARY, "organisations": [{"id": "../orga_x", "name": "Evil"}]})

@@ -49,8 +49,8 @@ def edit(path):
     """The exported file, edited: a webhook added, the default e-mails sent to one address (not to the
     organisation: that is the whole team the default already e-mails, a change that is none)."""
     text = path.read_text()
-    assert "  Acme:\n    webhooks: []\n" in text
-    text = text.replace("  Acme:\n    webhooks: []\n", "  Acme:\n" + EDITED_WEBHOOKS)
+    assert "    name: Acme\n    webhooks: []\n" in text  # the owner by id, its name beside it
+    text = text.replace("    name: Acme\n    webhooks: []\n", "    name: Acme\n" + EDITED_WEBHOOKS)
     text = text.replace("    - name: Default deployment result e-mails\n      events:",
                         "    - name: Default deployment result e-mails\n      notify: [ops@example.org]\n      events:")
     path.write_text(text)

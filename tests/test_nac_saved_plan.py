@@ -132,6 +132,8 @@ def test_a_variable_changed_is_stale_and_unset_is_bad_input(planned, run, monkey
     (lambda d: d.update(formatVersion=2), "made by a newer clever-notify"),
     (lambda d: d["actions"][0]["request"]["body"].update(name="${OTHER}"), "not a plan this tool can apply"),
     (lambda d: d.update(apiHost="https://api.clever-cloud.com"), "was planned against https://api.clever-cloud.com"),
+    (lambda d: d["actions"][2].update(state={"old": "ENABLED", "new": "DISABLED"}),  # an e-mail has no state
+     "`state` is not {old, new} of a webhook"),
 ])
 def test_a_plan_file_edited_or_from_elsewhere_is_refused_before_any_request(planned, run, monkeypatch, edit, message):
     api, plan_path = planned

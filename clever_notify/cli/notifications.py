@@ -364,8 +364,10 @@ def export_command(ctx, orgs, all_owners, output_file, url_placeholders, output)
     """Write the hooks of owners as a notifications file: same state, same bytes.
 
     Without --org or --all-owners, the owner is the linked application's, else your
-    own account. Hooks are sorted by name and every list is sorted; services are
-    written by name when the owner has one service of that name. `plan` of the
+    own account. Owners are written by id with their name (your account as `self`
+    with its id), which plan checks, so a file applied with another account's
+    credentials is refused. Hooks are sorted by name and every list is sorted;
+    services are written by name when the owner has one service of that name. `plan` of the
     exported file against the same state shows no change. -F json (or a FILE ending
     in .json) writes JSON instead of YAML.
 

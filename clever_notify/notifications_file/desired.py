@@ -33,6 +33,8 @@ class OwnerSection:
     hooks: dict[HookKind, list[Wanted]]  # only the kinds the file has a section for
     services: dict[Path, str] = field(default_factory=dict)  # each service as written, by its path
     scope_as_held: dict[Path, str] = field(default_factory=dict)  # `{id: …}` entries: sent as they are
+    owner_id: str | None = None  # `id:`, the owner the file was written for (checked against the key)
+    owner_name: str | None = None  # `name:`, the owner's name (checked against the API's)
 
 
 @dataclass
@@ -120,7 +122,8 @@ def check(doc: Document, name: str) -> DesiredFile:
     owners = []
     for key, section in data["owners"].items():
         path = ("owners", key)
-        owner = OwnerSection(key, path, doc.key_line(path), {})
+        owner = OwnerSection(key, path, doc.key_line(path), {}, owner_id=section.get("id"),
+                             owner_name=section.get("name"))
         for word, kind in SECTIONS.items():
             if word in section:
                 owner.hooks[kind] = [_wanted(kind, hook, path + (word, i), owner)

@@ -1,6 +1,7 @@
 """The API's hooks written as a notifications file: same state, same bytes.
 
-Keys in a fixed order, hooks sorted by name, every list sorted, services by name when the owner has one
+Owners by id (your own account as `self` with its `id:`), each with its `name:` (plan checks both). Keys in a
+fixed order, hooks sorted by name, every list sorted, services by name when the owner has one
 service of that name (else by id). An `id:` is written only where a name cannot identify the hook (no name,
 a blank one, or a name two hooks share). A plan of the exported file against the same state shows no change,
 whatever the API holds: a value that would not read back as itself is written in the form that does (a
@@ -28,11 +29,12 @@ HEADER = ("# Clever Cloud notifications (clever-notify). `clever notifications p
 
 @dataclass
 class ExportOwner:
-    key: str  # how the file names the owner: `self`, its name, or its id when the name is not unique
+    key: str  # how the file names the owner: `self` for your own account, else its id
     owner_id: str
     hooks: dict[HookKind, list[dict]]
     service_names: dict[str, str] = field(default_factory=dict)  # id → name, unique names only
     services: tuple = ()  # the owner's services (owners.services.Service), to know what a text reads back as
+    name: str | None = None  # written as `name:`, which plan checks against the id's name at the API
 
 
 @dataclass
@@ -65,8 +67,14 @@ def _clean_service_text(text: str) -> bool:
 def document(owners: list[ExportOwner], *, placeholders: bool = False) -> tuple[dict, list[Placeholder]]:
     used: list[Placeholder] = []
     out: dict = {}
-    for owner in sorted(owners, key=lambda o: (o.key != "self", o.key)):
+    for owner in sorted(owners, key=lambda o: (o.key != "self", o.name or "", o.key)):
         section: dict = {}
+        # Who the file is for, checked by plan: an owner by id with its name, and `self` with your account's id,
+        # so the file applied with another account's credentials (a CI bot's) is refused, not written there.
+        if owner.key == "self":
+            section["id"] = owner.owner_id
+        if isinstance(owner.name, str) and owner.name.strip():
+            section["name"] = _literal(owner.name)
         for kind in KINDS:
             hooks = sorted(owner.hooks.get(kind) or [], key=_hook_order)
             counts: dict = {}
@@ -195,7 +203,7 @@ def placeholder_name(owner_id: str, hook: dict, index: int | None = None) -> str
 
 def _placeholder(used: list[Placeholder], owner: ExportOwner, hook: dict, index: int | None, url: str) -> str:
     name = placeholder_name(owner.owner_id, hook, index)
-    used.append(Placeholder(name, owner.key, str(hook.get("name") or hook.get("id")), url))
+    used.append(Placeholder(name, owner.name or owner.key, str(hook.get("name") or hook.get("id")), url))
     return f"${{{name}}}"
 
 

@@ -29,7 +29,9 @@ class Resolved:
 
 def needs_summary(desired: DesiredFile) -> bool:
     names = any(o.key != "self" and not owner_ids.is_owner_id(o.key) for o in desired.owners)
-    return names or any(not services.looks_like_id(s) for o in desired.owners for s in o.services.values())
+    identities = any(o.owner_name is not None or (o.key == "self" and o.owner_id) for o in desired.owners)
+    return names or identities or any(not services.looks_like_id(s) for o in desired.owners
+                                      for s in o.services.values())
 
 
 def check_catalog(client, desired: DesiredFile) -> list[Problem]:
@@ -72,6 +74,10 @@ def resolve(client, desired: DesiredFile) -> list[Resolved]:
                                     f"the same owner as owners.{seen[owner_id]} ({owner_id}): merge the two"))
             continue
         seen[owner_id] = section.key
+        wrong = _identity_problem(section, owner_id, summary)
+        if wrong:
+            problems.append(Problem(section.path, section.line, wrong))
+            continue
         names = services.names(summary, owner_id) if summary is not None and summary.knows(owner_id) else {}
         out.append(Resolved(section, owner_id, names))
         first: dict[tuple, str] = {}  # (hook's path, service id) → the service as first written
@@ -98,6 +104,29 @@ def _owner_id(client, key: str, summary: Summary | None) -> str:
     if owner_ids.is_owner_id(key):
         return key
     return (summary or Summary.parse(client.get_summary())).organisation_id(key)
+
+
+def _identity_problem(section: OwnerSection, owner_id: str, summary: Summary | None) -> str | None:
+    """What makes the owner the key names now another one than the file was written for (its `id:`/`name:`)."""
+    found = summary.find(owner_id) if summary is not None else None
+    api_name = found.name if found is not None else None
+    if section.owner_id is not None and section.owner_id != owner_id:
+        if section.key == "self":  # a file exported by one account, run with another's credentials (a CI bot)
+            written = _label(section.owner_id, section.owner_name)
+            return (f"the file is for the account {written}, but the credentials are for {_label(owner_id, api_name)}:"
+                    f" run it with {written}'s credentials, or write that owner's id instead of `self` (the "
+                    "credentials must then have access to it)")
+        return f"{section.key!r} is {owner_id}, not {section.owner_id} as the file's `id:` says"
+    if section.owner_name is not None and summary is not None and section.owner_name != api_name:
+        if found is None:
+            return f"{owner_id} is not among the owners these credentials reach, so its name cannot be checked"
+        return (f"{owner_id} is named {api_name!r} at the API, not {section.owner_name!r} as the file's `name:` "
+                "says: is the file for this owner? Correct the name if it was renamed")
+    return None
+
+
+def _label(owner_id: str, name: str | None) -> str:
+    return f"{name!r} ({owner_id})" if name else owner_id
 
 
 def wanted_with_scope(resolved: Resolved, summary_of) -> dict[HookKind, list[Wanted]]:

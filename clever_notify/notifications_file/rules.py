@@ -247,7 +247,27 @@ EMAIL = Keys("An e-mail notification.", (
     Key("events", EVENTS),
     Key("services", SERVICES),
 ), require_any=("name", "id"))
+def _check_owner_name(value: str) -> str:
+    if not value.strip():
+        raise InputError("the owner's name must not be empty (leave `name` out)")
+    return value
+
+
+def _check_owner_id(value: str) -> str:
+    from clever_notify.owners.resolve import is_owner_id
+
+    if not is_owner_id(value.strip()):
+        raise InputError(f"invalid owner id {value!r}: a user_… or orga_… id")
+    return value.strip()
+
+
 OWNER = Keys("The hooks of one owner. A kind left out is not managed: its hooks are kept even with --prune.", (
+    Key("id", Text("The owner's id (user_… or orga_…): plan refuses the file if the owner named by the key is "
+                   "another one (for `self`: if the credentials are another account's).", _check_owner_id,
+                   schema={"pattern": "^(user|orga)_[0-9a-fA-F-]{36}$"})),
+    Key("name", Text("The owner's name, as the API has it: plan refuses the file if the owner has another name "
+                     "(a file written for one organisation, applied to another).", _check_owner_name,
+                     schema={"minLength": 1})),
     Key("webhooks", Items(WEBHOOK, "The owner's webhooks. `[]` with --prune removes every webhook of the owner.")),
     Key("emails", Items(EMAIL, "The owner's e-mail notifications. `[]` with --prune removes them all.")),
 ))

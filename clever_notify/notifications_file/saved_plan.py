@@ -30,8 +30,8 @@ from clever_notify.api.client import hooks_path
 from clever_notify.errors import InputError, StalePlan
 from clever_notify.guards.ids import is_well_formed_id
 from clever_notify.guards.masks import SHORT_VALUE
-from clever_notify.hooks.kinds import KINDS, HookKind
-from clever_notify.hooks.plan import PLAN_FORMAT_VERSION, Action, Change, OwnerCounts, Plan
+from clever_notify.hooks.kinds import KINDS, WEBHOOKS, HookKind
+from clever_notify.hooks.plan import PLAN_FORMAT_VERSION, SETTABLE_STATES, Action, Change, OwnerCounts, Plan
 from clever_notify.hooks.update import sent_back
 from clever_notify.notifications_file.source import expand
 
@@ -289,8 +289,9 @@ def read(data: Any, name: str) -> SavedPlan:
         read_as = raw.get("readAs")
         need(op == "create" or isinstance(read_as, str), f"{where}: no `readAs` fingerprint")
         state = raw.get("state")
-        need(state is None or (isinstance(state, dict) and isinstance(state.get("new"), str)),
-             f"{where}: `state` is not {{old, new}}")
+        need(state is None or (kind == WEBHOOKS and op != "delete" and isinstance(state, dict)
+                               and state.get("new") in SETTABLE_STATES),
+             f"{where}: `state` is not {{old, new}} of a webhook, new being one of {', '.join(SETTABLE_STATES)}")
         changes = raw.get("changes") if isinstance(raw.get("changes"), list) else []
         actions.append(SavedAction(
             op, kind, str(raw.get("owner") or owner_id), owner_id,

@@ -159,8 +159,8 @@ def export(session: Session, owners: list[str] | None = None, *, all_owners: boo
 
 
 def export_owners(session: Session, orgs: list[str], all_owners: bool) -> list[ExportOwner]:
-    """The owners to export, each with the key the file names it by: `self`, its name when that identifies it,
-    else its id; and the service names it can use."""
+    """The owners to export, each with the key the file names it by (`self`, else its id), its name, and the
+    service names it can use."""
     from clever_notify.errors import ApiError, CleverNotifyError
     from clever_notify.guards.ids import is_well_formed_id
     from clever_notify.guards.sanitise import for_terminal
@@ -185,20 +185,18 @@ def export_owners(session: Session, orgs: list[str], all_owners: bool) -> list[E
         ids = [session.owner(None, use_linked_app=True).owner_id]
     out = []
     for owner_id in ids:
-        if owner_id == user_id:
-            key = "self"
-        else:
-            entry = next((o for o in summary.organisations_or_none or () if o.id == owner_id), None)
-            name = entry.raw.get("name") if entry else None
-            # A name that is unique and cannot be mistaken for an id or `self` identifies the owner in the file.
-            usable = isinstance(name, str) and name.strip() and summary.name_count(name) == 1 and name != "self" \
-                and not is_owner_id(name) and "$" not in name
-            key = name if usable else owner_id
+        # By id, never by a name another owner could take; its name beside it, checked by plan (and `self`
+        # for your own account, with its id: applied with another account's credentials, plan refuses it).
+        key = "self" if owner_id == user_id else owner_id
+        entry = next((o for o in (summary.user_or_none, *(summary.organisations_or_none or ()))
+                      if o is not None and o.id == owner_id), None)
+        name = entry.raw.get("name") if entry else None
         try:
             owned = summary.owner(owner_id).services
         except CleverNotifyError:
             owned = ()
-        out.append(ExportOwner(key, owner_id, {}, unique_service_names(owned), owned))
+        out.append(ExportOwner(key, owner_id, {}, unique_service_names(owned), owned,
+                               name if isinstance(name, str) else None))
     return out
 
 
