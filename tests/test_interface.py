@@ -250,9 +250,23 @@ def test_webhooks_test_and_sandbox_emit_describe_a_delivery_with_the_same_keys(s
 
 DATA_LINE = re.compile(
     r"^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"  # an id created
-    r"|(POST|PUT|DELETE) /v2/\S+"  # a request a dry run would send
-    r"|  \{.*\})$"  # its body
+    r"|(POST|PUT|DELETE) /v2/\S+)$"  # a request a dry run would send
 )
+
+
+def data_lines(stdout: str) -> list[str]:
+    """stdout's lines, each request's JSON body (the lines below it, issue 19's one layout) checked as JSON and
+    left out: what remains must be ids and request lines."""
+    lines = []
+    for block in stdout.split("\n\n"):
+        first, _, body = block.partition("\n")
+        if first.startswith(("POST ", "PUT ", "DELETE ")):
+            if body.strip():
+                json.loads(body)  # a body, nothing else
+            lines.append(first)
+        else:
+            lines.extend(block.splitlines())
+    return lines
 
 
 @pytest.mark.parametrize("flow", [
@@ -263,7 +277,7 @@ DATA_LINE = re.compile(
 def test_default_flows_print_only_data_on_stdout(seeded, flow):
     result = invoke("--sandbox", "notify-email", "default", "--org", "Acme", *flow)
     assert result.exit_code == 0, result.stderr
-    for line in result.stdout.splitlines():
+    for line in data_lines(result.stdout):
         assert DATA_LINE.match(line), f"a message on stdout: {line!r}"
     assert result.stderr  # the story is told, on stderr
 

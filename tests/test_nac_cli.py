@@ -338,7 +338,8 @@ def test_apply_stops_at_the_first_failure_and_a_rerun_converges(run, creds, noti
     assert result.stderr.splitlines()[-1] == (
         'Error: apply stopped at step 2 of 4: could not update webhook "old name" (id w-old) at Acme: '
         "the API answered 500: boom. Done: 1 create. Not done: 2 updates, 1 delete. "
-        "Run apply again once the cause is fixed: it converges.")
+        # issue 18: the failure names the command that finishes the job
+        f"Once the cause is fixed, run it again (it converges): clever notifications apply {path} --prune")
     api.fail.clear()
     api.sent.clear()
     again = run("notifications", "apply", path, "--prune", "--yes")
@@ -585,13 +586,14 @@ def test_an_interrupted_apply_says_what_was_done(run, creds, notifications_file,
         raise KeyboardInterrupt
 
     monkeypatch.setattr(ApiClient, "update_hook", interrupted)
-    result = run("notifications", "apply", notifications_file())
+    path = notifications_file()
+    result = run("notifications", "apply", path)
     assert result.exit_code == 130
     assert [m for m, _, _ in api.writes()] == ["POST"]
     assert result.stderr.splitlines()[-1] == (
         'Error: apply stopped at step 2 of 3: could not update webhook "old name" (id w-old) at Acme: '
         "interrupted: it may or may not have been applied. Done: 1 create. Not done: 2 updates. "
-        "Run apply again once the cause is fixed: it converges.")
+        f"Once the cause is fixed, run it again (it converges): clever notifications apply {path}")
 
 
 def test_owners_are_read_concurrently_by_a_bounded_pool():

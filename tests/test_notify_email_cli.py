@@ -327,13 +327,14 @@ def test_only_dry_run_sends_no_change_and_prints_the_requests(run, creds):
     assert changes() == []
     assert [c.request.url for c in responses.calls] == [SUMMARY_URL, EMAILS]
     assert stand_in.ids() == ["d1", "d2"]
-    body1 = json.dumps({"name": DEFAULT_NAME, "scope": ["app_a"], "events": ["META_DEPLOYMENT_RESULT"]})
+    body1 = json.dumps({"name": DEFAULT_NAME, "scope": ["app_a"], "events": ["META_DEPLOYMENT_RESULT"]}, indent=2)
     body2 = json.dumps({"name": DEFAULT_NAME, "notified": DEFAULT_TARGETED["notified"], "scope": ["app_a"],
-                        "events": ["DEPLOYMENT_FAIL"]})
-    assert result.stdout == (  # the data of a dry run: the requests, nothing else
-        f"POST /v2/notifications/emailhooks/{ORG_ID}\n  {body1}\n"
-        f"POST /v2/notifications/emailhooks/{ORG_ID}\n  {body2}\n"
-        f"DELETE /v2/notifications/emailhooks/{ORG_ID}/d1\n"
+                        "events": ["DEPLOYMENT_FAIL"]}, indent=2)
+    # the data of a dry run: the requests, nothing else, in the one layout of every dry run (issue 19)
+    assert result.stdout == (
+        f"POST /v2/notifications/emailhooks/{ORG_ID}\n{body1}\n\n"
+        f"POST /v2/notifications/emailhooks/{ORG_ID}\n{body2}\n\n"
+        f"DELETE /v2/notifications/emailhooks/{ORG_ID}/d1\n\n"
         f"DELETE /v2/notifications/emailhooks/{ORG_ID}/d2\n"
     )
     assert "Would create a copy of d1" in result.stderr
@@ -424,8 +425,8 @@ def test_restore_dry_run_sends_nothing(run, creds):
     assert result.exit_code == 0, result.stderr
     assert changes() == []
     assert stand_in.ids() == []
-    body = json.dumps({"name": DEFAULT_NAME, "events": ["META_DEPLOYMENT_RESULT"]})
-    assert result.stdout == f"POST /v2/notifications/emailhooks/{ORG_ID}\n  {body}\n"
+    body = json.dumps({"name": DEFAULT_NAME, "events": ["META_DEPLOYMENT_RESULT"]}, indent=2)
+    assert result.stdout == f"POST /v2/notifications/emailhooks/{ORG_ID}\n{body}\n"  # one layout (issue 19)
 
 
 @responses.activate

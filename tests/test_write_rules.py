@@ -315,3 +315,4 @@ def test_enable_run_again_after_a_half_failure_never_leaves_a_second_copy(run, c
         assert [(h["state"], h["name"]) for h in api.listed()] == [("ENABLED", "deploys")]
     assert [m for m, _ in api.writes()].count("POST") == 1
     api.requests()  # every request carried the credentials and its exact body
+

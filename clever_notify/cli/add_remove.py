@@ -71,8 +71,9 @@ def remove_command(kind: HookKind, help: str) -> click.Command:
             click.echo(render.to_json({"id": hook_id, "ownerId": done.owner_id, "dryRun": dry_run,
                                        "requests": requests}))
         elif dry_run:
-            for request in requests:
-                click.echo(f"{request['method']} {request['path']}")
+            from clever_notify.output.plan import requests_text
+
+            click.echo(requests_text(requests))
         if dry_run:
             name = f' "{done.hook["name"]}"' if done.hook.get("name") else ""
             click.echo(render.printable(f"Would remove the {kind.noun} {hook_id}{name}. Dry run: nothing was sent."),

@@ -257,7 +257,7 @@ def apply_command(ctx, file, prune, dry_run, yes, output):
     from clever_notify.operations import notifications as ops
     from clever_notify.output import plan as words
     from clever_notify.output import render
-    from clever_notify.writes.executor import ApplyFailed, done_line
+    from clever_notify.writes.outcome import WriteFailed
 
     output_json = output == "json"
     rt = runtime(ctx)
@@ -294,21 +294,20 @@ def apply_command(ctx, file, prune, dry_run, yes, output):
         if dry_run:
             click.echo(f"would {words.step_words(step.action, mask, done=False)}", err=True)
         else:
-            click.echo(done_line(n, total, step, mask), err=True)
+            click.echo(words.done_line(n, total, step, mask), err=True)
 
+    # The command that finishes the job after a failure: this one again (a saved plan would then be stale).
+    finish = "" if saved is not None else _hint(rt, f"notifications apply {_quote(file)}{' --prune' if prune else ''}")
     try:
-        applied = ops.apply(rt.session, planned, dry_run=dry_run, on_step=report)
-    except ApplyFailed as exc:
+        applied = ops.apply(rt.session, planned, dry_run=dry_run, on_step=report, finish=finish)
+    except WriteFailed as exc:
         if output_json:
-            click.echo(render.to_json(_apply_json(plan, exc.steps, mask, dry_run)))
+            click.echo(render.to_json(words.applied_json(plan, exc.steps, mask, dry_run)))
         raise
     if output_json:
-        click.echo(render.to_json(_apply_json(plan, applied.steps, mask, dry_run)))
+        click.echo(render.to_json(words.applied_json(plan, applied.steps, mask, dry_run)))
     elif dry_run:
-        for request in applied.requests:
-            click.echo(f"\n{request['method']} {request['path']}")
-            if "body" in request:
-                click.echo(render.to_json(mask.value(request["body"])))
+        click.echo("\n" + words.requests_text(applied.requests, mask))
     if dry_run:
         click.echo("Dry run: nothing was sent.", err=True)
     else:
@@ -321,15 +320,6 @@ def _saved_plan(file: str):
     from clever_notify.operations.saved_plans import read_plan_file
 
     return None if file == "-" else read_plan_file(file)
-
-
-def _apply_json(plan, steps, mask, dry_run: bool) -> dict:
-    from clever_notify.output import plan as words
-
-    out = {**words.plan_json(plan, mask), "dryRun": dry_run}
-    out["steps"] = [{**words.action_json(s.action, mask), "status": s.status, "createdId": s.created_id,
-                     "error": s.error} for s in steps]
-    return out
 
 
 # --- export --------------------------------------------------------------------------------------

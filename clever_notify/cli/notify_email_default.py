@@ -7,7 +7,7 @@ import click
 from clever_notify.cli import CONTEXT_SETTINGS
 from clever_notify.cli import params as p
 from clever_notify.cli.runtime import runtime
-from clever_notify.guards.sanitise import for_terminal, json_for_terminal
+from clever_notify.guards.sanitise import for_terminal
 from clever_notify.hooks import catalog
 
 NAME = catalog.DEFAULT_EMAIL_HOOK_NAME
@@ -89,11 +89,10 @@ def _report(outcome, changes: list[dict], output: str) -> None:
         if not changes:
             click.echo("Dry run: no request would be sent.", err=True)
             return
+        from clever_notify.output.plan import requests_text
+
         click.echo("Dry run: nothing was sent. The requests would be:", err=True)
-        for change in changes:
-            click.echo(f"{change['method']} {change['path']}")
-            if "body" in change:
-                click.echo(f"  {json_for_terminal(change['body'], indent=None)}")
+        click.echo(requests_text(changes))
         return
     for created in outcome.created:  # like `add`: the new ids, for `NEW=$(clever notify-email default …)`
         click.echo(for_terminal(created.get("id", "")))

@@ -156,9 +156,10 @@ def update_command(kind: HookKind) -> click.Command:
             if as_json:  # one shape for every dry run: remove's and default's too
                 click.echo(render.to_json({"id": hook_id, "ownerId": done.owner_id, "dryRun": True,
                                            "requests": done.requests}))
-            for change in [] if as_json else done.requests:
-                click.echo(f"{change['method']} {change['path']}")
-                click.echo(render.to_json(change["body"]))
+            if not as_json:
+                from clever_notify.output.plan import requests_text
+
+                click.echo(requests_text(done.requests))
             for field, before, after in done.changed:
                 click.echo(f"would change {field}: {before} → {after}", err=True)
             click.echo("Dry run: nothing was sent.", err=True)

@@ -65,14 +65,17 @@ def state_command(state: str) -> click.Command:
             click.echo(render.to_json({**outcome.as_json(owner), "dryRun": dry_run,
                                        "requests": done.requests}))
         elif dry_run:
-            for change in done.requests:
-                click.echo(f"{change['method']} {change['path']}")
-                click.echo(render.to_json(change["body"]))
+            from clever_notify.output.plan import requests_text
+
+            click.echo(requests_text(done.requests))
         else:
             click.echo(outcome.hook_id)
         if dry_run:
             if not outcome.changed:
                 click.echo(f"The webhook {label} is already {word}: no request would be sent.", err=True)
+            elif outcome.reused:
+                click.echo(f"The enabled copy {outcome.hook_id} of the webhook {label}, made by an earlier run, would "
+                           "be kept, and the old, disabled one removed.", err=True)
             elif state == "ENABLED":
                 click.echo("If the API kept it disabled after this update, the webhook would be created again with "
                            "the same fields, then the old one deleted.", err=True)

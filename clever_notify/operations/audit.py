@@ -98,6 +98,8 @@ def audit(session: Session, owners: str | Iterable[str] | None = None, *,
     window_ms = window(since)
     wanted = [owners] if isinstance(owners, str) else list(owners or [])
     client = session.client
+    if not wanted:
+        session.all_owners()  # every owner: says once which organisations of the summary cannot be read
     known = known_owners(session.summary())
     chosen = choose(known, wanted)
     bad = next((o.id for o in chosen if not is_well_formed_id(o.id)), None)

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from clever_notify.errors import Interrupted
+from clever_notify.errors import ApiError, Interrupted
 from clever_notify.hooks import catalog
 from clever_notify.hooks.kinds import EMAILHOOKS
 from clever_notify.hooks.update import update_body
@@ -84,6 +84,18 @@ def restore_body() -> dict:
 def replacement_body(old: dict, services: list[str]) -> dict:
     """`old` as read, minus what the API owns, restricted to `services`: nothing else of it is lost."""
     return update_body(EMAILHOOKS, old, {"scope": list(services)})
+
+
+def _ids_fit_in_paths(hooks: list[dict], owner_id: str) -> None:
+    """A default hook to replace or delete must have an id that can go in a URL path. One that cannot is the
+    API's answer, not the user's input: exit 1 (never 2), found before anything is sent."""
+    from clever_notify.guards.ids import is_well_formed_id
+    from clever_notify.guards.sanitise import for_terminal
+
+    bad = next((h["id"] for h in hooks if not is_well_formed_id(h.get("id"))), None)
+    if bad is not None:
+        raise ApiError(for_terminal(f"unexpected answer from the API: the {QUOTED} hook at {owner_id} has the id "
+                                    f"{str(bad)[:80]!r}, which cannot go in a URL path; nothing was sent."))
 
 
 def _hook_id(hook: dict) -> str:
@@ -222,6 +234,7 @@ def restrict(client: ApiClient, owner_id: str, found: list[dict], services: list
         return out
     wanted = set(services)
     restricted = [h for h in found if h.get("scope") and set(h["scope"]) == wanted]
+    _ids_fit_in_paths([h for h in found if h not in restricted], owner_id)
     plan = [steps.replace(EMAILHOOKS, owner_id, _hook_id(old), replacement_body(old, services))
             for old in found if old not in restricted]
     results = {r.step.hook_id: r for r in _run(client, owner_id, found, plan, words).results}
@@ -260,6 +273,7 @@ def disable(client: ApiClient, owner_id: str, found: list[dict], *,
     if not found:
         out.lines.append(f"No {QUOTED} hook at {owner_id}: those e-mails are already off.")
         return out
+    _ids_fit_in_paths(found, owner_id)
     words = _Words("", command_line("notify-email", "default", "--disable", owner=True), str)
     plan = [steps.delete(EMAILHOOKS, owner_id, _hook_id(old)) for old in found]
     for r in _run(client, owner_id, found, plan, words).results:
@@ -390,7 +404,7 @@ def _names_for_restore(session: Any, owner_id: str, found: list[dict]) -> dict[s
     """Service names for the message about a restricted default hook; ids alone when they cannot be read."""
     if not any(h.get("scope") for h in found):
         return None
-    from clever_notify.errors import ApiError, NetworkError, NotFound
+    from clever_notify.errors import NetworkError, NotFound
     from clever_notify.owners import services as svc
 
     try:

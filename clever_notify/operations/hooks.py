@@ -56,9 +56,9 @@ def list_hooks(session: Session, kind: HookKind, *, owner: str | None = None, li
 
 def every_owner(session: Session) -> list[Owner]:
     """Your account, then every organisation you belong to (one /v2/summary, which refreshes the name cache)."""
-    summary = session.summary()
-    session.remember_names(summary)
-    return summary.owners()
+    owners = session.all_owners()  # says once which organisations cannot be read
+    session.remember_names(session.summary())
+    return owners
 
 
 def list_every_owner(session: Session, kind: HookKind, *, owners: list[Owner] | None = None,

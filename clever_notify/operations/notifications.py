@@ -99,9 +99,10 @@ class Applied:
 
 
 def apply(session: Session, planned: Planned, *, dry_run: bool = False,
-          on_step: Callable[[int, int, Any], None] | None = None) -> Applied:
+          on_step: Callable[[int, int, Any], None] | None = None, finish: str = "") -> Applied:
     """Run the plan: creates, then updates, then deletes; `on_step(n, total, step)` as each one is done.
-    The first failure stops it (ApplyFailed: what was done, what was not; running it again converges)."""
+    The first failure stops it (WriteFailed: what was done, what was not, and `finish`, the command that
+    finishes the job; running it again converges)."""
     from functools import partial
 
     from clever_notify.operations.webhook_state import set_state
@@ -117,7 +118,7 @@ def apply(session: Session, planned: Planned, *, dry_run: bool = False,
             on_step(n, total, step)
 
     # a webhook's state changes as `webhooks enable|disable` changes it
-    steps = execute(client, planned.plan, planned.mask, report, partial(set_state, dry_run=dry_run))
+    steps = execute(client, planned.plan, planned.mask, report, partial(set_state, dry_run=dry_run), finish=finish)
     return Applied(steps, client.transport.changes if dry_run else [], dry_run)
 
 
@@ -170,7 +171,7 @@ def export_owners(session: Session, orgs: list[str], all_owners: bool) -> list[E
     summary = session.summary()
     user_id = summary.user_or_none.id if summary.user_or_none else None
     if all_owners:  # the owners as the `--all-owners` listings take them
-        ids = [o.id for o in summary.owners()]
+        ids = [o.id for o in session.all_owners()]
         bad = next((i for i in ids if not is_well_formed_id(i)), None)
         if bad is not None:  # the API's answer, not the user's input: exit 1, as the listings say it
             raise ApiError(for_terminal(f"unexpected answer from the API for /v2/summary: the owner id {bad[:80]!r} "

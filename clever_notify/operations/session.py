@@ -79,6 +79,16 @@ class Session:
             cached = self.__dict__["_summary"] = Summary.parse(raw)
         return cached
 
+    def all_owners(self) -> list:
+        """Your account, then every organisation (what every `--all-owners` job reads). An organisation the
+        summary lists without an id string cannot be read: it is skipped, and the user told once."""
+        summary = self.summary()
+        note = summary.skipped_note()
+        if note is not None and not self.__dict__.get("_told_skipped"):
+            self.__dict__["_told_skipped"] = True
+            self.client.tell(note)
+        return summary.owners()
+
     def service_ids(self, owner_id: str, values: list[str]) -> list[str]:
         """Each value (a service id or name) checked to be one of the owner's applications or add-ons."""
         from clever_notify.owners import services

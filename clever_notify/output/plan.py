@@ -10,7 +10,7 @@ from clever_notify.hooks.fields import fields_of
 from clever_notify.hooks.kinds import KINDS, HookKind
 from clever_notify.hooks.plan import PLAN_FORMAT_VERSION, Action, Plan
 from clever_notify.notifications_file.desired import SECTION_OF
-from clever_notify.output.render import printable
+from clever_notify.output.render import printable, to_json
 
 
 def noun(kind: HookKind, count: int = 1) -> str:
@@ -162,3 +162,60 @@ def plan_json(plan: Plan, mask: Mask) -> dict:
                     "unmanaged": {k.path: n for k, n in o.unmanaged.items()}} for o in plan.owners],
     }
 
+
+
+# --- what a change sends and did: the one layout of every command that writes -------------------------------
+# apply, add, update, remove, enable/disable and `notify-email default` print their dry runs and their steps
+# here, so a dry run reads the same whichever command made it.
+
+
+def requests_text(requests: list[dict], mask: Mask | None = None) -> str:
+    """The requests a dry run would send: `METHOD path`, its JSON body below it (indented by 2), a blank line
+    between two requests. Values read from `${VAR}` are shown as `${VAR}` when a mask is given."""
+    blocks = []
+    for request in requests:
+        lines = [printable(f"{request['method']} {request['path']}")]
+        if "body" in request:
+            lines.append(to_json(mask.value(request["body"]) if mask is not None else request["body"]))
+        blocks.append("\n".join(lines))
+    return "\n\n".join(blocks)
+
+
+def result_words(result, mask: Mask, *, done: bool) -> str:
+    """A step of the executor in words: `created webhook "x" at Acme` (its plan's words when it has one)."""
+    if result.action is not None:
+        return step_words(result.action, mask, done=done)
+    step = result.step
+    verb = {"create": "created", "update": "updated", "delete": "deleted", "replace": "replaced"}[step.op] \
+        if done else step.op
+    name = f' "{mask.text(step.name)}"' if step.name is not None else ""
+    hook_id = f" (id {step.hook_id})" if step.hook_id else ""
+    return printable(f"{verb} {step.kind.noun}{name}{hook_id} at {step.owner or step.owner_id}")
+
+
+def done_line(n: int, total: int, result, mask: Mask) -> str:
+    """A step as it is done: `[2/5] updated webhook "x" (id h1) at Acme`, with the id a create made."""
+    made = f" (id {result.created_id})" if result.created_id else ""
+    return f"[{n}/{total}] {result_words(result, mask, done=True)}{made}"
+
+
+def result_json(result, mask: Mask) -> dict:
+    """A step's outcome for scripts: the action as a plan shows it, then status, createdId, error."""
+    if result.action is not None:
+        base = action_json(result.action, mask)
+    else:
+        step = result.step
+        method = {"create": "POST", "update": "PUT", "delete": "DELETE", "replace": "POST"}[step.op]
+        base = mask.value({"action": step.op, "kind": step.kind.path, "owner": step.owner or step.owner_id,
+                           "ownerId": step.owner_id, "name": step.name, "id": step.hook_id,
+                           "request": {"method": method,
+                                       "path": hooks_path(step.kind, step.owner_id,
+                                                          None if step.op in ("create", "replace") else step.hook_id),
+                                       **({"body": step.body} if step.body is not None else {})}})
+    error = mask.text(result.error) if result.error else None
+    return {**base, "status": result.status, "createdId": result.created_id, "error": error}
+
+
+def applied_json(plan: Plan, results: list, mask: Mask, dry_run: bool) -> dict:
+    """apply's JSON: the plan, then each step's outcome."""
+    return {**plan_json(plan, mask), "dryRun": dry_run, "steps": [result_json(r, mask) for r in results]}

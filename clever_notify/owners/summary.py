@@ -85,6 +85,8 @@ class Summary:
     user_or_none: Owner | None
     organisations_or_none: tuple[Owner, ...] | None  # None: the answer had no `organisations` list
     listed: tuple[_Listed, ...] = field(default=(), repr=False)
+    # Organisation entries no request can address (not an object, or no id string): (index, what is wrong).
+    skipped: tuple[tuple[int, str], ...] = ()
 
     @classmethod
     def parse(cls, raw: Any) -> Summary:
@@ -97,12 +99,26 @@ class Summary:
             return cls(raw, user_owner, None)
         seen = {user_owner.id} if user_owner else set()
         organisations = []
-        for entry in entries:
-            if isinstance(entry, dict) and isinstance(entry.get("id"), str) and entry["id"] not in seen:
-                seen.add(entry["id"])
-                organisations.append(_owner(entry, is_user=False))
+        skipped = []
+        for index, entry in enumerate(entries):
+            if isinstance(entry, dict) and isinstance(entry.get("id"), str):
+                if entry["id"] not in seen:
+                    seen.add(entry["id"])
+                    organisations.append(_owner(entry, is_user=False))
+            else:
+                skipped.append((index, _why_skipped(entry)))
         listed = tuple(_Listed(e.get("name"), e.get("id")) for e in entries if isinstance(e, dict))
-        return cls(raw, user_owner, tuple(organisations), listed)
+        return cls(raw, user_owner, tuple(organisations), listed, tuple(skipped))
+
+    def skipped_note(self) -> str | None:
+        """One sentence naming the organisations every `--all-owners` command skips, or None."""
+        if not self.skipped:
+            return None
+        items = "; ".join(f"organisations[{i}] {why}" for i, why in self.skipped[:5])
+        more = f" and {len(self.skipped) - 5} more" if len(self.skipped) > 5 else ""
+        count = len(self.skipped)
+        return (f"Note: {WHERE}: {count} organisation{'s' if count != 1 else ''} without an id string, skipped "
+                f"(their hooks are not read): {items}{more}.")
 
     @property
     def user(self) -> Owner:
@@ -168,6 +184,19 @@ class Summary:
     def name_count(self, name: str) -> int:
         """How many organisations (each id once) carry `name`."""
         return sum(1 for o in self.organisations_or_none or () if str(o.raw.get("name")) == name)
+
+
+def _why_skipped(entry: Any) -> str:
+    if not isinstance(entry, dict):
+        return "is not an object"
+    name = entry.get("name")
+    named = f" ({name[:80]!r})" if isinstance(name, str) and name else ""
+    value = entry.get("id")
+    if value is None:
+        return f"has no id{named}"
+    kind = {bool: "true/false", int: "a number", float: "a number", list: "a list", dict: "an object"}.get(
+        type(value), type(value).__name__)
+    return f"has {kind} for its id{named}"
 
 
 def _closest(name: str, names: list[str]) -> str:

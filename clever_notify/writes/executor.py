@@ -76,8 +76,11 @@ class Words:
             message += "Created by this run, its old hook not yet deleted: " \
                        + ", ".join(str(r.created_id) for r in made) + ". "
         message += f"Not done: {counted(outcome.not_done)}. "
-        again = "Run it again once the cause is fixed: it converges"
-        return message + (f"{again}: {self.finish}" if self.finish else f"{again}.")
+        if self.finish:
+            return message + f"Once the cause is fixed, run it again (it converges): {self.finish}"
+        return message + f"Run {self.again} again once the cause is fixed: it converges."
+
+    again = "it"
 
 
 def counted(results: list[Result]) -> str:
@@ -227,6 +230,8 @@ def _id(hook) -> str | None:
 
 
 class ApplyWords(Words):
+    again = "apply"
+
     def __init__(self, mask: Mask, finish: str = ""):
         super().__init__(finish)
         self.mask = mask
@@ -238,8 +243,7 @@ class ApplyWords(Words):
 
     def failed(self, outcome: Outcome, result: Result) -> str:
         result.error = self.mask.text(result.error or "")  # an API's message may quote a ${VAR}'s value
-        return "apply " + super().failed(outcome, result).replace(
-            "Run it again once the cause is fixed", "Run apply again once the cause is fixed")
+        return "apply " + super().failed(outcome, result)
 
     def interrupted(self, outcome: Outcome, result: Result) -> str:
         return self.failed(outcome, result)  # "apply stopped at step n of N: … interrupted …"
@@ -276,11 +280,3 @@ def execute(client, plan: Plan, mask: Mask, report: Callable[[int, int, Result],
 def plan_lists(plan: Plan) -> Listed:
     """The lists the plan was made from (hooks/plan.py Plan.listed), copied: the run adds what it creates."""
     return {key: list(hooks) for key, hooks in (getattr(plan, "listed", None) or {}).items()}
-
-
-def done_line(n: int, total: int, result: Result, mask: Mask) -> str:
-    from clever_notify.output.plan import step_words
-
-    made = f" (id {result.created_id})" if result.created_id else ""
-    return f"[{n}/{total}] {step_words(result.step.action, mask, done=True)}{made}"
-
