@@ -132,7 +132,6 @@ class _Hooks:
     def list(self, owner: str | None = None, *, all_owners: bool = False, list_all: bool = False) -> list:
         """The owner's hooks. Left out, the owner is the linked application's (and only the hooks that apply to
         it are listed, unless `list_all`), else your own account. `all_owners`: every owner's."""
-        from clever_notify.errors import ApiError
         from clever_notify.operations import hooks
 
         if all_owners:
@@ -142,12 +141,20 @@ class _Hooks:
             error = hooks.unread_error(results, self.kind)
             if error is not None:
                 raise error
+            self._refuse_malformed([(r.owner.label, r.malformed) for r in results])
             return [self._typed(h) for r in results for h in r.hooks]
         listing = hooks.list_hooks(self._session, self.kind, owner=_owner(owner), list_all=list_all)
-        if listing.malformed:
-            raise ApiError(f"{len(listing.malformed)} {self.kind.nouns} listed by the API are of an unexpected "
-                           f"shape: {'; '.join(map(str, listing.malformed))}")
+        self._refuse_malformed([(listing.target.owner_id, listing.malformed)])
         return [self._typed(h) for h in listing.hooks]
+
+    def _refuse_malformed(self, groups: list[tuple[str, list]]) -> None:
+        """A list that holds an item of a wrong shape is not returned shorter: a script would take it for all."""
+        from clever_notify.errors import ApiError
+
+        bad = [f"{owner}: {item}" for owner, items in groups for item in items]
+        if bad:
+            raise ApiError(f"{len(bad)} {self.kind.noun if len(bad) == 1 else self.kind.nouns} listed by the API "
+                           f"are of an unexpected shape ({'; '.join(bad)}); nothing is returned.")
 
     def get(self, hook_id: str, owner: str | None = None):
         """One hook by id (NotFound when the owner has none with that id)."""

@@ -186,6 +186,8 @@ def test_a_hook_of_a_wrong_shape_is_an_error_not_a_shorter_list(api):
     store.hooks.append({"ownerId": ORG_ID, "name": "no id"})
     with pytest.raises(ApiError, match="unexpected shape"):
         n.webhooks.list(owner=ORG_ID)
+    with pytest.raises(ApiError, match="unexpected shape"):
+        n.webhooks.list(all_owners=True)
 
 
 def test_export_plan_apply_round_trip(api, tmp_path):
@@ -196,6 +198,8 @@ def test_export_plan_apply_round_trip(api, tmp_path):
     path.write_text(path.read_text().replace("DEPLOYMENT_FAIL", "DEPLOYMENT_SUCCESS"))
     planned = n.plan(path)
     assert [(a.op, a.name) for a in planned.plan.actions] == [("update", "deploys")]
+    assert planned.changes and "events: DEPLOYMENT_FAIL → DEPLOYMENT_SUCCESS" in str(planned)
+    assert [a["action"] for a in planned.as_json()["actions"]] == ["update"]
     before = len(server.received)
     applied = n.apply(planned)
     assert [s.status for s in applied.steps] == ["done"]

@@ -50,6 +50,22 @@ class Planned:
     def mask(self) -> Mask:
         return self.wanted.document.mask()
 
+    @property
+    def changes(self) -> bool:
+        return bool(self.plan.changes)
+
+    def as_json(self) -> dict:
+        """The plan as `notifications plan -F json` prints it (values read from ${VAR} shown as ${VAR})."""
+        from clever_notify.output.plan import plan_json
+
+        return plan_json(self.plan, self.mask)
+
+    def __str__(self) -> str:
+        """The plan in words, as `notifications plan` prints it."""
+        from clever_notify.output.plan import human
+
+        return human(self.plan, self.mask, self.names, prune=self.prune)
+
 
 def plan(session: Session, wanted: DesiredFile, *, prune: bool = False) -> Planned:
     """Resolve the file's owners and services, read each owner's two lists, compare. Sends no change.
