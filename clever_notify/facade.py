@@ -49,6 +49,16 @@ def operation(spec: str, doc: str | None = None):
     return method
 
 
+def _flag(value: str, name: str) -> bool:
+    """A yes/no environment variable, read with the words click accepts for the command line's flags."""
+    word = value.strip().lower()
+    if word in ("1", "true", "t", "yes", "y", "on"):
+        return True
+    if word in ("", "0", "false", "f", "no", "n", "off"):
+        return False
+    raise InputError(f"{name}={value!r} is neither 1 nor 0")
+
+
 def _list(values: str | Iterable[str] | None) -> list[str] | None:
     if values is None:
         return None
@@ -385,15 +395,26 @@ class Notifications:
         return f"Notifications(api_host={self._session.settings.api_host!r})"
 
     @classmethod
-    def from_environment(cls, env=None, *, cwd: str | Path | None = None) -> Notifications:
-        """Credentials, profile, API_HOST and linked application read as the command line reads them."""
+    def from_environment(cls, env=None, *, cwd: str | Path | None = None, on_notice=None,
+                         log=None) -> Notifications:
+        """Credentials, profile, API_HOST and linked application read as the command line reads them (from
+        `env`, default os.environ; `cwd` for .clever.json). CLEVER_SANDBOX=1 there means the sandbox, as it does
+        for `clever`. `on_notice(line)` gets what a command prints as a notice (a write confirmed after an
+        ambiguous failure…; kept in order either way), `log(line)` each request as `-v` prints it."""
+        import os
+
         from clever_notify.config.settings import load_settings
         from clever_notify.operations.session import Session
 
-        return cls(Session.connect(load_settings(env), cwd=Path(cwd) if cwd else None, env=env))
+        values = os.environ if env is None else env
+        if _flag(values.get("CLEVER_SANDBOX", ""), "CLEVER_SANDBOX"):
+            return cls.sandbox(cwd=cwd, on_notice=on_notice, log=log)
+        return cls(Session.connect(load_settings(values), cwd=Path(cwd) if cwd else None, env=values,
+                                   notice=on_notice, log=log))
 
     @classmethod
-    def sandbox(cls, db: str | Path | None = None, *, cwd: str | Path | None = None) -> Notifications:
+    def sandbox(cls, db: str | Path | None = None, *, cwd: str | Path | None = None, on_notice=None,
+                log=None) -> Notifications:
         """The local sandbox of the API, in-process: no account, no server. `db`: its SQLite file (default
         CLEVER_SANDBOX_DB, else the user data folder), seeded with an organisation "Acme" on first use."""
         from clever_notify.operations.session import Session
@@ -404,7 +425,7 @@ class Notifications:
 
         app = make_app(Store(db) if db is not None else None)
         return cls(Session.connect(sandbox_settings(), http_session=sandbox_session(app), in_process=True,
-                                   cwd=Path(cwd) if cwd else None))
+                                   cwd=Path(cwd) if cwd else None, notice=on_notice, log=log))
 
     audit = operation(
         "clever_notify.operations.audit:audit",

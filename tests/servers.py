@@ -457,19 +457,20 @@ class EventSocketStandIn:
     websockets' own threaded server, not werkzeug), plus GET /v2/summary and /v2/self over plain HTTP.
 
     Per connection, in order: read the login (the message is recorded in `logins`), refuse it with error 2001
-    when `refuse_login`, else send socket_ready, then a ping every `heartbeat_ms` until the connection's
-    number is in `silent` (the 1st connection is number 1): such a connection sends one ping and then
-    nothing. `send_event(...)` goes to the connections open at that moment; `drop()` cuts them without a
-    closing handshake. Pongs are counted in `pongs`. Every connection ends when the server stops, or after
-    MAX_HANG × 3 at most."""
+    when `refuse_login`, stay silent when not `ready`, else send socket_ready, then a ping every
+    `heartbeat_ms`, except a connection whose number is in `silent` (the 1st connection is number 1): it
+    sends one ping, announcing `silent_delay_ms`, and then nothing. `send_event(...)` goes to the connections
+    open at that moment; `drop()` cuts them without a closing handshake. Pongs are counted in `pongs`. Every
+    connection ends when the server stops, or after MAX_HANG × 3 at most."""
 
     def __init__(self, *, heartbeat_ms: int = 200, refuse_login: bool = False, silent: set[int] | frozenset = (),
-                 summary: dict | None = None, ready: bool = True):
+                 silent_delay_ms: int = 100, summary: dict | None = None, ready: bool = True):
         from websockets.sync.server import serve
 
         self.heartbeat_ms = heartbeat_ms
         self.refuse_login = refuse_login
         self.silent = set(silent)
+        self.silent_delay_ms = silent_delay_ms
         self.ready = ready
         self.summary = summary or {"user": {"id": "user_1", "name": "me", "applications": [], "addons": []},
                                    "organisations": []}
@@ -514,7 +515,8 @@ class EventSocketStandIn:
             with self._lock:
                 self._open.append(ws)
             ws.send(json.dumps({"message_type": "socket_ready"}))
-            ping = json.dumps({"type": "heartbeat", "heartbeat_msg": "ping", "heartbeat_delay_ms": self.heartbeat_ms})
+            delay = self.silent_delay_ms if number in self.silent else self.heartbeat_ms
+            ping = json.dumps({"type": "heartbeat", "heartbeat_msg": "ping", "heartbeat_delay_ms": delay})
             end = time.monotonic() + MAX_HANG * 3
             pinged = False
             next_ping = time.monotonic()

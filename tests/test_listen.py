@@ -92,7 +92,7 @@ def test_credentials_never_go_over_plain_ws_off_loopback(point_at):
 
 
 def test_login_message_is_the_oauth_header_and_heartbeats_are_answered(standin, point_at):
-    server = standin(heartbeat_ms=50)
+    server = standin(heartbeat_ms=200)
     sock = socket_for(server, point_at)
     got, errors, thread = read_in_thread(sock, 1)
     assert server.wait_until(lambda: server.open_connections() == 1)
@@ -109,7 +109,8 @@ def test_login_message_is_the_oauth_header_and_heartbeats_are_answered(standin, 
 
 def test_a_missed_heartbeat_reconnects(standin, point_at):
     lines: list[str] = []
-    server = standin(heartbeat_ms=100, silent={1})  # the 1st connection pings once, then says nothing
+    # the 1st connection announces 100 ms, pings once, then says nothing; the 2nd pings every second
+    server = standin(heartbeat_ms=1000, silent={1}, silent_delay_ms=100)
     sock = socket_for(server, point_at, say=lines.append)
     got, errors, thread = read_in_thread(sock, 1)
     assert server.wait_until(lambda: server.opened == 2), lines
@@ -404,8 +405,8 @@ def test_a_slow_receiver_does_not_stall_the_heartbeat(standin, point_at, loopbac
     from servers import later, reply
 
     lines: list[str] = []
-    server = standin(heartbeat_ms=100)  # dead after 125 ms without a ping answered
-    receiver = loopback(lambda req: later(1.0, reply(200, {})))
+    server = standin(heartbeat_ms=400)  # dead after 500 ms without a ping
+    receiver = loopback(lambda req: later(2.0, reply(200, {})))
     sock = socket_for(server, point_at, say=lines.append)
     forward = job.Forward(url=f"{receiver.url}/slow", format="raw", secret="s" * 20, timeout=5)
     done: list = []
@@ -426,11 +427,11 @@ def test_a_slow_receiver_does_not_stall_the_heartbeat(standin, point_at, loopbac
         server.send_event("GIT_PUSH", {"ownerId": ORG_ID}, event_id=f"e{n}")
     got_all = server.wait_until(lambda: len(got) == 3)
     pongs = server.pongs
-    time.sleep(0.6)  # the receiver is still holding the first delivery
-    assert got_all and server.pongs >= pongs + 3 and server.opened == 1, lines
+    time.sleep(1.3)  # the receiver is still holding the first delivery
+    assert got_all and server.pongs >= pongs + 2 and server.opened == 1, lines
     assert server.wait_until(lambda: len(done) == 3)
     assert [f.event.id for f in done] == ["e0", "e1", "e2"] and all(f.result.status == 200 for f in done)
-    assert [f.waited_ms >= 900 for f in done] == [False, True, True]  # in order, one at a time
+    assert [f.waited_ms >= 1900 for f in done] == [False, True, True]  # in order, one at a time
 
 
 def test_command_reports_a_failed_delivery_and_goes_on_in_json(standin, point_at, run):
@@ -461,3 +462,35 @@ def test_sandbox_serve_refuses_a_bad_heartbeat_before_listening(run, monkeypatch
     monkeypatch.setenv("CLEVER_SANDBOX_HEARTBEAT_MS", value)
     result = run("sandbox", "serve", "--port", "0")
     assert result.exit_code == 2 and "CLEVER_SANDBOX_HEARTBEAT_MS" in result.stderr and not result.stdout
+
+
+def test_a_date_of_another_type_is_kept_for_the_raw_forward_and_shown():
+    from clever_notify.output.listen import event_line
+
+    [item] = [parse_event({"event": "GIT_PUSH", "date": 1765040400000, "data": json.dumps({"ownerId": ORG_ID})})]
+    assert item.as_event()["date"] == 1765040400000
+    shown = job.ListenedEvent.of(item, job.Names.from_summary(SUMMARY))
+    assert event_line(shown) == "1765040400000  GIT_PUSH  Acme  -  -"
+
+
+def test_a_failure_to_print_a_delivery_ends_the_stream_in_the_readers_thread(loopback):
+    receiver = loopback(webhook_receiver())
+    forward = job.Forward(url=f"{receiver.url}/h", format="raw", secret="s" * 20, timeout=5)
+
+    def broken(_forwarded):
+        raise BrokenPipeError("stdout closed")
+
+    def slow_stream():  # the second event comes once the first delivery has been handed to `broken`
+        yield from events_of(("GIT_PUSH", {}))
+        assert receiver_has_one()
+        time.sleep(0.2)
+        yield from events_of(("GIT_PUSH", {}))
+
+    def receiver_has_one():
+        end = time.monotonic() + WAIT
+        while not receiver.received and time.monotonic() < end:
+            time.sleep(0.01)
+        return bool(receiver.received)
+
+    with pytest.raises(BrokenPipeError):
+        list(job.listen(slow_stream(), job.Filter(), job.Names(), forward=forward, on_forwarded=broken))

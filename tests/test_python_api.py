@@ -4,6 +4,8 @@ the in-process sandbox (its database in the test's folder, set by conftest) and 
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from clever_notify import EmailHook, Notifications, Webhook
@@ -206,3 +208,28 @@ def test_export_plan_apply_round_trip(api, tmp_path):
     assert [r.method for r in server.received[before:] if r.method != "GET"] == ["PUT"]
     assert store.hooks[0]["events"] == ["DEPLOYMENT_SUCCESS"] and store.hooks[0]["futureField"] == {"kept": True}
     assert not n.plan(path).plan.changes
+
+
+def test_the_command_line_takes_self_as_the_python_api_does(run, n):
+    mine = n.webhooks.add("mine", "https://example.org/a", owner="self")
+    result = run("--sandbox", "webhooks", "--org", "self", "-F", "json")
+    assert result.exit_code == 0, result.stderr
+    assert [h["id"] for h in json.loads(result.stdout)] == [mine.id]
+
+
+def test_from_environment_follows_clever_sandbox_as_the_command_line_does(monkeypatch):
+    monkeypatch.setenv("CLEVER_SANDBOX", "1")
+    n = Notifications.from_environment()
+    assert [o.name for o in n.owners()][1] == "Acme"  # no credentials needed: the in-process sandbox
+    monkeypatch.setenv("CLEVER_SANDBOX", "maybe")
+    with pytest.raises(InputError, match="CLEVER_SANDBOX"):
+        Notifications.from_environment()
+
+
+def test_notices_and_the_request_log_reach_the_callbacks(api):
+    _, server, _ = api
+    logged: list[str] = []
+    n = Notifications.from_environment(log=logged.append)
+    n.webhooks.list(owner=ORG_ID)
+    assert len(logged) == 1 and "GET" in logged[0] and HOOKS in logged[0]
+    assert "tok-SECRET" not in " ".join(logged)

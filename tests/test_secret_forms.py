@@ -134,6 +134,24 @@ def test_every_command_that_prints_the_value_masks_it(run, notifications, state,
         assert api.urls_sent() == [SECRET]  # the URL went out: the test is not vacuous
 
 
+@pytest.mark.parametrize("state", ["create", "update"])
+@pytest.mark.parametrize("padding", PADDING.values(), ids=PADDING.keys())
+@responses.activate
+def test_a_saved_plan_and_its_apply_mask_the_value(run, notifications, tmp_path, state, padding):
+    api = Api([OLD] if state == "update" else [])
+    path = notifications(padding.format(SECRET))
+    saved = tmp_path / "plan.json"
+    planned = run("-v", "notifications", "plan", path, "--out", str(saved))
+    assert planned.exit_code == 0, planned.output
+    assert leaks(planned) == [], planned.output
+    assert not [piece for piece in PIECES if piece in saved.read_text()], saved.read_text()
+    for args in (["--dry-run", "--json"], ["-v"]):
+        result = run("notifications", "apply", str(saved), *args)
+        assert result.exit_code == 0, result.output
+        assert leaks(result) == [], result.output
+    assert api.urls_sent() == [SECRET]
+
+
 MESSAGES = {
     "plain": "the URL {url} cannot be reached",
     "quoted": "invalid url: '{url}'",

@@ -68,7 +68,7 @@ class SocketEvent:
     """One event of the stream: `data` is the event's data parsed (its JSON text decoded once more)."""
 
     type: str
-    date: str | None
+    date: Any  # as the platform wrote it: kept whatever its type, so a raw forward carries it unchanged
     data: dict
     id: str | None = None
     extra: dict = field(default_factory=dict)  # top-level fields this tool does not know, kept as they came
@@ -122,7 +122,7 @@ def parse_event(message: dict, received: float = 0.0) -> SocketEvent:
         raise BadMessage(f"{kind}: its data is not an object")
     date, event_id = message.get("date"), message.get("id")
     extra = {k: v for k, v in message.items() if k not in ("event", "date", "data", "id", "type")}
-    return SocketEvent(type=kind, date=date if isinstance(date, str) else None, data=data,
+    return SocketEvent(type=kind, date=date, data=data,
                        id=event_id if isinstance(event_id, str) else None, extra=extra, received=received)
 
 
@@ -324,8 +324,13 @@ class EventSocket:
     def _close(conn) -> None:
         """Drop the socket at once. No closing handshake: the socket is either broken (the reason we
         leave) or being left on Ctrl-C, which must not wait for a server's goodbye."""
+        closer = getattr(conn, "close_socket", None)  # websockets' sync connections have it (not a handshake)
         try:
-            conn.close_socket()
+            if closer is not None:
+                closer()
+            else:
+                conn.socket.shutdown(2)
+                conn.socket.close()
         except Exception:  # noqa: BLE001 - closing a broken socket: nothing left to save
             pass
 

@@ -241,7 +241,7 @@ def _org_from_group(ctx, param, value):
 def org_option(f):
     return click.option(
         "-o", "--org", "--owner", "org", metavar="ORG", callback=_org_from_group,
-        help="Organisation to target, by id (orga_…) or name if unambiguous.",
+        help="Organisation to target, by id (orga_…) or name if unambiguous; `self` for your own account.",
     )(f)
 
 

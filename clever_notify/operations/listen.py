@@ -18,6 +18,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 from clever_notify.api.event_socket import EventSocket, SocketEvent
 from clever_notify.delivery import post as delivery
@@ -83,7 +84,7 @@ class ListenedEvent:
 
     id: str | None
     type: str
-    date: str | None
+    date: Any  # as the platform wrote it (an ISO time today)
     owner_id: str | None
     owner: str | None
     service_id: str | None
@@ -140,6 +141,7 @@ class Forwarder:
     def __init__(self, forward: Forward, on_result: Callable[[Forwarded], None]):
         self.forward = forward
         self.on_result = on_result
+        self.error: BaseException | None = None  # what on_result raised; the thread reading the stream raises it
         self.waiting: queue.Queue[ListenedEvent | None] = queue.Queue(MAX_WAITING)
         self._sign = signing.signer(forward.secret)
         # A daemon: Ctrl-C ends the command at once, whatever delivery is in flight.
@@ -168,7 +170,11 @@ class Forwarder:
                 result = delivery.post(self.forward.url, self.forward.format, event.event,
                                        timeout=self.forward.timeout, session=session, signer=self._sign)
                 waited = round((started - event.received) * 1000, 1) if event.received else 0.0
-                self.on_result(Forwarded(event, result, waited))
+                try:
+                    self.on_result(Forwarded(event, result, waited))
+                except BaseException as exc:  # noqa: BLE001 - e.g. a closed stdout: the stream's thread raises it
+                    self.error = exc
+                    return
 
     def stop(self, wait: float) -> None:
         """Let the deliveries already handed over finish, waiting at most `wait` seconds."""
@@ -272,6 +278,8 @@ def listen(
     shown = 0
     try:
         for item in items:
+            if forwarder is not None and forwarder.error is not None:
+                raise forwarder.error
             event = ListenedEvent.of(item, names)
             if not filt.matches(event):
                 continue

@@ -24,7 +24,7 @@ def _who(name: str | None, ident: str | None) -> str:
 
 def event_line(event) -> str:
     """`time  EVENT  owner  service  state`: names where the summary knew them, else ids, '-' for none."""
-    when = clean(event.date or "-", 40)
+    when = clean(event.date if event.date not in (None, "") else "-", 40)
     return "  ".join([when, clean(event.type, 40), _who(event.owner, event.owner_id),
                       _who(event.service, event.service_id), clean(event.state or "-", 20)])
 
