@@ -65,6 +65,11 @@ class NotApplied(ApiError):
     """Raised when the API answered a write 2xx, yet its list, read back, does not show the change."""
 
 
+class StateKept(NotApplied):
+    """Raised when an update of a webhook's `state` was answered 2xx, every other field applied, and the list
+    read back still shows the old state (`webhooks enable` then replaces the webhook by an enabled copy)."""
+
+
 class NetworkError(CleverNotifyError, exit_code=ExitCode.API):
     """Raised when the API cannot be reached: DNS, connection, TLS or timeout failures."""
 

@@ -250,3 +250,28 @@ def test_the_mask_knows_every_spelling():
     # a cut that stops within `https://host/` shows nothing secret, and the plan shows that form on purpose
     assert mask.text("https://hooks.example.org/…") == "https://hooks.example.org/…"
     assert mask.text("other https://hooks.example.org/elsewhere") == "other https://hooks.example.org/elsewhere"
+
+
+CREDENTIAL_MESSAGES = [
+    "x" * 280 + " token {token}",  # the tool's own cut at 300 falls inside it
+    "credentials {token!r} invalid",
+    "header: oauth_token={token}, oauth_signature=abc",
+]
+
+
+@pytest.mark.parametrize("said", ["bad credentials: {cut}", "bad credentials: {cut}…", "token {cut}..."])
+@responses.activate
+def test_the_credentials_are_hidden_cut_or_in_any_spelling(run, creds, said):
+    """The API quotes the token cut short (the first three), or whole in some spelling (the rest)."""
+    from helpers import TOKEN
+
+    url = f"{API}/v2/notifications/webhooks/{ORG_ID}"
+    responses.get(url, status=400, json={})
+    for template in [said, *CREDENTIAL_MESSAGES]:
+        message = (template.replace("{cut}", TOKEN[:12]).replace("{token!r}", repr(f"{TOKEN}\n"))
+                   .replace("{token}", TOKEN))
+        responses.replace(responses.GET, url, status=400, json={"message": message})
+        result = run("-v", "webhooks", "--org", ORG_ID)
+        assert result.exit_code == 1, result.output
+        assert "400" in result.stderr
+        assert TOKEN[:9] not in result.output, (template, result.output)

@@ -141,9 +141,13 @@ def a_file(tmp_path):
 # --- a 2xx that is not what was asked is checked by reading back ------------------------------------------
 
 
+UNCHANGED = {k: v for k, v in webhook().items() if k != "kind"}  # the hook as it was, answered 200
+
+
+@pytest.mark.parametrize("answer", [ERROR_OBJECT, UNCHANGED], ids=["error-object", "unchanged-hook"])
 @responses.activate
-def test_put_answered_2xx_with_an_error_object_and_not_applied_is_a_failure(run, creds):
-    api = Api([webhook()], faults=[("PUT", "/h1", False, 200, ERROR_OBJECT)])
+def test_put_answered_2xx_with_an_error_object_and_not_applied_is_a_failure(run, creds, answer):
+    api = Api([webhook()], faults=[("PUT", "/h1", False, 200, answer)])
     result = run("webhooks", "update", "h1", "--name", "renamed", "--org", ORG_ID)
     assert result.exit_code == 1, result.stderr
     assert "has been updated" not in result.stderr and "not applied" in result.stderr
@@ -170,9 +174,10 @@ def test_put_answered_2xx_with_an_error_object_but_applied_is_confirmed_by_the_l
     assert api.requests() == [("GET", WEBHOOKS), ("PUT", f"{WEBHOOKS}/h1"), ("GET", WEBHOOKS)]
 
 
+@pytest.mark.parametrize("answer", [ERROR_OBJECT, UNCHANGED], ids=["error-object", "the-hook"])
 @responses.activate
-def test_delete_answered_2xx_with_an_error_object_and_still_listed_is_a_failure(run, creds):
-    api = Api([webhook()], faults=[("DELETE", "/h1", False, 200, ERROR_OBJECT)])
+def test_delete_answered_2xx_with_an_error_object_and_still_listed_is_a_failure(run, creds, answer):
+    api = Api([webhook()], faults=[("DELETE", "/h1", False, 200, answer)])
     result = run("webhooks", "remove", "h1", "--org", ORG_ID)
     assert result.exit_code == 1, result.stderr
     assert "has been removed" not in result.stderr and "not deleted" in result.stderr

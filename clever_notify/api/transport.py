@@ -12,6 +12,7 @@ Nothing here prints or imports click; requests is imported when the first reques
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import time
@@ -67,7 +68,17 @@ def redact(text: str, secrets: list[str]) -> str:
                 pass
     for form in sorted(forms, key=len, reverse=True):
         text = text.replace(form, "<hidden>")
+    long_enough = tuple(s for s in secrets if s and len(s) >= MIN_SECRET_LENGTH_EVERYWHERE)
+    if long_enough:  # the other spellings (stripped, `!r`, terminal escapes) and a credential cut short
+        text = _credential_mask(long_enough).text(text)
     return _OAUTH_VALUE.sub(r"\1<hidden>", text)
+
+
+@functools.lru_cache(maxsize=8)
+def _credential_mask(secrets: tuple[str, ...]):
+    from clever_notify.guards.masks import Mask
+
+    return Mask({f"credential{i}": s for i, s in enumerate(secrets)}, label="<hidden>")
 
 
 def make_session():

@@ -257,7 +257,7 @@ def apply_command(ctx, file, prune, dry_run, yes, output):
     from clever_notify.operations import notifications as ops
     from clever_notify.output import plan as words
     from clever_notify.output import render
-    from clever_notify.writes.outcome import WriteFailed
+    from clever_notify.writes.outcome import WriteFailed, WriteInterrupted
 
     output_json = output == "json"
     rt = runtime(ctx)
@@ -300,7 +300,7 @@ def apply_command(ctx, file, prune, dry_run, yes, output):
     finish = "" if saved is not None else _hint(rt, f"notifications apply {_quote(file)}{' --prune' if prune else ''}")
     try:
         applied = ops.apply(rt.session, planned, dry_run=dry_run, on_step=report, finish=finish)
-    except WriteFailed as exc:
+    except (WriteFailed, WriteInterrupted) as exc:
         if output_json:
             click.echo(render.to_json(words.applied_json(plan, exc.steps, mask, dry_run)))
         raise

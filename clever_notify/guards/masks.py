@@ -67,14 +67,15 @@ class Mask:
     """Replaces the values of the file's variables by `${NAME}` in anything shown: the file's values and the
     API's (a URL the API holds may be the very secret the variable carries)."""
 
-    def __init__(self, variables: dict[str, str]):
+    def __init__(self, variables: dict[str, str], *, label: str | None = None):
+        """`label`: what every value is replaced by (the credentials' `<hidden>`); else `${NAME}`."""
         self.variables = {k: v for k, v in variables.items() if isinstance(v, str) and v.strip()}
         forms: dict[str, _Form] = {}
         self.whole: dict[str, str] = {}  # a short value: masked only where it is the whole text
         self.words: list[tuple[str, list[_Form]]] = []  # (a word every form of the value holds, its forms)
         escapes = _escapes()
         for name, value in sorted(self.variables.items()):
-            var = f"${{{name}}}"
+            var = label if label is not None else f"${{{name}}}"
             own: list[_Form] = []
             bases = {value, value.strip(), value.lstrip(), value.rstrip(), " ".join(value.split())}
             for base in bases:

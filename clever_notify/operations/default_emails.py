@@ -18,13 +18,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from clever_notify.errors import ApiError, Interrupted
+from clever_notify.errors import ApiError
 from clever_notify.hooks import catalog
 from clever_notify.hooks.kinds import EMAILHOOKS
 from clever_notify.hooks.update import update_body
 from clever_notify.writes import steps
 from clever_notify.writes.executor import Words, run
-from clever_notify.writes.outcome import DONE, WriteInterrupted
+from clever_notify.writes.outcome import DONE
 from clever_notify.writes.steps import CREATE, DELETE, REPLACE
 
 
@@ -125,9 +125,10 @@ class _Words(Words):
     """The story of a change of the default hooks, when it stops: which hooks exist now, and what finishes it.
     A replacement's copy is created with the creates and its old hook deleted with the deletes (writes/)."""
 
-    def __init__(self, scope: str, rerun: str, remove: Callable[[str], str]):
+    def __init__(self, scope: str, rerun: str, remove: Callable[[str], str] = str, *, creating: str = ""):
         super().__init__(rerun)
         self.scope, self.remove = scope, remove
+        self.creating = creating  # the default hook a create makes, in words ("for web (app_a)")
 
     @staticmethod
     def _done(result) -> str:
@@ -167,7 +168,7 @@ class _Words(Words):
         """Ctrl-C between (or during) steps: which hooks exist now, and the command that finishes the job."""
         step, old = result.step, result.step.hook_id
         if step.op == CREATE:
-            doing = f"creating {QUOTED}{self._for} (it may or may not exist now)"
+            doing = f"creating {QUOTED}{self.creating} (it may or may not exist now)"
         elif step.op == DELETE:
             doing = f"deleting {old} (it may or may not be deleted now)"
         elif result.phase == "copy":
@@ -188,15 +189,11 @@ class _Words(Words):
         said.append(f"Run it again to finish (it picks up where it stopped): {self.finish}")
         return " ".join(said)
 
-    _for = ""
-
 
 def _run(client: ApiClient, owner_id: str, found: list[dict], plan: list, words: _Words):
-    """The steps run by the one executor, with the default hooks as the list they were read from."""
-    try:
-        return run(client, plan, listed={(EMAILHOOKS, owner_id): list(found)}, words=words)
-    except WriteInterrupted as stop:
-        raise Interrupted(str(stop)) from None
+    """The steps run by the one executor, with the default hooks as the list they were read from (a create
+    is told from them by id; a restricted copy among them is reused)."""
+    return run(client, plan, listed={(EMAILHOOKS, owner_id): list(found)}, words=words)
 
 
 def _is_dry(client: ApiClient) -> bool:
@@ -221,10 +218,9 @@ def restrict(client: ApiClient, owner_id: str, found: list[dict], services: list
     out = Outcome(owner_id, "only", dry, found)
     scope = _scope_text(services, names)
     words = _Words(scope, command_line("notify-email", "default", "--only", ",".join(services), owner=True),
-                   lambda old: command_line("notify-email", "remove", old, owner=True))
+                   lambda old: command_line("notify-email", "remove", old, owner=True), creating=f" for {scope}")
     if not found:
         body = {"name": NAME, "scope": list(services), "events": list(catalog.DEFAULT_EMAIL_HOOK_EVENTS)}
-        words._for = f" for {scope}"
         [made] = _run(client, owner_id, found, [steps.create(EMAILHOOKS, owner_id, body)], words).results
         out.created.append(made.hook)
         verb = "Would create" if dry else "Created"
@@ -274,7 +270,7 @@ def disable(client: ApiClient, owner_id: str, found: list[dict], *,
         out.lines.append(f"No {QUOTED} hook at {owner_id}: those e-mails are already off.")
         return out
     _ids_fit_in_paths(found, owner_id)
-    words = _Words("", command_line("notify-email", "default", "--disable", owner=True), str)
+    words = _Words("", command_line("notify-email", "default", "--disable", owner=True))
     plan = [steps.delete(EMAILHOOKS, owner_id, _hook_id(old)) for old in found]
     for r in _run(client, owner_id, found, plan, words).results:
         old_id = r.step.hook_id
@@ -332,7 +328,7 @@ def restore(client: ApiClient, owner_id: str, found: list[dict], names: dict[str
         for hint in hints.values():
             out.lines.extend(hint)
         return out
-    words = _Words("", command_line("notify-email", "default", "--restore", owner=True), str)
+    words = _Words("", command_line("notify-email", "default", "--restore", owner=True))
     [made] = _run(client, owner_id, found, [steps.create(EMAILHOOKS, owner_id, restore_body())], words).results
     out.created.append(made.hook)
     events = ", ".join(catalog.DEFAULT_EMAIL_HOOK_EVENTS)

@@ -120,23 +120,24 @@ class _StateWords:
         self.hook_id, self.state, self.before, self.hint = hook_id, state, before, remove_hint
 
     def failed(self, outcome, result) -> str:
-        old = self.hook_id
+        from clever_notify.errors import StateKept
+        from clever_notify.writes.executor import CopyInOtherState
+
+        old, cause = self.hook_id, result.cause
         copy = result if result.step.op == "replace" else result.instead
-        error = (copy.error if copy is not None and copy.status == "failed" else None) or result.error or ""
-        said = error.rstrip(".")
-        if copy is None or (copy.created_id is None and copy.reused_id is None):
-            if result.step.op == "update" and copy is None:
-                if "kept" in said and self.state == DISABLED:
-                    return (f"the API kept webhook {old} {self.before} after an update to {DISABLED}; nothing else "
-                            f"was changed. Remove it instead if it must stop: {self.hint}").rstrip(": ")
-                return said + "."
+        said = (result.error or "").rstrip(".")
+        if isinstance(cause, CopyInOtherState):
+            return f"{said}. Remove the old one with: {self.hint}"
+        if copy is None:  # the update itself
+            if isinstance(cause, StateKept):  # only a disable gets here: an enable is replaced instead
+                return (f"the API kept webhook {old} {self.before} after an update to {DISABLED}; nothing else "
+                        f"was changed. Remove it instead if it must stop: {self.hint}").rstrip(": ")
+            return said + "."
+        if not copy.copied:
             return (f"the API kept webhook {old} {DISABLED} after the update, and creating it anew failed: {said}. "
                     "The old webhook is unchanged (still disabled).")
-        new = copy.hook_id
-        if "too; both are kept" in said:
-            return f"{said}. Remove the old one with: {self.hint}"
-        return (f"webhook {old} was re-created as {new} (enabled), but deleting the old, disabled one failed: "
-                f"{said}. Remove it with: {self.hint}")
+        return (f"webhook {old} was re-created as {copy.hook_id} (enabled), but deleting the old, disabled one "
+                f"failed: {said}. Remove it with: {self.hint}")
 
     def interrupted(self, outcome, result) -> str:
         copy = result if result.step.op == "replace" else result.instead

@@ -181,10 +181,6 @@ class Summary:
             raise ApiError(f"{WHERE}: organisation {name!r} has no id string; nothing was sent.")
         return org_id
 
-    def name_count(self, name: str) -> int:
-        """How many organisations (each id once) carry `name`."""
-        return sum(1 for o in self.organisations_or_none or () if str(o.raw.get("name")) == name)
-
 
 def _why_skipped(entry: Any) -> str:
     if not isinstance(entry, dict):

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from clever_notify.errors import CleverNotifyError, ExitCode
+from clever_notify.errors import ApiError, CleverNotifyError, ExitCode, StateKept
 from clever_notify.guards.masks import Mask
 from clever_notify.hooks.plan import Plan
 from clever_notify.writes import confirm, verified
@@ -43,6 +43,12 @@ from clever_notify.writes.outcome import (
 from clever_notify.writes.steps import CREATE, DELETE, REPLACE, UPDATE, Step, ordered
 
 Report = Callable[[int, int, Result], None]
+
+
+class CopyInOtherState(ApiError):
+    """A replacement's copy is listed (or was just created) in another state than the one asked: no other copy
+    is made, so a re-run never leaves two."""
+
 Listed = dict  # (kind, owner_id) -> list of hooks, as read before the write
 
 
@@ -176,7 +182,7 @@ def _run_one(client, result: Result, lists: Listed, set_state: SetState | None =
         try:
             before = confirm.listed(step.hook_id, lists[key]) if key in lists else None
             result.hook = verified.update(client, step.kind, step.owner_id, step.hook_id, step.body, before=before)
-        except verified.NotApplied as not_applied:
+        except StateKept as not_applied:
             if step.otherwise is None:
                 raise
             result.instead = instead = Result(step.otherwise, error=str(not_applied))
@@ -204,14 +210,14 @@ def _make_copy(client, result: Result, lists: Listed) -> None:
         return
     others = [h for h in hooks if h.get("id") != step.hook_id and confirm.same_hook(step.body, h)]
     if others and not verified.is_dry(client):  # never a second copy: one in another state is not reused either
-        raise CleverNotifyError(
+        raise CopyInOtherState(
             f"{step.kind.noun} {step.hook_id} already has a copy, {_id(others[-1])} (left by an earlier run), that "
             f"the API shows {_state(others[-1])}, not {step.copy_state}; no other copy is created")
     result.hook = verified.create(client, step.kind, step.owner_id, step.body, before={h.get("id") for h in hooks})
     result.created_id = _id(result.hook)
     hooks.append(result.hook)
     if step.copy_state is not None and not verified.is_dry(client) and _state(result.hook) != step.copy_state:
-        raise CleverNotifyError(
+        raise CopyInOtherState(
             f"{step.kind.noun} {step.hook_id} was re-created as {result.created_id}, but the API reports the new "
             f"one {_state(result.hook)} too; both are kept")
 
@@ -249,7 +255,7 @@ class ApplyWords(Words):
         return self.failed(outcome, result)  # "apply stopped at step n of N: … interrupted …"
 
 
-ApplyFailed = WriteFailed  # the name cli/notifications.py catches
+ApplyFailed = WriteFailed  # its earlier name
 
 
 def plan_steps(plan: Plan) -> list[Step]:
@@ -270,11 +276,8 @@ def execute(client, plan: Plan, mask: Mask, report: Callable[[int, int, Result],
     """A plan's actions run by `run`; `report(n, total, result)` after each one done. WriteFailed /
     WriteInterrupted on the first failure (both exit as their codes say; apply's JSON reads `.steps`).
     A change of a webhook's state goes through `set_state`, the write path of `webhooks enable|disable`."""
-    try:
-        return run(client, plan_steps(plan), listed=listed if listed is not None else plan_lists(plan),
-                   report=report, words=ApplyWords(mask, finish), set_state=set_state).results
-    except WriteInterrupted as stop:  # apply has always said it as a failure that exits 130
-        raise WriteFailed(str(stop), stop.outcome, ExitCode.INTERRUPTED) from None
+    return run(client, plan_steps(plan), listed=listed if listed is not None else plan_lists(plan),
+               report=report, words=ApplyWords(mask, finish), set_state=set_state).results
 
 
 def plan_lists(plan: Plan) -> Listed:

@@ -29,7 +29,7 @@ from collections.abc import Collection
 from typing import Any
 
 from clever_notify.api.transport import AmbiguousOutcome
-from clever_notify.errors import ApiError, CleverNotifyError, NetworkError, NotApplied, NotFound
+from clever_notify.errors import ApiError, CleverNotifyError, NetworkError, NotApplied, NotFound, StateKept
 from clever_notify.hooks.kinds import HookKind, kind_of
 from clever_notify.writes import confirm
 
@@ -180,7 +180,7 @@ def _read_back_update(client, kind: HookKind, owner_id: str, hook_id: str, body:
     if confirm.same_hook(body, current) and (not check_state or confirm.state_stored(body, current)):
         return current
     if confirm.same_hook(body, current):  # every field but the state
-        raise NotApplied(f"the API kept {kind.noun} {hook_id} {str(current.get('state') or 'ENABLED').upper()} "
+        raise StateKept(f"the API kept {kind.noun} {hook_id} {str(current.get('state') or 'ENABLED').upper()} "
                          f"after an update to {body.get('state')} (it answered with {said}); not applied.")
     raise NotApplied(f"the API answered the update of {kind.noun} {hook_id} with {said}, and the listing shows "
                      "it unchanged: not applied.")
