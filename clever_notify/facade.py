@@ -435,8 +435,9 @@ class Notifications:
         `ignore=["plain-http", "duplicate-hook:Shop releases"]`, `since="24h"` as the command's options.""")
 
     def owners(self) -> list[Owner]:
-        """Your account, then every organisation you belong to, each with its applications and add-ons."""
-        return self._session.summary().owners()
+        """Your account, then every organisation you belong to, each with its applications and add-ons (one
+        listed without an id string is skipped, and said once through `on_notice`)."""
+        return self._session.all_owners()
 
     def owner(self, owner: str | None = None) -> Owner:
         """One owner by name, id or `self` (left out: the linked application's, else yours)."""

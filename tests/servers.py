@@ -464,7 +464,8 @@ class EventSocketStandIn:
     connection ends when the server stops, or after MAX_HANG × 3 at most."""
 
     def __init__(self, *, heartbeat_ms: int = 200, refuse_login: bool = False, silent: set[int] | frozenset = (),
-                 silent_delay_ms: int = 100, summary: dict | None = None, ready: bool = True):
+                 silent_delay_ms: int = 100, summary: dict | None = None, ready: bool = True,
+                 upgrade_status: int | None = None):
         from websockets.sync.server import serve
 
         self.heartbeat_ms = heartbeat_ms
@@ -472,6 +473,7 @@ class EventSocketStandIn:
         self.silent = set(silent)
         self.silent_delay_ms = silent_delay_ms
         self.ready = ready
+        self.upgrade_status = upgrade_status  # answer the upgrade request with this HTTP status instead of 101
         self.summary = summary or {"user": {"id": "user_1", "name": "me", "applications": [], "addons": []},
                                    "organisations": []}
         self.logins: list[dict] = []
@@ -490,7 +492,10 @@ class EventSocketStandIn:
         from websockets.http11 import Response
 
         if request.headers.get("Upgrade", "").lower() == "websocket":
-            return None
+            if self.upgrade_status is None:
+                return None
+            data = b'{"type": "error"}'
+            return Response(self.upgrade_status, "Refused", Headers([("Content-Length", str(len(data)))]), data)
         body = {"/v2/summary": self.summary, "/v2/self": self.summary["user"]}.get(request.path)
         data = json.dumps(body if body is not None else {"type": "error", "id": 404}).encode()
         headers = Headers([("Content-Type", "application/json"), ("Content-Length", str(len(data))),

@@ -8,6 +8,7 @@ plans, applies and checks a notifications file against the sandbox on a loopback
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -146,6 +147,7 @@ def run_template(variables: dict, workspace: Path, env: dict):
                           env=full, capture_output=True, text=True, timeout=300, stdin=subprocess.DEVNULL)
 
 
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed (pip installs git+URL@ref with it)")
 @pytest.mark.slow
 def test_the_gitlab_template_installs_the_pinned_ref_and_plans(action_copy, served, tmp_path):
     action_path, python = action_copy

@@ -91,3 +91,19 @@ def test_a_summary_without_odd_organisations_says_nothing(run, creds):
     responses.replace(responses.GET, f"{API}/v2/summary", json=odd)
     result = run("webhooks", "--all-owners")
     assert result.exit_code == 0 and "organisations[1] has a number for its id ('Twelve')" in result.stderr
+
+
+@responses.activate
+def test_the_python_api_says_it_through_on_notice(creds):
+    from clever_notify import Notifications
+    from helpers import SECRET, TOKEN
+
+    doc = summary(owner(ORG_ID, "Acme"))
+    doc["organisations"].append({"id": 12, "name": "Twelve"})
+    responses.get(f"{API}/v2/summary", json=doc)
+    said: list[str] = []
+    n = Notifications.from_environment(env={"CLEVER_TOKEN": TOKEN, "CLEVER_SECRET": SECRET, "API_HOST": API},
+                                       on_notice=said.append)
+    assert [o.id for o in n.owners()] == [USER_ID, ORG_ID]
+    assert [o.id for o in n.owners()] == [USER_ID, ORG_ID]
+    assert len(said) == 1 and "organisations[1] has a number for its id ('Twelve')" in said[0], said

@@ -494,3 +494,88 @@ def test_a_failure_to_print_a_delivery_ends_the_stream_in_the_readers_thread(loo
 
     with pytest.raises(BrokenPipeError):
         list(job.listen(slow_stream(), job.Filter(), job.Names(), forward=forward, on_forwarded=broken))
+
+
+@pytest.mark.parametrize("status, error", [(401, NotAuthenticated), (403, NotAuthenticated)])
+def test_a_refused_upgrade_is_an_authentication_error(standin, point_at, status, error):
+    server = standin(upgrade_status=status)
+    with pytest.raises(error, match=f"HTTP {status}"):
+        next(socket_for(server, point_at).events())
+
+
+def test_an_upgrade_answered_404_is_not_retried(standin, point_at):
+    from clever_notify.errors import ApiError
+
+    waits: list[float] = []
+    server = standin(upgrade_status=404)
+    with pytest.raises(ApiError, match="HTTP 404"):
+        next(socket_for(server, point_at, sleep=waits.append).events())
+    assert waits == []
+
+
+def test_an_upgrade_answered_503_is_retried(standin, point_at):
+    waits: list[float] = []
+    server = standin(upgrade_status=503)
+    with pytest.raises(NetworkError, match="HTTP 503; gave up after 2"):
+        next(socket_for(server, point_at, sleep=waits.append, max_retries=2).events())
+    assert waits == [0.01, 0.02]
+
+
+# --- the sandbox's side, in-process on 127.0.0.1 ----------------------------------------------------------
+
+
+@pytest.fixture
+def sandbox_app_server():
+    from werkzeug.serving import make_server
+
+    from clever_notify.sandbox.app import make_app
+
+    app = make_app()
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    yield app, f"127.0.0.1:{server.server_port}"
+    app.stopping.set()
+    server.shutdown()
+    thread.join(WAIT)
+
+
+def test_sandbox_socket_answers_plain_get_426_and_refuses_when_full(sandbox_app_server):
+    import requests
+    from websockets.exceptions import InvalidStatus
+    from websockets.sync.client import connect
+
+    from clever_notify.sandbox import event_socket
+
+    _app, where = sandbox_app_server
+    plain = requests.get(f"http://{where}/v2/events/event-socket", timeout=5)
+    assert plain.status_code == 426 and plain.json()["type"] == "error"
+    taken = 0
+    try:
+        while event_socket.try_listen():
+            taken += 1
+        assert taken == event_socket.MAX_LISTENERS
+        with pytest.raises(InvalidStatus) as refused:
+            connect(f"ws://{where}/v2/events/event-socket", open_timeout=5, proxy=None).__enter__()
+        assert refused.value.response.status_code == 503
+    finally:
+        for _ in range(taken):
+            event_socket.done()
+
+
+def test_sandbox_socket_drops_a_client_that_never_answers_pings(sandbox_app_server, monkeypatch):
+    from websockets.exceptions import ConnectionClosed
+    from websockets.sync.client import connect
+
+    monkeypatch.setenv("CLEVER_SANDBOX_HEARTBEAT_MS", "50")
+    _app, where = sandbox_app_server
+    pings = 0
+    with connect(f"ws://{where}/v2/events/event-socket", open_timeout=5, proxy=None) as ws:
+        ws.send(json.dumps({"message_type": "oauth", "authorization": AUTH_HEADER}))
+        assert json.loads(ws.recv(timeout=5)) == {"message_type": "socket_ready"}
+        with pytest.raises(ConnectionClosed):
+            for _ in range(50):
+                if json.loads(ws.recv(timeout=5)).get("heartbeat_msg") == "ping":
+                    pings += 1
+    assert pings == 3  # MISSED_PONGS pings unanswered, then the sandbox closes

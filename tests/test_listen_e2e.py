@@ -127,12 +127,15 @@ def test_ctrl_c_exits_130_at_once(clever_exe, served):
 
 
 def test_sandbox_socket_refuses_a_login_without_oauth(served):
+    from websockets.exceptions import ConnectionClosed
     from websockets.sync.client import connect
 
     url = served.api_host.replace("http://", "ws://") + "/v2/events/event-socket"
     with connect(url, open_timeout=5, proxy=None) as ws:
         ws.send(json.dumps({"message_type": "oauth", "authorization": "Bearer nothing"}))
         assert json.loads(ws.recv(timeout=5))["id"] == 2001
+        with pytest.raises(ConnectionClosed):  # then the closing handshake, not a silent socket
+            ws.recv(timeout=5)
 
 
 def test_sandbox_socket_sends_heartbeats_and_events_of_another_process(clever_exe, served):

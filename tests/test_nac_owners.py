@@ -73,3 +73,13 @@ def test_an_owner_id_in_the_file_must_be_one(run, creds, tmp_path):
     result = run("notifications", "plan", write(tmp_path, "version: 1\nowners:\n  self:\n    id: me\n"))
     assert result.exit_code == 2
     assert "owners.self.id: invalid owner id 'me': a user_… or orga_… id" in result.stderr
+
+
+@responses.activate
+def test_a_name_the_api_does_not_give_is_not_checked(run, creds, tmp_path, monkeypatch):
+    monkeypatch.setattr(here, "SUMMARY", {**SUMMARY, "user": {"id": USER_ID}})  # an account without a name
+    api = FakeApi()
+    text = f"version: 1\nowners:\n  self:\n    id: {USER_ID}\n    name: Me\n    webhooks: []\n"
+    result = run("notifications", "plan", write(tmp_path, text), "--detailed-exitcode")
+    assert result.exit_code == 0, result.stderr
+    assert api.writes() == []

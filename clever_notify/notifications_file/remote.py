@@ -118,6 +118,8 @@ def _identity_problem(section: OwnerSection, owner_id: str, summary: Summary | N
                     "credentials must then have access to it)")
         return f"{section.key!r} is {owner_id}, not {section.owner_id} as the file's `id:` says"
     if section.owner_name is not None and summary is not None and section.owner_name != api_name:
+        if found is not None and api_name is None:
+            return None  # the API gives it no name: nothing to check it against
         if found is None:
             return f"{owner_id} is not among the owners these credentials reach, so its name cannot be checked"
         return (f"{owner_id} is named {api_name!r} at the API, not {section.owner_name!r} as the file's `name:` "

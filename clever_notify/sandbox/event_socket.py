@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import os
 import selectors
+import socket
 import threading
 import time
 
@@ -32,6 +33,7 @@ MAX_LISTENERS = 64  # sockets open at once: each holds a thread of the server
 MAX_MESSAGE = 64 * 1024  # what a client may send in one message (its login is a few hundred bytes)
 SEND_TIMEOUT = 10.0  # a client that stops reading is dropped when its buffers are full this long
 BATCH = 100  # events read from the store per poll
+CLOSE_WAIT = 1.0  # seconds for a client to answer the sandbox's closing frame
 
 _listeners = threading.BoundedSemaphore(MAX_LISTENERS)
 
@@ -102,7 +104,7 @@ class _Connection:
                 self.sock.sendall(data)
             else:  # the protocol asks for the write side to be closed (end of the closing handshake)
                 try:
-                    self.sock.shutdown(2)
+                    self.sock.shutdown(socket.SHUT_RDWR)
                 except OSError:
                     pass
                 raise _Closed()
@@ -134,14 +136,24 @@ class _Connection:
             raise _Closed()
         return texts
 
-    def close(self) -> None:
+    def close(self, code: int = 1000, reason: str = "") -> None:
+        """The closing handshake (the client's answer awaited CLOSE_WAIT at most), then the TCP connection
+        shut down: werkzeug must see the end of the stream, not read the client's next frames as HTTP."""
         try:
             if self.protocol.state.name == "OPEN":
-                self.protocol.send_close(1001, "sandbox stopping")
+                self.protocol.send_close(code, reason)
                 self.flush()
+            deadline = time.monotonic() + CLOSE_WAIT
+            while time.monotonic() < deadline:
+                self.receive(deadline - time.monotonic())
         except (OSError, _Closed):
             pass
-        self.selector.close()
+        finally:
+            self.selector.close()
+            try:
+                self.sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
 
 
 def serve(store, environ, *, heartbeat: int | None = None, stopping: threading.Event | None = None) -> str:
@@ -168,7 +180,7 @@ def serve(store, environ, *, heartbeat: int | None = None, stopping: threading.E
     except OSError as exc:
         return f"socket error ({type(exc).__name__})"
     finally:
-        conn.close()
+        conn.close(1001 if stopping is not None and stopping.is_set() else 1000)
 
 
 def _session(store, conn: _Connection, heartbeat: int, stopping: threading.Event | None) -> str:
