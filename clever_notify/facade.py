@@ -72,10 +72,13 @@ def _events(events: str | Iterable[str] | None) -> list[str] | None:
     return catalog.normalize_events(items) if items else None
 
 
-def _url(url: str) -> str:
+def _url(url: str, session: Session | None = None) -> str:
+    """A webhook URL checked as `--url` is; its warning (plain http off this machine) goes to the notices."""
     from clever_notify.guards.values import check_webhook_url
 
-    checked, _warning = check_webhook_url(url)
+    checked, warning = check_webhook_url(url)
+    if warning and session is not None:
+        session.client.tell(warning)
     return checked
 
 
@@ -217,7 +220,7 @@ class Webhooks(_Hooks):
         from clever_notify.hooks import catalog
 
         fmt = catalog.normalize_format(format)
-        checked = [_url(u) for u in _list(urls) or []]
+        checked = [_url(u, self._session) for u in _list(urls) or []]
         if not checked:
             raise InputError("a webhook needs at least one URL")
         fields = {"name": _name(name), "urls": [{"format": fmt, "url": u} for u in dict.fromkeys(checked)]}
@@ -230,7 +233,7 @@ class Webhooks(_Hooks):
         from clever_notify.hooks import catalog
 
         update = self._changes(name, events, services, all_events, all_services,
-                               urls=[_url(u) for u in _list(urls)] if urls is not None else None,
+                               urls=[_url(u, self._session) for u in _list(urls)] if urls is not None else None,
                                format=catalog.normalize_format(format) if format else None)
         return self._update(hook_id, update, owner, dry_run)
 
@@ -272,7 +275,7 @@ class Webhooks(_Hooks):
             return sample_event.send_to_webhook(self._session, _hook_id(hook_id), event=event, owner=_owner(owner),
                                                 timeout=timeout)
         fmt = catalog.normalize_format(format) if format else None
-        return sample_event.send_to_urls([_url(u) for u in _list(urls) or []], fmt=fmt, event=event,
+        return sample_event.send_to_urls([_url(u, self._session) for u in _list(urls) or []], fmt=fmt, event=event,
                                          timeout=timeout)
 
 

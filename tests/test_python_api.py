@@ -233,3 +233,11 @@ def test_notices_and_the_request_log_reach_the_callbacks(api):
     n.webhooks.list(owner=ORG_ID)
     assert len(logged) == 1 and "GET" in logged[0] and HOOKS in logged[0]
     assert "tok-SECRET" not in " ".join(logged)
+
+
+def test_a_plain_http_receiver_is_a_notice_as_the_command_line_warns():
+    said: list[str] = []
+    n = Notifications.sandbox(on_notice=said.append)
+    n.webhooks.add("plain", "http://example.org/h", owner="Acme")
+    n.webhooks.add("local", "http://127.0.0.1:8000/h", owner="Acme")
+    assert said == ["warning: http://example.org/h is plain http; payloads would travel unencrypted."]
