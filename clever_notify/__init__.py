@@ -17,6 +17,8 @@ _PUBLIC = {
     "Service": "clever_notify.owners.summary",
     "Finding": "clever_notify.hooks.audit_rules",
     "AuditResult": "clever_notify.operations.audit",
+    "ListenedEvent": "clever_notify.operations.listen",
+    "Forwarded": "clever_notify.operations.listen",
 }
 
 __all__ = ["__version__", *_PUBLIC]

@@ -188,6 +188,21 @@ def test_messages_of_other_shapes_are_skipped_not_fatal(standin, point_at):
     assert sum("Skipped" in line for line in lines) == 2
 
 
+def test_skipped_messages_are_named_a_few_times_only(standin, point_at):
+    lines: list[str] = []
+    server = standin(heartbeat_ms=1000)
+    sock = socket_for(server, point_at, say=lines.append)
+    got, errors, thread = read_in_thread(sock, 1)
+    assert server.wait_until(lambda: server.open_connections() == 1)
+    for _ in range(50):
+        server.send_raw("[1, 2]")
+    server.send_event("GIT_PUSH", {"ownerId": ORG_ID})
+    thread.join(WAIT)
+    assert not errors and len(got) == 1 and sock.skipped == 50
+    skipped = [line for line in lines if line.startswith("Skipped")]
+    assert len(skipped) == 5 and skipped[-1].endswith("(further ones are skipped silently)")
+
+
 def test_parse_event_keeps_unknown_fields():
     event = parse_event({"event": "X_NEW", "date": "d", "data": json.dumps({"id": APP_ID}), "region": "par"})
     assert event.service_id == APP_ID and event.as_event() == {"type": "X_NEW", "date": "d",
@@ -357,8 +372,7 @@ def test_the_receiver_in_the_walk_through_verifies_what_listen_signs(monkeypatch
 
 
 def test_python_api_listen_yields_typed_events_and_forwards(standin, point_at, loopback):
-    from clever_notify import Notifications
-    from clever_notify.operations.listen import ListenedEvent
+    from clever_notify import Forwarded, ListenedEvent, Notifications
 
     server = standin(heartbeat_ms=1000)
     point_at(server.url)
@@ -380,7 +394,7 @@ def test_python_api_listen_yields_typed_events_and_forwards(standin, point_at, l
     assert isinstance(event, ListenedEvent) and (event.type, event.service, event.owner) == (
         "DEPLOYMENT_FAIL", "worker", "Acme")
     [outcome] = outcomes
-    assert outcome.result.ok and receiver.received[0].json()["level"] == "error"
+    assert isinstance(outcome, Forwarded) and outcome.result.ok and receiver.received[0].json()["level"] == "error"
     assert notices == ["Connected to the event socket; waiting for events."]
     assert n.events.catalog()["meta_events"]["META_DEPLOYMENT_RESULT"] == ["DEPLOYMENT_FAIL", "DEPLOYMENT_SUCCESS"]
 

@@ -44,6 +44,7 @@ BACKOFF_MAX = 30.0
 MAX_RETRIES = 8  # reconnections in a row before giving up (about 2 minutes of waiting with the numbers above)
 MAX_MESSAGE = 1024 * 1024  # one event is a few hundred bytes; a bigger message closes the socket (and reconnects)
 CLOSE_TIMEOUT = 1.0
+SKIPPED_SHOWN = 5  # skipped messages named on stderr; the rest are counted in EventSocket.skipped
 
 
 def socket_url(settings: Settings) -> str:
@@ -170,6 +171,7 @@ class EventSocket:
         self.backoff = (backoff_first, backoff_factor, backoff_max)
         self.first_heartbeat_within = first_heartbeat_within
         self.connections = 0  # sockets opened and logged in, for reports and tests
+        self.skipped = 0  # messages skipped (not JSON objects, events of a wrong shape)
 
     # --- the loop --------------------------------------------------------------------------------
 
@@ -298,7 +300,7 @@ class EventSocket:
                 message = None
             if isinstance(message, dict):
                 return message
-            self.say("Skipped a message of the event socket that is not a JSON object.")
+            self._skipped("a message of the event socket that is not a JSON object")
 
     def _handle(self, conn, message: dict) -> SocketEvent | None | bool:
         """None for a ping (answered here), an event, or False for a message with nothing to do."""
@@ -317,8 +319,15 @@ class EventSocket:
             try:
                 return parse_event(message, time.monotonic())
             except BadMessage as exc:
-                self.say(f"Skipped an event of the event socket: {exc}.")
+                self._skipped(f"an event of the event socket: {exc}")
         return False  # socket_ready again, a heartbeat of another kind, a message type added later
+
+    def _skipped(self, what: str) -> None:
+        """Say what was skipped, at most SKIPPED_SHOWN times: a server sending garbage must not flood stderr."""
+        self.skipped += 1
+        if self.skipped <= SKIPPED_SHOWN:
+            more = " (further ones are skipped silently)" if self.skipped == SKIPPED_SHOWN else ""
+            self.say(f"Skipped {what}.{more}")
 
     @staticmethod
     def _close(conn) -> None:

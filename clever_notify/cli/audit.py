@@ -162,6 +162,6 @@ def _host(rt) -> str:
     try:
         from clever_notify.guards.urls import parse_api_host
 
-        return parse_api_host(rt.settings.api_host).host
+        return parse_api_host(rt.session.settings.api_host).host
     except InputError:
         return "localhost"

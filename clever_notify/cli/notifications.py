@@ -120,7 +120,7 @@ def _hide(rt, mask, *, in_messages: bool = False) -> None:
 
     hide_in_output(mask.text)
     if in_messages:
-        rt.client.transport.hide(mask.text)
+        rt.session.client.transport.hide(mask.text)
 
 
 def _print_problems(exc, output_json: bool) -> None:

@@ -41,8 +41,8 @@ class Runtime:
 
         return Session.connect(load_settings(), cwd=self.cwd, log=log, notice=self.notice)
 
-    # Old names, kept while the branches of issues 19-23 merge the operations layer: new code uses `session`
-    # (and an operation, not the client, from a command).
+    # Old names, kept while the branches of issues 19-23 merge the operations layer; nothing on main uses them
+    # (new code uses `session`, and from a command an operation, not the client).
     @property
     def client(self):
         return self.session.client
