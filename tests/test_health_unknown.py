@@ -27,6 +27,17 @@ def test_a_state_it_does_not_know_is_unknown_not_ok(state):
     assert h.state == state
 
 
+@pytest.mark.parametrize("state", [1, 0, True, False, ["ENABLED"], {"value": "ENABLED"}, 1.5])
+def test_a_state_that_is_not_text_is_unknown_not_enabled(state):
+    h = health.classify(hook(state), now_ms=NOW)
+    assert h.status == "unknown" and not h.healthy
+    assert isinstance(h.state, str) and h.state != "ENABLED"
+
+
+def test_a_state_of_null_is_read_as_absent():
+    assert health.classify(hook(None), now_ms=NOW).status == "ok"
+
+
 def test_only_enabled_and_disabled_are_known_states():
     known = {"ENABLED": "ok", "enabled": "ok", "DISABLED": "disabled", "Disabled": "disabled"}
     for state, status in known.items():

@@ -167,3 +167,55 @@ def test_any_document_is_either_read_or_refused_with_located_problems(data, as_j
         assert exc.problems
         return
     assert all(isinstance(o.key, str) for o in read.owners)
+
+
+# --- the file read from libyaml's events (yaml_events.py) is the file source.py's node walker reads ----------
+
+yaml_scalars = st.one_of(st.none(), st.booleans(), st.integers(-3, 10**6), st.floats(allow_nan=False, width=32),
+                         st.sampled_from(["", "raw", "yes", "No", "~", "null", "1e3", "0x1F", "2024-01-02", "<<", "=",
+                                          "a: b", "- x", "#c", "'q'", '"d"', "${V}", "ünï", "\t", " x ", "1" * 120]))
+yaml_values = st.recursive(yaml_scalars, lambda children: st.lists(children, max_size=3)
+                           | st.dictionaries(st.sampled_from(KEYS + ["yes", "1", "null", "<<", ""]), children,
+                                             max_size=4), max_leaves=20)
+
+
+def _paths(value, path):
+    yield path
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    for key, item in items:
+        yield from _paths(item, path + (key,))
+
+
+def _layout(data, flow: bool) -> str:
+    import yaml
+
+    return yaml.safe_dump(data, default_flow_style=flow, allow_unicode=True, sort_keys=False)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.dictionaries(st.sampled_from(KEYS), yaml_values, min_size=1, max_size=4), st.booleans(),
+       st.lists(st.tuples(st.integers(0, 30), st.sampled_from(["x: 1\n", "x: 2\n", "  - a\n", "<<: {a: 1}\n",
+                                                                "&a b: 1\n", "c: *a\n", "!!str d: e\n"])), max_size=2))
+def test_the_event_reader_reads_what_the_node_walker_reads(data, flow, inserts):
+    from clever_notify.notifications_file import source, yaml_events
+
+    lines = _layout(data, flow).splitlines(keepends=True)
+    for at, line in inserts:  # duplicated keys, merges, anchors, tags, broken indentation: read or declined
+        lines.insert(min(at, len(lines)), line)
+    text = "".join(lines)
+    try:
+        walked = source._walk_nodes(text)
+    except FileProblems:
+        walked = None
+    events = yaml_events.read(text)
+    if events is None:  # declined: source.py reads it its way (and the property says nothing more)
+        return
+    assert walked is not None, text
+    assert (events.data, events.unresolved) == (walked.data, walked.unresolved), text
+    # every line a message can ask for is the same (the event reader records fewer: those a parent gives)
+    asked = set(_paths(walked.data, ()))  # (not those of a value a repeated key replaced: they are gone)
+    asked |= {p + ("missing",) for p in asked}  # a key that is absent is located at its mapping
+    assert {p: (events.line(p), events.key_line(p)) for p in asked} == \
+           {p: (walked.line(p), walked.key_line(p)) for p in asked}, text
+    assert len(events.lines) + len(events.key_lines) <= len(walked.lines) + len(walked.key_lines)
+    assert sorted(map(repr, events.problems)) == sorted(map(repr, walked.problems)), text

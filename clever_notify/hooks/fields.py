@@ -88,8 +88,12 @@ def _notified(value: Any) -> Any:
 
 # --- compare: is a listed hook the one just sent? ---------------------------------------------------
 
-def _key(value: Any) -> str:
-    return json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)
+def _key(value: Any) -> Any:
+    """A value as a set element: a text or a tuple of texts as it is (plans compare 20,000 hooks), anything
+    else as its JSON in a tuple of its own (never equal to a text, nor to a tuple of texts)."""
+    if type(value) is str or (type(value) is tuple and all(type(v) is str or v is None for v in value)):
+        return value
+    return ("json", json.dumps(value, sort_keys=True, ensure_ascii=False, default=str), None)
 
 
 def _as_set(values: Any) -> frozenset | None:
@@ -112,7 +116,7 @@ def _urls_compared(values: Any) -> frozenset | None:
     """A URL entry compares by its URL and its format, lower-case, absent meaning raw (`SLACK` is slack)."""
     if not isinstance(values, list):
         return _as_set(values)
-    return _as_set([{"format": str(u.get("format") or catalog.DEFAULT_WEBHOOK_FORMAT).lower(), "url": u.get("url")}
+    return _as_set([(str(u.get("format") or catalog.DEFAULT_WEBHOOK_FORMAT).lower(), u.get("url"))
                     if isinstance(u, dict) else u for u in values])
 
 
@@ -131,11 +135,10 @@ def _notified_compared(values: Any) -> frozenset | None:
             continue
         kind, target = str(t.get("type", "")).lower(), t.get("target")
         if kind == "email" and isinstance(target, str):
-            out.extend({"type": kind, "target": a.strip()} for a in target.split(",") if a.strip())
+            out.extend(("email", a.strip()) for a in target.split(",") if a.strip())
         else:
-            out.append({"type": kind, "target": None if kind == "organisation" else target})
-    whole_team = [{"type": "organisation", "target": None}]
-    return None if out and all(t == whole_team[0] for t in out) else _as_set(out)
+            out.append((kind, None if kind == "organisation" else target))
+    return None if out and all(t == ("organisation", None) for t in out) else _as_set(out)
 
 
 # --- the listings' clever-tools JSON and its human lines ---------------------------------------------
@@ -254,7 +257,14 @@ FIELDS: tuple[Field, ...] = (
 def fields_of(kind: HookKind | str) -> tuple[Field, ...]:
     """The rows of `kind` (a HookKind or its path segment), in table order."""
     kind = kind_of(kind)
-    return tuple(f for f in FIELDS if kind in f.kinds)
+    table, rows = _FIELDS_OF.get(kind, (None, ()))
+    if table is not FIELDS:  # asked for every hook read: worked out once per kind (and again if the table changes)
+        rows = tuple(f for f in FIELDS if kind in f.kinds)
+        _FIELDS_OF[kind] = (FIELDS, rows)
+    return rows
+
+
+_FIELDS_OF: dict[HookKind, tuple[tuple, tuple[Field, ...]]] = {}
 
 
 def fingerprint(hook: dict) -> tuple:

@@ -67,7 +67,10 @@ def newest_failure(failures: list[dict]) -> dict | None:
 
 
 def classify(hook: dict, *, now_ms: int, window_ms: int = DEFAULT_WINDOW_MS) -> Health:
-    state = hook.get("state") if isinstance(hook.get("state"), str) else "ENABLED"
+    raw = hook.get("state")
+    # Absent is ENABLED, as the API creates a webhook; any other value that is not text (a number, a list,
+    # true) is a state this tool cannot read, so it is shown as given and never called healthy.
+    state = "ENABLED" if raw is None else raw if isinstance(raw, str) else repr(raw)
     failures = _failures(hook)
     recent = 0
     for f in failures:

@@ -125,7 +125,8 @@ def field_changes(wanted: Wanted, hook: dict) -> list[Change]:
     changes = [
         Change(f.key, hook.get(f.key), wanted.fields[f.key])
         for f in managed_fields(wanted.kind)
-        if f.key in wanted.fields and comparable(f, wanted.fields[f.key]) != comparable(f, hook.get(f.key))
+        if f.key in wanted.fields and wanted.fields[f.key] != hook.get(f.key)  # the same value: no change
+        and comparable(f, wanted.fields[f.key]) != comparable(f, hook.get(f.key))
     ]
     # Last, as `webhooks enable` sends it: the same PUT, then verified (and re-created if the API keeps it off).
     if wanted.kind == WEBHOOKS and wanted.fields.get("state") is not None and wanted.fields["state"] != state_of(hook):
@@ -229,8 +230,11 @@ def _match(owner: OwnerInput, kind: HookKind, wanted: list[Wanted], actual: list
         else:
             why = f"no {noun} with id {w.id} at {owner.owner} ({owner.owner_id}); remove the `id:` to create it"
             refusals.append((w.where, why))
+    by_name: dict[Any, list[int]] = {}
+    for i, h in enumerate(actual):
+        by_name.setdefault(h.get("name"), []).append(i)
     for w in pending:
-        same = [i for i, h in enumerate(actual) if i not in claimed and h.get("name") == w.name]
+        same = [i for i in by_name.get(w.name, ()) if i not in claimed]
         if len(same) > 1:
             ids = ", ".join(str(actual[i].get("id")) for i in same)
             why = (f"{len(same)} {kind.nouns} named {w.name!r} at {owner.owner}: {ids}; "

@@ -96,7 +96,9 @@ def read(source: str, env: Mapping[str, str], *, text: str | None = None) -> Des
         doc = parse(text, json_file=name.lower().endswith(".json"), env=env)
     except FileProblems as exc:
         raise FileInvalid(name, exc.problems) from None
-    return check(doc, name)
+    checked = check(doc, name)
+    doc.data = None  # read into the owners' hooks: a file of 20,000 hooks is not kept twice while it is planned
+    return checked
 
 
 def check(doc: Document, name: str) -> DesiredFile:

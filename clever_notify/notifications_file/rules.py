@@ -8,6 +8,7 @@ is collected, none stops the walk.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -155,10 +156,16 @@ def _check_state(value: str) -> str:
     return value.upper()
 
 
-def _check_url(value: str) -> str:
+@functools.lru_cache(maxsize=8)
+def _url_verdict(value: str) -> tuple[str, str | None]:
+    """check_webhook_url once per URL: the rule's check and its warning both need it."""
     from clever_notify.guards.values import check_webhook_url
 
-    check_webhook_url(value)
+    return check_webhook_url(value)
+
+
+def _check_url(value: str) -> str:
+    _url_verdict(value)
     return value  # as written: a URL the API holds with a trailing space reads back as it is
 
 
@@ -175,9 +182,7 @@ def _check_scope_entry(value: str) -> str:
 
 
 def _warn_url(value: str) -> str | None:
-    from clever_notify.guards.values import check_webhook_url
-
-    return check_webhook_url(value)[1]
+    return _url_verdict(value)[1]
 
 
 def _warn_url_spaces(value: str) -> str | None:
