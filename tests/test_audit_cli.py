@@ -332,9 +332,9 @@ def test_since_is_the_window_of_unhealthy(run, creds):
 # JUnit.xsd): which element holds which, the attributes each requires, and counts that add up.
 CHILDREN = {"testsuites": {"testsuite"}, "testsuite": {"properties", "testcase", "system-out", "system-err"},
             "properties": {"property"}, "testcase": {"skipped", "error", "failure", "system-out", "system-err"},
-            "failure": set(), "system-out": set(), "system-err": set()}
+            "failure": set(), "error": set(), "system-out": set(), "system-err": set()}
 REQUIRED = {"testsuite": {"name", "tests", "failures", "errors", "time", "timestamp", "hostname", "id", "package"},
-            "testcase": {"name", "classname", "time"}, "failure": {"type", "message"}}
+            "testcase": {"name", "classname", "time"}, "failure": {"type", "message"}, "error": {"type", "message"}}
 
 
 def check_junit(xml: str) -> ET.Element:
@@ -348,16 +348,18 @@ def check_junit(xml: str) -> ET.Element:
         cases = suite.findall("testcase")
         assert int(suite.get("tests")) == len(cases)
         assert int(suite.get("failures")) == sum(len(c.findall("failure")) for c in cases)
-        assert int(suite.get("errors")) == 0 and float(suite.get("time")) >= 0
+        assert int(suite.get("errors")) == sum(len(c.findall("error")) for c in cases)
+        assert float(suite.get("time")) >= 0
         assert time.strptime(suite.get("timestamp"), "%Y-%m-%dT%H:%M:%S")  # xs:dateTime without a zone
         assert suite.get("hostname").strip() and " " not in suite.get("hostname")
         assert [c.tag for c in suite][0] == "properties" and [c.tag for c in suite][-2:] == ["system-out",
                                                                                           "system-err"]
         for case in cases:
-            assert len(case.findall("failure")) <= 1  # the strict schema allows one
+            assert len(case.findall("failure")) + len(case.findall("error")) <= 1  # the strict schema allows one
             float(case.get("time"))
     assert int(root.get("tests")) == sum(int(s.get("tests")) for s in root)
     assert int(root.get("failures")) == sum(int(s.get("failures")) for s in root)
+    assert int(root.get("errors")) == sum(int(s.get("errors")) for s in root)
     return root
 
 
@@ -377,6 +379,20 @@ def test_junit_report_is_valid_and_has_a_failure_per_finding(run, creds):
     # One case per application: mine, web, api, g; api fails.
     assert len(uncovered.findall("testcase")) == 4
     assert int(root.get("tests")) == 4 + 7 * 3 + 0  # 7 rules x 3 owners, no owner with two findings of one rule
+
+
+@responses.activate
+def test_junit_reports_an_owner_it_could_not_read_as_an_error(run, creds):
+    world = copy.deepcopy(WORLD)
+    world[ORG2_ID]["webhooks"] = [{"id": "broken", "urls": "not a list"}]
+    serve(world, fail={(USER_ID, "webhooks"): 500})
+    result = run("notifications", "audit", "-F", "junit")
+    assert result.exit_code == 5
+    root = check_junit(result.stdout)
+    read = root.find("testsuite[@name='read']")
+    assert [c.get("name") for c in read] [1:3] == [f"Me ({USER_ID})", f"Globex ({ORG2_ID})"]
+    assert int(root.get("errors")) == 2 and "500" in read.find("testcase/error").get("message")
+    assert "uncovered-app was not checked there" in ET.tostring(read, encoding="unicode")
 
 
 @responses.activate

@@ -411,3 +411,15 @@ def test_a_personal_hook_moved_to_an_organisation_keeps_mailing_you_not_the_team
     hook = email(scope=[WEB], events=["DEPLOYMENT_FAIL"])  # no `notified`: the account's owner
     f = only(run(emails=[hook], owner=me, rule="unreachable-scope"), "unreachable-scope")
     assert f.fix[0][f.fix[0].index("--notify") + 1] == USER
+
+
+@pytest.mark.parametrize("typo", ["DEPLOYMENT_FAILED", "deployment_fail", "DEPLOY_FAIL", "META_DEPLOYMENT_RESULTS"])
+def test_uncovered_app_names_the_hook_whose_event_is_a_typo(typo):
+    found = run(emails=[email("e9", events=[typo])], rule="uncovered-app")
+    assert [f.service_id for f in found] == [WEB, API]  # a name that is no event covers nothing
+    assert all(f'the e-mail notification "mail e9" (e9) listens to {typo}' in f.message for f in found)
+
+
+def test_an_unrelated_typo_is_not_mentioned():
+    [f, _] = run(emails=[email("e9", events=["GIT_PUSHED"])], rule="uncovered-app")
+    assert "listens to" not in f.message

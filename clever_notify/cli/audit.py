@@ -135,8 +135,9 @@ def audit_command(ctx, orgs, all_owners, ignore, nac_file, window_ms, output_for
         # Definite news beats an incomplete read: 5 even if an owner could not be read.
         raise Unhealthy(f"the audit found {words.counts(result.findings)}.")
     if result.unread or result.malformed:
-        raise ApiError(f"could not read every hook of {len(result.unread) + len(result.malformed)} owner(s) "
-                       "(see above); what was read is sound.")
+        owners = len({o.id for o, _ in result.unread} | {o.id for o, _, _ in result.malformed})
+        raise ApiError(f"could not read every hook of {owners} owner{'s' if owners != 1 else ''} (see above); "
+                       "nothing was found in what was read.")
 
 
 def _run(rt, audit, owners, window_ms, ignores):

@@ -177,6 +177,10 @@ and applies the rules below, from `clever_notify/hooks/audit_rules.py` (this pag
           - plain-http:CI trigger     # an internal receiver without TLS, reviewed
           - duplicate-hook
 
+- **URLs.** A sentence shows a webhook URL as its origin and `/…` (paths often hold a token, as Slack's and
+  Discord's do). A fix that must name a URL (plain-http, a Discord URL's `/slack`, a hook moved to its
+  service's owner) carries it whole, as `clever webhooks` prints it: keep JSON and JUnit reports where you
+  would keep that listing.
 - **What the tool does not know is never called sound.** A webhook in a state other than ENABLED or DISABLED
   is unhealthy and covers nothing; a recipient of an unknown type is not counted as reaching anyone; an
   event this tool does not know is not assumed to include DEPLOYMENT_FAIL. A hook of a wrong shape is

@@ -15,6 +15,7 @@ of several commands runs them in order, creates first and deletes last. The CLI 
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -247,15 +248,31 @@ def _describe_hook(kind: str, hook: dict, article: str = "The ") -> str:
 # --- the rules ----------------------------------------------------------------------------------
 
 
+def _misspelt(hook: dict) -> list[str]:
+    """Event names of the hook that are no event but read like one that includes the watched event
+    (DEPLOYMENT_FAILED): clever-tools sends what it is given, and the API may keep it."""
+    out = []
+    for name in hook.get("events") or []:
+        if isinstance(name, str) and name not in catalog.ALL_EVENT_NAMES:
+            near = catalog.suggest(name)
+            if any(WATCHED_EVENT in (catalog.expand([n]) or ()) for n in near):
+                out.append(f"{name} (did you mean {near[0]}?)")
+    return out
+
+
 def _uncovered_app(o: OwnerHooks, ctx: Context) -> Iterator[Finding]:
     if not o.complete:
         return  # a hook of a wrong shape may be the one that covers it: nothing can be said
     covered: set[str] = set()
+    near_misses: list[tuple[str, dict, list[str], list[str] | None]] = []
     for kind, hook in o.hooks():
         events = _events(hook)
         if not _is_enabled(hook) or not _reaches_someone(kind, hook):
             continue
         if events is not None and WATCHED_EVENT not in events:
+            misspelt = _misspelt(hook)
+            if misspelt:
+                near_misses.append((kind, hook, misspelt, _scope(hook)))
             continue
         scope = _scope(hook)
         if scope is None:
@@ -265,9 +282,11 @@ def _uncovered_app(o: OwnerHooks, ctx: Context) -> Iterator[Finding]:
         notify = o.owner.id if o.owner.is_user else "organisation"
         fix = ("notify-email", "add", f"Deployment failures of {app.name or app.id}", "--notify", notify,
                "--event", WATCHED_EVENT, "--service", app.id, *_org(o.owner))
+        missed = [f"{_describe_hook(kind, hook, article='the ')} listens to {_names(names)}, which is no event"
+                  for kind, hook, names, scope in near_misses if scope is None or app.id in scope]
         yield _finding(UNCOVERED_APP, o.owner,
                        f"No enabled hook of {o.owner.name} tells anyone when the application {app.label} fails "
-                       "to deploy.", service=app, fix=(fix,))
+                       f"to deploy{': ' + '; '.join(missed) if missed else ''}.", service=app, fix=(fix,))
 
 
 @dataclass(frozen=True)
@@ -456,6 +475,7 @@ def _unhealthy(o: OwnerHooks, ctx: Context) -> Iterator[Finding]:
                            f"{health.failures_text(h, ctx.now_ms)}.", WEBHOOKS, hook)
 
 
+@functools.lru_cache(maxsize=8192)  # three rules read each URL: parsed once
 def _parsed(url: str):
     """The URL read by the parser the tool calls receivers with (guards/urls.py); None when it refuses it."""
     from clever_notify.guards.urls import BadUrl, parse_url

@@ -101,8 +101,13 @@ def junit(result, *, command: CommandLine = default_command, timestamp: str, hos
     import xml.etree.ElementTree as ET
 
     root = ET.Element("testsuites", name="clever notifications audit")
-    total = failures = 0
-    for n, rule in enumerate(ar.RULES):
+    total = failures = errors = 0
+    unread = _unread_suite(result, timestamp, hostname, duration_s)
+    if unread is not None:
+        root.append(unread)
+        total += int(unread.get("tests"))
+        errors += int(unread.get("errors"))
+    for n, rule in enumerate(ar.RULES, 1):
         cases: list[ET.Element] = []
         mine = [f for f in result.findings if f.rule == rule.id]
         for o in result.audited:
@@ -134,10 +139,34 @@ def junit(result, *, command: CommandLine = default_command, timestamp: str, hos
         failures += int(suite.get("failures"))
     root.set("tests", str(total))
     root.set("failures", str(failures))
-    root.set("errors", "0")
+    root.set("errors", str(errors))
     root.set("time", f"{duration_s:.3f}")
     ET.indent(root)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+
+
+def _unread_suite(result, timestamp: str, hostname: str, duration_s: float):
+    """The owners the audit could not read whole, as test cases in error (a report must not look clean for
+    what was never checked); None when every owner was read."""
+    import xml.etree.ElementTree as ET
+
+    problems = [(owner, f"cannot read the hooks of {owner.label}: {error}") for owner, error in result.unread]
+    problems += [(owner, f"{len(items)} {kind.noun if len(items) == 1 else kind.nouns} of {owner.label} could not "
+                         "be read (of an unexpected shape); uncovered-app was not checked there")
+                 for owner, kind, items in result.malformed]
+    if not problems:
+        return None
+    suite = ET.Element("testsuite", {
+        "name": "read", "tests": str(len(problems)), "failures": "0", "errors": str(len(problems)), "skipped": "0",
+        "time": f"{duration_s:.3f}", "timestamp": timestamp, "hostname": _xml_text(hostname) or "localhost",
+        "id": "0", "package": "clever-notify.audit"})
+    ET.SubElement(suite, "properties")
+    for owner, text in problems:
+        case = ET.SubElement(suite, "testcase", name=_xml_text(owner.label), classname="audit.read", time="0")
+        ET.SubElement(case, "error", message=_xml_text(text), type="unreadable").text = _xml_text(text)
+    ET.SubElement(suite, "system-out")
+    ET.SubElement(suite, "system-err")
+    return suite
 
 
 def _case(rule: ar.Rule, name: str):
