@@ -417,3 +417,34 @@ def test_json_and_human_escape_what_the_api_names(run, creds):
         responses.calls.reset()
         out = run("notifications", "audit", *args)
         assert "\x1b" not in out.stdout and "\u202e" not in out.stdout and "\x07" not in out.stdout
+
+
+# --- what /v2/summary may hold ----------------------------------------------------------------------
+
+
+@responses.activate
+def test_an_organisation_listed_twice_is_read_once(run, creds):
+    doc = copy.deepcopy(SUMMARY)
+    doc["organisations"].append(copy.deepcopy(doc["organisations"][1]))
+    serve(summary_doc=doc)
+    result = run("notifications", "audit", "-F", "json")
+    assert found(result.stdout) == EXPECTED
+    reads()
+
+
+@responses.activate
+@pytest.mark.parametrize("bad_id", ["../orga_x", "orga_x/../../v2/self", "orga x"])
+def test_an_owner_id_that_cannot_go_in_a_path_is_the_apis_fault(run, creds, bad_id):
+    doc = copy.deepcopy(SUMMARY)
+    doc["organisations"].append(owner(bad_id, "Evil"))
+    serve(summary_doc=doc)
+    result = run("notifications", "audit")
+    assert result.exit_code == 1 and "cannot go in a URL path" in result.stderr
+    assert sent() == [("GET", f"{API}/v2/summary")]  # nothing else was requested
+
+
+@responses.activate
+def test_a_summary_without_a_user_is_the_apis_fault(run, creds):
+    serve(summary_doc={"organisations": []})
+    result = run("notifications", "audit")
+    assert result.exit_code == 1 and "/v2/summary" in result.stderr
