@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from clever_notify.notifications_file.source import (
+from clever_notify.notifications_file.document import (
     MAX_NODES,
     MAX_NUMBER_CHARS,
     Document,
