@@ -125,6 +125,17 @@ def test_a_variable_changed_is_stale_and_unset_is_bad_input(planned, run, monkey
     assert "the plan was made with ${SLACK_URL} set" in unset.stderr
 
 
+def test_a_variable_set_with_or_without_surrounding_whitespace_is_one_value(planned, run, monkeypatch, tmp_path):
+    api, plan_path = planned
+    monkeypatch.setenv("SLACK_URL", f" {SECRET_URL}\r\n")  # as a Windows-edited CI secret holds it
+    result = run("notifications", "apply", str(plan_path))
+    assert result.exit_code == 0, result.stderr
+    sent = api.writes()
+    assert sent[0][2]["urls"] == [{"format": "slack", "url": SECRET_URL}]  # sent without the padding
+    monkeypatch.setenv("SLACK_URL", SECRET_URL)
+    assert sent == direct_apply_writes(run, tmp_path)
+
+
 @pytest.mark.parametrize("edit, message", [
     (lambda d: d["actions"][1]["request"].update(path=hooks_path("webhooks", ORG_ID, "w-stray")),
      "`request` does not match the action"),

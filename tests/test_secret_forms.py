@@ -81,8 +81,8 @@ class Api:
         return hook
 
     def urls_sent(self) -> list[str]:
-        """The URLs sent, stripped: the file keeps a URL as written (a value with a newline goes out with it)."""
-        return [u["url"].strip() for m, _, b in self.sent if m in ("POST", "PUT") for u in b["urls"]]
+        """The URLs sent as they went out: a variable's surrounding whitespace is dropped, never sent."""
+        return [u["url"] for m, _, b in self.sent if m in ("POST", "PUT") for u in b["urls"]]
 
 
 def leaks(result) -> list[str]:

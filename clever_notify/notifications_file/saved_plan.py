@@ -59,9 +59,10 @@ class _Notation:
     """Values written as the notifications file writes them: `${VAR}` for a variable's value, `$$` for `$`."""
 
     def __init__(self, variables: Mapping[str, str]):
-        # the longest values first, so that one holding another is replaced whole
-        self.pairs = sorted(((v.replace("$", "$$"), f"${{{k}}}") for k, v in variables.items() if v),
-                            key=lambda p: -len(p[0]))
+        # A value as the file used it (source.expand drops the whitespace around it); the longest values first,
+        # so that one holding another is replaced whole.
+        self.pairs = sorted(((v.strip().replace("$", "$$"), f"${{{k}}}") for k, v in variables.items()
+                             if v.strip()), key=lambda p: -len(p[0]))
 
     def write(self, value: Any) -> Any:
         if isinstance(value, str):
@@ -131,7 +132,7 @@ def to_text(plan: Plan, variables: Mapping[str, str], *, api_host: str, file: st
         "delete": plan.count("delete"), "unchanged": plan.unchanged, "unmanaged": plan.unmanaged,
         "actions": actions, "owners": owners,
         "serviceNames": {o: {i: mask.text(n) for i, n in names.items()} for o, names in shown.items()},
-        "variables": {"salt": salt, "digests": {k: digest(salt, k, v) for k, v in sorted(variables.items())}},
+        "variables": {"salt": salt, "digests": {k: digest(salt, k, v.strip()) for k, v in sorted(variables.items())}},
     }
     return json.dumps(doc, indent=2, ensure_ascii=True) + "\n"
 
@@ -186,7 +187,10 @@ class SavedPlan:
         if unset:
             raise InputError(f"{self.name}: the plan was made with {_names(unset)} set: set "
                              f"{'it' if len(unset) == 1 else 'them'} as when planning; nothing was sent")
-        changed = [k for k, d in self.digests.items() if not hmac.compare_digest(digest(self.salt, k, env[k]), d)]
+        # the value as the file uses it (source.expand drops surrounding whitespace): a CI secret set with and
+        # without a trailing newline is one value
+        changed = [k for k, d in self.digests.items()
+                   if not hmac.compare_digest(digest(self.salt, k, env[k].strip()), d)]
         if changed:
             raise StalePlan(f"{STALE}: {_names(changed)} now {'holds' if len(changed) == 1 else 'hold'} another "
                             f"value than when {self.name} was made; nothing was sent")

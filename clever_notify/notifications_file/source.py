@@ -289,7 +289,8 @@ def _expand_all(doc: Document, value: Any, path: Path, env: Mapping[str, str], p
 
 
 def expand(text: str, env: Mapping[str, str], used: dict[str, str], problem) -> str:
-    """`${VAR}` replaced by the variable's value; `$$` is a literal `$`. Unset or misspelt → problem(message)."""
+    """`${VAR}` replaced by the variable's value without surrounding whitespace; `$$` is a literal `$`. Unset or
+    misspelt → problem(message)."""
     out, pos = [], 0
     unclosed = False
     for match in _VARIABLE.finditer(text):
@@ -305,8 +306,10 @@ def expand(text: str, env: Mapping[str, str], used: dict[str, str], problem) -> 
         elif name not in env:
             problem(f"the environment variable {name} is not set")
         else:
-            used[name] = env[name]
-            out.append(env[name])
+            used[name] = env[name]  # as set: the mask and a saved plan's digest read the value itself
+            # Whitespace around a value is how it was set (`echo` adds a newline, a Windows editor \r\n), never
+            # part of a URL or a name: it is dropped. Whitespace written in the file itself is kept as written.
+            out.append(env[name].strip())
     rest = text[pos:]
     if unclosed or "${" in rest:
         problem("`${` without a closing `}` (write $$ for a literal $)")
