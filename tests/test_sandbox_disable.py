@@ -174,3 +174,27 @@ def test_emit_hint_names_the_owner_as_typed_shell_quoted(run, store, monkeypatch
     hint = f"clever --sandbox webhooks enable {hook_id} --org {shlex.quote(typed)}"
     assert result.stderr.rstrip("\n").endswith(hint) or f"{hint}\n" in result.stderr
     assert shlex.split(hint)[-1] == typed  # pasted, the shell gives back exactly what was typed
+
+
+def test_the_seeds_placeholder_of_a_real_service_is_never_posted_to(store, monkeypatch):
+    # Audit Demo's Discord webhook (the audit's format rule) holds a placeholder URL on discord.com: an emit must
+    # not send it to the internet, nor count it as the receiver's failure. Its other webhooks are posted to.
+    from clever_notify.delivery import post as delivery_post
+    from clever_notify.sandbox import emit as emit_module
+
+    posted = []
+
+    def fake_post(url, fmt, event, **kw):
+        posted.append(url)
+        return delivery_post.Delivery(url, fmt, 204, 1.0)
+
+    monkeypatch.setattr(emit_module.delivery, "post", fake_post)
+    [demo] = store.find_owner("Audit Demo")
+    [shop] = [s for s in store.services(demo["id"]) if s["name"] == "shop"]
+    report = emit(store, "DEPLOYMENT_FAIL", org=demo["id"], service=shop["id"], timeout=2)
+    discord = [d for d in report.deliveries if "discord.com" in d["url"]]
+    assert [(d["hookName"], d["ok"], d["error"]) for d in discord] == [
+        ("Team Discord", False, emit_module.PLACEHOLDER_NOT_SENT)]
+    assert not any("discord.com" in url for url in posted)
+    hook = _hook(store, demo["id"], discord[0]["hookId"])
+    assert hook["failures"] == [] and hook["state"] == "ENABLED"

@@ -21,7 +21,7 @@ from clever_notify.delivery import payloads
 from clever_notify.delivery import post as delivery
 from clever_notify.errors import InputError, NotFound
 from clever_notify.hooks import catalog
-from clever_notify.sandbox.store import Store
+from clever_notify.sandbox.store import PLACEHOLDER, Store
 
 MAX_PARALLEL = 8  # receivers are contacted concurrently, bounded so a big owner does not open 100 sockets
 PARTIAL_BODY = 200
@@ -113,6 +113,17 @@ def _mail(store: Store, owner: dict, hook: dict, event: dict) -> dict:
             "to": _recipients(store, owner, hook), "subject": f"[Clever Cloud] {text}", "body": body}
 
 
+# The seed's demo of a real service's webhook (a Discord URL, for the audit's format rule) is never posted to: it is
+# a placeholder, and the sandbox sends nothing to a service on the internet that its user did not give it.
+PLACEHOLDER_NOT_SENT = "not sent: a placeholder URL of the sandbox's seed; give the hook your own receiver"
+
+
+def _deliver(url_entry: dict, event: dict, timeout: float) -> delivery.Delivery:
+    if PLACEHOLDER in url_entry["url"]:
+        return delivery.Delivery(url_entry["url"], url_entry["format"], None, 0.0, error=PLACEHOLDER_NOT_SENT)
+    return delivery.post(url_entry["url"], url_entry["format"], event, timeout=timeout)
+
+
 def emit(store: Store, event_type: str, *, org: str | None = None, service: str | None = None,
          timeout=delivery.DEFAULT_TIMEOUT) -> EmitReport:
     if event_type not in catalog.EVENTS:
@@ -133,11 +144,12 @@ def emit(store: Store, event_type: str, *, org: str | None = None, service: str 
                if hook.get("state", "ENABLED") == "ENABLED" and fires(hook) for u in hook["urls"]]
     # Network I/O happens outside any database transaction; outcomes are stored afterwards in one.
     with ThreadPoolExecutor(max_workers=MAX_PARALLEL) as pool:
-        results = list(pool.map(lambda t: delivery.post(t[1]["url"], t[1]["format"], event, timeout=timeout),
-                                targets))
+        results = list(pool.map(lambda t: _deliver(t[1], event, timeout), targets))
     outcomes = []
     for (hook, _), d in zip(targets, results, strict=True):
         report.deliveries.append({"hookId": hook["id"], "hookName": hook.get("name"), **d.to_dict()})
+        if d.error == PLACEHOLDER_NOT_SENT:
+            continue  # nothing was tried: not a failure of the receiver
         outcomes.append({"hook_id": hook["id"], "url": d.url, "ok": d.ok, "status": d.status,
                          "network_failure": d.status is None, "partial_body": d.body_start[:PARTIAL_BODY]})
     mails = [_mail(store, owner, h, event) for h in store.list_hooks("emailhooks", owner["id"])

@@ -70,6 +70,9 @@ CREATE INDEX IF NOT EXISTS emailhooks_owner ON emailhooks(owner_id);
 """
 
 
+PLACEHOLDER = "audit-demo-placeholder"  # in a seeded URL of a real service: sandbox/emit.py never posts to it
+
+
 def now_ms() -> int:
     return int(time.time() * 1000)
 
@@ -528,7 +531,7 @@ def _audit_demo_hooks(db: sqlite3.Connection, owner_id: str) -> None:
     # plain-http: off loopback.
     webhook("CI trigger", "http://ci.audit-demo.example/clever-hook", events=["GIT_PUSH"])
     # format-mismatch: a Discord webhook in raw (Discord reads Slack's format at the URL + /slack).
-    webhook("Team Discord", "https://discord.com/api/webhooks/000000000000000000/audit-demo-placeholder",
+    webhook("Team Discord", f"https://discord.com/api/webhooks/000000000000000000/{PLACEHOLDER}",
             events=["META_DEPLOYMENT_RESULT"], scope=[app["shop"]])
     # empty-recipients: an address without a domain.
     email("Release notes", ["DEPLOYMENT_SUCCESS"], [app["api"]], [{"type": "email", "target": "release-notes"}])
