@@ -80,6 +80,20 @@ def title(action: Action, mask: Mask) -> str:
     return printable(f"{noun(action.kind)} {name}{hook_id}")
 
 
+def change_lines(action: Action, mask: Mask, service_names: dict[str, str]) -> list[str]:
+    """Each field an action changes, in words: `label: new` for a create, `label: old → new` otherwise."""
+    lines = []
+    for change in action.changes:
+        word = label(action.kind, change.field)
+        new = mask.text(describe(action.kind, change.field, change.new, action.owner_id, service_names))
+        if action.op == "create":
+            lines.append(f"{word}: {new}")
+        else:
+            old = mask.text(describe(action.kind, change.field, change.old, action.owner_id, service_names))
+            lines.append(f"{word}: {old} → {new}")
+    return lines
+
+
 def step_words(action: Action, mask: Mask, *, done: bool) -> str:
     """`created webhook "x" at Acme` / `create webhook "x" at Acme`, for progress and failure reports."""
     verb = {"create": "created", "update": "updated", "delete": "deleted"}[action.op] if done else action.op
@@ -95,14 +109,7 @@ def human(plan: Plan, mask: Mask, service_names: dict[str, dict[str, str]], *, p
         lines.append(printable(f"{owner.owner} ({owner.owner_id})" if owner.owner != owner.owner_id else owner.owner))
         for a in actions:
             lines.append(f"  {marks[a.op]} {a.op} {title(a, mask)}")
-            for change in a.changes:
-                word = label(a.kind, change.field)
-                new = mask.text(describe(a.kind, change.field, change.new, a.owner_id, names))
-                if a.op == "create":
-                    lines.append(printable(f"      {word}: {new}"))
-                else:
-                    old = mask.text(describe(a.kind, change.field, change.old, a.owner_id, names))
-                    lines.append(printable(f"      {word}: {old} → {new}"))
+            lines += [printable(f"      {line}") for line in change_lines(a, mask, names)]
         counts = []
         unchanged = sum(owner.unchanged.values())
         if unchanged:

@@ -16,7 +16,7 @@ import re
 from clever_notify.guards.masks import Mask
 from clever_notify.hooks.kinds import KINDS
 from clever_notify.hooks.plan import Action, OwnerCounts, Plan
-from clever_notify.output.plan import describe, label, title
+from clever_notify.output.plan import change_lines, title
 from clever_notify.output.render import printable
 
 # A pull-request comment holds at most 65,536 characters; a job summary 1 MiB. Owners past this are counted, not
@@ -85,14 +85,7 @@ def _owner_block(owner: OwnerCounts, actions: list[Action], mask: Mask, names: d
     for a in actions:
         mark = MARKS[a.op]
         lines.append(f"{mark} {a.op} {title(a, mask)}")
-        for change in a.changes:
-            word = label(a.kind, change.field)
-            new = mask.text(describe(a.kind, change.field, change.new, a.owner_id, names))
-            if a.op == "create":
-                lines.append(printable(f"{mark}     {word}: {new}"))
-            else:
-                old = mask.text(describe(a.kind, change.field, change.old, a.owner_id, names))
-                lines.append(printable(f"{mark}     {word}: {old} → {new}"))
+        lines += [printable(f"{mark}     {line}") for line in change_lines(a, mask, names)]
     body = "\n".join(mask.text(line) for line in lines)
     fence = "`" * max(3, _longest_backtick_run(body) + 1)  # a name holding ``` cannot close the block
     summary = _inline(mask.text(_owner_label(owner))) + ": " + ", ".join(counts)
