@@ -75,6 +75,17 @@ class FileInvalid(InputError):
 
 def read(source: str, env: Mapping[str, str], *, text: str | None = None) -> DesiredFile:
     """Read and check the file `source` (`-` for stdin when `text` is given); FileInvalid on any problem."""
+    name, doc = read_document(source, env, text=text)
+    checked = check(doc, name)
+    doc.data = None  # read into the owners' hooks: a file of 20,000 hooks is not kept twice while it is planned
+    return checked
+
+
+def read_document(source: str, env: Mapping[str, str], *, text: str | None = None,
+                  stdin_hint: bool = True) -> tuple[str, Document]:
+    """The file `source` read into values (`-` for stdin when `text` is given), not yet checked against the
+    rules: its shown name and the Document. FileInvalid for what the file holds, InputError for a file that
+    cannot be read. `stdin_hint`: a command that reads `-` says so when given a stream."""
     name = "<stdin>" if source == "-" else source
     if text is None:
         from clever_notify.config.files import NotARegularFile, TooBig, read_regular
@@ -84,8 +95,8 @@ def read(source: str, env: Mapping[str, str], *, text: str | None = None) -> Des
         except TooBig:
             raise FileInvalid(name, [Problem((), None, "the file is too large")]) from None
         except NotARegularFile:
-            raise InputError(f"cannot read {source}: not a regular file (a folder, FIFO or device); "
-                             "to read a stream, give - and pipe it in") from None
+            hint = "; to read a stream, give - and pipe it in" if stdin_hint else ""
+            raise InputError(f"cannot read {source}: not a regular file (a folder, FIFO or device){hint}") from None
         except OSError as exc:
             raise InputError(f"cannot read {source}: {exc.strerror or exc}") from None
         try:
@@ -96,9 +107,7 @@ def read(source: str, env: Mapping[str, str], *, text: str | None = None) -> Des
         doc = parse(text, json_file=name.lower().endswith(".json"), env=env)
     except FileProblems as exc:
         raise FileInvalid(name, exc.problems) from None
-    checked = check(doc, name)
-    doc.data = None  # read into the owners' hooks: a file of 20,000 hooks is not kept twice while it is planned
-    return checked
+    return name, doc
 
 
 def check(doc: Document, name: str) -> DesiredFile:
