@@ -13,7 +13,6 @@ The platform's own threshold is not published: 5 is the sandbox's choice, not a 
 from __future__ import annotations
 
 import json
-import os
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
@@ -21,6 +20,7 @@ from clever_notify.delivery import payloads
 from clever_notify.delivery import post as delivery
 from clever_notify.errors import InputError, NotFound
 from clever_notify.hooks import catalog
+from clever_notify.sandbox.settings import whole_number
 from clever_notify.sandbox.store import PLACEHOLDER, Store
 
 MAX_PARALLEL = 8  # receivers are contacted concurrently, bounded so a big owner does not open 100 sockets
@@ -31,18 +31,9 @@ MAX_DISABLE_AFTER = 1_000_000
 
 def disable_after(env=None) -> int:
     """CLEVER_SANDBOX_DISABLE_AFTER: failed deliveries in a row before a webhook is disabled (0: never)."""
-    env = os.environ if env is None else env
-    raw = env.get("CLEVER_SANDBOX_DISABLE_AFTER", "").strip()
-    if not raw:
-        return DEFAULT_DISABLE_AFTER
-    try:
-        value = int(raw)
-    except ValueError:
-        value = -1
-    if not 0 <= value <= MAX_DISABLE_AFTER:
-        raise InputError(f"CLEVER_SANDBOX_DISABLE_AFTER={raw!r}: expected a whole number of failures, "
-                         f"0 (never disable) to {MAX_DISABLE_AFTER}")
-    return value
+    return whole_number("CLEVER_SANDBOX_DISABLE_AFTER", default=DEFAULT_DISABLE_AFTER, low=0,
+                        high=MAX_DISABLE_AFTER, env=env,
+                        expected=f"a whole number of failures, 0 (never disable) to {MAX_DISABLE_AFTER}")
 
 
 @dataclass

@@ -14,13 +14,12 @@ client leaves or stops answering, or the server stops (the thread is a daemon).
 from __future__ import annotations
 
 import json
-import os
 import selectors
 import socket
 import threading
 import time
 
-from clever_notify.errors import InputError
+from clever_notify.sandbox.settings import whole_number
 
 PATH = "/v2/events/event-socket"
 AUTH_ERROR_ID = 2001
@@ -39,18 +38,9 @@ _listeners = threading.BoundedSemaphore(MAX_LISTENERS)
 
 
 def heartbeat_ms(env=None) -> int:
-    env = os.environ if env is None else env
-    raw = env.get("CLEVER_SANDBOX_HEARTBEAT_MS", "").strip()
-    if not raw:
-        return DEFAULT_HEARTBEAT_MS
-    try:
-        value = int(raw)
-    except ValueError:
-        value = -1
-    if not MIN_HEARTBEAT_MS <= value <= MAX_HEARTBEAT_MS:
-        raise InputError(f"CLEVER_SANDBOX_HEARTBEAT_MS={raw!r}: expected milliseconds between two heartbeats, "
-                         f"{MIN_HEARTBEAT_MS} to {MAX_HEARTBEAT_MS}")
-    return value
+    return whole_number("CLEVER_SANDBOX_HEARTBEAT_MS", default=DEFAULT_HEARTBEAT_MS, low=MIN_HEARTBEAT_MS,
+                        high=MAX_HEARTBEAT_MS, env=env,
+                        expected=f"milliseconds between two heartbeats, {MIN_HEARTBEAT_MS} to {MAX_HEARTBEAT_MS}")
 
 
 def is_upgrade(environ) -> bool:
