@@ -14,6 +14,9 @@ from clever_notify.errors import InputError
 
 EMAIL_RE = re.compile(r"^[^@\s,]+@[^@\s,]+\.[^@\s,]+$")
 USER_ID_RE = re.compile(r"^user_[A-Za-z0-9-]+$")
+# What str.isspace calls whitespace (the same table, tests/test_url_checks.py compares every code point), found
+# without a Python step per character: a file's 20,000 URLs are each checked.
+WHITESPACE_RE = re.compile(r"\s")
 
 
 def check_webhook_url(value: str) -> tuple[str, str | None]:
@@ -25,7 +28,7 @@ def check_webhook_url(value: str) -> tuple[str, str | None]:
     url = value.strip()
     if not url:
         raise InputError("empty webhook URL")
-    if any(ch.isspace() for ch in url):
+    if WHITESPACE_RE.search(url):
         raise InputError(f"webhook URL contains a space: {value!r}")
     scheme, sep, _ = url.partition("://")
     if not sep and url.partition(":")[0].lower() in ("http", "https"):
