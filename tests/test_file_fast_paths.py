@@ -131,3 +131,45 @@ def test_a_clean_file_is_taken_by_the_fast_walk_alone():
         value, problems, warnings = _checked(doc)
     assert value["owners"]["Acme"]["webhooks"][0]["events"] == ["DEPLOYMENT_FAIL"]
     assert problems == [] and [w.line for w in warnings] == [7]  # the plain-http warning, at its line
+
+
+# --- a file with no `$` is not walked for variables (source._may_hold_variables) ----------------------------
+
+ENV = {"V": " https://v.example/x ", "W": "w"}
+dollar_texts = st.sampled_from(["${V}", "${W}x", "$$", "a$", "${NOPE}", "${bad name}", "${", "plain", "", "\\", "é"])
+dollar_values = st.recursive(st.one_of(dollar_texts, st.integers(0, 2), st.none()),
+                             lambda children: st.lists(children, max_size=3)
+                             | st.dictionaries(st.sampled_from(["a", "b", "url"]), children, max_size=3),
+                             max_leaves=12)
+
+
+def _parsed(text: str, json_file: bool):
+    from clever_notify.notifications_file import source
+
+    try:
+        doc = source.parse(text, json_file=json_file, env=ENV)
+    except FileProblems as exc:
+        return exc.problems
+    return doc.data, doc.problems, doc.unresolved, doc.expanded, doc.variables
+
+
+@PROP
+@given(st.dictionaries(st.sampled_from(["version", "owners", "x"]), dollar_values, min_size=1), st.booleans(),
+       st.sampled_from([None, '"', "'"]))
+def test_parse_answers_as_if_every_file_were_walked_for_variables(data, as_json, style):
+    import json
+
+    from clever_notify.notifications_file import source
+
+    text = json.dumps(data) if as_json else yaml.safe_dump(data, default_style=style, allow_unicode=True)
+    with mock.patch.object(source, "_may_hold_variables", return_value=True):
+        walked = _parsed(text, as_json)
+    assert _parsed(text, as_json) == walked
+
+
+def test_a_dollar_written_as_an_escape_is_a_variable_still():
+    for written in ['"\\x24{V}"', '"\\u0024{V}"', '"\\U00000024{V}"']:
+        data, *_ = _parsed(f"url: {written}\n", False)
+        assert data == {"url": "https://v.example/x"}, written
+    data, *_ = _parsed('{"url": "\\u0024{V}"}', True)
+    assert data == {"url": "https://v.example/x"}

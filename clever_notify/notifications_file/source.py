@@ -42,8 +42,15 @@ def parse(text: str, *, json_file: bool, env: Mapping[str, str]) -> Document:
     if len(text.encode("utf-8", errors="replace")) > MAX_FILE_BYTES:
         raise FileProblems([Problem((), None, f"the file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB")])
     doc = _parse_json(text) if json_file else _parse_yaml(text)
-    doc.data = _expand_all(doc, doc.data, (), env, doc.problems)
+    if _may_hold_variables(text):  # else the walk would change nothing, and visit every list and mapping
+        doc.data = _expand_all(doc, doc.data, (), env, doc.problems)
     return doc
+
+
+def _may_hold_variables(text: str) -> bool:
+    """False when no value read from `text` can hold a `$`: the text has none, nor an escape that writes one
+    (YAML's and JSON's \\x24, \\u0024, \\U00000024 all start with a backslash)."""
+    return "$" in text or "\\" in text
 
 
 def _parse_json(text: str) -> Document:
