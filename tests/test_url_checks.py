@@ -35,15 +35,17 @@ def _outcome(parse, host):
 
 hosts = st.one_of(st.text(max_size=20), st.sampled_from(
     ["example.org", "EXAMPLE.org.", "127.0.0.1", "127.1", "0x7f.1", "[::1]", "[::1", "[fe80::1%eth0]", "bücher.de",
+     "localhost", "LocalHost", "::1", "::ffff:127.0.0.2", "127.255.0.1", "[::ffff:127.0.0.1]",
      "straße.de", "a..b", "-a.org", "a_b.local", "", "%41.org"]))
 
 
 @settings(max_examples=300, deadline=None)
 @given(hosts)
-def test_the_cached_host_parser_answers_what_the_parser_answers(host):
-    expected = _outcome(urls._parse_host.__wrapped__, host)
-    assert _outcome(urls._parse_host, host) == expected
-    assert _outcome(urls._parse_host, host) == expected  # asked again: from the cache, or refused again
+def test_the_cached_host_checks_answer_what_the_checks_answer(host):
+    for cached in (urls._parse_host, urls.is_loopback_host):
+        expected = _outcome(cached.__wrapped__, host)
+        assert _outcome(cached, host) == expected
+        assert _outcome(cached, host) == expected  # asked again: from the cache, or refused again
 
 
 @pytest.mark.parametrize("url", ["https://a.org/x\u00a0y", "https://a.org/x\u2028", "https://a.org/\x85",

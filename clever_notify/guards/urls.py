@@ -116,6 +116,11 @@ def _idn_to_ascii(host: str) -> str:
 
 def parse_url(text: str, *, rest_allowed: bool) -> ParsedUrl:
     """`scheme://host[:port]` followed by a path (a base path when not `rest_allowed`); BadUrl otherwise."""
+    return ParsedUrl(*_url_parts(text, rest_allowed))
+
+
+def _url_parts(text: str, rest_allowed: bool) -> tuple[str, str, int | None, str]:
+    """parse_url's reading as (scheme, host, port, rest)."""
     if not isinstance(text, str) or not text:
         raise BadUrl("is empty")
     scheme, sep, after = text.partition("://")
@@ -161,9 +166,10 @@ def parse_url(text: str, *, rest_allowed: bool) -> ParsedUrl:
         if not _BASE_PATH.fullmatch(base) or any(seg in (".", "..") for seg in base.split("/")):
             raise BadUrl("may only have a plain path after the host (no query, fragment, escapes or dot segments)")
         rest = base
-    return ParsedUrl(scheme, parsed_host, port, rest)
+    return scheme, parsed_host, port, rest
 
 
+@functools.lru_cache(maxsize=256)  # by the host's text alone; an http webhook file names a few hosts many times
 def is_loopback_host(host: str) -> bool:
     """`localhost` and literal loopback addresses (127.0.0.0/8, ::1, ::ffff:127.x.y.z), by what they are.
 
@@ -210,7 +216,13 @@ def check_api_host(api_host: str, *, plain_http_ok: bool = False) -> ParsedUrl:
 
 def check_webhook_host(url: str) -> ParsedUrl:
     """A webhook URL read by the same parser; InputError (exit 2) for what parsers could disagree on."""
+    return ParsedUrl(*webhook_url_parts(url))
+
+
+def webhook_url_parts(url: str) -> tuple[str, str, int | None, str]:
+    """check_webhook_host's reading as (scheme, host, port, rest): a file's 20,000 URLs are checked without a
+    ParsedUrl each."""
     try:
-        return parse_url(url, rest_allowed=True)
+        return _url_parts(url, True)
     except BadUrl as exc:
         raise InputError(f"webhook URL {exc}: {url!r}") from None

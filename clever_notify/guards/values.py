@@ -41,13 +41,26 @@ def check_webhook_url(value: str) -> tuple[str, str | None]:
         if not sep and (not head or "." in head or head == "localhost"):
             raise InputError(f"webhook URL must be absolute: did you mean https://{url}?")
         raise InputError(f"webhook URL must start with https:// (or http://), got {value!r}")
-    from clever_notify.guards.urls import check_webhook_host  # here: `--help` must not load the api package
-
-    parsed = check_webhook_host(url)
+    urls = _urls()
+    scheme, host, _, _ = urls.webhook_url_parts(url)  # check_webhook_host's reading
     warning = None
-    if parsed.scheme == "http" and not parsed.is_loopback:
+    if scheme == "http" and not urls.is_loopback_host(host):
         warning = f"warning: {url} is plain http; payloads would travel unencrypted."
     return url, warning
+
+
+_URLS = None
+
+
+def _urls():
+    """guards/urls, imported when first needed (`--help` must not load ipaddress), then kept: an import
+    statement per URL checked would cost as much as the check."""
+    global _URLS
+    if _URLS is None:
+        from clever_notify.guards import urls
+
+        _URLS = urls
+    return _URLS
 
 
 def parse_notify_target(value: str) -> dict:
