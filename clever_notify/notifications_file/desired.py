@@ -191,8 +191,10 @@ def _repeats(doc: Document, data: dict, warnings: list[Problem]) -> None:
     for key, section in (data.get("owners") or {}).items():
         for word in SECTIONS:
             for i, hook in enumerate(section.get(word) or [] if isinstance(section, dict) else []):
+                if not isinstance(hook, dict):
+                    continue
                 for field_name, (what, shown, same) in _LISTS.items():
-                    values = hook.get(field_name) if isinstance(hook, dict) else None
+                    values = hook.get(field_name)
                     if not isinstance(values, list) or len(values) < 2:  # one value cannot be repeated
                         continue
                     _, repeated = merge_repeats(list(enumerate(values)), key=lambda iv, same=same: same(iv[1]))
