@@ -83,8 +83,10 @@ def _credential_mask(secrets: tuple[str, ...]):
 
 def make_session():
     from clever_notify.api import deadline
+    from clever_notify.api.lean_session import lean_session_class
 
-    session = deadline.session()  # each try of a request ends by its deadline, however slowly the API answers
+    # each try of a request ends by its deadline, however slowly the API answers
+    session = deadline.session(lean_session_class())
     session.headers["User-Agent"] = f"clever-notify/{__version__}"
     session.headers["Accept"] = "application/json"
     session.merge_environment_settings = _once_per_host(session.merge_environment_settings)
@@ -95,13 +97,11 @@ def _once_per_host(merge):
     """requests reads the proxy and CA settings from the environment again for every request (scanning every
     variable, twice): a plan reading 1,000 lists spent a tenth of its HTTP time there. The environment does
     not change during a command, and what is read depends only on the scheme and host: once per host."""
-    from urllib.parse import urlsplit
-
     seen: dict = {}
 
     def merged(url, proxies, stream, verify, cert):
-        parts = urlsplit(url)
-        key = (parts.scheme, parts.netloc, repr(proxies), stream, repr(verify), repr(cert))
+        origin = url.split("/", 3)[:3]  # scheme, "", host[:port]: what the settings read depend on
+        key = (*origin, repr(proxies), stream, repr(verify), repr(cert))
         if key not in seen:
             seen[key] = merge(url, proxies, stream, verify, cert)
         settings = dict(seen[key])
@@ -295,9 +295,16 @@ class Transport:
     def _wait(self, seconds: float) -> None:
         (self._sleep or sleep)(seconds)
 
+    def _authorization(self) -> str:
+        # Settings are frozen: the header is built (and its credentials checked) once per settings, not per request.
+        cached = getattr(self, "_header", None)
+        if cached is None or cached[0] is not self.settings:
+            cached = self._header = (self.settings, authorization_header(self.settings))
+        return cached[1]
+
     def send(self, method: str, path: str, body: Any = None) -> Answer:
         url = self._base_url() + path
-        headers = {"Authorization": authorization_header(self.settings)}
+        headers = {"Authorization": self._authorization()}
         data = None
         if body is not None:
             headers["Content-Type"] = "application/json"
