@@ -359,6 +359,14 @@ class Transport:
             self._checked_base = parsed.origin + parsed.rest
         return self._checked_base
 
+    def _pooled_gets(self):
+        from clever_notify.api.pooled_get import PooledGets
+
+        pooled = getattr(self, "_pooled", None)
+        if pooled is None or pooled.session is not self.session:  # a session set by hand (tests) is honoured
+            pooled = self._pooled = PooledGets(self.session)
+        return pooled
+
     def _answered_in_process(self, url: str) -> bool:
         """True when the session answers `url` without a socket (`clever --sandbox`): nothing can leak."""
         import requests
@@ -382,12 +390,15 @@ class Transport:
             # A read timeout alone bounds each wait for a byte; a server dripping its answer byte by byte
             # would never trip it. The deadline bounds the whole try: status line, headers and body.
             with deadline.within(read_timeout):
-                response = self.session.request(
-                    method, url, data=data, headers=headers, timeout=self.settings.timeout,
-                    allow_redirects=False, stream=True, auth=_keep_headers,
-                    # plain http is allowed only to this machine: never hand it to an http proxy on the way
-                    proxies=_NO_PROXY if url.lower().startswith("http:") else None,
-                )
+                if method == "GET":  # the reads of a plan: straight to the pool where nothing would differ
+                    response = self._pooled_gets().get(url, headers, self.settings.timeout)
+                if response is None:
+                    response = self.session.request(
+                        method, url, data=data, headers=headers, timeout=self.settings.timeout,
+                        allow_redirects=False, stream=True, auth=_keep_headers,
+                        # plain http is allowed only to this machine: never hand it to an http proxy on the way
+                        proxies=_NO_PROXY if url.lower().startswith("http:") else None,
+                    )
                 content = self._read_bounded(response)
         except _Failure:
             raise
