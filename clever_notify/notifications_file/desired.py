@@ -145,14 +145,15 @@ def check(doc: Document, name: str) -> DesiredFile:
 
 def _wanted(kind: HookKind, hook: dict, path: Path, owner: OwnerSection) -> Wanted:
     fields: dict = {"name": hook.get("name")}
-    if kind == WEBHOOKS:
+    webhook = kind is WEBHOOKS  # one of SECTIONS' two kinds (`==` compares every field, twice a hook)
+    if webhook:
         fields["urls"] = _dedupe([{"format": u.get("format", catalog.DEFAULT_WEBHOOK_FORMAT), "url": u["url"]}
                                   for u in hook["urls"]])
     else:
         notify = hook.get("notify")
         fields["notified"] = None if notify is None else _dedupe([_target(t) for t in notify])
     fields["events"] = _dedupe(hook["events"]) if "events" in hook else None
-    if kind == WEBHOOKS:
+    if webhook:
         fields["state"] = hook.get("state", ENABLED)  # absent: enabled, so a webhook the platform disabled is drift
     fields["scope"] = None
     for i, service in enumerate(hook.get("services") or []):
@@ -192,7 +193,7 @@ def _repeats(doc: Document, data: dict, warnings: list[Problem]) -> None:
             for i, hook in enumerate(section.get(word) or [] if isinstance(section, dict) else []):
                 for field_name, (what, shown, same) in _LISTS.items():
                     values = hook.get(field_name) if isinstance(hook, dict) else None
-                    if not isinstance(values, list):
+                    if not isinstance(values, list) or len(values) < 2:  # one value cannot be repeated
                         continue
                     _, repeated = merge_repeats(list(enumerate(values)), key=lambda iv, same=same: same(iv[1]))
                     for at, value in repeated:
@@ -202,6 +203,8 @@ def _repeats(doc: Document, data: dict, warnings: list[Problem]) -> None:
 
 
 def _dedupe(items: list) -> list:
+    if len(items) < 2:  # most lists of a hook: one URL, one event
+        return list(items)
     out: list = []
     for item in items:
         if item not in out:

@@ -311,7 +311,19 @@ FILE = Keys("Clever Cloud notification hooks, as code (`clever notifications pla
 
 
 def check(rule: Any, value: Any, path: Path, doc: Document, problems: list[Problem], warnings: list[Problem]) -> Any:
-    """`value` normalised by `rule`, or INVALID with its problems recorded (every problem, not the first)."""
+    """`value` normalised by `rule`, or INVALID with its problems recorded (every problem, not the first).
+
+    What check_generic answers (its definition); most values are taken by the rule's fast walk (_fast), which
+    hands what it does not take to check_generic."""
+    try:
+        return _fast(rule)(value, path, doc, problems, warnings)
+    except _Slow:
+        return check_generic(rule, value, path, doc, problems, warnings)
+
+
+def check_generic(rule: Any, value: Any, path: Path, doc: Document, problems: list[Problem],
+                  warnings: list[Problem]) -> Any:
+    """The rules' meaning: `value` walked by `rule`, every problem recorded; the values inside it go to check."""
 
     def fail(message: str, at: Path = path, key: bool = False) -> Any:
         problems.append(Problem(at, doc.key_line(at) if key else doc.line(at), message))
@@ -376,6 +388,149 @@ def check(rule: Any, value: Any, path: Path, doc: Document, problems: list[Probl
             bad = True
         return INVALID if bad else out
     raise TypeError(f"not a rule: {rule!r}")  # pragma: no cover - a bug in the table above
+
+
+# --- the fast walk ------------------------------------------------------------------------------------
+# check_generic asks each value of a 20,000-hook file which kind of rule it meets, builds a closure and its
+# messages' context, five times a hook. A rule's fast walk is made once: a function that takes the values
+# that meet the rule as check_generic would (same value returned, same warnings recorded at the same place)
+# and raises _Slow, having recorded nothing, for any other value. A list or mapping tries each value inside it
+# that way and hands one that raised _Slow to check_generic, so a problem costs the generic walk of that
+# value alone. tests/test_file_fast_paths.py compares the two walks on generated files.
+
+
+class _Slow(Exception):
+    """The value is not one the fast walk takes (a problem, or a type it does not expect): check_generic's."""
+
+
+def _fast(rule: Any) -> Callable:
+    fast = rule.__dict__.get("_fast_walk")
+    if fast is None:
+        # On the rule itself (rules are frozen, not all hashable): a rule's walk lives as long as the rule.
+        fast = rule.__dict__["_fast_walk"] = _make_fast(rule)
+    return fast
+
+
+def _make_fast(rule: Any) -> Callable:
+    if isinstance(rule, Text):
+        return _fast_text(rule)
+    if isinstance(rule, Either):
+        mapping, text = _fast(rule.mapping), _fast(rule.text)
+
+        def either(value, path, doc, problems, warnings):
+            return (mapping if isinstance(value, dict) else text)(value, path, doc, problems, warnings)
+
+        return either
+    if isinstance(rule, Integer):
+        allowed = rule.allowed
+
+        def integer(value, path, doc, problems, warnings):
+            if type(value) is not int or value not in allowed:  # (a bool is not an int here)
+                raise _Slow
+            return value
+
+        return integer
+    if isinstance(rule, Items):
+        return _fast_items(rule)
+    if isinstance(rule, Names):
+        return _fast_names(rule)
+    if isinstance(rule, Keys):
+        return _fast_keys(rule)
+    raise TypeError(f"not a rule: {rule!r}")  # pragma: no cover - a bug in the table above
+
+
+def _fast_text(rule: Text) -> Callable:
+    normalise, warn = rule.check, rule.warn
+    if normalise is None and warn is None:
+        def text(value, path, doc, problems, warnings):
+            if type(value) is not str:
+                raise _Slow
+            return value
+
+        return text
+
+    def checked_text(value, path, doc, problems, warnings):
+        if type(value) is not str:
+            raise _Slow
+        if normalise is None:
+            out = value
+        else:
+            try:
+                out = normalise(value)
+            except InputError:  # NotInCatalog included: check_generic records either
+                raise _Slow from None
+        if warn is not None:
+            warning = warn(value)
+            if warning:
+                warnings.append(Problem(path, doc.line(path), warning))
+        return out
+
+    return checked_text
+
+
+def _fast_items(rule: Items) -> Callable:
+    item_rule, item, min_items = rule.item, _fast(rule.item), rule.min_items
+
+    def items(value, path, doc, problems, warnings):
+        if type(value) is not list or len(value) < min_items:
+            raise _Slow
+        out, bad = [], False
+        for i, one in enumerate(value):
+            at = path + (i,)
+            try:
+                checked = item(one, at, doc, problems, warnings)
+            except _Slow:
+                checked = check_generic(item_rule, one, at, doc, problems, warnings)
+            bad = bad or checked is INVALID  # INVALID from the fast walk too: a value inside `one` was not taken
+            out.append(checked)
+        return INVALID if bad else out
+
+    return items
+
+
+def _fast_names(rule: Names) -> Callable:
+    value_rule, each = rule.value, _fast(rule.value)
+
+    def names(value, path, doc, problems, warnings):
+        if type(value) is not dict or not all(type(name) is str and name.strip() for name in value):
+            raise _Slow  # a blank name is check_generic's problem, in its place among the others
+        out, bad = {}, False
+        for name, one in value.items():
+            at = path + (name,)
+            try:
+                checked = each(one, at, doc, problems, warnings)
+            except _Slow:
+                checked = check_generic(value_rule, one, at, doc, problems, warnings)
+            bad = bad or checked is INVALID
+            out[name] = checked
+        return INVALID if bad else out
+
+    return names
+
+
+def _fast_keys(rule: Keys) -> Callable:
+    known = {key.name: (key.rule, _fast(key.rule)) for key in rule.keys}
+    required = {key.name for key in rule.keys if key.required}
+    require_any = rule.require_any
+
+    def keys(value, path, doc, problems, warnings):
+        # Every key known, every required one there: check_generic would record nothing of the mapping's own.
+        if type(value) is not dict or not value.keys() <= known.keys() or not value.keys() >= required \
+                or (require_any and value.keys().isdisjoint(require_any)):
+            raise _Slow
+        out, bad = {}, False
+        for name, one in value.items():
+            key_rule, fast = known[name]
+            at = path + (name,)
+            try:
+                checked = fast(one, at, doc, problems, warnings)
+            except _Slow:
+                checked = check_generic(key_rule, one, at, doc, problems, warnings)
+            bad = bad or checked is INVALID
+            out[name] = checked
+        return INVALID if bad else out
+
+    return keys
 
 
 def did_you_mean(typed: str, allowed: list[str]) -> str:

@@ -50,7 +50,7 @@ def read(text: str) -> Document | None:
             return None
         doc = Document(None)
         events = _Events(loader, doc)
-        doc.data = events.value(())
+        doc.data = events.value(loader.get_event(), (), None)
         if not isinstance(loader.get_event(), yaml.DocumentEndEvent):
             return None
         if not isinstance(loader.get_event(), yaml.StreamEndEvent):
@@ -64,49 +64,71 @@ def read(text: str) -> Document | None:
 
 
 class _Events:
+    """One pass over the events. The loops of a mapping and of a list read a value that is a text themselves
+    (most values of a file are): a call for each would cost more than reading it."""
+
     def __init__(self, loader, doc: Document):
         import yaml
 
         self.loader = loader
+        self.next_event = loader.get_event
         self.doc = doc
         self.lines = doc.lines
+        self.key_lines = doc.key_lines
         self.problems: list[Problem] = []
         self.visited = 0
-        self.resolvers = loader.yaml_implicit_resolvers  # first character → the implicit types it may start
-        self.any_start = None in self.resolvers
+        resolvers = loader.yaml_implicit_resolvers  # first character → the implicit types it may start
+        # A plain value starting with none of these is a text, resolve() need not be asked ("" may be null).
+        self.typed_starts = None if None in resolvers else frozenset(resolvers) | {""}
         self.Scalar, self.MappingStart, self.MappingEnd = yaml.ScalarEvent, yaml.MappingStartEvent, yaml.MappingEndEvent
         self.SequenceStart, self.SequenceEnd = yaml.SequenceStartEvent, yaml.SequenceEndEvent
         self.ScalarNode = yaml.ScalarNode
 
-    def value(self, path: Path, above: int | None = None) -> Any:
-        """The value whose events come next, at `path`; `above` is the line its nearest recorded parent is on."""
-        event = self.loader.get_event()
+    def value(self, event, path: Path, above: int | None) -> Any:
+        """The value that `event` starts, at `path`; `above` is the line its parent starts on."""
         self.visited += 1
-        if self.visited > MAX_NODES or event.anchor is not None or getattr(event, "tag", None) is not None:
-            raise _Unusual  # too many values, an anchor (aliases may repeat it), an explicit tag
         kind = type(event)
+        if kind is not self.Scalar and kind is not self.MappingStart and kind is not self.SequenceStart:
+            raise _Unusual  # an alias
+        if self.visited > MAX_NODES or event.anchor is not None or event.tag is not None:
+            raise _Unusual  # too many values, an anchor (aliases may repeat it), an explicit tag
         line = event.start_mark.line + 1
         if line != above:  # a value on its parent's line is found through the parent (Document.line)
             line = self.lines.setdefault(path, line)
         if kind is self.Scalar:
             return self._scalar(event, path)
         if kind is self.SequenceStart:
-            out = []
-            while type(self.loader.peek_event()) is not self.SequenceEnd:
-                out.append(self.value(path + (len(out),), line))
-            self.loader.get_event()
-            return out
-        if kind is self.MappingStart:
-            return self._mapping(path, line)
-        raise _Unusual  # an alias
+            return self._sequence(path, line)
+        return self._mapping(path, line)
+
+    def _sequence(self, path: Path, line: int) -> list:
+        out: list = []
+        lines, next_event, end = self.lines, self.next_event, self.SequenceEnd
+        scalar, typed_starts = self.Scalar, self.typed_starts
+        while True:
+            event = next_event()
+            if type(event) is end:
+                return out
+            if type(event) is scalar and event.anchor is None and event.tag is None \
+                    and (not event.implicit[0] or (typed_starts is not None and event.value[:1] not in typed_starts)):
+                # A text by its quotes or first character: self.value's answer, without the call.
+                self.visited += 1
+                if self.visited > MAX_NODES:
+                    raise _Unusual
+                item_line = event.start_mark.line + 1
+                if item_line != line:
+                    lines.setdefault(path + (len(out),), item_line)
+                out.append(event.value)
+            else:
+                out.append(self.value(event, path + (len(out),), line))
 
     def _tag(self, event) -> str:
-        value = event.value
         if not event.implicit[0]:  # quoted: a text, whatever it reads like
             return _STR
-        if self.any_start or value == "" or value[0] in self.resolvers:
-            return self.loader.resolve(self.ScalarNode, value, event.implicit)
-        return _STR
+        value = event.value
+        if self.typed_starts is not None and value[:1] not in self.typed_starts:
+            return _STR
+        return self.loader.resolve(self.ScalarNode, value, event.implicit)
 
     def _scalar(self, event, path: Path) -> Any:
         tag = self._tag(event)
@@ -122,27 +144,42 @@ class _Events:
     def _mapping(self, path: Path, line_of_mapping: int) -> dict:
         out: dict = {}
         seen: dict[str, int] = {}
-        key_lines = self.doc.key_lines
+        lines, key_lines, next_event = self.lines, self.key_lines, self.next_event
+        scalar, end, typed_starts = self.Scalar, self.MappingEnd, self.typed_starts
         while True:
-            event = self.loader.get_event()
-            if type(event) is self.MappingEnd:
+            event = next_event()
+            if type(event) is end:
                 return out
-            if type(event) is not self.Scalar or event.anchor is not None or event.tag is not None:
+            if type(event) is not scalar or event.anchor is not None or event.tag is not None:
                 raise _Unusual  # a key that is not a plain value, or is tagged or anchored
-            if event.implicit[0] and event.value == "<<" and self._tag(event) != _STR:
-                raise _Unusual  # a merge key: source.py resolves merges
             # A key is a name, read as written: `yes:` and `1:` are the texts "yes" and "1" (as source.py reads them).
             key = event.value
+            if key == "<<" and self._tag(event) != _STR:
+                raise _Unusual  # a merge key: source.py resolves merges
             line = event.start_mark.line + 1
             at = path + (key,)
             if key in seen:
                 twice = f"key {key!r} given twice (also on line {seen[key]})"
                 self.problems.append(Problem(at, line, twice))
-                for stale in [p for p in self.lines if p[:len(at)] == at]:  # the later value wins, with its lines
-                    del self.lines[stale]
+                for stale in [p for p in lines if p[:len(at)] == at]:  # the later value wins, with its lines
+                    del lines[stale]
                 key_lines.pop(at, None)
             else:
                 seen[key] = line
-            out[key] = self.value(at, line_of_mapping)
-            if self.doc.line(at) != line:  # a key on its value's line is found through the value
+            event = next_event()
+            value_line = event.start_mark.line + 1
+            if type(event) is scalar and event.anchor is None and event.tag is None \
+                    and (not event.implicit[0] or (typed_starts is not None and event.value[:1] not in typed_starts)):
+                # A text (self.value's answer, without the call): counted, and its line kept when not its mapping's.
+                self.visited += 1
+                if self.visited > MAX_NODES:
+                    raise _Unusual
+                if value_line != line_of_mapping:
+                    lines.setdefault(at, value_line)
+                out[key] = event.value
+            else:
+                out[key] = self.value(event, at, line_of_mapping)
+            # Document.line finds the value on the line it starts on (recorded there, or its mapping's): a key
+            # on that line is found through its value, with no lookup up the path.
+            if value_line != line:
                 key_lines[at] = line
