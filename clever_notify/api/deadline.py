@@ -145,12 +145,13 @@ def _adapter_class():
     return DeadlineAdapter
 
 
-def session():
-    """A requests session whose http and https connections obey `within`."""
+def session(session_class=None):
+    """A requests session (of `session_class`, requests.Session by default) whose http and https connections
+    obey `within`."""
     import requests
 
     adapter = _adapter_class()
-    result = requests.Session()
+    result = (session_class or requests.Session)()
     result.mount("http://", adapter())
     result.mount("https://", adapter())
     return result

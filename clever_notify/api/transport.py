@@ -83,8 +83,10 @@ def _credential_mask(secrets: tuple[str, ...]):
 
 def make_session():
     from clever_notify.api import deadline
+    from clever_notify.api.lean_session import lean_session_class
 
-    session = deadline.session()  # each try of a request ends by its deadline, however slowly the API answers
+    # each try of a request ends by its deadline, however slowly the API answers
+    session = deadline.session(lean_session_class())
     session.headers["User-Agent"] = f"clever-notify/{__version__}"
     session.headers["Accept"] = "application/json"
     session.merge_environment_settings = _once_per_host(session.merge_environment_settings)
@@ -95,13 +97,11 @@ def _once_per_host(merge):
     """requests reads the proxy and CA settings from the environment again for every request (scanning every
     variable, twice): a plan reading 1,000 lists spent a tenth of its HTTP time there. The environment does
     not change during a command, and what is read depends only on the scheme and host: once per host."""
-    from urllib.parse import urlsplit
-
     seen: dict = {}
 
     def merged(url, proxies, stream, verify, cert):
-        parts = urlsplit(url)
-        key = (parts.scheme, parts.netloc, repr(proxies), stream, repr(verify), repr(cert))
+        origin = url.split("/", 3)[:3]  # scheme, "", host[:port]: what the settings read depend on
+        key = (*origin, repr(proxies), stream, repr(verify), repr(cert))
         if key not in seen:
             seen[key] = merge(url, proxies, stream, verify, cert)
         settings = dict(seen[key])
@@ -295,9 +295,16 @@ class Transport:
     def _wait(self, seconds: float) -> None:
         (self._sleep or sleep)(seconds)
 
+    def _authorization(self) -> str:
+        # Settings are frozen: the header is built (and its credentials checked) once per settings, not per request.
+        cached = getattr(self, "_header", None)
+        if cached is None or cached[0] is not self.settings:
+            cached = self._header = (self.settings, authorization_header(self.settings))
+        return cached[1]
+
     def send(self, method: str, path: str, body: Any = None) -> Answer:
         url = self._base_url() + path
-        headers = {"Authorization": authorization_header(self.settings)}
+        headers = {"Authorization": self._authorization()}
         data = None
         if body is not None:
             headers["Content-Type"] = "application/json"
@@ -352,6 +359,14 @@ class Transport:
             self._checked_base = parsed.origin + parsed.rest
         return self._checked_base
 
+    def _pooled_gets(self):
+        from clever_notify.api.pooled_get import PooledGets
+
+        pooled = getattr(self, "_pooled", None)
+        if pooled is None or pooled.session is not self.session:  # a session set by hand (tests) is honoured
+            pooled = self._pooled = PooledGets(self.session)
+        return pooled
+
     def _answered_in_process(self, url: str) -> bool:
         """True when the session answers `url` without a socket (`clever --sandbox`): nothing can leak."""
         import requests
@@ -375,12 +390,15 @@ class Transport:
             # A read timeout alone bounds each wait for a byte; a server dripping its answer byte by byte
             # would never trip it. The deadline bounds the whole try: status line, headers and body.
             with deadline.within(read_timeout):
-                response = self.session.request(
-                    method, url, data=data, headers=headers, timeout=self.settings.timeout,
-                    allow_redirects=False, stream=True, auth=_keep_headers,
-                    # plain http is allowed only to this machine: never hand it to an http proxy on the way
-                    proxies=_NO_PROXY if url.lower().startswith("http:") else None,
-                )
+                if method == "GET":  # the reads of a plan: straight to the pool where nothing would differ
+                    response = self._pooled_gets().get(url, headers, self.settings.timeout)
+                if response is None:
+                    response = self.session.request(
+                        method, url, data=data, headers=headers, timeout=self.settings.timeout,
+                        allow_redirects=False, stream=True, auth=_keep_headers,
+                        # plain http is allowed only to this machine: never hand it to an http proxy on the way
+                        proxies=_NO_PROXY if url.lower().startswith("http:") else None,
+                    )
                 content = self._read_bounded(response)
         except _Failure:
             raise

@@ -34,7 +34,7 @@ class Credentials:
 
 def _fits_in_a_header(value: str) -> bool:
     """Printable ASCII only: what every Clever Cloud credential is made of, and what any HTTP stack sends as is."""
-    return all(" " <= ch <= "~" for ch in value)
+    return value.isascii() and value.isprintable()  # for ASCII text: every character within " " … "~"
 
 
 @dataclass(frozen=True)

@@ -281,12 +281,26 @@ def shape_problem(kind: HookKind | str, hook: Any) -> str | None:
     hook_id = hook.get("id")
     if not isinstance(hook_id, str) or not hook_id:
         return "has no id" if hook_id is None else f"has an id that is {_what(hook_id)}, not a non-empty string"
-    for f in fields_of(kind):
-        if f.shape is not None and hook.get(f.key) is not None:
-            wrong = f.shape(hook[f.key])
+    for key, shape in _shapes_of(kind):
+        value = hook.get(key)
+        if value is not None:
+            wrong = shape(value)
             if wrong:
-                return f"({hook_id[:60]!r}): `{f.key}` {wrong}"
+                return f"({hook_id[:60]!r}): `{key}` {wrong}"
     return None
+
+
+def _shapes_of(kind: HookKind | str) -> tuple[tuple[str, Callable[[Any], str | None]], ...]:
+    """(key, shape check) of `kind`'s rows, in table order: every hook of every listing is checked with them."""
+    kind = kind_of(kind)
+    table, shapes = _SHAPES_OF.get(kind, (None, ()))
+    if table is not FIELDS:
+        shapes = tuple((f.key, f.shape) for f in fields_of(kind) if f.shape is not None)
+        _SHAPES_OF[kind] = (FIELDS, shapes)
+    return shapes
+
+
+_SHAPES_OF: dict[HookKind, tuple[tuple, tuple]] = {}
 
 
 def read_only_keys(kind: HookKind | str) -> frozenset[str]:

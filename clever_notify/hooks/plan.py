@@ -105,7 +105,15 @@ class Plan:
 
 def managed_fields(kind: HookKind) -> tuple[Field, ...]:
     """The fields a file sets (name, urls | notified, scope, events), in the order a body sends them."""
-    return tuple(sorted((f for f in fields_of(kind) if f.sent_at is not None), key=lambda f: f.sent_at))
+    rows = fields_of(kind)
+    table, managed = _MANAGED.get(kind, (None, ()))
+    if table is not rows:  # asked for every hook of a plan: sorted once per kind (again if the table changes)
+        managed = tuple(sorted((f for f in rows if f.sent_at is not None), key=lambda f: f.sent_at))
+        _MANAGED[kind] = (rows, managed)
+    return managed
+
+
+_MANAGED: dict[HookKind, tuple[tuple, tuple[Field, ...]]] = {}
 
 
 def comparable(field: Field, value: Any) -> Any:
@@ -121,10 +129,11 @@ def state_of(hook: dict) -> str:
     return state.upper() if isinstance(state, str) and state else ENABLED
 
 
-def field_changes(wanted: Wanted, hook: dict) -> list[Change]:
+def field_changes(wanted: Wanted, hook: dict, managed: tuple[Field, ...] | None = None) -> list[Change]:
+    """`managed`: managed_fields(wanted.kind), when the caller compares many hooks of one kind."""
     changes = [
         Change(f.key, hook.get(f.key), wanted.fields[f.key])
-        for f in managed_fields(wanted.kind)
+        for f in (managed_fields(wanted.kind) if managed is None else managed)
         if f.key in wanted.fields and wanted.fields[f.key] != hook.get(f.key)  # the same value: no change
         and comparable(f, wanted.fields[f.key]) != comparable(f, hook.get(f.key))
     ]
@@ -171,6 +180,7 @@ def make_plan(owners: list[OwnerInput], *, prune: bool) -> Plan:
                 unmanaged[kind] = len(actual)
                 continue
             claimed: set[int] = set()
+            managed = managed_fields(kind)
             for wanted, hook in _match(owner, kind, owner.wanted[kind], actual, claimed, refusals):
                 if hook is None:
                     if wanted.fields.get("state") not in (None, *SETTABLE_STATES):
@@ -179,7 +189,7 @@ def make_plan(owners: list[OwnerInput], *, prune: bool) -> Plan:
                     creates.append(Action("create", kind, owner.owner, owner.owner_id, wanted.name, None,
                                           create_body(wanted), _creation(wanted), wanted.where))
                     continue
-                changes = field_changes(wanted, hook)
+                changes = field_changes(wanted, hook, managed)
                 state = next((c for c in changes if c.field == "state"), None)
                 if state is not None and state.new not in SETTABLE_STATES:
                     refusals.append((wanted.where, _unsettable(kind, hook, state.new)))

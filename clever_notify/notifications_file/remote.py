@@ -81,12 +81,15 @@ def resolve(client, desired: DesiredFile) -> list[Resolved]:
         names = services.names(summary, owner_id) if summary is not None and summary.knows(owner_id) else {}
         out.append(Resolved(section, owner_id, names))
         first: dict[tuple, str] = {}  # (hook's path, service id) → the service as first written
+        found: dict[str, str] = {}  # value → service id: most hooks of an owner name the same few services
         for path, value in section.services.items():
-            try:  # the typed summary finds an owner by id at once, whatever the number of owners
-                [service_id] = services.resolve(lambda: summary, owner_id, [value])
-            except (InputError, NotFound) as exc:
-                problems.append(Problem(path, doc.line(path), str(exc)))
-                continue
+            if value not in found:
+                try:  # the typed summary finds an owner by id at once, whatever the number of owners
+                    [found[value]] = services.resolve(lambda: summary, owner_id, [value])
+                except (InputError, NotFound) as exc:
+                    problems.append(Problem(path, doc.line(path), str(exc)))
+                    continue
+            service_id = found[value]
             seen_as = first.setdefault((path[:-2], service_id), value.strip())
             if seen_as != value.strip():  # a name and an id of one service (a literal repeat was said already)
                 desired.warnings.append(Problem(path, doc.line(path), f"warning: the service {value.strip()} is the "
@@ -139,14 +142,17 @@ def wanted_with_scope(resolved: Resolved, summary_of) -> dict[HookKind, list[Wan
     for held, values in ((False, section.services), (True, section.scope_as_held)):
         for p, v in values.items():
             by_hook.setdefault(p[:-2], []).append((p[-1], v, held))
+    ids_of: dict[tuple[str, ...], list[str]] = {}  # the names of a scope → their ids: hooks share a few scopes
     for kind, hooks in section.hooks.items():
         out[kind] = []
         for w in hooks:
             entries = sorted(by_hook.get(w.where, ()))
             scope = None
             if entries:
-                names = [v for _, v, held in entries if not held]
-                resolved_names = services.resolve(summary_of, resolved.owner_id, names) if names else []
+                names = tuple(v for _, v, held in entries if not held)
+                if names not in ids_of:
+                    ids_of[names] = services.resolve(summary_of, resolved.owner_id, list(names)) if names else []
+                resolved_names = ids_of[names]
                 scope = _dedupe(resolved_names + [v for _, v, held in entries if held])
             out[kind].append(Wanted(w.kind, w.name, w.id, {**w.fields, "scope": scope}, w.where))
     return out
