@@ -58,3 +58,48 @@ def test_a_rest_with_odd_characters_is_judged_as_before(url):
             urls.parse_url(url, rest_allowed=True)
     else:
         assert urls.parse_url(url, rest_allowed=True).rest == rest
+
+
+# --- the usual https URL, matched at once (values.PLAIN_HTTPS_URL_RE), is one the steps accept unwarned -------
+
+def _steps(value):
+    """check_webhook_url read step by step, the shortcut never taken."""
+    import re
+    from unittest import mock
+
+    with mock.patch.object(values, "PLAIN_HTTPS_URL_RE", re.compile(r"(?!)")):
+        try:
+            return values.check_webhook_url(value)
+        except values.InputError as exc:
+            return ("refused", str(exc))
+
+
+def _answer(value):
+    try:
+        return values.check_webhook_url(value)
+    except values.InputError as exc:
+        return ("refused", str(exc))
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.from_regex(values.PLAIN_HTTPS_URL_RE, fullmatch=True))
+def test_every_url_the_shortcut_takes_is_accepted_unwarned_by_the_steps(url):
+    assert _steps(url) == (url, None)
+
+
+url_like = st.builds(lambda scheme, host, port, rest: f"{scheme}{host}{port}{rest}",
+                     st.sampled_from(["https://", "http://", "HTTPS://", "https:/", "", " https://", "https://u@"]),
+                     st.one_of(st.sampled_from(["example.org", "a-.org", "-a.org", "a..org", "127.0.0.1", "127.1",
+                                                "0x7f", "a.0x1", "xn--bcher-kva.de", "bücher.de", "[::1]", "a_b",
+                                                "a" * 64 + ".org", "org.", "1a.b2", "a.b-", ""]),
+                               st.from_regex(r"[a-zA-Z0-9._%@\[\]:-]{0,20}", fullmatch=True)),
+                     st.sampled_from(["", ":8443", ":443", ":0", ":x"]),
+                     st.one_of(st.sampled_from(["", "/", "/a b", "/a\\b", "?q=1&r=2", "#f", "/é", "/\x7f", "/\u200b",
+                                                "/%2e%2e", " ", "\t"]),
+                               st.text(max_size=12)))
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.one_of(url_like, st.text(max_size=40)))
+def test_check_webhook_url_answers_as_its_steps(value):
+    assert _answer(value) == _steps(value)
