@@ -70,7 +70,20 @@ def _help() -> str:
     return HELP.format(rules=_rules_help())
 
 
-@click.command("audit", context_settings=CONTEXT_SETTINGS, help=_help())
+class _AuditCommand(click.Command):
+    """Its help lists the rules: read when the help is shown, so that loading the command line (for any
+    command) does not load the rules."""
+
+    @property
+    def help(self) -> str:
+        return _help()
+
+    @help.setter
+    def help(self, value) -> None:
+        pass
+
+
+@click.command("audit", cls=_AuditCommand, context_settings=CONTEXT_SETTINGS)
 @click.option("-o", "--org", "--owner", "orgs", multiple=True, metavar="ORG", callback=p.no_empty_org,
               help="An owner to audit: organisation name or id, or `self` (repeatable). Default: every owner.")
 @click.option("--all-owners", is_flag=True, help="Audit your own account and every organisation (the default).")

@@ -138,7 +138,8 @@ def field_changes(wanted: Wanted, hook: dict, managed: tuple[Field, ...] | None 
         and comparable(f, wanted.fields[f.key]) != comparable(f, hook.get(f.key))
     ]
     # Last, as `webhooks enable` sends it: the same PUT, then verified (and re-created if the API keeps it off).
-    if wanted.kind == WEBHOOKS and wanted.fields.get("state") is not None and wanted.fields["state"] != state_of(hook):
+    if (wanted.kind.path == WEBHOOKS.path and wanted.fields.get("state") is not None
+            and wanted.fields["state"] != state_of(hook)):
         changes.append(Change("state", state_of(hook), wanted.fields["state"]))
     return changes
 
@@ -181,6 +182,7 @@ def make_plan(owners: list[OwnerInput], *, prune: bool) -> Plan:
                 continue
             claimed: set[int] = set()
             managed = managed_fields(kind)
+            same = 0
             for wanted, hook in _match(owner, kind, owner.wanted[kind], actual, claimed, refusals):
                 if hook is None:
                     if wanted.fields.get("state") not in (None, *SETTABLE_STATES):
@@ -190,7 +192,7 @@ def make_plan(owners: list[OwnerInput], *, prune: bool) -> Plan:
                                           create_body(wanted), _creation(wanted), wanted.where))
                     continue
                 changes = field_changes(wanted, hook, managed)
-                state = next((c for c in changes if c.field == "state"), None)
+                state = next((c for c in changes if c.field == "state"), None) if changes else None
                 if state is not None and state.new not in SETTABLE_STATES:
                     refusals.append((wanted.where, _unsettable(kind, hook, state.new)))
                     continue
@@ -199,7 +201,8 @@ def make_plan(owners: list[OwnerInput], *, prune: bool) -> Plan:
                                           hook.get("id"), put_body(kind, hook, changes), changes, wanted.where,
                                           before=hook))
                 else:
-                    unchanged[kind] += 1
+                    same += 1
+            unchanged[kind] = same
             for i, hook in enumerate(actual):
                 if i in claimed:
                     continue

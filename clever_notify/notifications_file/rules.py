@@ -28,7 +28,9 @@ class Text:
     description: str
     check: Callable[[str], str] | None = None  # the value normalised, or InputError
     warn: Callable[[str], str | None] | None = None
-    schema: dict = field(default_factory=dict)  # what JSON Schema can say of the same check
+    # what JSON Schema can say of the same check; a callable is asked only when the schema is written (so that
+    # reading a file does not load what only the schema needs)
+    schema: dict | Callable[[], dict] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -295,7 +297,7 @@ def _ignore_pattern() -> str:
 AUDIT = Keys("What `clever notifications audit --file FILE` does not report: the team's reviewed exceptions.", (
     Key("ignore", Items(
         Text("A rule (`plain-http`) or a rule and where (`plain-http:CI trigger`: an owner, hook or service, by "
-             "name or id).", _check_ignore, schema={"pattern": _ignore_pattern()}),
+             "name or id).", _check_ignore, schema=lambda: {"pattern": _ignore_pattern()}),
         "Findings not reported (docs/audit.md lists the rules).")),
 ))
 FILE = Keys("Clever Cloud notification hooks, as code (`clever notifications plan|apply`).", (
@@ -569,7 +571,8 @@ def _schema(rule: Any) -> dict:
     if isinstance(rule, Either):
         return {"anyOf": [_schema(rule.text), _schema(rule.mapping)]}
     if isinstance(rule, Text):
-        return {"type": "string", "description": rule.description, **rule.schema}
+        return {"type": "string", "description": rule.description,
+                **(rule.schema() if callable(rule.schema) else rule.schema)}
     if isinstance(rule, Integer):
         return {"type": "integer", "description": rule.description, "enum": list(rule.allowed)}
     if isinstance(rule, Items):
