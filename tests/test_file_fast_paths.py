@@ -173,3 +173,15 @@ def test_a_dollar_written_as_an_escape_is_a_variable_still():
         assert data == {"url": "https://v.example/x"}, written
     data, *_ = _parsed('{"url": "\\u0024{V}"}', True)
     assert data == {"url": "https://v.example/x"}
+
+
+def test_a_key_given_three_times_is_located_at_its_first_line_each_time():
+    from clever_notify.notifications_file import source, yaml_events
+
+    text = "version: 1\nowners:\n  a:\n    name: x\n    name:\n      y\n    name: z\n  b: {}\n  a: {}\n"
+    events = yaml_events.read(text)
+    assert [(p.path, p.line, p.message) for p in events.problems] == [
+        (("owners", "a", "name"), 5, "key 'name' given twice (also on line 4)"),
+        (("owners", "a", "name"), 7, "key 'name' given twice (also on line 4)"),
+        (("owners", "a"), 9, "key 'a' given twice (also on line 3)")]
+    assert sorted(map(repr, events.problems)) == sorted(map(repr, source._walk_nodes(text).problems))

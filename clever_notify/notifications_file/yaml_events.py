@@ -143,7 +143,7 @@ class _Events:
 
     def _mapping(self, path: Path, line_of_mapping: int) -> dict:
         out: dict = {}
-        seen: dict[str, int] = {}
+        firsts: dict[str, int] = {}  # the first line of a key given twice
         lines, key_lines, next_event = self.lines, self.key_lines, self.next_event
         scalar, end, typed_starts = self.Scalar, self.MappingEnd, self.typed_starts
         while True:
@@ -158,14 +158,12 @@ class _Events:
                 raise _Unusual  # a merge key: source.py resolves merges
             line = event.start_mark.line + 1
             at = path + (key,)
-            if key in seen:
-                twice = f"key {key!r} given twice (also on line {seen[key]})"
-                self.problems.append(Problem(at, line, twice))
+            if key in out:
+                first = firsts.setdefault(key, self.doc.key_line(at))  # (before its lines go: the first ones)
+                self.problems.append(Problem(at, line, f"key {key!r} given twice (also on line {first})"))
                 for stale in [p for p in lines if p[:len(at)] == at]:  # the later value wins, with its lines
                     del lines[stale]
                 key_lines.pop(at, None)
-            else:
-                seen[key] = line
             event = next_event()
             value_line = event.start_mark.line + 1
             if type(event) is scalar and event.anchor is None and event.tag is None \
