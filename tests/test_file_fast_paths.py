@@ -185,3 +185,18 @@ def test_a_key_given_three_times_is_located_at_its_first_line_each_time():
         (("owners", "a", "name"), 7, "key 'name' given twice (also on line 4)"),
         (("owners", "a"), 9, "key 'a' given twice (also on line 3)")]
     assert sorted(map(repr, events.problems)) == sorted(map(repr, source._walk_nodes(text).problems))
+
+
+def test_the_event_reader_declines_a_file_of_too_many_values_whatever_they_are():
+    from clever_notify.notifications_file import yaml_events
+
+    shapes = {"texts in a list": "x:\n" + "- a\n" * 12, "mappings in a list": "x:\n" + "- {}\n" * 12,
+              "lists in a list": "x:\n" + "- []\n" * 12, "numbers in a list": "x:\n" + "- 1\n" * 12,
+              "texts in a mapping": "".join(f"k{i}: v\n" for i in range(12)),
+              "mappings in a mapping": "".join(f"k{i}: {{}}\n" for i in range(12))}
+    with mock.patch.object(yaml_events, "MAX_NODES", 10):
+        for shape, text in shapes.items():
+            assert yaml_events.read(text) is None, shape  # source.py's walker says why
+    with mock.patch.object(yaml_events, "MAX_NODES", 14):
+        for shape, text in shapes.items():
+            assert yaml_events.read(text) is not None, shape

@@ -104,7 +104,7 @@ class _Events:
     def _sequence(self, path: Path, line: int) -> list:
         out: list = []
         lines, next_event, end = self.lines, self.next_event, self.SequenceEnd
-        scalar, typed_starts = self.Scalar, self.typed_starts
+        scalar, typed_starts, mapping_start = self.Scalar, self.typed_starts, self.MappingStart
         while True:
             event = next_event()
             if type(event) is end:
@@ -119,6 +119,16 @@ class _Events:
                 if item_line != line:
                     lines.setdefault(path + (len(out),), item_line)
                 out.append(event.value)
+            elif type(event) is mapping_start and event.anchor is None and event.tag is None:
+                # A mapping (a hook, a URL's entry): self.value's answer, without the call.
+                self.visited += 1
+                if self.visited > MAX_NODES:
+                    raise _Unusual
+                at = path + (len(out),)
+                item_line = event.start_mark.line + 1
+                if item_line != line:
+                    lines.setdefault(at, item_line)
+                out.append(self._mapping(at, item_line))
             else:
                 out.append(self.value(event, path + (len(out),), line))
 
