@@ -31,12 +31,13 @@ def check_webhook_url(value: str) -> tuple[str, str | None]:
     The host is read by the same strict parser as API_HOST (transport.parse_url), so the plain-http
     warning is about the host that will be called, and a URL that parsers read differently is refused.
     """
-    if PLAIN_HTTPS_URL_RE.fullmatch(value):
+    if isinstance(value, str) and PLAIN_HTTPS_URL_RE.fullmatch(value):
         return value, None
     url = value.strip()
     if not url:
         raise InputError("empty webhook URL")
-    if WHITESPACE_RE.search(url):
+    # (a value that is not a text fails here as it always has: not with re's TypeError)
+    if WHITESPACE_RE.search(url) if isinstance(url, str) else any(ch.isspace() for ch in url):
         raise InputError(f"webhook URL contains a space: {value!r}")
     scheme, sep, _ = url.partition("://")
     if not sep and url.partition(":")[0].lower() in ("http", "https"):
