@@ -649,3 +649,27 @@ def test_file_from_stdin(run, creds, monkeypatch):
     assert bad.exit_code == 2
     assert "<stdin>:4: owners.Acme.webhoks: unknown key 'webhoks'; did you mean 'webhooks'?" in bad.stderr
     assert api.writes() == []
+
+
+@responses.activate
+def test_the_cyclic_collector_is_paused_while_a_notifications_command_runs_only(run, creds, notifications_file,
+                                                                                 monkeypatch):
+    import gc
+
+    from clever_notify.operations import notifications as ops
+
+    FakeApi(state())
+    seen = []
+    real_plan = ops.plan
+    monkeypatch.setattr(ops, "plan", lambda *a, **k: seen.append(gc.isenabled()) or real_plan(*a, **k))
+    assert gc.isenabled()
+    result = run("notifications", "plan", notifications_file())
+    assert result.exit_code == 0, result.stderr
+    assert seen == [False]
+    assert gc.isenabled()  # enabled again once the command is over
+    gc.disable()
+    try:  # a caller that had paused it itself finds it paused still
+        assert run("notifications", "plan", notifications_file()).exit_code == 0
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

@@ -181,3 +181,47 @@ def test_a_replaced_adapter_send_gets_the_request_as_before():
 def test_closed_port_helper_is_closed():
     with socket.socket() as s:
         assert s.connect_ex(("127.0.0.1", closed_port())) != 0
+
+
+# --- TLS: the pool requests would use, with the CA bundle the environment names ----------------------------
+
+
+@pytest.fixture(scope="module")
+def tls_server(tmp_path_factory):
+    """A loopback HTTPS server with a self-signed certificate for 127.0.0.1 (made by the openssl command)."""
+    import shutil
+    import ssl
+    import subprocess
+
+    if shutil.which("openssl") is None:
+        pytest.skip("the openssl command is needed to make a certificate")
+    folder = tmp_path_factory.mktemp("tls")
+    cert, key = folder / "cert.pem", folder / "key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
+                    "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", str(key), "-out", str(cert)],
+                   check=True, capture_output=True, timeout=60)
+    server = LoopbackServer(script(reply(200, [{"id": "h1"}])))
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    server.httpd.socket = context.wrap_socket(server.httpd.socket, server_side=True)
+    try:
+        yield server.url.replace("http://", "https://"), cert
+    finally:
+        server.stop()
+
+
+def test_an_unknown_certificate_is_the_same_tls_error_both_ways(tls_server, monkeypatch):
+    url, _ = tls_server
+    monkeypatch.delenv("REQUESTS_CA_BUNDLE", raising=False)
+    monkeypatch.delenv("CURL_CA_BUNDLE", raising=False)
+    pooled, plain = _outcome(lambda: _via_pool(url + PATH)), _outcome(lambda: _via_requests(url + PATH))
+    assert pooled == plain
+    assert pooled[:2] == ("error", "SSLError")
+
+
+def test_the_ca_bundle_the_environment_names_is_trusted_both_ways(tls_server, monkeypatch):
+    url, cert = tls_server
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(cert))
+    pooled, plain = _outcome(lambda: _via_pool(url + PATH)), _outcome(lambda: _via_requests(url + PATH))
+    assert pooled == plain
+    assert pooled[:2] == ("answer", 200)

@@ -127,24 +127,11 @@ def _as_requests_error(exc: BaseException) -> BaseException:
         reason = exc.reason
         if isinstance(reason, u3.ConnectTimeoutError) and not isinstance(reason, u3.NewConnectionError):
             return rex.ConnectTimeout(exc)
-        if isinstance(reason, u3.ResponseError):
-            return rex.RetryError(exc)
-        if isinstance(reason, u3.ProxyError):
-            return rex.ProxyError(exc)
-        if isinstance(reason, u3.SSLError):
-            return rex.SSLError(exc)
-        return rex.ConnectionError(exc)
-    if isinstance(exc, u3.ClosedPoolError):
-        return rex.ConnectionError(exc)
-    if isinstance(exc, u3.ProxyError):
-        return rex.ProxyError(exc)
-    if isinstance(exc, u3.SSLError):
-        return rex.SSLError(exc)
-    if isinstance(exc, u3.ReadTimeoutError):
-        return rex.ReadTimeout(exc)
-    if isinstance(exc, u3.InvalidHeader):
-        return rex.InvalidHeader(exc)
-    return exc
+        because = ((u3.ResponseError, rex.RetryError), (u3.ProxyError, rex.ProxyError), (u3.SSLError, rex.SSLError))
+        return next((theirs for ours, theirs in because if isinstance(reason, ours)), rex.ConnectionError)(exc)
+    raised = ((u3.ClosedPoolError, rex.ConnectionError), (u3.ProxyError, rex.ProxyError), (u3.SSLError, rex.SSLError),
+              (u3.ReadTimeoutError, rex.ReadTimeout), (u3.InvalidHeader, rex.InvalidHeader))
+    return next((theirs(exc) for ours, theirs in raised if isinstance(exc, ours)), exc)
 
 
 class PooledResponse:
