@@ -133,7 +133,8 @@ def test_a_clean_file_is_taken_by_the_fast_walk_alone():
     assert problems == [] and [w.line for w in warnings] == [7]  # the plain-http warning, at its line
 
 
-# --- a file with no `$` is not walked for variables (source._may_hold_variables) ----------------------------
+# --- variables: a file with no `$` is not walked for them, and the event reader's file only at its texts with a
+# `$` (source._may_hold_variables, yaml_events.read_noting_dollars); both answer as the walk of every value -------
 
 ENV = {"V": " https://v.example/x ", "W": "w"}
 dollar_texts = st.sampled_from(["${V}", "${W}x", "$$", "a$", "${NOPE}", "${bad name}", "${", "plain", "", "\\", "é"])
@@ -150,21 +151,37 @@ def _parsed(text: str, json_file: bool):
         doc = source.parse(text, json_file=json_file, env=ENV)
     except FileProblems as exc:
         return exc.problems
-    return doc.data, doc.problems, doc.unresolved, doc.expanded, doc.variables
+    return (doc.data, doc.problems, doc.unresolved, list(doc.expanded.items()), list(doc.variables.items()),
+            doc.lines, doc.key_lines)
+
+
+def _walked(text: str, json_file: bool):
+    """parse as if every file might hold a variable and every value were walked for them."""
+    from clever_notify.notifications_file import source
+
+    read_yaml = source._read_yaml
+    with mock.patch.object(source, "_may_hold_variables", return_value=True), \
+            mock.patch.object(source, "_read_yaml", lambda text: (read_yaml(text)[0], None)):
+        return _parsed(text, json_file)
 
 
 @PROP
 @given(st.dictionaries(st.sampled_from(["version", "owners", "x"]), dollar_values, min_size=1), st.booleans(),
-       st.sampled_from([None, '"', "'"]))
-def test_parse_answers_as_if_every_file_were_walked_for_variables(data, as_json, style):
+       st.sampled_from([None, '"', "'"]), st.sampled_from(["", "x: ${W}\n", "x: 1\n", "a: &a ${V}\nb: *a\n"]))
+def test_parse_answers_as_if_every_value_were_walked_for_variables(data, as_json, style, extra):
     import json
 
-    from clever_notify.notifications_file import source
+    text = json.dumps(data) if as_json else yaml.safe_dump(data, default_style=style, allow_unicode=True) + extra
+    assert _parsed(text, as_json) == _walked(text, as_json)
 
-    text = json.dumps(data) if as_json else yaml.safe_dump(data, default_style=style, allow_unicode=True)
-    with mock.patch.object(source, "_may_hold_variables", return_value=True):
-        walked = _parsed(text, as_json)
-    assert _parsed(text, as_json) == walked
+
+def test_a_key_given_twice_is_walked_for_variables_in_the_walks_order():
+    text = "a: ${NOPE}\nb:\n- ${V}\n- ${bad name}\na: ${W}x\nc:\n  d: ${NOPE2}\n"
+    parsed = _parsed(text, False)
+    assert parsed == _walked(text, False)
+    assert parsed[0] == {"a": "wx", "b": ["https://v.example/x", ""], "c": {"d": ""}}
+    assert [(p.path, p.message.split(" ")[0]) for p in parsed[1]] == [
+        (("a",), "key"), (("b", 1), "${bad"), (("c", "d"), "the")]
 
 
 def test_a_dollar_written_as_an_escape_is_a_variable_still():

@@ -44,10 +44,23 @@ def parse(text: str, *, json_file: bool, env: Mapping[str, str]) -> Document:
     if len(text.encode("utf-8", errors="replace")) > MAX_FILE_BYTES:
         raise FileProblems([Problem((), None, f"the file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB")])
     with _collector_paused():
-        doc = _parse_json(text) if json_file else _parse_yaml(text)
+        doc, dollars = (_parse_json(text), None) if json_file else _read_yaml(text)
         if _may_hold_variables(text):  # else the walk would change nothing, and visit every list and mapping
-            doc.data = _expand_all(doc, doc.data, (), env, doc.problems)
+            if dollars is None:
+                doc.data = _expand_all(doc, doc.data, (), env, doc.problems)
+            else:  # the texts with a `$`, in the walk's order: only they are expanded
+                for path in dollars:
+                    _expand_in_place(doc, path, env)
     return doc
+
+
+def _expand_in_place(doc: Document, path: Path, env: Mapping[str, str]) -> None:
+    """The text at `path` as the walk would expand it (the same problems, variables and `expanded`), in its list
+    or mapping: doc.data is read from the file just now and held by nothing else."""
+    parent = doc.data
+    for step in path[:-1]:
+        parent = parent[step]
+    parent[path[-1]] = _expand_all(doc, parent[path[-1]], path, env, doc.problems)
 
 
 @contextmanager
@@ -116,10 +129,15 @@ def _note_long_numbers(doc: Document, value: Any, path: Path) -> None:
 
 
 def _parse_yaml(text: str) -> Document:
+    return _read_yaml(text)[0]
+
+
+def _read_yaml(text: str) -> tuple[Document, list[Path] | None]:
+    """The document, and the paths of its texts with a `$` when the event reader knows them (None: walk them all)."""
     from clever_notify.notifications_file import yaml_events
 
-    usual = yaml_events.read(text)  # the usual file (no alias, tag or merge) without a node tree: 4x faster
-    return usual if usual is not None else _walk_nodes(text)
+    usual = yaml_events.read_noting_dollars(text)  # the usual file (no alias, tag or merge) without a node tree
+    return usual if usual is not None else (_walk_nodes(text), None)
 
 
 def _walk_nodes(text: str) -> Document:

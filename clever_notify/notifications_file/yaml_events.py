@@ -36,6 +36,14 @@ class _Unusual(Exception):
 
 def read(text: str) -> Document | None:
     """The document, as source.py's walker would make it; None when the file needs that walker."""
+    read = read_noting_dollars(text)
+    return None if read is None else read[0]
+
+
+def read_noting_dollars(text: str) -> tuple[Document, list[Path] | None] | None:
+    """read(text), and the paths of the texts that hold a `$`, in the order of the file: the values a walk for
+    variables would stop at, in its order. None instead of the paths when a key is given twice (the walk meets the
+    later value where the first was)."""
     import yaml
 
     if not hasattr(yaml, "CSafeLoader"):  # the pure-Python parser: no events worth reading one by one
@@ -56,7 +64,7 @@ def read(text: str) -> Document | None:
         if not isinstance(loader.get_event(), yaml.StreamEndEvent):
             return None  # a second document: source.py refuses it, in its words
         doc.problems.extend(events.problems)
-        return doc
+        return doc, None if events.repeated else events.dollars
     except (_Unusual, yaml.YAMLError, RecursionError):
         return None
     finally:
@@ -77,6 +85,8 @@ class _Events:
         self.key_lines = doc.key_lines
         self.problems: list[Problem] = []
         self.visited = 0
+        self.dollars: list[Path] = []  # the texts holding a `$`, by path
+        self.repeated = False  # a key given twice
         resolvers = loader.yaml_implicit_resolvers  # first character → the implicit types it may start
         # A plain value starting with none of these is a text, resolve() need not be asked ("" may be null).
         self.typed_starts = None if None in resolvers else frozenset(resolvers) | {""}
@@ -118,6 +128,8 @@ class _Events:
                 item_line = event.start_mark.line + 1
                 if item_line != line:
                     lines.setdefault(path + (len(out),), item_line)
+                if "$" in event.value:
+                    self.dollars.append(path + (len(out),))
                 out.append(event.value)
             elif type(event) is mapping_start and event.anchor is None and event.tag is None:
                 # A mapping (a hook, a URL's entry): self.value's answer, without the call.
@@ -143,13 +155,18 @@ class _Events:
     def _scalar(self, event, path: Path) -> Any:
         tag = self._tag(event)
         if tag == _STR:
+            if "$" in event.value:
+                self.dollars.append(path)
             return event.value
         if tag in _NUMBERS and len(event.value) > MAX_NUMBER_CHARS:
             self.problems.append(Problem(path, event.start_mark.line + 1, _long_number_problem(len(event.value))))
             self.doc.unresolved.add(path)
             return LongNumber(len(event.value))
         node = self.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
-        return self.loader.construct_object(node, deep=True)
+        value = self.loader.construct_object(node, deep=True)
+        if isinstance(value, str) and "$" in value:  # (no other tag makes a text; noted if one ever does)
+            self.dollars.append(path)
+        return value
 
     def _mapping(self, path: Path, line_of_mapping: int) -> dict:
         out: dict = {}
@@ -169,6 +186,7 @@ class _Events:
             line = event.start_mark.line + 1
             at = path + (key,)
             if key in out:
+                self.repeated = True
                 first = firsts.setdefault(key, self.doc.key_line(at))  # (before its lines go: the first ones)
                 self.problems.append(Problem(at, line, f"key {key!r} given twice (also on line {first})"))
                 for stale in [p for p in lines if p[:len(at)] == at]:  # the later value wins, with its lines
@@ -184,6 +202,8 @@ class _Events:
                     raise _Unusual
                 if value_line != line_of_mapping:
                     lines.setdefault(at, value_line)
+                if "$" in event.value:
+                    self.dollars.append(at)
                 out[key] = event.value
             else:
                 out[key] = self.value(event, at, line_of_mapping)
