@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from clever_notify.cli import CONTEXT_SETTINGS, Group
+from clever_notify.cli import CONTEXT_SETTINGS, Group, keep_until_exit
 from clever_notify.cli import params as p
 from clever_notify.cli.runtime import runtime
 from clever_notify.errors import CleverNotifyError, ExitCode, InputError
@@ -183,6 +183,7 @@ def plan_command(ctx, file, prune, detailed_exitcode, out, output):
         if detailed_exitcode:
             exc.exit_code = ExitCode.API  # 2 means "changes" here: every error is 1
         raise
+    keep_until_exit(planned)
     plan, mask, names = planned.plan, planned.mask, planned.names
     if out is not None:
         _save_plan(rt, out, file, planned, detailed_exitcode)
@@ -282,6 +283,7 @@ def apply_command(ctx, file, prune, dry_run, yes, output):
         yes = True  # its review was the confirmation
     else:
         planned = _plan(rt, file, prune, output_json)
+    keep_until_exit(planned)
     plan, mask, names, prune = planned.plan, planned.mask, planned.names, planned.prune
     deletes = plan.count("delete")
     if not output_json:

@@ -147,6 +147,9 @@ def wanted_with_scope(resolved: Resolved, summary_of) -> dict[HookKind, list[Wan
         out[kind] = []
         for w in hooks:
             entries = sorted(by_hook.get(w.where, ()))
+            if not entries and "scope" in w.fields and w.fields["scope"] is None:
+                out[kind].append(w)  # no service named: the hook as read, its scope already "all"
+                continue
             scope = None
             if entries:
                 names = tuple(v for _, v, held in entries if not held)
