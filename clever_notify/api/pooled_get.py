@@ -19,7 +19,10 @@ session. Anything else answers None and the request goes through requests as usu
 
 from __future__ import annotations
 
+import re
 from typing import Any
+
+_UNRESERVED_PATH = re.compile(r"[A-Za-z0-9._~/-]*")
 
 
 def _requests_own_send(adapter) -> bool:
@@ -36,6 +39,7 @@ class PooledGets:
         self.session = session
         self._pools: dict[str, Any] = {}  # origin as written → (adapter, pool), or None where requests must send
         self._headers: dict[tuple, dict] = {}  # the call's headers → merged with the session's, checked once
+        self._timeouts: dict[tuple, Any] = {}  # (connect, read) → urllib3's Timeout
 
     def get(self, url: str, headers: dict, timeout: tuple[float, float]) -> PooledResponse | None:
         """The answer's status and headers (its body unread), or None when requests must send this GET."""
@@ -57,8 +61,14 @@ class PooledGets:
         if found is None:
             return None
         adapter, pool = found
-        # requests requotes the whole URL; the origin was checked (and IDNA-encoded) once, above
-        return _send(adapter, pool, requote_uri(rest), self._merged(headers), timeout)
+        # requests requotes the whole URL; the origin was checked (and IDNA-encoded) once, above, and a path of
+        # unreserved characters (every id of the API) reads the same requoted
+        path = rest if _UNRESERVED_PATH.fullmatch(rest) else requote_uri(rest)
+        if timeout not in self._timeouts:
+            from urllib3.util import Timeout
+
+            self._timeouts[timeout] = Timeout(connect=timeout[0], read=timeout[1])
+        return _send(adapter, pool, path, self._merged(headers), self._timeouts[timeout])
 
     def _merged(self, headers: dict) -> dict:
         """The session's headers under the call's, validated as requests validates them (once per set)."""
@@ -102,14 +112,11 @@ class PooledGets:
         return adapter, pool
 
 
-def _send(adapter, pool, path: str, headers: dict, timeout: tuple[float, float]) -> PooledResponse:
-    from urllib3.util import Timeout
-
-    connect, read = timeout
+def _send(adapter, pool, path: str, headers: dict, timeout) -> PooledResponse:
     try:
         raw = pool.urlopen(method="GET", url=path, body=None, headers=headers,
                            redirect=False, assert_same_host=False, preload_content=False, decode_content=False,
-                           retries=adapter.max_retries, timeout=Timeout(connect=connect, read=read), chunked=False)
+                           retries=adapter.max_retries, timeout=timeout, chunked=False)
     except Exception as exc:  # raised again as the requests exception it stands for
         raise _as_requests_error(exc) from exc
     return PooledResponse(raw)
@@ -150,8 +157,13 @@ class PooledResponse:
         from urllib3 import exceptions as u3
 
         rex = requests.exceptions
+        raw = self.raw
         try:
-            yield from self.raw.stream(chunk_size, decode_content=True)
+            if raw.length_remaining is not None and not raw.headers.get("Content-Encoding"):
+                # a declared length (the caller refused one too large before reading) of plain bytes: read at once
+                yield raw.read(decode_content=False)
+            else:
+                yield from raw.stream(chunk_size, decode_content=True)
         except u3.ProtocolError as exc:
             raise rex.ChunkedEncodingError(exc) from exc
         except u3.DecodeError as exc:
