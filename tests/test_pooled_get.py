@@ -225,3 +225,12 @@ def test_the_ca_bundle_the_environment_names_is_trusted_both_ways(tls_server, mo
     pooled, plain = _outcome(lambda: _via_pool(url + PATH)), _outcome(lambda: _via_requests(url + PATH))
     assert pooled == plain
     assert pooled[:2] == ("answer", 200)
+
+
+@pytest.mark.parametrize("path", [PATH, "/v2/a b/c", "/v2/caf%C3%A9/%41%7e", "/v2/é/ü", "/v2/a~b_c.d-e", "/v2/%zz/x"])
+def test_the_request_line_is_the_one_requests_sends_whatever_the_path(path):
+    with LoopbackServer(script(reply(200, []))) as server:
+        url = server.url + path
+        assert _outcome(lambda: _via_pool(url)) == _outcome(lambda: _via_requests(url))
+        pooled, plain = server.received
+    assert pooled.path == plain.path
