@@ -43,7 +43,7 @@ def parse(text: str, *, json_file: bool, env: Mapping[str, str]) -> Document:
     variable is recorded in `problems` (the caller reports them with the rest)."""
     if len(text.encode("utf-8", errors="replace")) > MAX_FILE_BYTES:
         raise FileProblems([Problem((), None, f"the file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB")])
-    with _collector_paused():
+    with collector_paused():
         doc, dollars = (_parse_json(text), None) if json_file else _read_yaml(text)
         if _may_hold_variables(text):  # else the walk would change nothing, and visit every list and mapping
             if dollars is None:
@@ -64,10 +64,12 @@ def _expand_in_place(doc: Document, path: Path, env: Mapping[str, str]) -> None:
 
 
 @contextmanager
-def _collector_paused():
-    """The cyclic garbage collector paused while a file's values are built: a file of 20,000 hooks is hundreds of
-    thousands of lists, mappings and paths, none of them garbage, and each burst of them would make it walk them
-    all again (a fifth of the reading). A cycle left meanwhile (none is made here) waits for the next collection."""
+def collector_paused():
+    """The cyclic garbage collector paused while many values are built (a file's, then its owners' lists and the
+    plan: operations.notifications): a file of 20,000 hooks is hundreds of thousands of lists, mappings and paths,
+    none of them garbage, and each burst of them would make it walk them all again (a fifth of the reading, half
+    of a plan). A cycle left meanwhile (none is made here) waits for the next collection; it runs again, as it
+    was, afterwards."""
     was = gc.isenabled()
     gc.disable()
     try:

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Mapping
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -30,28 +29,12 @@ if TYPE_CHECKING:
 # --- plan --------------------------------------------------------------------------------------------
 
 
-@contextmanager
-def _building():
-    """The cyclic garbage collector paused while a file, lists and a plan of many hooks are built: they are
-    hundreds of thousands of containers, none of them garbage, and with it running each allocation burst
-    makes it walk them all again (with 20,000 hooks, half of the plan's CPU time). Nothing built here holds a
-    cycle to collect; it runs again, as it was, afterwards."""
-    import gc
-
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
-
-
 def read_file(file: str | os.PathLike, env: Mapping[str, str] | None = None, *, text: str | None = None) -> DesiredFile:
     """The checked file (or `text`, read from stdin by the caller): FileInvalid with every problem located."""
     from clever_notify.notifications_file import desired
+    from clever_notify.notifications_file.source import collector_paused
 
-    with _building():
+    with collector_paused():
         return desired.read(str(file), os.environ if env is None else env, text=text)
 
 
@@ -91,13 +74,13 @@ def plan(session: Session, wanted: DesiredFile, *, prune: bool = False) -> Plann
     A name that matches nothing, or a hook the plan cannot act on, is a located problem (FileInvalid)."""
     from clever_notify.hooks.plan import make_plan
     from clever_notify.notifications_file.remote import owner_inputs
-    from clever_notify.notifications_file.source import Problem
+    from clever_notify.notifications_file.source import Problem, collector_paused
     from clever_notify.output.plan import hide_urls_replaced_by_variables
 
     mask = wanted.document.mask()
     if mask:  # an API message quoting a ${VAR}'s value (a URL with its token) is masked before it is cut
         session.client.transport.hide(mask.text)
-    with _building():
+    with collector_paused():
         inputs, resolved = owner_inputs(session.client, wanted, workers=session.readers)
         made = make_plan(inputs, prune=prune)
     ids_fit_in_paths(made)
