@@ -496,16 +496,7 @@ def _fast_names(rule: Names) -> Callable:
     def names(value, path, doc, problems, warnings):
         if type(value) is not dict or not all(type(name) is str and name.strip() for name in value):
             raise _Slow  # a blank name is check_generic's problem, in its place among the others
-        out, bad = {}, False
-        for name, one in value.items():
-            at = path + (name,)
-            try:
-                checked = each(one, at, doc, problems, warnings)
-            except _Slow:
-                checked = check_generic(value_rule, one, at, doc, problems, warnings)
-            bad = bad or checked is INVALID
-            out[name] = checked
-        return INVALID if bad else out
+        return _entries(value, lambda name: (value_rule, each), path, doc, problems, warnings)
 
     return names
 
@@ -520,19 +511,25 @@ def _fast_keys(rule: Keys) -> Callable:
         if type(value) is not dict or not value.keys() <= known.keys() or not value.keys() >= required \
                 or (require_any and value.keys().isdisjoint(require_any)):
             raise _Slow
-        out, bad = {}, False
-        for name, one in value.items():
-            key_rule, fast = known[name]
-            at = path + (name,)
-            try:
-                checked = fast(one, at, doc, problems, warnings)
-            except _Slow:
-                checked = check_generic(key_rule, one, at, doc, problems, warnings)
-            bad = bad or checked is INVALID
-            out[name] = checked
-        return INVALID if bad else out
+        return _entries(value, known.__getitem__, path, doc, problems, warnings)
 
     return keys
+
+
+def _entries(value: dict, rules_of: Callable, path, doc, problems, warnings):
+    """Each entry of a mapping by the fast walk of its rule (`rules_of(name)`: the rule and its fast walk), or by
+    check_generic where the fast walk declines it; the checked mapping, or INVALID when an entry is."""
+    out, bad = {}, False
+    for name, one in value.items():
+        rule, fast = rules_of(name)
+        at = path + (name,)
+        try:
+            checked = fast(one, at, doc, problems, warnings)
+        except _Slow:
+            checked = check_generic(rule, one, at, doc, problems, warnings)
+        bad = bad or checked is INVALID
+        out[name] = checked
+    return INVALID if bad else out
 
 
 def did_you_mean(typed: str, allowed: list[str]) -> str:
