@@ -88,3 +88,29 @@ def test_http_1_0_is_closed(sandbox):
     answer, _ = _ask(conn, "GET", "/v2/self", _auth(sandbox))
     assert answer.status == 200 and answer.getheader("Connection") == "close"
     conn.close()
+
+
+def test_a_failing_app_is_a_logged_500_and_a_closed_connection(caplog):
+    import logging
+    import threading
+
+    from werkzeug.serving import make_server
+
+    from clever_notify.sandbox.serve import KeepAliveHandler
+
+    def broken(environ, start_response):
+        raise RuntimeError("the app broke")
+
+    server = make_server("127.0.0.1", 0, broken, threaded=True, request_handler=KeepAliveHandler)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    try:
+        with caplog.at_level(logging.ERROR, logger="werkzeug"):
+            conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+            answer, _ = _ask(conn, "GET", "/v2/self", {})
+            conn.close()
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert answer.status == 500 and answer.getheader("Connection") == "close"
+    assert "Error on request" in caplog.text and "the app broke" in caplog.text

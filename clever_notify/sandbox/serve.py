@@ -57,7 +57,10 @@ class KeepAliveHandler(WSGIRequestHandler):
                 if hasattr(result, "close"):
                     result.close()
             status, headers = answer
-        except Exception:  # noqa: BLE001 - werkzeug answers it (a 500, logged) and closes, as for any request
+        except Exception:  # noqa: BLE001 - a bug of the app: a 500 and its traceback on the server's log, as werkzeug
+            import traceback  # gives them, and the connection closed
+
+            self.server.log("error", f"Error on request:\n{traceback.format_exc()}")
             self.close_connection = True
             self.send_error(500)
             return
