@@ -291,7 +291,7 @@ def shape_problem(kind: HookKind | str, hook: Any) -> str | None:
     hook_id = hook.get("id")
     if not isinstance(hook_id, str) or not hook_id:
         return "has no id" if hook_id is None else f"has an id that is {_what(hook_id)}, not a non-empty string"
-    for key, shape in _shapes_of(kind):
+    for key, shape in of_rows(kind, _shapes):
         value = hook.get(key)
         if value is not None:
             wrong = shape(value)
@@ -300,17 +300,24 @@ def shape_problem(kind: HookKind | str, hook: Any) -> str | None:
     return None
 
 
-def _shapes_of(kind: HookKind | str) -> tuple[tuple[str, Callable[[Any], str | None]], ...]:
-    """(key, shape check) of `kind`'s rows, in table order: every hook of every listing is checked with them."""
+def _shapes(rows: tuple[Field, ...]) -> tuple[tuple[str, Callable[[Any], str | None]], ...]:
+    """(key, shape check) of the rows that have one, in table order."""
+    return tuple((f.key, f.shape) for f in rows if f.shape is not None)
+
+
+def of_rows(kind: HookKind | str, build: Callable[[tuple[Field, ...]], Any]) -> Any:
+    """`build(fields_of(kind))`, worked out once per kind and `build` while the table stays the same: what every
+    hook of a listing or a plan is checked or compared with (20,000 times in a large plan)."""
     kind = kind_of(kind)
-    table, shapes = _SHAPES_OF.get(kind, (None, ()))
-    if table is not FIELDS:
-        shapes = tuple((f.key, f.shape) for f in fields_of(kind) if f.shape is not None)
-        _SHAPES_OF[kind] = (FIELDS, shapes)
-    return shapes
+    rows = fields_of(kind)
+    built_from, value = _OF_ROWS.get((kind, build), (None, None))
+    if built_from is not rows:  # fields_of gives the same tuple until the table changes
+        value = build(rows)
+        _OF_ROWS[(kind, build)] = (rows, value)
+    return value
 
 
-_SHAPES_OF: dict[HookKind, tuple[tuple, tuple]] = {}
+_OF_ROWS: dict[tuple, tuple[tuple[Field, ...], Any]] = {}
 
 
 def read_only_keys(kind: HookKind | str) -> frozenset[str]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from clever_notify.hooks.fields import NOT_SENT, Field, fields_of
+from clever_notify.hooks.fields import NOT_SENT, Field, of_rows
 from clever_notify.hooks.kinds import KINDS, WEBHOOKS, HookKind
 from clever_notify.hooks.update import merged, update_body
 
@@ -105,15 +105,11 @@ class Plan:
 
 def managed_fields(kind: HookKind) -> tuple[Field, ...]:
     """The fields a file sets (name, urls | notified, scope, events), in the order a body sends them."""
-    rows = fields_of(kind)
-    table, managed = _MANAGED.get(kind, (None, ()))
-    if table is not rows:  # asked for every hook of a plan: sorted once per kind (again if the table changes)
-        managed = tuple(sorted((f for f in rows if f.sent_at is not None), key=lambda f: f.sent_at))
-        _MANAGED[kind] = (rows, managed)
-    return managed
+    return of_rows(kind, _managed)
 
 
-_MANAGED: dict[HookKind, tuple[tuple, tuple[Field, ...]]] = {}
+def _managed(rows: tuple[Field, ...]) -> tuple[Field, ...]:
+    return tuple(sorted((f for f in rows if f.sent_at is not None), key=lambda f: f.sent_at))
 
 
 def comparable(field: Field, value: Any) -> Any:
