@@ -19,21 +19,34 @@ from __future__ import annotations
 import functools
 
 
+def adds_per_call(session) -> bool:
+    """Whether `session` itself adds to each call what the lean paths leave out: params, auth, cookies."""
+    return bool(session.params or session.auth or len(session.cookies))
+
+
+def merged_headers(session, headers: dict | None):
+    """The session's headers under the call's, checked as requests checks them (a CaseInsensitiveDict)."""
+    from requests.models import PreparedRequest
+    from requests.sessions import merge_setting
+    from requests.structures import CaseInsensitiveDict
+
+    prepared = PreparedRequest()
+    prepared.prepare_headers(merge_setting(headers, session.headers, dict_class=CaseInsensitiveDict))
+    return prepared.headers
+
+
 @functools.cache
 def lean_session_class():
     """Built on first use: importing requests costs time that `--help` must not pay."""
     import requests
     from requests.hooks import dispatch_hook
     from requests.models import PreparedRequest
-    from requests.sessions import merge_setting
-    from requests.structures import CaseInsensitiveDict
 
     class LeanSession(requests.Session):
         def request(self, method, url, params=None, data=None, headers=None, cookies=None, files=None, auth=None,
                     timeout=None, allow_redirects=True, proxies=None, hooks=None, stream=None, verify=None,
                     cert=None, json=None):
-            if (params or cookies or files or json is not None or hooks or allow_redirects or self.params
-                    or self.auth or len(self.cookies)):
+            if params or cookies or files or json is not None or hooks or allow_redirects or adds_per_call(self):
                 return super().request(method, url, params=params, data=data, headers=headers, cookies=cookies,
                                        files=files, auth=auth, timeout=timeout, allow_redirects=allow_redirects,
                                        proxies=proxies, hooks=hooks, stream=stream, verify=verify, cert=cert,
@@ -41,7 +54,7 @@ def lean_session_class():
             prepared = PreparedRequest()
             prepared.prepare_method(method)
             prepared.prepare_url(url, None)
-            prepared.prepare_headers(merge_setting(headers, self.headers, dict_class=CaseInsensitiveDict))
+            prepared.headers = merged_headers(self, headers)
             prepared.prepare_body(data, None, None)
             prepared.prepare_auth(auth, prepared.url)
             prepared.prepare_hooks(self.hooks)

@@ -22,6 +22,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from clever_notify.api.lean_session import adds_per_call, merged_headers
+
 _UNRESERVED_PATH = re.compile(r"[A-Za-z0-9._~/-]*")
 
 
@@ -49,7 +51,7 @@ class PooledGets:
         session = self.session
         if not isinstance(session, requests.Session):  # a stand-in (tests): it is asked, as it expects
             return None
-        if any(session.hooks.get("response") or ()) or len(session.cookies) or session.auth or session.params:
+        if any(session.hooks.get("response") or ()) or adds_per_call(session):
             return None
         origin = "/".join(url.split("/", 3)[:3])
         rest = url[len(origin):]
@@ -72,15 +74,9 @@ class PooledGets:
 
     def _merged(self, headers: dict) -> dict:
         """The session's headers under the call's, validated as requests validates them (once per set)."""
-        from requests.models import PreparedRequest
-        from requests.sessions import merge_setting
-        from requests.structures import CaseInsensitiveDict
-
         key = tuple(headers.items())
         if key not in self._headers:
-            prepared = PreparedRequest()
-            prepared.prepare_headers(merge_setting(headers, self.session.headers, dict_class=CaseInsensitiveDict))
-            self._headers[key] = dict(prepared.headers)
+            self._headers[key] = dict(merged_headers(self.session, headers))
         return self._headers[key]
 
     def _pool_for(self, url: str):
