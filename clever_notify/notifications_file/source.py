@@ -311,22 +311,13 @@ def _expand_all(doc: Document, value: Any, path: Path, env: Mapping[str, str], p
         return expanded
     # A list or mapping is copied only where a value in it changed: a file of 20,000 hooks without `$` is not
     # built twice.
-    if isinstance(value, list):
-        out = None
-        for i, v in enumerate(value):
-            if isinstance(v, (list, dict)) or (isinstance(v, str) and "$" in v):
-                new = _expand_all(doc, v, path + (i,), env, problems)
-                if new is not v:
-                    out = out if out is not None else list(value)
-                    out[i] = new
-        return value if out is None else out
-    if isinstance(value, dict):
+    if isinstance(value, (list, dict)):
         changed = None
-        for k, v in value.items():
+        for k, v in enumerate(value) if isinstance(value, list) else value.items():
             if isinstance(v, (list, dict)) or (isinstance(v, str) and "$" in v):
                 new = _expand_all(doc, v, path + (k,), env, problems)
                 if new is not v:
-                    changed = changed if changed is not None else dict(value)
+                    changed = changed if changed is not None else type(value)(value)
                     changed[k] = new
         return value if changed is None else changed
     return value
