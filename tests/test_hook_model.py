@@ -245,3 +245,42 @@ def test_default_disable_json_reports_only_the_deletes_that_happened(run, creds)
     report = json.loads(result.stdout)
     assert report["deleted"] == ["d2"]
     assert report["requests"] == [{"method": "DELETE", "path": f"/v2/notifications/emailhooks/{ORG_ID}/d2"}]
+
+
+# --- shapes: the listing's checker answers what each row's own check says ---------------------------------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_ANY_JSON = st.recursive(st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=5),
+                         lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=4), inner,
+                                                                                      max_size=3), max_leaves=6)
+
+
+def _row_by_row(kind, hook):
+    """The answer of the rows' own checks, in table order, with no shortcut."""
+    hook_id = hook.get("id")
+    if not isinstance(hook_id, str) or not hook_id:
+        return "has no id" if hook_id is None else f"has an id that is {fields._what(hook_id)}, not a non-empty string"
+    for f in fields.fields_of(kind):
+        value = hook.get(f.key)
+        if f.shape is not None and value is not None and f.shape(value):
+            return f"({hook_id!r}): `{f.key}` {f.shape(value)}"
+    return None
+
+
+@pytest.mark.parametrize("kind", KINDS, ids=lambda k: k.path)
+@settings(max_examples=300, deadline=None)
+@given(hook=st.fixed_dictionaries({"id": st.sampled_from(["w-1", "", 7, None])},
+                                  optional={k: _ANY_JSON for k in ("name", "ownerId", "state", "createdAt", "scope",
+                                                                   "events", "urls", "failures", "notified")}))
+def test_the_listing_checker_answers_as_each_rows_check(kind, hook):
+    assert fields.shape_checker(kind)(hook) == _row_by_row(kind, hook)
+
+
+@pytest.mark.parametrize("value, problem", [(True, "is a boolean, expected a date"),
+                                            ([1], "is a list, expected a date"),
+                                            (1796583850388, None), (1.5, None), ("2026-01-01T00:00:00Z", None)])
+def test_a_date_is_a_string_or_a_number_never_a_boolean(value, problem):
+    got = fields.shape_checker(WEBHOOKS)({"id": "w-1", "createdAt": value})
+    assert got == (None if problem is None else f"('w-1'): `createdAt` {problem}")

@@ -26,7 +26,7 @@ from urllib.parse import quote
 from clever_notify.api.transport import RecordingTransport, Transport, error_message
 from clever_notify.config.settings import Settings
 from clever_notify.errors import ApiError, InputError, NotAuthenticated, NotFound
-from clever_notify.hooks.fields import shape_problem
+from clever_notify.hooks.fields import shape_checker
 from clever_notify.hooks.kinds import HookKind, kind_of
 
 MAX_QUOTED = 150  # how much of an API's message is quoted in ours
@@ -35,7 +35,7 @@ MAX_QUOTED = 150  # how much of an API's message is quoted in ours
 @dataclass(frozen=True)
 class Malformed:
     """An item of a hook list that is no usable hook: its place in the list and what is wrong (with its id when
-    it has one), in hooks/fields.py `shape_problem`'s words."""
+    it has one), in hooks/fields.py `shape_checker`'s words."""
 
     index: int
     problem: str
@@ -170,8 +170,9 @@ class ApiClient:
             got = "an empty body" if result is None else f"a JSON {type(result).__name__}"
             raise ApiError(f"{what}: {got}, expected a JSON list of {kind.nouns}; nothing was changed.")
         good = []
+        problem_of = shape_checker(kind)
         for n, hook in enumerate(result):
-            wrong = shape_problem(kind, hook)
+            wrong = problem_of(hook)
             if not wrong:
                 good.append(hook)
             elif malformed is None:

@@ -220,6 +220,10 @@ def _objects(value: Any) -> str | None:
     return None
 
 
+# The exact types a shape check accepts without looking further (a bool, an int subclass, is never among them).
+_PLAINLY_FINE: dict[Callable, tuple[type, ...]] = {_text: (str,), _moment: (str, int, float)}
+
+
 # --- the table ---------------------------------------------------------------------------------------
 
 FIELDS: tuple[Field, ...] = (
@@ -286,23 +290,36 @@ def fingerprint(hook: dict) -> tuple:
 def shape_problem(kind: HookKind | str, hook: Any) -> str | None:
     """What makes `hook`, as the API answered it, unusable as a hook of `kind`; None when it is fine.
     An id is required (a hook without one can be neither changed nor deleted); other fields may be absent."""
-    if not isinstance(hook, dict):
-        return f"is {_what(hook)}, expected a hook object"
-    hook_id = hook.get("id")
-    if not isinstance(hook_id, str) or not hook_id:
-        return "has no id" if hook_id is None else f"has an id that is {_what(hook_id)}, not a non-empty string"
-    for key, shape in of_rows(kind, _shapes):
-        value = hook.get(key)
-        if value is not None:
+    return shape_checker(kind)(hook)
+
+
+def shape_checker(kind: HookKind | str) -> Callable[[Any], str | None]:
+    """shape_problem for the hooks of `kind`, with the kind's checks looked up once: a listing asks it of every
+    hook it holds."""
+    return of_rows(kind, _checker)
+
+
+def _checker(rows: tuple[Field, ...]) -> Callable[[Any], str | None]:
+    # Most fields of a hook are a string (or a date's number): their type is tested here, the call is saved.
+    shapes = tuple((f.key, f.shape, _PLAINLY_FINE.get(f.shape, ())) for f in rows if f.shape is not None)
+
+    def problem(hook: Any) -> str | None:
+        if not isinstance(hook, dict):
+            return f"is {_what(hook)}, expected a hook object"
+        hook_id = hook.get("id")
+        if not isinstance(hook_id, str) or not hook_id:
+            return "has no id" if hook_id is None else f"has an id that is {_what(hook_id)}, not a non-empty string"
+        get = hook.get
+        for key, shape, fine in shapes:
+            value = get(key)
+            if value is None or type(value) in fine:
+                continue
             wrong = shape(value)
             if wrong:
                 return f"({hook_id[:60]!r}): `{key}` {wrong}"
-    return None
+        return None
 
-
-def _shapes(rows: tuple[Field, ...]) -> tuple[tuple[str, Callable[[Any], str | None]], ...]:
-    """(key, shape check) of the rows that have one, in table order."""
-    return tuple((f.key, f.shape) for f in rows if f.shape is not None)
+    return problem
 
 
 def of_rows(kind: HookKind | str, build: Callable[[tuple[Field, ...]], Any]) -> Any:
