@@ -120,6 +120,7 @@ def _check_id(value: str) -> str:
     return text
 
 
+@functools.lru_cache(maxsize=1024)  # the same few values recur through a file
 def _check_service(value: str) -> str:
     if not value.strip():
         raise InputError("empty service")
@@ -131,6 +132,7 @@ def _check_service(value: str) -> str:
 _NAME_LIKE = re.compile(r"^[A-Za-z0-9_.-]+$")  # what could be a name in the API's catalog
 
 
+@functools.lru_cache(maxsize=1024)  # the same few values recur through a file
 def _check_event(value: str) -> str:
     try:
         return catalog.normalize_event(value)
@@ -142,6 +144,7 @@ def _check_event(value: str) -> str:
         raise InputError(message) from None
 
 
+@functools.lru_cache(maxsize=1024)  # the same few values recur through a file
 def _check_format(value: str) -> str:
     try:
         return catalog.normalize_format(value)
@@ -152,6 +155,7 @@ def _check_format(value: str) -> str:
         raise
 
 
+@functools.lru_cache(maxsize=1024)  # the same few values recur through a file
 def _check_state(value: str) -> str:
     import re
 
@@ -175,12 +179,14 @@ def _check_url(value: str) -> str:
     return value  # as written: a URL the API holds with a trailing space reads back as it is
 
 
+@functools.lru_cache(maxsize=1024)  # the same few values recur through a file
 def _check_word(value: str) -> str:
     if not value.strip():
         raise InputError("must not be empty")
     return value
 
 
+@functools.lru_cache(maxsize=1024)  # the same few values recur through a file
 def _check_scope_entry(value: str) -> str:
     if not value:
         raise InputError("must not be empty")
@@ -197,6 +203,7 @@ def _warn_url_spaces(value: str) -> str | None:
     return _warn_url(value)
 
 
+@functools.lru_cache(maxsize=1024)  # the same few values recur through a file
 def _check_notify(value: str) -> str:
     from clever_notify.guards.values import parse_notify_target
 
@@ -472,20 +479,28 @@ def _fast_text(rule: Text) -> Callable:
 
 def _fast_items(rule: Items) -> Callable:
     item_rule, item, min_items = rule.item, _fast(rule.item), rule.min_items
+    # A text item (an event, a service) is checked here, without the call to its walk: most items of a file are.
+    text_rule = item_rule.text if isinstance(item_rule, Either) else item_rule
+    text_check = text_rule.check if isinstance(text_rule, Text) and text_rule.warn is None else None
 
     def items(value, path, doc, problems, warnings):
         if type(value) is not list or len(value) < min_items:
             raise _Slow
-        out, bad = [], False
+        out, bad = None, False  # out: a new list from the first item the walk changed (most change none)
         for i, one in enumerate(value):
-            at = path + (i,)
             try:
-                checked = item(one, at, doc, problems, warnings)
-            except _Slow:
-                checked = check_generic(item_rule, one, at, doc, problems, warnings)
-            bad = bad or checked is INVALID  # INVALID from the fast walk too: a value inside `one` was not taken
-            out.append(checked)
-        return INVALID if bad else out
+                if text_check is not None and type(one) is str:
+                    checked = text_check(one)
+                else:
+                    checked = item(one, path + (i,), doc, problems, warnings)
+            except (_Slow, InputError):  # (InputError: NotInCatalog included, recorded by check_generic)
+                checked = check_generic(item_rule, one, path + (i,), doc, problems, warnings)
+            if out is None and checked is not one and not (type(one) is str and checked == one):
+                out = value[:i]
+            if out is not None:
+                out.append(checked)
+                bad = bad or checked is INVALID  # INVALID from the fast walk too: a value inside `one` was not taken
+        return INVALID if bad else value if out is None else out
 
     return items
 
@@ -518,18 +533,24 @@ def _fast_keys(rule: Keys) -> Callable:
 
 def _entries(value: dict, rules_of: Callable, path, doc, problems, warnings):
     """Each entry of a mapping by the fast walk of its rule (`rules_of(name)`: the rule and its fast walk), or by
-    check_generic where the fast walk declines it; the checked mapping, or INVALID when an entry is."""
-    out, bad = {}, False
+    check_generic where the fast walk declines it; the checked mapping, or INVALID when an entry is.
+
+    The mapping itself when the walk changed none of its values (a text equal to the one read is not a change):
+    the values read from the file are held by nothing else, and most of a file is already as the rules write it,
+    so a file of 20,000 hooks is not copied once more."""
+    out, bad = None, False
     for name, one in value.items():
         rule, fast = rules_of(name)
-        at = path + (name,)
         try:
-            checked = fast(one, at, doc, problems, warnings)
+            checked = fast(one, path + (name,), doc, problems, warnings)
         except _Slow:
-            checked = check_generic(rule, one, at, doc, problems, warnings)
-        bad = bad or checked is INVALID
-        out[name] = checked
-    return INVALID if bad else out
+            checked = check_generic(rule, one, path + (name,), doc, problems, warnings)
+        if checked is not one and not (type(one) is str and checked == one):
+            if out is None:
+                out = dict(value)
+            out[name] = checked
+            bad = bad or checked is INVALID
+    return INVALID if bad else value if out is None else out
 
 
 def did_you_mean(typed: str, allowed: list[str]) -> str:
