@@ -175,13 +175,14 @@ def _target(value: str | dict) -> dict:
 
 
 # Lists of a hook where a value given twice is sent once (guards/values.merge_repeats' rule), and what the
-# warning calls a value: the checked entries are compared (an event upper-cased, a URL with its format).
+# warning calls a value: the checked entries are compared (an event upper-cased, a URL with its format; None: as
+# they are).
 _LISTS = {"urls": ("URL", lambda u: u.get("url") if isinstance(u, dict) else u,
                    lambda u: (u.get("format", catalog.DEFAULT_WEBHOOK_FORMAT), u.get("url")) if isinstance(u, dict)
                    else u),
           "notify": ("recipient", str, lambda t: _target(t) if isinstance(t, str) else t),
-          "events": ("event", str, lambda e: e),
-          "services": ("service", str, lambda s: s)}
+          "events": ("event", str, None),
+          "services": ("service", str, None)}
 
 
 def _repeats(doc: Document, data: dict, warnings: list[Problem]) -> None:
@@ -195,12 +196,18 @@ def _repeats(doc: Document, data: dict, warnings: list[Problem]) -> None:
                     continue
                 for field_name, (what, shown, same) in _LISTS.items():
                     values = hook.get(field_name)
-                    if not isinstance(values, list) or len(values) < 2:  # one value cannot be repeated
+                    if type(values) is not list or len(values) < 2:  # one value cannot be repeated
                         continue
-                    _, repeated = merge_repeats(list(enumerate(values)), key=lambda iv, same=same: same(iv[1]))
-                    for at, value in repeated:
+                    compared = values if same is None else [same(v) for v in values]
+                    try:
+                        if len(set(compared)) == len(compared):  # all different: most lists
+                            continue
+                    except TypeError:  # a value that cannot be hashed (a recipient as the API holds it)
+                        pass
+                    _, repeated = merge_repeats(list(enumerate(compared)), key=lambda iv: iv[1])
+                    for at, _ in repeated:
                         where = ("owners", key, word, i, field_name, at)
-                        warnings.append(Problem(where, doc.line(where), f"warning: the {what} {shown(value)} is "
+                        warnings.append(Problem(where, doc.line(where), f"warning: the {what} {shown(values[at])} is "
                                                                         "given more than once; it is sent once"))
 
 
@@ -222,30 +229,31 @@ def _unique(doc: Document, problems: list[Problem]) -> None:
             hooks = section.get(word) if isinstance(section, dict) else None
             if not isinstance(hooks, list):
                 continue
-            first_id: dict[str, Path] = {}
-            named: dict[str, list[tuple[Path, bool]]] = {}
+            at = ("owners", key, word)  # a hook's path is at + (index,): made only for a problem
+            first_id: dict[str, int] = {}
+            named: dict[str, list[tuple[int, bool]]] = {}  # name → (index, given with an id), in file order
             for i, hook in enumerate(hooks):
                 if not isinstance(hook, dict):
                     continue
-                where = ("owners", key, word, i)
                 hook_id, hook_name = hook.get("id"), hook.get("name")
                 if isinstance(hook_id, str):
                     if hook_id.strip() in first_id:
-                        also = format_path(first_id[hook_id.strip()])
-                        problems.append(Problem(where + ("id",), doc.line(where + ("id",)),
+                        also = format_path(at + (first_id[hook_id.strip()],))
+                        problems.append(Problem(at + (i, "id"), doc.line(at + (i, "id")),
                                                 f"id {hook_id.strip()} also at {also}"))
-                    first_id.setdefault(hook_id.strip(), where)
+                    first_id.setdefault(hook_id.strip(), i)
                 if isinstance(hook_name, str) and hook_name.strip():
-                    named.setdefault(hook_name, []).append((where, isinstance(hook_id, str)))
+                    named.setdefault(hook_name, []).append((i, isinstance(hook_id, str)))
                 elif isinstance(hook_name, str) and not isinstance(hook_id, str):
-                    problems.append(Problem(where + ("name",), doc.line(where + ("name",)),
+                    problems.append(Problem(at + (i, "name"), doc.line(at + (i, "name")),
                                             "a blank name cannot identify the hook: give its `id:` too "
                                             "(or a name that is not blank)"))
             noun = kind.noun
             for hook_name, same in named.items():
                 if len(same) > 1 and not all(has_id for _, has_id in same):
-                    for where, _ in same[1:]:
+                    first = format_path(at + (same[0][0],))
+                    for i, _ in same[1:]:
                         problems.append(Problem(
-                            where + ("name",), doc.line(where + ("name",)),
-                            f"another {noun} of this owner is named {hook_name!r} ({format_path(same[0][0])}); "
+                            at + (i, "name"), doc.line(at + (i, "name")),
+                            f"another {noun} of this owner is named {hook_name!r} ({first}); "
                             "names identify hooks: make them differ, or give each its `id:`"))

@@ -477,11 +477,22 @@ def _fast_text(rule: Text) -> Callable:
     return checked_text
 
 
+_AS_IS: Any = object()  # _inline_text's answer for a text taken as written
+
+
+def _inline_text(rule: Any) -> Callable[[str], Any] | None:
+    """What checks a text value of `rule` in the loop of its list or mapping, without the call to its walk (most
+    values of a file are texts: a name, an event, a format): its check, _AS_IS for a text taken as written, or
+    None when the text needs its walk (a warning to record) or `rule` takes no text."""
+    text = rule.text if isinstance(rule, Either) else rule
+    if not isinstance(text, Text) or text.warn is not None:
+        return None
+    return text.check or _AS_IS
+
+
 def _fast_items(rule: Items) -> Callable:
     item_rule, item, min_items = rule.item, _fast(rule.item), rule.min_items
-    # A text item (an event, a service) is checked here, without the call to its walk: most items of a file are.
-    text_rule = item_rule.text if isinstance(item_rule, Either) else item_rule
-    text_check = text_rule.check if isinstance(text_rule, Text) and text_rule.warn is None else None
+    text_check = _inline_text(item_rule)
 
     def items(value, path, doc, problems, warnings):
         if type(value) is not list or len(value) < min_items:
@@ -490,7 +501,7 @@ def _fast_items(rule: Items) -> Callable:
         for i, one in enumerate(value):
             try:
                 if text_check is not None and type(one) is str:
-                    checked = text_check(one)
+                    checked = one if text_check is _AS_IS else text_check(one)
                 else:
                     checked = item(one, path + (i,), doc, problems, warnings)
             except (_Slow, InputError):  # (InputError: NotInCatalog included, recorded by check_generic)
@@ -511,13 +522,13 @@ def _fast_names(rule: Names) -> Callable:
     def names(value, path, doc, problems, warnings):
         if type(value) is not dict or not all(type(name) is str and name.strip() for name in value):
             raise _Slow  # a blank name is check_generic's problem, in its place among the others
-        return _entries(value, lambda name: (value_rule, each), path, doc, problems, warnings)
+        return _entries(value, lambda name: (value_rule, each, None), path, doc, problems, warnings)
 
     return names
 
 
 def _fast_keys(rule: Keys) -> Callable:
-    known = {key.name: (key.rule, _fast(key.rule)) for key in rule.keys}
+    known = {key.name: (key.rule, _fast(key.rule), _inline_text(key.rule)) for key in rule.keys}
     required = {key.name for key in rule.keys if key.required}
     require_any = rule.require_any
 
@@ -532,18 +543,22 @@ def _fast_keys(rule: Keys) -> Callable:
 
 
 def _entries(value: dict, rules_of: Callable, path, doc, problems, warnings):
-    """Each entry of a mapping by the fast walk of its rule (`rules_of(name)`: the rule and its fast walk), or by
-    check_generic where the fast walk declines it; the checked mapping, or INVALID when an entry is.
+    """Each entry of a mapping by the fast walk of its rule (`rules_of(name)`: the rule, its fast walk and its
+    _inline_text), or by check_generic where the fast walk declines it; the checked mapping, or INVALID when an
+    entry is.
 
     The mapping itself when the walk changed none of its values (a text equal to the one read is not a change):
     the values read from the file are held by nothing else, and most of a file is already as the rules write it,
     so a file of 20,000 hooks is not copied once more."""
     out, bad = None, False
     for name, one in value.items():
-        rule, fast = rules_of(name)
+        rule, fast, text_check = rules_of(name)
         try:
-            checked = fast(one, path + (name,), doc, problems, warnings)
-        except _Slow:
+            if text_check is not None and type(one) is str:
+                checked = one if text_check is _AS_IS else text_check(one)
+            else:
+                checked = fast(one, path + (name,), doc, problems, warnings)
+        except (_Slow, InputError):
             checked = check_generic(rule, one, path + (name,), doc, problems, warnings)
         if checked is not one and not (type(one) is str and checked == one):
             if out is None:
