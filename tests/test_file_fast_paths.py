@@ -217,3 +217,37 @@ def test_the_event_reader_declines_a_file_of_too_many_values_whatever_they_are()
     with mock.patch.object(yaml_events, "MAX_NODES", 14):
         for shape, text in shapes.items():
             assert yaml_events.read(text) is not None, shape
+
+
+# --- lines: found when first asked (a file without a problem asks none), the same as a reading that records them --
+
+
+def test_a_file_without_a_problem_is_read_and_checked_without_looking_for_a_line(tmp_path):
+    from clever_notify.notifications_file import yaml_events
+
+    path = tmp_path / "n.yml"
+    path.write_text("version: 1\nowners:\n  orga_00000000-0000-0000-0000-000000000001:\n    webhooks:\n"
+                    "    - name: a\n      urls:\n      - url: https://example.org/a\n        format: raw\n"
+                    "      events: [DEPLOYMENT_FAIL, deployment_success]\n      services: [web]\n"
+                    "    emails:\n    - name: b\n      notify: [ops@example.org]\n")
+    with mock.patch.object(yaml_events, "_lines_of", side_effect=AssertionError("a line was looked for")):
+        wanted = desired.read(str(path), {})
+    assert [len(o.hooks) for o in wanted.owners] == [2] and wanted.warnings == []
+    assert wanted.owners[0].line == 3  # asked: found then
+    assert wanted.document.line(("owners", "orga_00000000-0000-0000-0000-000000000001", "webhooks", 0, "events")) == 9
+
+
+@PROP
+@given(st.dictionaries(st.sampled_from(["version", "owners", "x"]), dollar_values, min_size=1),
+       st.sampled_from([None, '"', "'"]))
+def test_lines_found_when_asked_are_the_lines_a_recording_reading_finds(data, style):
+    from clever_notify.notifications_file import yaml_events
+
+    text = yaml.safe_dump(data, default_style=style, allow_unicode=True)
+    lazy, recorded = yaml_events.read(text), yaml_events._read(text, record_lines=True)
+    if lazy is None:
+        assert recorded is None
+        return
+    assert lazy.find_lines is not None  # nothing was looked for yet
+    assert (lazy.lines, lazy.key_lines) == (recorded[0].lines, recorded[0].key_lines)
+    assert lazy.data == recorded[0].data

@@ -29,12 +29,16 @@ SECTION_OF = {v: k for k, v in SECTIONS.items()}
 class OwnerSection:
     key: str  # as the file writes it: a name, an id, or `self`
     path: Path
-    line: int | None
-    hooks: dict[HookKind, list[Wanted]]  # only the kinds the file has a section for
+    document: Document = field(repr=False, compare=False)  # for its line, asked only for a problem
+    hooks: dict[HookKind, list[Wanted]] = field(default_factory=dict)  # only the kinds the file has a section for
     services: dict[Path, str] = field(default_factory=dict)  # each service as written, by its path
     scope_as_held: dict[Path, str] = field(default_factory=dict)  # `{id: …}` entries: sent as they are
     owner_id: str | None = None  # `id:`, the owner the file was written for (checked against the key)
     owner_name: str | None = None  # `name:`, the owner's name (checked against the API's)
+
+    @property
+    def line(self) -> int | None:
+        return self.document.key_line(self.path)
 
 
 @dataclass
@@ -133,7 +137,7 @@ def check(doc: Document, name: str) -> DesiredFile:
     owners = []
     for key, section in data["owners"].items():
         path = ("owners", key)
-        owner = OwnerSection(key, path, doc.key_line(path), {}, owner_id=section.get("id"),
+        owner = OwnerSection(key, path, doc, {}, owner_id=section.get("id"),
                              owner_name=section.get("name"))
         for word, kind in SECTIONS.items():
             if word in section:

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from clever_notify.guards.masks import Mask
@@ -71,24 +72,52 @@ class Problem:
         return Problem(self.path, self.line, mask.text(self.message))
 
 
-@dataclass
 class Document:
-    """A file's values, with the line of each value (and of each mapping key) and the variables it used."""
+    """A file's values, with the line of each value (and of each mapping key) and the variables it used.
 
-    data: Any
-    lines: dict[Path, int] = field(default_factory=dict)
-    key_lines: dict[Path, int] = field(default_factory=dict)
-    variables: dict[str, str] = field(default_factory=dict)  # name → value, for masking output
-    expanded: dict[Path, str] = field(default_factory=dict)  # path → the text as written, for a value with ${…}
-    # Found while reading (a key given twice, a variable unset): reported with the rules' problems, not before
-    # them, so one run lists every problem of the file.
-    problems: list[Problem] = field(default_factory=list)
-    unresolved: set[Path] = field(default_factory=set)  # values whose ${VAR} could not be expanded
+    The lines are recorded while reading, or, for a file read without them (yaml_events: most runs ask for none,
+    a file without a problem or a warning), found by `find_lines` the first time one is asked."""
+
+    def __init__(self, data: Any, lines: dict[Path, int] | None = None, key_lines: dict[Path, int] | None = None,
+                 *, problems: list[Problem] | None = None,
+                 find_lines: Callable[[], tuple[dict[Path, int], dict[Path, int]]] | None = None):
+        self.data = data
+        self._lines = {} if lines is None else lines
+        self._key_lines = {} if key_lines is None else key_lines
+        self.find_lines = find_lines
+        self.variables: dict[str, str] = {}  # name → value, for masking output
+        self.expanded: dict[Path, str] = {}  # path → the text as written, for a value with ${…}
+        # Found while reading (a key given twice, a variable unset): reported with the rules' problems, not before
+        # them, so one run lists every problem of the file.
+        self.problems: list[Problem] = [] if problems is None else problems
+        self.unresolved: set[Path] = set()  # values whose ${VAR} could not be expanded
+
+    def __repr__(self) -> str:
+        return f"Document({self.data!r}, problems={self.problems!r})"
+
+    @property
+    def lines(self) -> dict[Path, int]:
+        """path → the line of its value, where a parent's would not say it."""
+        if self.find_lines is not None:
+            self._found_lines()
+        return self._lines
+
+    @property
+    def key_lines(self) -> dict[Path, int]:
+        """path → the line of its key, where its value's would not say it."""
+        if self.find_lines is not None:
+            self._found_lines()
+        return self._key_lines
+
+    def _found_lines(self) -> None:
+        find, self.find_lines = self.find_lines, None
+        self._lines, self._key_lines = find()
 
     def line(self, path: Path) -> int | None:
         """The line of `path`, or of its nearest parent that has one."""
+        lines = self.lines
         for end in range(len(path), -1, -1):
-            found = self.lines.get(path[:end])
+            found = lines.get(path[:end])
             if found:
                 return found
         return None

@@ -1,8 +1,11 @@
 """The usual notifications file read straight from libyaml's events: no node tree, so a file of 20,000 hooks
 is read in a fraction of the time and memory.
 
-A line is recorded only where Document.line would not find it through a parent (most values sit on the line
-of their mapping or of their key): the same answers for every path, a third of the entries.
+No line is recorded while the file is read: most runs ask for none (a file without a problem or a warning), and
+recording them was a fifth of the reading and a sixth of its memory. The first time a line is asked, the text is
+read once more, recording them (Document.find_lines). A line is recorded only where Document.line would not find
+it through a parent (most values sit on the line of their mapping or of their key): the same answers for every
+path, a third of the entries.
 
 source.py composes a node tree, then walks it (aliases, merge keys, tags, bombs: all handled there). Most
 files use none of those: a mapping of plain, untagged values, as `export` writes them. This reader builds
@@ -34,6 +37,10 @@ class _Unusual(Exception):
     """Outside the subset read here: source.py's node walker reads the file."""
 
 
+class _KeyTwice(Exception):
+    """A key given twice, met by a reading that records no lines: its problem needs them."""
+
+
 def read(text: str) -> Document | None:
     """The document, as source.py's walker would make it; None when the file needs that walker."""
     read = read_noting_dollars(text)
@@ -44,6 +51,23 @@ def read_noting_dollars(text: str) -> tuple[Document, list[Path] | None] | None:
     """read(text), and the paths of the texts that hold a `$`, in the order of the file: the values a walk for
     variables would stop at, in its order. None instead of the paths when a key is given twice (the walk meets the
     later value where the first was)."""
+    try:
+        read = _read(text, record_lines=False)
+    except _KeyTwice:  # a mistake of the file, reported at its lines: read again, recording them
+        return _read(text, record_lines=True)
+    if read is not None:
+        read[0].find_lines = lambda: _lines_of(text)
+    return read
+
+
+def _lines_of(text: str) -> tuple[dict[Path, int], dict[Path, int]]:
+    """The lines a reading of `text` records (Document.lines and key_lines)."""
+    read = _read(text, record_lines=True)
+    assert read is not None, "a text read once is read again"  # the same text, the same events
+    return read[0].lines, read[0].key_lines
+
+
+def _read(text: str, *, record_lines: bool) -> tuple[Document, list[Path] | None] | None:
     import yaml
 
     if not hasattr(yaml, "CSafeLoader"):  # the pure-Python parser: no events worth reading one by one
@@ -57,7 +81,7 @@ def read_noting_dollars(text: str) -> tuple[Document, list[Path] | None] | None:
         if not isinstance(loader.peek_event(), yaml.MappingStartEvent):
             return None
         doc = Document(None)
-        events = _Events(loader, doc)
+        events = _Events(loader, doc, record_lines)
         doc.data = events.value(loader.get_event(), (), None)
         if not isinstance(loader.get_event(), yaml.DocumentEndEvent):
             return None
@@ -75,9 +99,10 @@ class _Events:
     """One pass over the events. The loops of a mapping and of a list read a value that is a text themselves
     (most values of a file are): a call for each would cost more than reading it."""
 
-    def __init__(self, loader, doc: Document):
+    def __init__(self, loader, doc: Document, record_lines: bool):
         import yaml
 
+        self.record = record_lines  # without: a key given twice is _KeyTwice (its problem needs them)
         self.loader = loader
         self.next_event = loader.get_event
         self.doc = doc
@@ -102,18 +127,20 @@ class _Events:
             raise _Unusual  # an alias
         if self.visited > MAX_NODES or event.anchor is not None or event.tag is not None:
             raise _Unusual  # too many values, an anchor (aliases may repeat it), an explicit tag
-        line = event.start_mark.line + 1
-        if line != above:  # a value on its parent's line is found through the parent (Document.line)
-            line = self.lines.setdefault(path, line)
+        line = None
+        if self.record:
+            line = event.start_mark.line + 1
+            if line != above:  # a value on its parent's line is found through the parent (Document.line)
+                line = self.lines.setdefault(path, line)
         if kind is self.Scalar:
             return self._scalar(event, path)
         if kind is self.SequenceStart:
             return self._sequence(path, line)
         return self._mapping(path, line)
 
-    def _sequence(self, path: Path, line: int) -> list:
+    def _sequence(self, path: Path, line: int | None) -> list:
         out: list = []
-        lines, next_event, end = self.lines, self.next_event, self.SequenceEnd
+        lines, next_event, end, record = self.lines, self.next_event, self.SequenceEnd, self.record
         scalar, typed_starts, mapping_start = self.Scalar, self.typed_starts, self.MappingStart
         while True:
             event = next_event()
@@ -125,9 +152,10 @@ class _Events:
                 self.visited += 1
                 if self.visited > MAX_NODES:
                     raise _Unusual
-                item_line = event.start_mark.line + 1
-                if item_line != line:
-                    lines.setdefault(path + (len(out),), item_line)
+                if record:
+                    item_line = event.start_mark.line + 1
+                    if item_line != line:
+                        lines.setdefault(path + (len(out),), item_line)
                 if "$" in event.value:
                     self.dollars.append(path + (len(out),))
                 out.append(event.value)
@@ -137,9 +165,11 @@ class _Events:
                 if self.visited > MAX_NODES:
                     raise _Unusual
                 at = path + (len(out),)
-                item_line = event.start_mark.line + 1
-                if item_line != line:
-                    lines.setdefault(at, item_line)
+                item_line = None
+                if record:
+                    item_line = event.start_mark.line + 1
+                    if item_line != line:
+                        lines.setdefault(at, item_line)
                 out.append(self._mapping(at, item_line))
             else:
                 out.append(self.value(event, path + (len(out),), line))
@@ -168,10 +198,10 @@ class _Events:
             self.dollars.append(path)
         return value
 
-    def _mapping(self, path: Path, line_of_mapping: int) -> dict:
+    def _mapping(self, path: Path, line_of_mapping: int | None) -> dict:
         out: dict = {}
         firsts: dict[str, int] = {}  # the first line of a key given twice
-        lines, key_lines, next_event = self.lines, self.key_lines, self.next_event
+        lines, key_lines, next_event, record = self.lines, self.key_lines, self.next_event, self.record
         scalar, end, typed_starts = self.Scalar, self.MappingEnd, self.typed_starts
         while True:
             event = next_event()
@@ -183,9 +213,12 @@ class _Events:
             key = event.value
             if key == "<<" and self._tag(event) != _STR:
                 raise _Unusual  # a merge key: source.py resolves merges
-            line = event.start_mark.line + 1
-            at = path + (key,)
+            if record:
+                line = event.start_mark.line + 1
             if key in out:
+                if not record:
+                    raise _KeyTwice
+                at = path + (key,)
                 self.repeated = True
                 first = firsts.setdefault(key, self.doc.key_line(at))  # (before its lines go: the first ones)
                 self.problems.append(Problem(at, line, f"key {key!r} given twice (also on line {first})"))
@@ -193,21 +226,28 @@ class _Events:
                     del lines[stale]
                 key_lines.pop(at, None)
             event = next_event()
-            value_line = event.start_mark.line + 1
             if type(event) is scalar and event.anchor is None and event.tag is None \
                     and (not event.implicit[0] or (typed_starts is not None and event.value[:1] not in typed_starts)):
                 # A text (self.value's answer, without the call): counted, and its line kept when not its mapping's.
                 self.visited += 1
                 if self.visited > MAX_NODES:
                     raise _Unusual
-                if value_line != line_of_mapping:
-                    lines.setdefault(at, value_line)
+                if record:
+                    value_line = event.start_mark.line + 1
+                    if value_line != line_of_mapping:
+                        lines.setdefault(path + (key,), value_line)
+                    if value_line != line:  # (see below)
+                        key_lines[path + (key,)] = line
                 if "$" in event.value:
-                    self.dollars.append(at)
+                    self.dollars.append(path + (key,))
                 out[key] = event.value
+            elif not record:
+                out[key] = self.value(event, path + (key,), None)
             else:
+                at = path + (key,)
+                value_line = event.start_mark.line + 1
                 out[key] = self.value(event, at, line_of_mapping)
-            # Document.line finds the value on the line it starts on (recorded there, or its mapping's): a key
-            # on that line is found through its value, with no lookup up the path.
-            if value_line != line:
-                key_lines[at] = line
+                # Document.line finds the value on the line it starts on (recorded there, or its mapping's): a key
+                # on that line is found through its value, with no lookup up the path.
+                if value_line != line:
+                    key_lines[at] = line
