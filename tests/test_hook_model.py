@@ -38,6 +38,18 @@ def test_kinds_name_their_path_noun_command_and_own_field():
         kind_of("smshooks")
 
 
+@pytest.mark.parametrize("kind", KINDS, ids=lambda k: k.path)
+def test_a_kind_is_one_object_through_copies_and_pickles_so_it_keys_dicts_by_identity(kind):
+    import copy
+    import pickle
+
+    for again in (copy.copy(kind), copy.deepcopy(kind), pickle.loads(pickle.dumps(kind)),
+                  copy.deepcopy({kind: [kind]})[kind][0]):
+        assert again is kind
+    assert {kind: 1}[kind] == 1 and [k for k in KINDS if k == kind] == [kind]
+    assert dataclasses.replace(kind) != kind  # a made-up kind is no kind of the API's
+
+
 @pytest.mark.parametrize("kind", KINDS, ids=str)
 def test_each_kind_has_its_own_field_and_not_the_others(kind):
     keys = [f.key for f in fields.fields_of(kind)]

@@ -17,8 +17,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class HookKind:
+    """One of the two kinds (KINDS): each exists once, so a kind is equal only to itself. Kinds key the dicts of
+    every plan and listing (hundreds of thousands of lookups for 20,000 hooks): the identity's hash is the
+    interpreter's own, with no call. A copy or a pickle of a kind is the kind itself."""
+
     path: str
     noun: str
     nouns: str
@@ -29,11 +33,8 @@ class HookKind:
     def __str__(self) -> str:
         return self.path
 
-    def __hash__(self) -> int:
-        # Kinds key the dicts of every plan and listing (hundreds of thousands of lookups for 20,000 hooks): the
-        # path alone, whose hash the string keeps, instead of hashing all six fields each time. Equal kinds
-        # have equal paths, so this agrees with the generated __eq__.
-        return hash(self.path)
+    def __reduce__(self):
+        return kind_of, (self.path,)
 
 
 WEBHOOKS = HookKind(
