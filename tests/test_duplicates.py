@@ -201,3 +201,53 @@ def test_the_file_sends_each_value_once_and_warns_where_it_repeats(run, creds, t
     assert all(line.startswith(f"{path}:") for line in notes(result.stderr))
     assert [c for c in responses.calls if c.request.method != "GET"] == []
     assert api.lists["webhooks"] == []
+
+
+# --- the file's repeats: each warned at its place, in the file's order, a value read from ${VAR} masked -----------
+
+REPEATS_FILE = """version: 1
+owners:
+  orga_00000000-0000-0000-0000-000000000001:
+    webhooks:
+    - name: a
+      urls:
+      - url: ${HOOK}
+      - url: ${HOOK}
+        format: raw
+      - url: https://example.org/b
+        format: slack
+      - url: https://example.org/b
+      events: [DEPLOYMENT_FAIL, deployment_fail, DEPLOYMENT_FAIL]
+      services: [web, web]
+    - name: b
+      urls: [{url: "https://example.org/c"}]
+      events: [DEPLOYMENT_SUCCESS, DEPLOYMENT_SUCCESS]
+    emails:
+    - name: m
+      notify: [ops@example.org, ops@example.org, {type: email, target: ops@example.org}]
+      services: [{id: app_1}, {id: app_1}, web]
+"""
+
+
+def test_the_files_repeats_are_warned_in_its_order_at_their_lines_with_variables_masked(tmp_path):
+    from clever_notify.notifications_file import desired
+    from clever_notify.notifications_file.document import format_path
+
+    path = tmp_path / "n.yml"
+    path.write_text(REPEATS_FILE)
+    wanted = desired.read(str(path), {"HOOK": "https://example.org/secret-token-1234"})
+    at = "owners.orga_00000000-0000-0000-0000-000000000001."
+    twice = "is given more than once; it is sent once"
+    assert [(format_path(w.path), w.line, w.message) for w in wanted.warnings] == [
+        (at + "webhooks[0].urls[1]", 8, f"warning: the URL ${{HOOK}} {twice}"),
+        (at + "webhooks[0].events[1]", 13, f"warning: the event DEPLOYMENT_FAIL {twice}"),
+        (at + "webhooks[0].events[2]", 13, f"warning: the event DEPLOYMENT_FAIL {twice}"),
+        (at + "webhooks[0].services[1]", 14, f"warning: the service web {twice}"),
+        (at + "webhooks[1].events[1]", 17, f"warning: the event DEPLOYMENT_SUCCESS {twice}"),
+        (at + "emails[0].notify[1]", 20, f"warning: the recipient ops@example.org {twice}"),
+        (at + "emails[0].notify[2]", 20,
+         f"warning: the recipient {{'type': 'email', 'target': 'ops@example.org'}} {twice}"),
+        (at + "emails[0].services[1]", 21, f"warning: the service {{'id': 'app_1'}} {twice}"),
+    ]
+    hook = wanted.owners[0].hooks
+    assert [len(w.fields["urls"]) for w in hook[next(iter(hook))]] == [3, 1]  # the slack one is another receiver

@@ -118,8 +118,6 @@ def check(doc: Document, name: str) -> DesiredFile:
     problems: list[Problem] = []
     warnings: list[Problem] = []
     data = rules.check(rules.FILE, doc.data, (), doc, problems, warnings)
-    if data is not rules.INVALID:
-        _repeats(doc, data, warnings)
     _unique(doc, problems)  # on the values as read: reported with the other problems, not after they are fixed
     unverified = [p for p in problems if isinstance(p, rules.Unverified) and p.path not in doc.unresolved]
     # A value whose variable is unset was not really read: its own problem says so, the rules' would mislead.
@@ -135,36 +133,56 @@ def check(doc: Document, name: str) -> DesiredFile:
     if problems:
         raise FileInvalid(name, problems)
     owners = []
+    repeats: list[tuple[Path, str]] = []  # (where, warning): a value a hook's list repeats, in the file's order
     for key, section in data["owners"].items():
         path = ("owners", key)
         owner = OwnerSection(key, path, doc, {}, owner_id=section.get("id"),
                              owner_name=section.get("name"))
         for word, kind in SECTIONS.items():
             if word in section:
-                owner.hooks[kind] = [_wanted(kind, hook, path + (word, i), owner)
+                owner.hooks[kind] = [_wanted(kind, hook, path + (word, i), owner, repeats)
                                      for i, hook in enumerate(section[word])]
         owners.append(owner)
+    warnings += [Problem(where, doc.line(where), said).masked(mask) for where, said in repeats
+                 if where not in doc.unresolved]
     return DesiredFile(name, doc, owners, warnings, unverified)
 
 
-def _wanted(kind: HookKind, hook: dict, path: Path, owner: OwnerSection) -> Wanted:
+def _wanted(kind: HookKind, hook: dict, path: Path, owner: OwnerSection, repeats: list[tuple[Path, str]]) -> Wanted:
+    """The hook at `path` as the plan wants it; a value its lists repeat (sent once) is added to `repeats`."""
     fields: dict = {"name": hook.get("name")}
     webhook = kind is WEBHOOKS  # one of SECTIONS' two kinds (`==` compares every field, twice a hook)
     if webhook:
-        fields["urls"] = _dedupe([{"format": u.get("format", catalog.DEFAULT_WEBHOOK_FORMAT), "url": u["url"]}
-                                  for u in hook["urls"]])
+        urls = [{"format": u.get("format", catalog.DEFAULT_WEBHOOK_FORMAT), "url": u["url"]} for u in hook["urls"]]
+        fields["urls"] = _dedupe(urls)
+        if len(fields["urls"]) < len(urls):
+            _repeated(path, "urls", hook["urls"], urls, repeats)
     else:
         notify = hook.get("notify")
-        fields["notified"] = None if notify is None else _dedupe([_target(t) for t in notify])
-    fields["events"] = _dedupe(hook["events"]) if "events" in hook else None
+        targets = None if notify is None else [_target(t) for t in notify]
+        fields["notified"] = None if targets is None else _dedupe(targets)
+        if targets is not None and len(fields["notified"]) < len(targets):
+            _repeated(path, "notify", notify, targets, repeats)
+    events = hook["events"] if "events" in hook else None
+    fields["events"] = None if events is None else _dedupe(events)
+    if events is not None and len(fields["events"]) < len(events):
+        _repeated(path, "events", events, events, repeats)
     if webhook:
         fields["state"] = hook.get("state", ENABLED)  # absent: enabled, so a webhook the platform disabled is drift
     fields["scope"] = None
-    for i, service in enumerate(hook.get("services") or []):
+    services = hook.get("services") or []
+    for i, service in enumerate(services):
         if isinstance(service, dict):
             owner.scope_as_held[path + ("services", i)] = service["id"]
         else:
             owner.services[path + ("services", i)] = service
+    if len(services) > 1:
+        try:
+            twice = len(set(services)) < len(services)
+        except TypeError:  # an entry as the API holds it (a mapping): compared one by one
+            twice = True
+        if twice:
+            _repeated(path, "services", services, services, repeats)
     return Wanted(kind, hook.get("name"), hook.get("id"), fields, where=path)
 
 
@@ -178,41 +196,24 @@ def _target(value: str | dict) -> dict:
     return {"type": "userid", "target": value}
 
 
-# Lists of a hook where a value given twice is sent once (guards/values.merge_repeats' rule), and what the
-# warning calls a value: the checked entries are compared (an event upper-cased, a URL with its format; None: as
-# they are).
-_LISTS = {"urls": ("URL", lambda u: u.get("url") if isinstance(u, dict) else u,
-                   lambda u: (u.get("format", catalog.DEFAULT_WEBHOOK_FORMAT), u.get("url")) if isinstance(u, dict)
-                   else u),
-          "notify": ("recipient", str, lambda t: _target(t) if isinstance(t, str) else t),
-          "events": ("event", str, None),
-          "services": ("service", str, None)}
+# What a warning calls a value of each list of a hook where a value given twice is sent once
+# (guards/values.merge_repeats' rule), in the order a hook's lists are told.
+_LISTS = {"urls": ("URL", lambda u: u.get("url") if isinstance(u, dict) else u),
+          "notify": ("recipient", str),
+          "events": ("event", str),
+          "services": ("service", str)}
 
 
-def _repeats(doc: Document, data: dict, warnings: list[Problem]) -> None:
-    """A warning, located, for each value a hook's list repeats: it is sent once."""
+def _repeated(path: Path, field_name: str, values: list, compared: list, repeats: list[tuple[Path, str]]) -> None:
+    """Each of `values` (the hook's list `field_name`) that is equal, as `compared` has it (an event upper-cased, a
+    URL with its format), to one before it: a warning, at its place."""
     from clever_notify.guards.values import merge_repeats
 
-    for key, section in (data.get("owners") or {}).items():
-        for word in SECTIONS:
-            for i, hook in enumerate(section.get(word) or [] if isinstance(section, dict) else []):
-                if not isinstance(hook, dict):
-                    continue
-                for field_name, (what, shown, same) in _LISTS.items():
-                    values = hook.get(field_name)
-                    if type(values) is not list or len(values) < 2:  # one value cannot be repeated
-                        continue
-                    compared = values if same is None else [same(v) for v in values]
-                    try:
-                        if len(set(compared)) == len(compared):  # all different: most lists
-                            continue
-                    except TypeError:  # a value that cannot be hashed (a recipient as the API holds it)
-                        pass
-                    _, repeated = merge_repeats(list(enumerate(compared)), key=lambda iv: iv[1])
-                    for at, _ in repeated:
-                        where = ("owners", key, word, i, field_name, at)
-                        warnings.append(Problem(where, doc.line(where), f"warning: the {what} {shown(values[at])} is "
-                                                                        "given more than once; it is sent once"))
+    what, shown = _LISTS[field_name]
+    _, repeated = merge_repeats(list(enumerate(compared)), key=lambda iv: iv[1])
+    for at, _ in repeated:
+        repeats.append((path + (field_name, at),
+                        f"warning: the {what} {shown(values[at])} is given more than once; it is sent once"))
 
 
 def _dedupe(items: list) -> list:
