@@ -165,6 +165,7 @@ def main() -> int:
         parser.error("--owners, --runs and --loop-runs must be positive, --hooks at least --owners")
     clever, clever_tools = tools(parser, args)
 
+    speed_before = loop_seconds()
     with tempfile.TemporaryDirectory(prefix="clever-nac-bench-") as tmp_name:
         tmp = Path(tmp_name)
         base = isolated_env(tmp)
@@ -190,14 +191,26 @@ def main() -> int:
                                     warm_up=False))
         finally:
             server.stop()
-    print_table(args, rows)
+    print_table(args, rows, (speed_before, loop_seconds()))
     return 0
 
 
-def print_table(args, rows: list[dict]) -> None:
+def loop_seconds() -> float:
+    """The CPU time of a fixed pure-Python loop: how fast the machine runs Python right now. A shared VM drifts
+    by a third within minutes, so figures are compared at the same speed (README, Performance)."""
+    started = time.process_time()
+    table: dict[int, tuple[int, str]] = {}
+    for i in range(2_000_000):
+        table[i & 1023] = (i, str(i & 255))
+    return time.process_time() - started
+
+
+def print_table(args, rows: list[dict], speed: tuple[float, float]) -> None:
     print(f"\nnotifications as code: {args.owners} owners, {args.hooks} hooks, `clever sandbox serve` on loopback; "
           f"medians of {args.runs} runs (clever-tools loop: {args.loop_runs}); {os.cpu_count()} CPUs, "
-          f"Python {platform.python_version()}\n")
+          f"Python {platform.python_version()}")
+    print(f"host speed: a fixed Python loop took {speed[0]:.2f} s of CPU before the runs, {speed[1]:.2f} s after "
+          "(compare figures taken at the same speed)\n")
     table = [["command", "wall ms", "CPU ms", "peak MB", "requests"]]
     for r in rows:
         sent = ", ".join(f"{n} {m}" for m, n in sorted(r["requests"].items())) or "0"

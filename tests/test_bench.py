@@ -49,5 +49,7 @@ def test_notifications_bench_plans_and_applies_with_reads_only(clever_exe):
     assert re.search(rf"^clever notifications plan FILE{usage}7 \(7 GET\)$", proc.stdout, re.MULTILINE), proc.stdout
     assert re.search(rf"^clever notifications apply FILE \(nothing to change\){usage}7 \(7 GET\)$", proc.stdout,
                      re.MULTILINE), proc.stdout
+    assert re.search(r"^host speed: a fixed Python loop took \d+\.\d\d s of CPU before the runs, \d+\.\d\d s after ",
+                     proc.stdout, re.MULTILINE), proc.stdout
     if sys.platform.startswith("linux"):
         assert re.search(r"^clever notifications plan FILE\s+\d+\s+\d+\s+\d+\s+", proc.stdout, re.MULTILINE)
