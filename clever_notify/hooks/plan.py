@@ -134,8 +134,7 @@ def field_changes(wanted: Wanted, hook: dict, managed: tuple[Field, ...] | None 
         and comparable(f, wanted.fields[f.key]) != comparable(f, hook.get(f.key))
     ]
     # Last, as `webhooks enable` sends it: the same PUT, then verified (and re-created if the API keeps it off).
-    if (wanted.kind.path == WEBHOOKS.path and wanted.fields.get("state") is not None
-            and wanted.fields["state"] != state_of(hook)):
+    if wanted.kind is WEBHOOKS and wanted.fields.get("state") is not None and wanted.fields["state"] != state_of(hook):
         changes.append(Change("state", state_of(hook), wanted.fields["state"]))
     return changes
 

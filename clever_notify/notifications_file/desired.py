@@ -151,7 +151,7 @@ def check(doc: Document, name: str) -> DesiredFile:
 def _wanted(kind: HookKind, hook: dict, path: Path, owner: OwnerSection, repeats: list[tuple[Path, str]]) -> Wanted:
     """The hook at `path` as the plan wants it; a value its lists repeat (sent once) is added to `repeats`."""
     fields: dict = {"name": hook.get("name")}
-    webhook = kind is WEBHOOKS  # one of SECTIONS' two kinds (`==` compares every field, twice a hook)
+    webhook = kind is WEBHOOKS
     if webhook:
         urls = [{"format": u.get("format", catalog.DEFAULT_WEBHOOK_FORMAT), "url": u["url"]} for u in hook["urls"]]
         fields["urls"] = _dedupe(urls)
@@ -163,7 +163,7 @@ def _wanted(kind: HookKind, hook: dict, path: Path, owner: OwnerSection, repeats
         fields["notified"] = None if targets is None else _dedupe(targets)
         if targets is not None and len(fields["notified"]) < len(targets):
             _repeated(path, "notify", notify, targets, repeats)
-    events = hook["events"] if "events" in hook else None
+    events = hook.get("events")
     fields["events"] = None if events is None else _dedupe(events)
     if events is not None and len(fields["events"]) < len(events):
         _repeated(path, "events", events, events, repeats)
